@@ -1,0 +1,121 @@
+#include "api/config.h"
+
+#include <charconv>
+#include <cstring>
+#include <functional>
+#include <optional>
+
+#include "api/request_parsing.h"
+
+namespace comanda::api {
+namespace {
+
+using engine::Error;
+
+struct Flag {
+  const char* name;     // "--data"
+  const char* env;      // "COMANDA_DATA"
+  const char* help;
+  std::function<std::optional<Error>(ServerConfig&, const std::string&)> set;
+};
+
+std::optional<Error> bad(const char* flag, const std::string& message) {
+  return Error::invalid(flag, std::string(flag) + ": " + message);
+}
+
+const std::vector<Flag>& flags() {
+  static const std::vector<Flag> kFlags = {
+      {"--data", "COMANDA_DATA", "DIR    data directory (default ./data)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (v.empty()) return bad("--data", "must not be empty");
+         c.data = v;
+         return std::nullopt;
+       }},
+      {"--listen", "COMANDA_LISTEN", "HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         const size_t colon = v.rfind(':');
+         if (colon == std::string::npos) return bad("--listen", "expected HOST:PORT, got '" + v + "'");
+         unsigned port = 0;
+         const char* begin = v.data() + colon + 1;
+         auto [end, ec] = std::from_chars(begin, v.data() + v.size(), port);
+         if (ec != std::errc() || end != v.data() + v.size() || port > 65535)
+           return bad("--listen", "'" + v.substr(colon + 1) + "' is not a port");
+         c.host = v.substr(0, colon);
+         c.port = static_cast<uint16_t>(port);
+         return std::nullopt;
+       }},
+      {"--threads", "COMANDA_THREADS", "N   network threads (default 2)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         int n = 0;
+         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 256)
+           return bad("--threads", "must be an integer from 1 to 256");
+         c.threads = n;
+         return std::nullopt;
+       }},
+      {"--durability", "COMANDA_DURABILITY", "sync|async  sync: fsync before acknowledging (default)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (v == "sync") c.durability = engine::Durability::kSync;
+         else if (v == "async") c.durability = engine::Durability::kAsync;
+         else return bad("--durability", "must be sync or async");
+         return std::nullopt;
+       }},
+      {"--time-zone", "COMANDA_TIME_ZONE", "ZONE  IANA zone for restaurants registered without one (default UTC)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (!is_known_time_zone(v)) return bad("--time-zone", "'" + v + "' is not an IANA time zone");
+         c.time_zone = v;
+         return std::nullopt;
+       }},
+  };
+  return kFlags;
+}
+
+}  // namespace
+
+std::string server_usage() {
+  std::string out = "usage: comandad [flags]\n\nflags (each also COMANDA_<NAME> in the environment):\n";
+  for (const Flag& f : flags()) out += "  " + std::string(f.name) + " " + f.help + "\n";
+  out += "  --help  print this and exit\n";
+  return out;
+}
+
+engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>& args, char** env) {
+  ServerConfig config;
+  for (const Flag& f : flags()) {
+    for (char** e = env; e && *e; ++e) {
+      const size_t n = std::strlen(f.env);
+      if (std::strncmp(*e, f.env, n) == 0 && (*e)[n] == '=') {
+        if (auto err = f.set(config, *e + n + 1)) {
+          err->message = std::string(f.env) + " (" + err->message + ")";
+          return *err;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    if (name == "--help" || name == "-h") {
+      config.help = true;
+      continue;
+    }
+    const size_t eq = name.find('=');
+    bool inline_value = false;
+    if (name.starts_with("--") && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    const Flag* flag = nullptr;
+    for (const Flag& f : flags())
+      if (name == f.name) flag = &f;
+    if (!flag) return Error::invalid(name, "unknown flag '" + name + "' (see --help)");
+    if (!inline_value) {
+      if (i + 1 >= args.size()) return Error::invalid(name, name + " needs a value");
+      value = args[++i];
+    }
+    if (auto err = flag->set(config, value)) return *err;
+  }
+  return config;
+}
+
+}  // namespace comanda::api

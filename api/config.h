@@ -1,0 +1,32 @@
+// comandad's settings: command-line flags, each also readable from an
+// environment variable COMANDA_<NAME> (flags win). An unknown flag is an
+// error; an unknown COMANDA_* variable is ignored.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/event_log.h"
+
+namespace comanda::api {
+
+struct ServerConfig {
+  std::filesystem::path data = "./data";
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 2;
+  engine::Durability durability = engine::Durability::kSync;
+  std::string time_zone = "UTC";  // for restaurants registered without one
+  bool help = false;
+};
+
+// `args` excludes the program name; `env` is the process environment.
+engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>& args, char** env);
+
+// The flags and their defaults, for --help.
+std::string server_usage();
+
+}  // namespace comanda::api

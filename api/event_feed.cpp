@@ -1,0 +1,47 @@
+#include "api/event_feed.h"
+
+#include <algorithm>
+
+#include "api/json_writer.h"
+#include "api/views_json.h"
+
+namespace comanda::api {
+
+void EventFeed::add(std::weak_ptr<Subscriber> subscriber) {
+  std::lock_guard lock(mu_);
+  subscribers_.push_back(std::move(subscriber));
+}
+
+void EventFeed::publish(std::span<const engine::Event> events) {
+  {
+    std::lock_guard lock(mu_);
+    if (subscribers_.empty()) return;  // nobody listens: no copy, no work
+  }
+  auto batch = std::make_shared<const std::vector<engine::Event>>(events.begin(), events.end());
+  post_([this, batch] { deliver(*batch); });
+}
+
+void EventFeed::deliver(const std::vector<engine::Event>& events) {
+  std::vector<std::shared_ptr<Subscriber>> live;
+  {
+    std::lock_guard lock(mu_);
+    std::erase_if(subscribers_, [](const auto& s) { return s.expired(); });
+    for (const auto& weak : subscribers_)
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  if (live.empty()) return;
+  for (const engine::Event& e : events) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("type").string("event");
+    w.key("topic").string("events");
+    w.key("position").number(e.position);
+    w.key("event");
+    write_event(w, e);
+    w.end_object();
+    auto message = std::make_shared<const std::string>(w.take());
+    for (const auto& s : live) s->deliver(message);
+  }
+}
+
+}  // namespace comanda::api

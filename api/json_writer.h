@@ -1,0 +1,45 @@
+// A small streaming JSON writer: commas, escaping and number formatting done
+// once, here. Not thread-safe; one writer per response.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace comanda::api {
+
+class JsonWriter {
+ public:
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  // Writes a member name; the next call writes its value.
+  JsonWriter& key(std::string_view name);
+
+  JsonWriter& string(std::string_view value);
+  JsonWriter& number(int64_t value);
+  JsonWriter& number(uint64_t value);
+  JsonWriter& number(int value) { return number(static_cast<int64_t>(value)); }
+  JsonWriter& number(double value);
+  JsonWriter& boolean(bool value);
+  JsonWriter& null();
+  // Inserts already-serialized JSON as one value.
+  JsonWriter& raw(std::string_view json);
+
+  const std::string& str() const { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void before_value();
+
+  std::string out_;
+  std::vector<bool> has_members_;  // per open container
+  bool after_key_ = false;
+};
+
+// `value` as a JSON string literal, quotes included.
+std::string json_quote(std::string_view value);
+
+}  // namespace comanda::api

@@ -1,0 +1,86 @@
+// comandad: the Comanda server. Opens the event log, rebuilds the read models,
+// starts the sequencer and serves HTTP and WebSocket until SIGINT/SIGTERM.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "api/config.h"
+#include "api/event_feed.h"
+#include "api/rest_api.h"
+#include "api/server.h"
+#include "engine/aggregates.h"
+#include "engine/event_log.h"
+#include "engine/sequencer.h"
+#include "projections/read_models.h"
+
+namespace {
+
+using namespace comanda;
+
+// After each durable batch: read models first (so a caller reads its own
+// write), then the live feed.
+class CommitFanout final : public engine::CommitListener {
+ public:
+  CommitFanout(projections::ReadModels& models, api::EventFeed& feed) : models_(models), feed_(feed) {}
+  void on_commit(std::span<const engine::Event> events) override {
+    models_.apply(events);
+    feed_.publish(events);
+  }
+
+ private:
+  projections::ReadModels& models_;
+  api::EventFeed& feed_;
+};
+
+int serve(const api::ServerConfig& config) {
+  auto log = engine::EventLog::open(config.data / "log", {config.durability, false});
+  if (!log.ok()) {
+    std::cerr << "comandad: " << log.error().message << "\n";
+    return 1;
+  }
+  engine::Aggregates aggregates;
+  projections::ReadModels models;
+  for (auto status : {aggregates.load(**log), models.rebuild(**log)}) {
+    if (!status.ok()) {
+      std::cerr << "comandad: cannot load the log: " << status.error().message << "\n";
+      return 1;
+    }
+  }
+
+  api::Server server({config.host, config.port, config.threads});
+  api::EventFeed feed(server.post_in_order());
+  CommitFanout fanout(models, feed);
+  engine::Sequencer sequencer(**log, aggregates, fanout, {});
+  api::RestApi rest(sequencer, models, server.post(), {config.time_zone});
+  const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {
+    rest.handle(rq, std::move(reply));
+  };
+
+  std::cout << "comandad listening on http://" << config.host << ":" << server.port() << " (data: "
+            << config.data.string() << ", " << (**log).last_position() << " events, durability "
+            << (config.durability == engine::Durability::kSync ? "sync" : "async") << ")" << std::endl;
+  server.run(handler, feed);
+  std::cout << "comandad stopping" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv, char** envp) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto config = comanda::api::parse_server_config(args, envp);
+  if (!config.ok()) {
+    std::cerr << "comandad: " << config.error().message << "\n\n" << comanda::api::server_usage();
+    return 2;
+  }
+  if (config->help) {
+    std::cout << comanda::api::server_usage();
+    return 0;
+  }
+  try {
+    return serve(*config);
+  } catch (const std::exception& e) {
+    std::cerr << "comandad: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,29 @@
+// Query strings: percent-decoding, the order list's filters, and the opaque
+// cursor. Pure; safe on any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/error.h"
+#include "projections/read_models.h"
+
+namespace comanda::api {
+
+// "a=1&b=x%20y" -> {("a","1"), ("b","x y")}. Malformed escapes are kept as is.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+// GET /v1/orders filters: restaurant_id (alias establishment), status (names,
+// aliases or codes, comma-separated), limit (1..500, default 50), cursor.
+// Unknown parameters are refused so that a typo does not silently widen a list.
+engine::Result<projections::OrderQuery> parse_order_query(std::string_view query);
+
+// The cursor is the URL-safe base64 of a position; clients treat it as opaque.
+std::string encode_cursor(uint64_t position);
+std::optional<uint64_t> decode_cursor(std::string_view cursor);
+
+}  // namespace comanda::api

@@ -1,0 +1,25 @@
+// Request bodies (JSON, parsed with simdjson) into engine commands. Every
+// refusal names the offending field ("items[0].quantity"). Ids are left for
+// the caller to mint. Safe on any thread (one parser per thread).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/commands.h"
+#include "engine/error.h"
+
+namespace comanda::api {
+
+// Refuses bodies that are not valid UTF-8 JSON objects, wrong types, missing
+// required fields and values out of range (400), and values that are well
+// formed but unacceptable, such as an unsupported currency (422).
+engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
+    std::string_view body, const std::string& default_time_zone);
+engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body);
+engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
+
+// Whether `name` is an IANA time zone this machine's tz database knows.
+bool is_known_time_zone(const std::string& name);
+
+}  // namespace comanda::api

@@ -1,0 +1,147 @@
+#include "api/rest_api.h"
+
+#include <charconv>
+
+#include "api/json_writer.h"
+#include "api/problem.h"
+#include "api/query.h"
+#include "api/request_parsing.h"
+#include "api/views_json.h"
+#include "engine/sequencer.h"
+#include "projections/read_models.h"
+
+namespace comanda::api {
+namespace {
+
+using engine::Error;
+using engine::ErrorCode;
+using engine::Uuid;
+
+Response json_response(int status, std::string body, uint64_t position) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers.emplace_back("Comanda-Position", std::to_string(position));
+  return r;
+}
+
+std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+// If-Match: "3", W/"3" or 3. Absent: nullopt. Malformed: an error.
+engine::Result<std::optional<uint64_t>> parse_if_match(std::string_view value) {
+  if (value.empty()) return std::optional<uint64_t>{};
+  if (value.starts_with("W/")) value.remove_prefix(2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+    return Error::invalid("If-Match", "If-Match must be an order version, such as \"3\"");
+  return std::optional<uint64_t>{v};
+}
+
+Response order_response(int status, const projections::OrderView& order, uint64_t position) {
+  Response r = json_response(status, order_json(order), position);
+  r.headers.emplace_back("ETag", etag(order.version));
+  return r;
+}
+
+}  // namespace
+
+RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, Post post,
+                 RestApiOptions options)
+    : sequencer_(sequencer), models_(models), post_(std::move(post)), options_(std::move(options)) {
+  auto bind = [this](auto method) {
+    return [this, method](const Request& rq, const PathParams& p, Reply r) { (this->*method)(rq, p, std::move(r)); };
+  };
+  router_.add("GET", "/healthz", bind(&RestApi::healthz));
+  router_.add("POST", "/v1/restaurants", bind(&RestApi::register_restaurant));
+  router_.add("POST", "/v1/orders", bind(&RestApi::place_order));
+  router_.add("GET", "/v1/orders", bind(&RestApi::list_orders));
+  router_.add("GET", "/v1/orders/{id}", bind(&RestApi::get_order));
+  router_.add("POST", "/v1/orders/{id}/status", bind(&RestApi::change_status));
+}
+
+void RestApi::execute(engine::Command command, Reply reply, Respond respond) const {
+  command.done = [this, reply, respond = std::move(respond)](const engine::CommandOutcome& outcome) {
+    // On the sequencer thread: hand the outcome to a network thread at once.
+    post_([reply, respond, outcome] { reply(outcome.ok() ? respond(*outcome) : problem(outcome.error())); });
+  };
+  if (!sequencer_.submit(std::move(command)))
+    reply(problem(Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
+}
+
+engine::Principal RestApi::principal(const Request&) const { return {"anonymous", engine::Role::kAdmin}; }
+
+void RestApi::healthz(const Request&, const PathParams&, Reply reply) const {
+  JsonWriter w;
+  w.begin_object().key("status").string("ok").key("position").number(sequencer_.committed_position()).end_object();
+  reply(json_response(200, w.take(), models_.position()));
+}
+
+void RestApi::register_restaurant(const Request& request, const PathParams&, Reply reply) const {
+  auto parsed = parse_register_restaurant(request.body, options_.default_time_zone);
+  if (!parsed.ok()) return reply(problem(parsed.error()));
+  const Uuid id = Uuid::v7();
+  parsed->restaurant_id = id;
+
+  execute({principal(request), Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+          [this, id](const engine::CommandResult& result) {
+            auto restaurant = models_.restaurant(id);
+            Response r = json_response(201, restaurant_json(*restaurant), result.position);
+            r.headers.emplace_back("Location", "/v1/restaurants/" + id.to_string());
+            r.headers.emplace_back("ETag", etag(restaurant->version));
+            return r;
+          });
+}
+
+void RestApi::place_order(const Request& request, const PathParams&, Reply reply) const {
+  auto parsed = parse_place_order(request.body);
+  if (!parsed.ok()) return reply(problem(parsed.error()));
+  const Uuid id = Uuid::v7();
+  parsed->order_id = id;
+
+  execute({principal(request), Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+          [this, id](const engine::CommandResult& result) {
+            Response r = order_response(201, *models_.order(id), result.position);
+            r.headers.emplace_back("Location", "/v1/orders/" + id.to_string());
+            return r;
+          });
+}
+
+void RestApi::get_order(const Request&, const PathParams& params, Reply reply) const {
+  const uint64_t position = models_.position();
+  auto id = Uuid::parse(params[0]);
+  auto order = id ? models_.order(*id) : std::nullopt;
+  if (!order) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+  reply(order_response(200, *order, position));
+}
+
+void RestApi::list_orders(const Request& request, const PathParams&, Reply reply) const {
+  auto query = parse_order_query(request.query);
+  if (!query.ok()) return reply(problem(query.error()));
+  const projections::OrderPage page = models_.list_orders(*query);
+  JsonWriter w;
+  w.begin_object().key("orders").begin_array();
+  for (const auto& o : page.orders) write_order(w, o);
+  w.end_array().key("next_cursor");
+  if (page.next_cursor) w.string(encode_cursor(page.next_cursor)); else w.null();
+  w.end_object();
+  reply(json_response(200, w.take(), page.position));
+}
+
+void RestApi::change_status(const Request& request, const PathParams& params, Reply reply) const {
+  auto id = Uuid::parse(params[0]);
+  if (!id) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+  auto expected = parse_if_match(request.header("if-match"));
+  if (!expected.ok()) return reply(problem(expected.error()));
+  auto parsed = parse_status_change(request.body);
+  if (!parsed.ok()) return reply(problem(parsed.error()));
+  parsed->order_id = *id;
+
+  execute({principal(request), Uuid::v7(), *expected, std::move(parsed).value(), {}}, std::move(reply),
+          [this, id = *id](const engine::CommandResult& result) {
+            return order_response(200, *models_.order(id), result.position);
+          });
+}
+
+}  // namespace comanda::api

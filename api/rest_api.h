@@ -1,0 +1,63 @@
+// The REST API of DESIGN.md "API (v1)": one handler per route, all reached
+// through one Router. Handlers turn requests into commands for the sequencer
+// and answer reads from the read models.
+//
+// Threads: handle() is called on network threads. Command completions arrive
+// on the sequencer thread and are moved back to a network thread (`post`)
+// before any JSON is built.
+#pragma once
+
+#include <string>
+
+#include "api/http_types.h"
+#include "api/router.h"
+#include "engine/commands.h"
+#include "engine/principal.h"
+
+namespace comanda::engine {
+class Sequencer;
+}
+namespace comanda::projections {
+class ReadModels;
+}
+
+namespace comanda::api {
+
+struct RestApiOptions {
+  std::string default_time_zone = "UTC";  // for restaurants registered without one
+};
+
+class RestApi {
+ public:
+  // `sequencer` and `models` must outlive the RestApi.
+  RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, Post post,
+          RestApiOptions options);
+
+  void handle(const Request& request, Reply reply) const { router_.dispatch(request, std::move(reply)); }
+
+ private:
+  void healthz(const Request&, const PathParams&, Reply) const;
+  void register_restaurant(const Request&, const PathParams&, Reply) const;
+  void place_order(const Request&, const PathParams&, Reply) const;
+  void get_order(const Request&, const PathParams&, Reply) const;
+  void list_orders(const Request&, const PathParams&, Reply) const;
+  void change_status(const Request&, const PathParams&, Reply) const;
+
+  // Builds the success response from the result of an accepted command.
+  using Respond = std::function<Response(const engine::CommandResult&)>;
+  // Submits `command`; answers with `respond` once it is durable and applied,
+  // with a problem if it is refused, or 503 if the queue is full.
+  void execute(engine::Command command, Reply reply, Respond respond) const;
+
+  // Who is calling. Routes are open until authentication lands: every caller
+  // acts as an anonymous admin.
+  engine::Principal principal(const Request& request) const;
+
+  engine::Sequencer& sequencer_;
+  const projections::ReadModels& models_;
+  Post post_;
+  RestApiOptions options_;
+  Router router_;
+};
+
+}  // namespace comanda::api

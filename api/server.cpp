@@ -1,0 +1,273 @@
+#include "api/server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "api/problem.h"
+
+namespace comanda::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr size_t kMaxBodyBytes = 1 << 20;           // larger bodies answer 413
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr size_t kMaxQueuedMessages = 8192;         // per WebSocket; beyond it the client is too slow
+
+// One WebSocket connection. Messages go out one async_write at a time from a
+// queue; a client that lets the queue grow past its bound is disconnected.
+class WsSession : public Subscriber, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket&& socket, EventFeed& feed) : ws_(std::move(socket)), feed_(feed) {}
+
+  void run(http::request<http::string_body> request) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
+    ws_.read_message_max(64 * 1024);
+    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+  }
+
+  void deliver(std::shared_ptr<const std::string> message) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->enqueue(message); });
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    feed_.add(weak_from_this());
+    do_read();
+  }
+
+  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())); }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec) {
+      closed_ = true;
+      return;
+    }
+    buffer_.consume(buffer_.size());
+    enqueue(std::make_shared<const std::string>(
+        R"({"type":"error","status":400,"detail":"this socket streams every committed event; client messages are not supported yet"})"));
+    do_read();
+  }
+
+  void enqueue(std::shared_ptr<const std::string> message) {
+    if (closed_ || closing_) return;
+    if (queue_.size() >= kMaxQueuedMessages) {
+      // Too slow: drop what waits (the front may be in flight) and close.
+      closing_ = true;
+      queue_.erase(queue_.begin() + 1, queue_.end());
+      return;
+    }
+    queue_.push_back(std::move(message));
+    if (queue_.size() == 1) do_write();
+  }
+
+  void do_write() {
+    ws_.text(true);
+    ws_.async_write(net::buffer(*queue_.front()),
+                    beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, size_t) {
+    if (ec) {
+      closed_ = true;
+      return;
+    }
+    queue_.pop_front();
+    if (closing_) {
+      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow"),
+                      [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
+      return;
+    }
+    if (!queue_.empty()) do_write();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  EventFeed& feed_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+Request to_request(const http::request<http::string_body>& in) {
+  Request out;
+  out.method = std::string(in.method_string());
+  std::string_view target = in.target();
+  const size_t q = target.find('?');
+  out.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  out.body = in.body();
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  return out;
+}
+
+// One HTTP connection: read a request, hand it to the handler, write the
+// reply (whenever and from whichever thread it comes), read the next.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, const Server::Handler& handler, EventFeed& feed)
+      : stream_(std::move(socket)), handler_(handler), feed_(feed) {}
+
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(kMaxBodyBytes);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec == http::error::end_of_stream) return shutdown();
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      return write(problem(413, "too-large", "Request body too large",
+                           "the body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"));
+    }
+    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      keep_alive_ = false;
+      return write(problem(400, "bad-http", "Malformed HTTP request", ec.message()));
+    }
+    if (ec) return;  // timeout or reset: nothing to answer
+
+    http::request<http::string_body> request = parser_->release();
+    keep_alive_ = request.keep_alive();
+    if (websocket::is_upgrade(request)) {
+      std::string_view target = request.target();
+      if (target.substr(0, target.find('?')) == "/v1/ws") {
+        stream_.expires_never();
+        std::make_shared<WsSession>(stream_.release_socket(), feed_)->run(std::move(request));
+        return;
+      }
+      keep_alive_ = false;
+      return write(problem(404, "not-found", "Not found", "WebSocket upgrades are served at /v1/ws only"));
+    }
+    handler_(to_request(request), [self = shared_from_this()](Response response) {
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    });
+  }
+
+  void write(Response response) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), 11);
+    res->set(http::field::server, "comandad");
+    res->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec) return;
+      if (res->need_eof()) return self->shutdown();
+      self->do_read();
+    });
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const Server::Handler& handler_;
+  EventFeed& feed_;
+  bool keep_alive_ = true;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::strand<net::io_context::executor_type> feed_strand = net::make_strand(ioc);
+  int threads = 1;
+  const Handler* handler = nullptr;
+  EventFeed* feed = nullptr;
+
+  void do_accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (!acceptor.is_open()) return;
+      if (ec) {
+        std::cerr << "warning: accept failed: " << ec.message() << "\n";
+      } else {
+        std::make_shared<HttpSession>(std::move(socket), *handler, *feed)->run();
+      }
+      do_accept();
+    });
+  }
+};
+
+Server::Server(const ServerOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->threads = std::max(1, options.threads);
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.host, ec);
+  if (ec) throw std::runtime_error("--listen: '" + options.host + "' is not an IP address");
+  const tcp::endpoint endpoint(address, options.port);
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(endpoint, ec);
+  if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                             ec.message());
+}
+
+Server::~Server() = default;
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+Post Server::post() {
+  return [this](std::function<void()> task) { net::post(impl_->ioc, std::move(task)); };
+}
+
+Post Server::post_in_order() {
+  return [this](std::function<void()> task) { net::post(impl_->feed_strand, std::move(task)); };
+}
+
+void Server::run(const Handler& handler, EventFeed& feed) {
+  impl_->handler = &handler;
+  impl_->feed = &feed;
+  net::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code, int) {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->ioc.stop();
+  });
+  impl_->do_accept();
+  std::vector<std::thread> pool;
+  for (int i = 1; i < impl_->threads; ++i)
+    pool.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,49 @@
+// The network side of comandad: a Boost.Beast HTTP/1.1 server on a pool of
+// network threads, with WebSocket upgrades at /v1/ws. One session object per
+// connection, all of its work on its own strand.
+//
+// Threads: construct and run() on the main thread; post()/post_in_order()
+// are safe on any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/event_feed.h"
+#include "api/http_types.h"
+
+namespace comanda::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port
+  int threads = 2;       // network threads
+};
+
+class Server {
+ public:
+  using Handler = std::function<void(const Request&, Reply)>;
+
+  // Binds the listening socket; throws std::runtime_error with a clear
+  // message when it cannot.
+  explicit Server(const ServerOptions& options);
+  ~Server();
+
+  uint16_t port() const;
+  // Runs a task on some network thread.
+  Post post();
+  // Runs tasks one at a time in the order posted (a strand).
+  Post post_in_order();
+
+  // Serves until SIGINT or SIGTERM. `handler` answers HTTP requests; `feed`
+  // takes WebSocket subscribers. Both must outlive run().
+  void run(const Handler& handler, EventFeed& feed);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace comanda::api

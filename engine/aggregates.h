@@ -1,0 +1,74 @@
+// The hot aggregate state (restaurants and orders) and the decision rules
+// that turn a command into events or a refusal.
+//
+// Threads: owned by the sequencer thread; nothing else may touch it while the
+// sequencer runs. Loading from the log happens before the sequencer starts or
+// on its own thread after a failed write.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/event_log.h"
+#include "engine/events.h"
+
+namespace comanda::engine {
+
+struct RestaurantState {
+  uint64_t version = 0;
+  std::vector<std::string> owners;
+  std::string currency;
+  TaxPolicy tax;
+  std::string series;
+  uint64_t last_order_number = 0;
+};
+
+struct OrderState {
+  Uuid restaurant_id;
+  uint64_t version = 0;
+  OrderStatus status = OrderStatus::kPending;
+  FulfillmentType fulfillment = FulfillmentType::kDelivery;
+  std::string customer_id;
+};
+
+// Everything decide() needs to stamp the events of one batch.
+struct BatchContext {
+  int64_t recorded_at_us = 0;  // read once per batch
+  uint64_t next_position = 1;  // position of the next event decided
+};
+
+class Aggregates {
+ public:
+  // Decides `command`. On acceptance, appends its events to `out` (positions
+  // from ctx.next_position, which advances), applies them to the state, and
+  // returns where they landed. On refusal, returns the Error; state and `out`
+  // are untouched.
+  CommandOutcome decide(const Command& command, BatchContext& ctx, std::vector<Event>& out);
+
+  // Applies one committed event (used when loading from the log).
+  void apply(const Event& event);
+
+  // Replaces the state with the one the log holds. Returns the log's error.
+  Status load(const EventLog& log);
+
+  // The newest recorded time applied, so that time never goes backwards.
+  int64_t last_recorded_at_us() const { return last_recorded_at_us_; }
+
+  const RestaurantState* restaurant(const Uuid& id) const;
+  const OrderState* order(const Uuid& id) const;
+
+ private:
+  Result<EventPayload> decide_register(const RegisterRestaurant& cmd, Uuid& stream, Uuid& partition);
+  Result<EventPayload> decide_place(const PlaceOrder& cmd, Uuid& stream, Uuid& partition);
+  Result<EventPayload> decide_status(const ChangeOrderStatus& cmd, Uuid& stream, Uuid& partition);
+  uint64_t stream_version(const Uuid& stream) const;
+
+  std::unordered_map<Uuid, RestaurantState, UuidHash> restaurants_;
+  std::unordered_map<Uuid, OrderState, UuidHash> orders_;
+  int64_t last_recorded_at_us_ = 0;
+};
+
+}  // namespace comanda::engine

@@ -1,0 +1,218 @@
+#include "engine/event_log.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "engine/event_codec.h"
+
+namespace comanda::engine {
+namespace {
+
+constexpr const char* kEventsCf = "events";
+constexpr const char* kStreamsCf = "streams";
+constexpr const char* kMetaCf = "meta";
+
+Error io_error(const rocksdb::Status& s, const std::string& what) {
+  return Error{ErrorCode::kIoError, what + ": " + s.ToString(), "", {}};
+}
+
+rocksdb::ColumnFamilyOptions events_options() {
+  // Append-only, never updated: compress every level, large memtables.
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  cf.write_buffer_size = 64 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 16 << 10;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions index_options() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.write_buffer_size = 32 << 20;
+  return cf;
+}
+
+}  // namespace
+
+struct EventLog::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // default, events, streams, meta
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* streams = nullptr;
+  rocksdb::WriteOptions write_options;
+  std::atomic<uint64_t> last_position{0};
+  // Reused across append() calls (writer thread only): no per-event allocation
+  // once they have grown to the largest batch.
+  rocksdb::WriteBatch batch;
+  std::string value_buf;
+  std::string key_buf;
+  std::string stream_key_buf;
+
+  ~Impl() {
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close();
+    }
+  }
+};
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& dir,
+                                                 const Options& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  // A torn tail write is cut off at the last whole batch; nothing after a
+  // hole is replayed.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // The index and meta families are written with every batch, so no family
+  // pins old WAL files for long; this bounds the WAL all the same.
+  db_options.max_total_wal_size = 256 << 20;
+  db_options.manual_wal_flush = false;  // never: async mode would lose acknowledged events
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 4;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kEventsCf, events_options()},
+      {kStreamsCf, index_options()},
+      {kMetaCf, rocksdb::ColumnFamilyOptions()},
+  };
+  auto impl = std::make_unique<Impl>();
+  rocksdb::DB* raw = nullptr;
+  const std::string path = dir.string();
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, path, cfs, &impl->handles, &raw);
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    s = rocksdb::DB::Open(db_options, path, cfs, &impl->handles, &raw);
+  }
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+      return Error{ErrorCode::kUnavailable,
+                   "the data directory " + path +
+                       " is in use by another process (is comandad already running on it?)",
+                   "", {}};
+    return io_error(s, "cannot open the event log at " + path);
+  }
+  impl->db.reset(raw);
+  impl->events = impl->handles[1];
+  impl->streams = impl->handles[2];
+  impl->write_options.sync = options.durability == Durability::kSync;
+
+  std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
+  it->SeekToLast();
+  if (it->Valid()) impl->last_position = get_u64_be(std::string_view(it->key().data(), it->key().size()));
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+uint64_t EventLog::last_position() const { return impl_->last_position.load(std::memory_order_acquire); }
+
+Status EventLog::append(std::span<const Event> events) {
+  if (events.empty()) return {};
+  Impl& d = *impl_;
+  uint64_t expected = d.last_position.load(std::memory_order_relaxed) + 1;
+  d.batch.Clear();
+  for (const Event& e : events) {
+    if (e.position != expected++)
+      return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
+    d.key_buf.clear();
+    put_u64_be(d.key_buf, e.position);
+    d.value_buf.clear();
+    encode_event(e, d.value_buf);
+    d.batch.Put(d.events, d.key_buf, d.value_buf);
+    d.stream_key_buf.assign(e.stream.raw());
+    put_u64_be(d.stream_key_buf, e.stream_version);
+    d.batch.Put(d.streams, d.stream_key_buf, d.key_buf);
+  }
+  rocksdb::Status s = d.db->Write(d.write_options, &d.batch);
+  if (!s.ok()) return io_error(s, "append failed");
+  d.last_position.store(events.back().position, std::memory_order_release);
+  return {};
+}
+
+Status EventLog::scan_raw(uint64_t from,
+                          const std::function<bool(uint64_t, std::string_view)>& fn) const {
+  std::string start;
+  put_u64_be(start, from);
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    const uint64_t pos = get_u64_be(std::string_view(it->key().data(), it->key().size()));
+    if (!fn(pos, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
+  return {};
+}
+
+Status EventLog::scan(uint64_t from, uint64_t to, const std::function<bool(const Event&)>& fn) const {
+  Status result;
+  Status io = scan_raw(from, [&](uint64_t pos, std::string_view stored) {
+    if (pos > to) return false;
+    auto event = decode_event(stored);
+    if (!event.ok()) {
+      if (event.error().code == ErrorCode::kUnprocessable) {
+        std::cerr << "warning: skipping event at position " << pos << ": " << event.error().message << "\n";
+        return true;
+      }
+      result = Error{ErrorCode::kCorruption,
+                     "position " + std::to_string(pos) + ": " + event.error().message, "", {}};
+      return false;
+    }
+    return fn(*event);
+  });
+  if (!io.ok()) return io;
+  return result;
+}
+
+Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  const std::string prefix(stream.raw());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string value;
+    rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, it->value(), &value);
+    const uint64_t pos = get_u64_be(std::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return io_error(s, "stream index points at missing position " + std::to_string(pos));
+    auto event = decode_event(value);
+    if (!event.ok()) {
+      if (event.error().code == ErrorCode::kUnprocessable) continue;
+      return Error{ErrorCode::kCorruption,
+                   "position " + std::to_string(pos) + ": " + event.error().message, "", {}};
+    }
+    if (!fn(*event)) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the stream index");
+  return {};
+}
+
+Status EventLog::scan_stream_index(
+    const std::function<bool(const Uuid&, uint64_t, uint64_t)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.size() != 24)
+      return Error{ErrorCode::kCorruption, "malformed stream index key", "", {}};
+    const Uuid stream = *Uuid::from_raw(key.substr(0, 16));
+    if (!fn(stream, get_u64_be(key.substr(16)),
+            get_u64_be(std::string_view(it->value().data(), it->value().size()))))
+      break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the stream index");
+  return {};
+}
+
+}  // namespace comanda::engine

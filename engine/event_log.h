@@ -1,0 +1,76 @@
+// The durable event log: one RocksDB instance (`<data>/log`) holding every
+// event at a dense global position from 1, and an index of each stream's
+// versions. RocksDB types stay behind this interface.
+//
+// Threads: append() is called by one writer thread at a time. The read
+// methods are safe on any thread, concurrently with append(); a reader sees
+// whole batches only.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "engine/error.h"
+#include "engine/events.h"
+
+namespace comanda::engine {
+
+enum class Durability : uint8_t {
+  kSync,   // the WAL is fsynced before append() returns: survives a power cut
+  kAsync,  // the WAL is written, not synced: survives a process crash only
+};
+
+class EventLog {
+ public:
+  struct Options {
+    Durability durability = Durability::kSync;
+    // Opens without taking the directory's lock, for tools running beside a
+    // live server. append() then fails.
+    bool read_only = false;
+  };
+
+  // Opens (creating if absent, unless read-only) the log under `dir`.
+  // A directory held by another process fails at once with a clear message.
+  static Result<std::unique_ptr<EventLog>> open(const std::filesystem::path& dir,
+                                                const Options& options);
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // The highest position written (0 for an empty log).
+  uint64_t last_position() const;
+
+  // Writes `events` as one atomic WriteBatch (one WAL write, one sync in
+  // kSync mode). Their positions must continue the log densely; each event's
+  // stream version is indexed. On error nothing of the batch is visible.
+  Status append(std::span<const Event> events);
+
+  // Calls `fn` for each event with from <= position <= to, in order, until it
+  // returns false. Events of a type unknown to this build are skipped with a
+  // warning on stderr; a corrupt event stops the scan with kCorruption naming
+  // its position.
+  Status scan(uint64_t from, uint64_t to, const std::function<bool(const Event&)>& fn) const;
+
+  // Like scan() but hands over the stored bytes undecoded, from `from` to
+  // the end; for integrity checks.
+  Status scan_raw(uint64_t from,
+                  const std::function<bool(uint64_t position, std::string_view stored)>& fn) const;
+
+  // Every event of one stream, in version order.
+  Status read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn) const;
+
+  // Visits the stream index: (stream, version) -> position, in key order.
+  Status scan_stream_index(
+      const std::function<bool(const Uuid& stream, uint64_t version, uint64_t position)>& fn) const;
+
+ private:
+  struct Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace comanda::engine

@@ -1,0 +1,24 @@
+#include "engine/time_text.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace comanda::engine {
+
+std::string format_utc(int64_t unix_us) {
+  int64_t seconds = unix_us / 1'000'000;
+  int64_t micros = unix_us % 1'000'000;
+  if (micros < 0) {
+    micros += 1'000'000;
+    --seconds;
+  }
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(micros / 1000));
+  return buf;
+}
+
+}  // namespace comanda::engine

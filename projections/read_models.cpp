@@ -1,0 +1,118 @@
+#include "projections/read_models.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace comanda::projections {
+
+using namespace comanda::engine;
+
+void ReadModels::apply(std::span<const Event> events) {
+  std::unique_lock lock(mu_);
+  for (const Event& e : events) apply_one(e);
+}
+
+void ReadModels::apply_one(const Event& e) {
+  if (e.position <= position_) return;  // already applied
+  position_ = e.position;
+  std::visit(
+      [&](const auto& p) {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, RestaurantRegistered>) {
+          restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, p};
+        } else if constexpr (std::is_same_v<T, OrderPlaced>) {
+          OrderView& o = orders_[e.stream];
+          o.id = e.stream;
+          o.version = e.stream_version;
+          o.placed_position = e.position;
+          o.placed_at_us = o.updated_at_us = e.recorded_at_us;
+          o.placed = p;
+          o.status = p.status;
+          all_orders_.emplace_back(e.position, e.stream);
+          orders_by_restaurant_[p.restaurant_id].emplace_back(e.position, e.stream);
+        } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
+          auto it = orders_.find(e.stream);
+          if (it == orders_.end()) return;
+          OrderView& o = it->second;
+          o.version = e.stream_version;
+          o.updated_at_us = e.recorded_at_us;
+          o.status = p.to;
+          o.status_reason = p.reason;
+          o.cancelled_by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+        }
+      },
+      e.payload);
+}
+
+Status ReadModels::rebuild(const EventLog& log) {
+  {
+    std::unique_lock lock(mu_);
+    restaurants_.clear();
+    orders_.clear();
+    all_orders_.clear();
+    orders_by_restaurant_.clear();
+    position_ = 0;
+  }
+  // Apply in chunks so that a long rebuild does not hold the lock throughout.
+  std::vector<Event> chunk;
+  Status status = log.scan(1, log.last_position(), [&](const Event& e) {
+    chunk.push_back(e);
+    if (chunk.size() == 4096) {
+      apply(chunk);
+      chunk.clear();
+    }
+    return true;
+  });
+  apply(chunk);
+  return status;
+}
+
+std::optional<RestaurantView> ReadModels::restaurant(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = restaurants_.find(id);
+  if (it == restaurants_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<OrderView> ReadModels::order(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = orders_.find(id);
+  if (it == orders_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint64_t ReadModels::position() const {
+  std::shared_lock lock(mu_);
+  return position_;
+}
+
+OrderPage ReadModels::list_orders(const OrderQuery& query) const {
+  std::shared_lock lock(mu_);
+  OrderPage page;
+  page.position = position_;
+  const std::vector<Placement>* index = &all_orders_;
+  if (query.restaurant_id) {
+    auto it = orders_by_restaurant_.find(*query.restaurant_id);
+    if (it == orders_by_restaurant_.end()) return page;
+    index = &it->second;
+  }
+  // Placements are ascending by position: start just below the cursor.
+  auto end = index->end();
+  if (query.before_position != 0)
+    end = std::lower_bound(index->begin(), end, query.before_position,
+                           [](const Placement& p, uint64_t pos) { return p.first < pos; });
+  for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
+    const OrderView& o = orders_.at(it->second);
+    if (!query.statuses.empty() &&
+        std::find(query.statuses.begin(), query.statuses.end(), o.status) == query.statuses.end())
+      continue;
+    if (page.orders.size() == query.limit) {
+      page.next_cursor = page.orders.back().placed_position;
+      break;
+    }
+    page.orders.push_back(o);
+  }
+  return page;
+}
+
+}  // namespace comanda::projections

@@ -1,0 +1,84 @@
+// The read models built from the log: restaurants and orders by id, and
+// orders per restaurant newest first. Applied batch by batch after each
+// commit, rebuilt from the log at start.
+//
+// Threads: apply() and rebuild() from one thread at a time (the sequencer's
+// commit listener, or start-up); the queries are safe on any thread and see
+// whole batches only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/event_log.h"
+#include "engine/events.h"
+
+namespace comanda::projections {
+
+using engine::Uuid;
+
+struct RestaurantView {
+  Uuid id;
+  uint64_t version = 0;
+  int64_t registered_at_us = 0;
+  engine::RestaurantRegistered details;
+};
+
+struct OrderView {
+  Uuid id;
+  uint64_t version = 0;
+  uint64_t placed_position = 0;  // orders sort newest first by this
+  int64_t placed_at_us = 0;
+  int64_t updated_at_us = 0;
+  engine::OrderPlaced placed;  // as placed (status there is the initial one)
+  engine::OrderStatus status = engine::OrderStatus::kPending;
+  bool cancelled_by_customer = false;
+  std::string status_reason;  // of the latest status change, if one was given
+};
+
+struct OrderQuery {
+  std::optional<Uuid> restaurant_id;
+  std::vector<engine::OrderStatus> statuses;  // empty: any status
+  uint64_t before_position = 0;               // cursor: only orders placed before it; 0 = from the newest
+  size_t limit = 50;
+};
+
+struct OrderPage {
+  std::vector<OrderView> orders;  // newest first
+  uint64_t next_cursor = 0;       // 0: no more
+  uint64_t position = 0;          // the log position the page reflects
+};
+
+class ReadModels {
+ public:
+  // Applies one committed batch, as one step visible to queries.
+  void apply(std::span<const engine::Event> events);
+  // Drops everything and replays the whole log.
+  engine::Status rebuild(const engine::EventLog& log);
+
+  std::optional<RestaurantView> restaurant(const Uuid& id) const;
+  std::optional<OrderView> order(const Uuid& id) const;
+  OrderPage list_orders(const OrderQuery& query) const;
+  // The last position applied (the checkpoint).
+  uint64_t position() const;
+
+ private:
+  void apply_one(const engine::Event& event);
+
+  using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<Uuid, RestaurantView, engine::UuidHash> restaurants_;
+  std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
+  std::vector<Placement> all_orders_;
+  std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> orders_by_restaurant_;
+  uint64_t position_ = 0;
+};
+
+}  // namespace comanda::projections

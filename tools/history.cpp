@@ -1,0 +1,51 @@
+#include <iomanip>
+#include <ostream>
+
+#include "engine/event_log.h"
+#include "engine/time_text.h"
+#include "tools/commands.h"
+
+namespace comanda::tools {
+
+using namespace comanda::engine;
+
+int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out, std::ostream& err) {
+  auto id = Uuid::parse(order_id);
+  if (!id) {
+    err << "comanda history: '" << order_id << "' is not an order id\n";
+    return 2;
+  }
+  auto log = EventLog::open(data / "log", {Durability::kSync, true});
+  if (!log.ok()) {
+    err << "comanda history: " << log.error().message << "\n";
+    return 1;
+  }
+  size_t count = 0;
+  Status status = (*log)->read_stream(*id, [&](const Event& e) {
+    if (count++ == 0)
+      out << std::left << std::setw(10) << "POSITION" << std::setw(26) << "RECORDED AT" << std::setw(8) << "VERSION"
+          << std::setw(28) << "ACTOR" << "EVENT\n";
+    out << std::left << std::setw(10) << e.position << std::setw(26) << format_utc(e.recorded_at_us) << std::setw(8)
+        << e.stream_version << std::setw(28) << (std::string(role_name(e.actor.role)) + ":" + e.actor.subject)
+        << event_type_name(e.payload);
+    if (auto* placed = std::get_if<OrderPlaced>(&e.payload))
+      out << "  " << placed->reference << " -> " << status_name(placed->status);
+    if (auto* changed = std::get_if<OrderStatusChanged>(&e.payload)) {
+      out << "  " << status_name(changed->from) << " -> " << status_name(changed->to);
+      if (!changed->reason.empty()) out << " (" << changed->reason << ")";
+    }
+    out << "\n";
+    return true;
+  });
+  if (!status.ok()) {
+    err << "comanda history: " << status.error().message << "\n";
+    return 1;
+  }
+  if (count == 0) {
+    err << "comanda history: no events for " << order_id << " in " << data.string() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace comanda::tools
