@@ -84,6 +84,7 @@ std::optional<uint64_t> decode_cursor(std::string_view cursor) {
   for (char c : cursor) {
     const char* p = std::find(kBase64Url, kBase64Url + 64, c);
     if (p == kBase64Url + 64) return std::nullopt;
+    if (v >> 58 != 0) return std::nullopt;  // beyond 64 bits: never issued (would wrap)
     v = v << 6 | static_cast<uint64_t>(p - kBase64Url);
   }
   if (v == 0) return std::nullopt;

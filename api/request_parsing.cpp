@@ -3,7 +3,9 @@
 #include <date/tz.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <optional>
+#include <vector>
 
 #include "engine/money.h"
 #include "engine/order_status.h"
@@ -162,6 +164,79 @@ class ObjectReader {
   std::optional<Error> error_;
 };
 
+bool representable_number(std::string_view token) {
+  const char* begin = token.data();
+  const char* end = begin + token.size();
+  if (token.find_first_of(".eE") != std::string_view::npos) {
+    double d = 0;
+    auto [p, ec] = std::from_chars(begin, end, d);
+    return ec == std::errc() && p == end;
+  }
+  int64_t i = 0;
+  if (auto [p, ec] = std::from_chars(begin, end, i); ec == std::errc() && p == end) return true;
+  uint64_t u = 0;
+  auto [p, ec] = std::from_chars(begin, end, u);
+  return ec == std::errc() && p == end;
+}
+
+// simdjson refuses a whole document over one number it cannot represent (an
+// integer beyond 64 bits). To name the field anyway, this walks the text
+// tracking the path and returns that of the first such number ("" if none).
+std::string path_of_bad_number(std::string_view s) {
+  struct Frame {
+    bool array;
+    size_t index;
+    std::string key;
+  };
+  std::vector<Frame> stack;
+  bool expecting_key = false;
+  auto path = [&] {
+    std::string p;
+    for (const Frame& f : stack) {
+      if (f.array) {
+        p += "[" + std::to_string(f.index) + "]";
+      } else {
+        if (!p.empty()) p += ".";
+        p += f.key;
+      }
+    }
+    return p;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '{' || c == '[') {
+      stack.push_back({c == '[', 0, {}});
+      expecting_key = c == '{';
+      ++i;
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+      ++i;
+    } else if (c == ',') {
+      if (!stack.empty()) {
+        if (stack.back().array) ++stack.back().index;
+        else expecting_key = true;
+      }
+      ++i;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      while (j < s.size() && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
+      if (expecting_key && !stack.empty() && !stack.back().array) {
+        stack.back().key = std::string(s.substr(i + 1, j - i - 1));
+        expecting_key = false;
+      }
+      i = j + 1;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t j = i;
+      while (j < s.size() && std::string_view("+-0123456789.eE").find(s[j]) != std::string_view::npos) ++j;
+      if (!representable_number(s.substr(i, j - i))) return path();
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  return {};
+}
+
 // Parses `body` as a JSON object with this thread's parser. The returned
 // object lives until the next parse on this thread.
 Result<dom::object> parse_object(std::string_view body) {
@@ -170,6 +245,10 @@ Result<dom::object> parse_object(std::string_view body) {
   auto err = parser.parse(body.data(), body.size(), true).get(root);
   if (err == simdjson::UTF8_ERROR) return Error::invalid("", "the request body is not valid UTF-8");
   if (err == simdjson::EMPTY) return Error::invalid("", "the request body is empty; a JSON object is expected");
+  if (err == simdjson::NUMBER_ERROR) {
+    const std::string field = path_of_bad_number(body);
+    if (!field.empty()) return Error::invalid(field, field + " is out of range (integers must fit in 64 bits)");
+  }
   if (err) return Error::invalid("", std::string("the request body is not valid JSON: ") + simdjson::error_message(err));
   dom::object object;
   if (root.get(object) != simdjson::SUCCESS) return Error::invalid("", "the request body must be a JSON object");

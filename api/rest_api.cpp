@@ -27,9 +27,9 @@ Response json_response(int status, std::string body, uint64_t position) {
 
 std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
 
-// If-Match: "3", W/"3" or 3. Absent: nullopt. Malformed: an error.
+// If-Match: "3", W/"3" or 3. Absent or "*": nullopt. Malformed: an error.
 engine::Result<std::optional<uint64_t>> parse_if_match(std::string_view value) {
-  if (value.empty()) return std::optional<uint64_t>{};
+  if (value.empty() || value == "*") return std::optional<uint64_t>{};  // "*": any version
   if (value.starts_with("W/")) value.remove_prefix(2);
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
   uint64_t v = 0;

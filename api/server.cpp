@@ -10,6 +10,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
 #include <iostream>
@@ -31,6 +32,8 @@ using tcp = net::ip::tcp;
 constexpr size_t kMaxBodyBytes = 1 << 20;           // larger bodies answer 413
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr size_t kMaxQueuedMessages = 8192;         // per WebSocket; beyond it the client is too slow
+constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of a refused request
+constexpr size_t kMaxLingerBytes = 64 << 20;
 
 // One WebSocket connection. Messages go out one async_write at a time from a
 // queue; a client that lets the queue grow past its bound is disconnected.
@@ -43,6 +46,10 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
     ws_.read_message_max(64 * 1024);
+    // Subscribe before the handshake answer goes out, so that every event
+    // committed after the client sees the upgrade reaches it; messages wait
+    // in the queue until the handshake is done.
+    feed_.add(weak_from_this());
     ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
   }
 
@@ -52,8 +59,12 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
 
  private:
   void on_accept(beast::error_code ec) {
-    if (ec) return;
-    feed_.add(weak_from_this());
+    if (ec) {
+      closed_ = true;
+      return;
+    }
+    accepted_ = true;
+    if (!queue_.empty()) do_write();
     do_read();
   }
 
@@ -79,7 +90,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
       return;
     }
     queue_.push_back(std::move(message));
-    if (queue_.size() == 1) do_write();
+    if (accepted_ && queue_.size() == 1) do_write();
   }
 
   void do_write() {
@@ -106,6 +117,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   EventFeed& feed_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
+  bool accepted_ = false;
   bool closing_ = false;
   bool closed_ = false;
 };
@@ -185,7 +197,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res->prepare_payload();
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       if (ec) return;
-      if (res->need_eof()) return self->shutdown();
+      if (res->need_eof()) return self->linger_close();
       self->do_read();
     });
   }
@@ -195,12 +207,35 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
+  // Closing with unread request bytes in the socket makes the kernel send a
+  // reset, which can destroy our response before the client reads it (a
+  // client that sends a whole oversized body before reading never sees the
+  // 413). So: stop sending, then read and discard for a bounded time and
+  // amount before closing (RFC 9112, section 9.6).
+  void linger_close() {
+    shutdown();
+    stream_.expires_after(kLingerTimeout);
+    drain(0);
+  }
+
+  void drain(size_t drained) {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
+      if (ec || drained + n > kMaxLingerBytes) {
+        beast::error_code ignored;
+        self->stream_.socket().close(ignored);
+        return;
+      }
+      self->drain(drained + n);
+    });
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const Server::Handler& handler_;
   EventFeed& feed_;
   bool keep_alive_ = true;
+  std::array<char, 16384> scratch_{};  // discarded input while lingering
 };
 
 }  // namespace

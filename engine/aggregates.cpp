@@ -44,18 +44,13 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(body, stream, partition);
         if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(body, stream, partition);
-        if constexpr (std::is_same_v<T, ChangeOrderStatus>) return decide_status(body, stream, partition);
+        if constexpr (std::is_same_v<T, ChangeOrderStatus>)
+          return decide_status(body, command.expected_version, stream, partition);
       },
       command.body);
   if (!payload.ok()) return std::move(payload).error();
 
   const uint64_t current = stream_version(stream);
-  if (command.expected_version && *command.expected_version != current)
-    return Error{ErrorCode::kVersionMismatch,
-                 "expected version " + std::to_string(*command.expected_version) +
-                     ", the current version is " + std::to_string(current),
-                 "If-Match", {}};
-
   Event& e = out.emplace_back();
   e.position = ctx.next_position++;
   e.stream = stream;
@@ -122,10 +117,19 @@ Result<EventPayload> Aggregates::decide_place(const PlaceOrder& cmd, Uuid& strea
   return EventPayload{std::move(placed)};
 }
 
-Result<EventPayload> Aggregates::decide_status(const ChangeOrderStatus& cmd, Uuid& stream,
+Result<EventPayload> Aggregates::decide_status(const ChangeOrderStatus& cmd,
+                                               std::optional<uint64_t> expected_version, Uuid& stream,
                                                Uuid& partition) {
   const OrderState* o = order(cmd.order_id);
   if (!o) return not_found("no such order");
+  // A stale version is answered as such before the transition is judged: the
+  // loser of two simultaneous accepts learns it was too late, not that
+  // "accepted cannot become accepted".
+  if (expected_version && *expected_version != o->version)
+    return Error{ErrorCode::kVersionMismatch,
+                 "expected version " + std::to_string(*expected_version) + ", the current version is " +
+                     std::to_string(o->version),
+                 "If-Match", {}};
   auto target = resolve_status(cmd.status, o->fulfillment);
   if (!target.ok()) return std::move(target).error();
   if (!transition_allowed(o->status, *target, o->fulfillment)) {
