@@ -35,9 +35,26 @@ std::string decode_component(std::string_view s) {
   return out;
 }
 
-// Every status a filter token names: aliases that resolve by fulfillment type
-// (completed, COMPLETADO, 1) name all their statuses.
+// DESIGN.md's filter groups. `completed` is also what the completion
+// aliases resolve to, by fulfillment type, below.
+std::optional<std::vector<engine::OrderStatus>> filter_group(std::string_view token) {
+  using S = engine::OrderStatus;
+  if (token == "active") {
+    std::vector<S> out;
+    for (const auto& info : engine::status_table())
+      if (!info.terminal) out.push_back(info.status);
+    return out;
+  }
+  if (token == "cancelled" || token == "canceled") return std::vector<S>{S::kCancelled, S::kRejected};
+  if (token == "failed") return std::vector<S>{S::kPickupFailed, S::kDeliveryFailed, S::kNotPickedUp};
+  return std::nullopt;
+}
+
+// Every status a filter token names: a group, or a status; aliases that
+// resolve by fulfillment type (completed, COMPLETADO, 1) name all their
+// statuses.
 engine::Result<std::vector<engine::OrderStatus>> resolve_filter_token(std::string_view token) {
+  if (auto group = filter_group(token)) return *group;
   std::vector<engine::OrderStatus> out;
   std::optional<Error> error;
   for (int t = 0; t <= static_cast<int>(engine::FulfillmentType::kEatIn); ++t) {

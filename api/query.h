@@ -17,7 +17,8 @@ namespace comanda::api {
 // "a=1&b=x%20y" -> {("a","1"), ("b","x y")}. Malformed escapes are kept as is.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
-// GET /v1/orders filters: restaurant_id (alias establishment), status (names,
+// GET /v1/orders filters: restaurant_id (alias establishment), status (groups
+// active, completed, cancelled|canceled, failed; names,
 // aliases or codes, comma-separated), limit (1..500, default 50), cursor.
 // Unknown parameters are refused so that a typo does not silently widen a list.
 engine::Result<projections::OrderQuery> parse_order_query(std::string_view query);

@@ -90,6 +90,7 @@ OrderPage ReadModels::list_orders(const OrderQuery& query) const {
   std::shared_lock lock(mu_);
   OrderPage page;
   page.position = position_;
+  if (query.limit == 0) return page;
   const std::vector<Placement>* index = &all_orders_;
   if (query.restaurant_id) {
     auto it = orders_by_restaurant_.find(*query.restaurant_id);

@@ -1,0 +1,103 @@
+// The streaming JSON writer (api/json_writer.h): escaping, commas, numbers.
+#include "api/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace {
+
+using comanda::api::json_quote;
+using comanda::api::JsonWriter;
+
+TEST(JsonQuote, EscapesQuotesAndBackslashes) {
+  EXPECT_EQ(json_quote(R"(say "hi")"), R"("say \"hi\"")");
+  EXPECT_EQ(json_quote(R"(C:\dir\)"), R"("C:\\dir\\")");
+  EXPECT_EQ(json_quote(""), R"("")");
+}
+
+TEST(JsonQuote, EscapesControlCharacters) {
+  EXPECT_EQ(json_quote("a\nb\rc\td"), R"("a\nb\rc\td")");
+  EXPECT_EQ(json_quote(std::string("\x01\x1f", 2)), R"("\u0001\u001f")");
+  EXPECT_EQ(json_quote(std::string("nul\0end", 7)), R"("nul\u0000end")");
+  EXPECT_EQ(json_quote("\b\f"), R"("\u0008\u000c")");
+}
+
+TEST(JsonQuote, PassesPrintableAndMultibyteCharactersThrough) {
+  EXPECT_EQ(json_quote("Ana Pérez ✅ /<>"), "\"Ana Pérez ✅ /<>\"");
+  EXPECT_EQ(json_quote("\x7f"), "\"\x7f\"");
+}
+
+TEST(JsonWriter, SeparatesObjectMembersWithCommas) {
+  JsonWriter w;
+  w.begin_object().key("a").number(1).key("b").string("x").key("c").boolean(false).key("d").null().end_object();
+  EXPECT_EQ(w.str(), R"({"a":1,"b":"x","c":false,"d":null})");
+}
+
+TEST(JsonWriter, NestsArraysAndObjectsWithTheRightCommas) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("orders").begin_array();
+  w.begin_object().key("id").string("1").key("items").begin_array().number(1).number(2).end_array().end_object();
+  w.begin_object().key("id").string("2").key("items").begin_array().end_array().end_object();
+  w.end_array();
+  w.key("next_cursor").null();
+  w.key("matrix").begin_array().begin_array().number(1).end_array().begin_array().end_array().end_array();
+  w.end_object();
+  EXPECT_EQ(w.str(),
+            R"({"orders":[{"id":"1","items":[1,2]},{"id":"2","items":[]}],"next_cursor":null,"matrix":[[1],[]]})");
+}
+
+TEST(JsonWriter, WritesEmptyContainers) {
+  JsonWriter w;
+  w.begin_array().begin_object().end_object().begin_array().end_array().end_array();
+  EXPECT_EQ(w.str(), "[{},[]]");
+}
+
+TEST(JsonWriter, EscapesKeysAsWellAsValues) {
+  JsonWriter w;
+  w.begin_object().key("a\"b").string("c\\d\n").end_object();
+  EXPECT_EQ(w.str(), R"({"a\"b":"c\\d\n"})");
+}
+
+TEST(JsonWriter, WritesIntegersExactlyAtTheirLimits) {
+  JsonWriter w;
+  w.begin_array()
+      .number(std::numeric_limits<int64_t>::min())
+      .number(std::numeric_limits<uint64_t>::max())
+      .number(0)
+      .number(-7)
+      .end_array();
+  EXPECT_EQ(w.str(), "[-9223372036854775808,18446744073709551615,0,-7]");
+}
+
+TEST(JsonWriter, WritesDoublesShortestAndNonFiniteAsNull) {
+  JsonWriter w;
+  w.begin_array()
+      .number(-12.12)
+      .number(0.5)
+      .number(std::nan(""))
+      .number(std::numeric_limits<double>::infinity())
+      .end_array();
+  EXPECT_EQ(w.str(), "[-12.12,0.5,null,null]");
+}
+
+TEST(JsonWriter, InsertsRawJsonAsOneValue) {
+  JsonWriter w;
+  w.begin_array().raw(R"({"k":1})").raw("2").string("x").end_array();
+  EXPECT_EQ(w.str(), R"([{"k":1},2,"x"])");
+  JsonWriter o;
+  o.begin_object().key("total").raw(R"({"amount":"3700"})").key("n").number(1).end_object();
+  EXPECT_EQ(o.str(), R"({"total":{"amount":"3700"},"n":1})");
+}
+
+TEST(JsonWriter, HandsOverItsText) {
+  JsonWriter w;
+  w.begin_object().key("a").number(1).end_object();
+  const std::string text = w.take();
+  EXPECT_EQ(text, R"({"a":1})");
+}
+
+}  // namespace

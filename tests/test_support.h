@@ -1,0 +1,130 @@
+// Helpers shared by the unit tests: a temporary directory per test, and
+// builders for the commands and events most tests start from.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <unistd.h>
+
+#include "engine/commands.h"
+#include "engine/events.h"
+#include "engine/ids.h"
+
+namespace comanda::test_support {
+
+// A fresh directory under the system's temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<uint64_t> counter{0};
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "comanda-test-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
+                       std::to_string(counter++);
+    if (info) name += std::string("-") + info->name();
+    path_ = std::filesystem::temp_directory_path() / name;
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline engine::Principal owner(std::string subject = "u-owner-1") {
+  return {std::move(subject), engine::Role::kOwner};
+}
+inline engine::Principal customer(std::string subject = "u-cust-1") {
+  return {std::move(subject), engine::Role::kCustomer};
+}
+
+inline engine::RestaurantRegistered restaurant_details(std::string currency = "PEN",
+                                                       engine::TaxPolicy tax = {1800, true}) {
+  engine::RestaurantRegistered d;
+  d.name = "Sede 1";
+  d.address = "Av. Larco 101";
+  d.location = engine::GeoPoint{-12.12, -77.03};
+  d.currency = std::move(currency);
+  d.time_zone = "America/Lima";
+  d.tax = tax;
+  d.owners = {"u-owner-1"};
+  d.series = "A001";
+  return d;
+}
+
+inline engine::Command register_restaurant(const engine::Uuid& id,
+                                           engine::RestaurantRegistered details = restaurant_details()) {
+  engine::Command c;
+  c.principal = {"u-admin", engine::Role::kAdmin};
+  c.correlation_id = engine::Uuid::v7();
+  c.body = engine::RegisterRestaurant{id, std::move(details)};
+  return c;
+}
+
+// One line of 2 x (1550 + 0 + 300) = 3700 minor units.
+inline std::vector<engine::OrderLine> burger_line() {
+  engine::OrderLine line;
+  line.sku = "BURGER";
+  line.name = "Hamburguesa";
+  line.quantity = 2;
+  line.unit_price = 1550;
+  line.modifiers = {{"No onion", 0}, {"Extra cheese", 300}};
+  line.notes = "bien cocida";
+  return {line};
+}
+
+inline engine::PlaceOrder order_body(const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
+                                     engine::FulfillmentType type = engine::FulfillmentType::kDelivery) {
+  engine::PlaceOrder p;
+  p.order_id = order_id;
+  p.restaurant_id = restaurant_id;
+  p.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
+  p.items = burger_line();
+  p.fulfillment.type = type;
+  p.fulfillment.address = type == engine::FulfillmentType::kDelivery ? "Calle 1 234" : "";
+  p.payment.method = "card";
+  p.notes = "sin ají";
+  return p;
+}
+
+inline engine::Command place_order(const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
+                                   engine::Principal principal = customer()) {
+  engine::Command c;
+  c.principal = std::move(principal);
+  c.correlation_id = engine::Uuid::v7();
+  c.body = order_body(order_id, restaurant_id);
+  return c;
+}
+
+inline engine::Command place_order(engine::PlaceOrder body, engine::Principal principal = customer()) {
+  engine::Command c;
+  c.principal = std::move(principal);
+  c.correlation_id = engine::Uuid::v7();
+  c.body = std::move(body);
+  return c;
+}
+
+inline engine::Command change_status(const engine::Uuid& order_id, std::string status,
+                                     engine::Principal principal = owner(),
+                                     std::optional<uint64_t> expected_version = std::nullopt) {
+  engine::Command c;
+  c.principal = std::move(principal);
+  c.correlation_id = engine::Uuid::v7();
+  c.expected_version = expected_version;
+  c.body = engine::ChangeOrderStatus{order_id, std::move(status), ""};
+  return c;
+}
+
+}  // namespace comanda::test_support
