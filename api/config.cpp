@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "api/jwt.h"
 #include "api/request_parsing.h"
 
 namespace comanda::api {
@@ -13,10 +14,11 @@ namespace {
 using engine::Error;
 
 struct Flag {
-  const char* name;     // "--data"
+  const char* name;     // "--data"; nullptr for a setting read only from the environment
   const char* env;      // "COMANDA_DATA"
   const char* help;
   std::function<std::optional<Error>(ServerConfig&, const std::string&)> set;
+  bool takes_value = true;  // false: a switch, "--dev"
 };
 
 std::optional<Error> bad(const char* flag, const std::string& message) {
@@ -66,6 +68,37 @@ const std::vector<Flag>& flags() {
          c.time_zone = v;
          return std::nullopt;
        }},
+      {"--jwt-secret-file", "COMANDA_JWT_SECRET_FILE", "FILE  file holding the HS256 secret (at least 32 bytes)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         auto secret = read_secret_file(v);
+         if (!secret.ok()) return secret.error();
+         c.jwt_secret = *secret;
+         return std::nullopt;
+       }},
+      {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok()) return status.error();
+         c.jwt_secret = v;
+         return std::nullopt;
+       }},
+      {"--jwt-issuer", "COMANDA_JWT_ISSUER", "ISS  accept only tokens with this 'iss'",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         c.jwt_issuer = v;
+         return std::nullopt;
+       }},
+      {"--jwt-audience", "COMANDA_JWT_AUDIENCE", "AUD  accept only tokens with this 'aud'",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         c.jwt_audience = v;
+         return std::nullopt;
+       }},
+      {"--dev", "COMANDA_DEV", "      open auth for local trials: requests without a token act as an admin",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (v == "1" || v == "true" || v.empty()) c.dev = true;
+         else if (v == "0" || v == "false") c.dev = false;
+         else return bad("--dev", "COMANDA_DEV must be 1 or 0");
+         return std::nullopt;
+       },
+       false},
   };
   return kFlags;
 }
@@ -74,7 +107,9 @@ const std::vector<Flag>& flags() {
 
 std::string server_usage() {
   std::string out = "usage: comandad [flags]\n\nflags (each also COMANDA_<NAME> in the environment):\n";
-  for (const Flag& f : flags()) out += "  " + std::string(f.name) + " " + f.help + "\n";
+  for (const Flag& f : flags())
+    if (f.name) out += "  " + std::string(f.name) + " " + f.help + "\n";
+  out += "  COMANDA_JWT_SECRET (environment only): the HS256 secret itself\n";
   out += "  --help  print this and exit\n";
   return out;
 }
@@ -107,14 +142,20 @@ engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>&
     }
     const Flag* flag = nullptr;
     for (const Flag& f : flags())
-      if (name == f.name) flag = &f;
+      if (f.name && name == f.name) flag = &f;
     if (!flag) return Error::invalid(name, "unknown flag '" + name + "' (see --help)");
-    if (!inline_value) {
+    if (!flag->takes_value) {
+      if (inline_value) return Error::invalid(name, name + " takes no value");
+    } else if (!inline_value) {
       if (i + 1 >= args.size()) return Error::invalid(name, name + " needs a value");
       value = args[++i];
     }
     if (auto err = flag->set(config, value)) return *err;
   }
+  if (config.jwt_secret.empty() && !config.dev && !config.help)
+    return Error::invalid("--jwt-secret-file",
+                          "no JWT secret: set COMANDA_JWT_SECRET or --jwt-secret-file, or start with --dev for "
+                          "a local trial");
   return config;
 }
 

@@ -20,10 +20,17 @@ struct ServerConfig {
   int threads = 2;
   engine::Durability durability = engine::Durability::kSync;
   std::string time_zone = "UTC";  // for restaurants registered without one
+  // JWT: the secret comes from COMANDA_JWT_SECRET or --jwt-secret-file, never
+  // from a flag's value (it would show in `ps`).
+  std::string jwt_secret;
+  std::string jwt_issuer;    // checked when set
+  std::string jwt_audience;  // checked when set
+  bool dev = false;          // requests without a token act as an admin
   bool help = false;
 };
 
 // `args` excludes the program name; `env` is the process environment.
+// Refuses a configuration without a JWT secret unless `dev` is set.
 engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>& args, char** env);
 
 // The flags and their defaults, for --help.

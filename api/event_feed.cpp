@@ -4,6 +4,7 @@
 
 #include "api/json_writer.h"
 #include "api/views_json.h"
+#include "engine/access.h"
 
 namespace comanda::api {
 
@@ -31,17 +32,26 @@ void EventFeed::deliver(const std::vector<engine::Event>& events) {
   }
   if (live.empty()) return;
   for (const engine::Event& e : events) {
-    JsonWriter w;
-    w.begin_object();
-    w.key("type").string("event");
-    w.key("topic").string("events");
-    w.key("position").number(e.position);
-    w.key("event");
-    write_event(w, e);
-    w.end_object();
-    auto message = std::make_shared<const std::string>(w.take());
-    for (const auto& s : live) s->deliver(message);
+    const projections::Audience audience = audience_of_(e);
+    std::shared_ptr<const std::string> message;  // encoded once, for the first who may see it
+    for (const auto& s : live) {
+      if (!engine::may_view_order(s->principal(), audience.owners, audience.customer_id)) continue;
+      if (!message) message = encode(e);
+      s->deliver(message);
+    }
   }
+}
+
+std::shared_ptr<const std::string> EventFeed::encode(const engine::Event& e) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("type").string("event");
+  w.key("topic").string("events");
+  w.key("position").number(e.position);
+  w.key("event");
+  write_event(w, e);
+  w.end_object();
+  return std::make_shared<const std::string>(w.take());
 }
 
 }  // namespace comanda::api

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "api/auth.h"
 #include "api/config.h"
 #include "api/event_feed.h"
 #include "api/rest_api.h"
@@ -47,11 +48,19 @@ int serve(const api::ServerConfig& config) {
     }
   }
 
+  std::optional<api::JwtVerifier> verifier;
+  if (!config.jwt_secret.empty())
+    verifier.emplace(api::JwtOptions{config.jwt_secret, config.jwt_issuer, config.jwt_audience});
+  const api::Authenticator auth(std::move(verifier), config.dev);
+  if (config.dev)
+    std::cerr << "\n*** comandad: DEV MODE: requests without a token act as an administrator. ***\n"
+                 "*** Never run --dev anywhere but a local trial.                          ***\n\n";
+
   api::Server server({config.host, config.port, config.threads});
-  api::EventFeed feed(server.post_in_order());
+  api::EventFeed feed(server.post_in_order(), [&models](const engine::Event& e) { return models.audience(e); });
   CommitFanout fanout(models, feed);
   engine::Sequencer sequencer(**log, aggregates, fanout, {});
-  api::RestApi rest(sequencer, models, server.post(), {config.time_zone});
+  api::RestApi rest(sequencer, models, auth, server.post(), {config.time_zone});
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {
     rest.handle(rq, std::move(reply));
   };
@@ -59,7 +68,7 @@ int serve(const api::ServerConfig& config) {
   std::cout << "comandad listening on http://" << config.host << ":" << server.port() << " (data: "
             << config.data.string() << ", " << (**log).last_position() << " events, durability "
             << (config.durability == engine::Durability::kSync ? "sync" : "async") << ")" << std::endl;
-  server.run(handler, feed);
+  server.run(handler, feed, auth);
   std::cout << "comandad stopping" << std::endl;
   return 0;
 }

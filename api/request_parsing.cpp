@@ -409,6 +409,18 @@ Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
   return cmd;
 }
 
+Result<std::string> parse_ws_auth(std::string_view message) {
+  auto object = parse_object(message);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  const std::string type = r.string("type", true, 32);
+  const std::string token = r.string("token", false, 8192);
+  if (r.failed()) return r.error();
+  if (type != "auth") return Error::invalid("type", "the first message must be {\"type\": \"auth\", \"token\": ...}");
+  if (token.empty()) return Error::invalid("token", "token is required");
+  return token;
+}
+
 Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body) {
   auto object = parse_object(body);
   if (!object.ok()) return std::move(object).error();

@@ -19,6 +19,9 @@ engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
 engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body);
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
 
+// The token of a WebSocket's first message {"type": "auth", "token": "..."}.
+engine::Result<std::string> parse_ws_auth(std::string_view message);
+
 // Whether `name` is an IANA time zone this machine's tz database knows.
 bool is_known_time_zone(const std::string& name);
 

@@ -47,18 +47,27 @@ Response order_response(int status, const projections::OrderView& order, uint64_
 
 }  // namespace
 
-RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, Post post,
-                 RestApiOptions options)
-    : sequencer_(sequencer), models_(models), post_(std::move(post)), options_(std::move(options)) {
-  auto bind = [this](auto method) {
+RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, const Authenticator& auth,
+                 Post post, RestApiOptions options)
+    : sequencer_(sequencer), models_(models), auth_(auth), post_(std::move(post)), options_(std::move(options)) {
+  auto open = [this](auto method) {
     return [this, method](const Request& rq, const PathParams& p, Reply r) { (this->*method)(rq, p, std::move(r)); };
   };
-  router_.add("GET", "/healthz", bind(&RestApi::healthz));
-  router_.add("POST", "/v1/restaurants", bind(&RestApi::register_restaurant));
-  router_.add("POST", "/v1/orders", bind(&RestApi::place_order));
-  router_.add("GET", "/v1/orders", bind(&RestApi::list_orders));
-  router_.add("GET", "/v1/orders/{id}", bind(&RestApi::get_order));
-  router_.add("POST", "/v1/orders/{id}/status", bind(&RestApi::change_status));
+  // Every route but the health check is born authenticated: the handler
+  // runs only with a verified principal.
+  auto authenticated = [this](auto method) {
+    return [this, method](const Request& rq, const PathParams& p, Reply r) {
+      auto who = auth_.from_header(rq.header("authorization"));
+      if (!who.ok()) return r(problem(who.error()));
+      (this->*method)(*who, rq, p, std::move(r));
+    };
+  };
+  router_.add("GET", "/healthz", open(&RestApi::healthz));
+  router_.add("POST", "/v1/restaurants", authenticated(&RestApi::register_restaurant));
+  router_.add("POST", "/v1/orders", authenticated(&RestApi::place_order));
+  router_.add("GET", "/v1/orders", authenticated(&RestApi::list_orders));
+  router_.add("GET", "/v1/orders/{id}", authenticated(&RestApi::get_order));
+  router_.add("POST", "/v1/orders/{id}/status", authenticated(&RestApi::change_status));
 }
 
 void RestApi::execute(engine::Command command, Reply reply, Respond respond) const {
@@ -70,21 +79,20 @@ void RestApi::execute(engine::Command command, Reply reply, Respond respond) con
     reply(problem(Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
 }
 
-engine::Principal RestApi::principal(const Request&) const { return {"anonymous", engine::Role::kAdmin}; }
-
 void RestApi::healthz(const Request&, const PathParams&, Reply reply) const {
   JsonWriter w;
   w.begin_object().key("status").string("ok").key("position").number(sequencer_.committed_position()).end_object();
   reply(json_response(200, w.take(), models_.position()));
 }
 
-void RestApi::register_restaurant(const Request& request, const PathParams&, Reply reply) const {
+void RestApi::register_restaurant(const engine::Principal& who, const Request& request, const PathParams&,
+                                  Reply reply) const {
   auto parsed = parse_register_restaurant(request.body, options_.default_time_zone);
   if (!parsed.ok()) return reply(problem(parsed.error()));
   const Uuid id = Uuid::v7();
   parsed->restaurant_id = id;
 
-  execute({principal(request), Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
           [this, id](const engine::CommandResult& result) {
             auto restaurant = models_.restaurant(id);
             Response r = json_response(201, restaurant_json(*restaurant), result.position);
@@ -94,13 +102,14 @@ void RestApi::register_restaurant(const Request& request, const PathParams&, Rep
           });
 }
 
-void RestApi::place_order(const Request& request, const PathParams&, Reply reply) const {
+void RestApi::place_order(const engine::Principal& who, const Request& request, const PathParams&,
+                          Reply reply) const {
   auto parsed = parse_place_order(request.body);
   if (!parsed.ok()) return reply(problem(parsed.error()));
   const Uuid id = Uuid::v7();
   parsed->order_id = id;
 
-  execute({principal(request), Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
           [this, id](const engine::CommandResult& result) {
             Response r = order_response(201, *models_.order(id), result.position);
             r.headers.emplace_back("Location", "/v1/orders/" + id.to_string());
@@ -108,17 +117,20 @@ void RestApi::place_order(const Request& request, const PathParams&, Reply reply
           });
 }
 
-void RestApi::get_order(const Request&, const PathParams& params, Reply reply) const {
+void RestApi::get_order(const engine::Principal& who, const Request&, const PathParams& params,
+                        Reply reply) const {
   const uint64_t position = models_.position();
   auto id = Uuid::parse(params[0]);
-  auto order = id ? models_.order(*id) : std::nullopt;
+  auto order = id ? models_.order_for(*id, who) : std::nullopt;
   if (!order) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
   reply(order_response(200, *order, position));
 }
 
-void RestApi::list_orders(const Request& request, const PathParams&, Reply reply) const {
+void RestApi::list_orders(const engine::Principal& who, const Request& request, const PathParams&,
+                          Reply reply) const {
   auto query = parse_order_query(request.query);
   if (!query.ok()) return reply(problem(query.error()));
+  query->viewer = who;
   const projections::OrderPage page = models_.list_orders(*query);
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
@@ -129,7 +141,8 @@ void RestApi::list_orders(const Request& request, const PathParams&, Reply reply
   reply(json_response(200, w.take(), page.position));
 }
 
-void RestApi::change_status(const Request& request, const PathParams& params, Reply reply) const {
+void RestApi::change_status(const engine::Principal& who, const Request& request, const PathParams& params,
+                            Reply reply) const {
   auto id = Uuid::parse(params[0]);
   if (!id) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
   auto expected = parse_if_match(request.header("if-match"));
@@ -138,7 +151,7 @@ void RestApi::change_status(const Request& request, const PathParams& params, Re
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  execute({principal(request), Uuid::v7(), *expected, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), *expected, std::move(parsed).value(), {}}, std::move(reply),
           [this, id = *id](const engine::CommandResult& result) {
             return order_response(200, *models_.order(id), result.position);
           });

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "api/auth.h"
 #include "api/http_types.h"
 #include "api/router.h"
 #include "engine/commands.h"
@@ -29,19 +30,20 @@ struct RestApiOptions {
 
 class RestApi {
  public:
-  // `sequencer` and `models` must outlive the RestApi.
-  RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, Post post,
-          RestApiOptions options);
+  // `sequencer`, `models` and `auth` must outlive the RestApi.
+  RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, const Authenticator& auth,
+          Post post, RestApiOptions options);
 
   void handle(const Request& request, Reply reply) const { router_.dispatch(request, std::move(reply)); }
 
  private:
   void healthz(const Request&, const PathParams&, Reply) const;
-  void register_restaurant(const Request&, const PathParams&, Reply) const;
-  void place_order(const Request&, const PathParams&, Reply) const;
-  void get_order(const Request&, const PathParams&, Reply) const;
-  void list_orders(const Request&, const PathParams&, Reply) const;
-  void change_status(const Request&, const PathParams&, Reply) const;
+  // The routes below run only for an authenticated caller, `who`.
+  void register_restaurant(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void place_order(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void get_order(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void list_orders(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void change_status(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
 
   // Builds the success response from the result of an accepted command.
   using Respond = std::function<Response(const engine::CommandResult&)>;
@@ -49,12 +51,9 @@ class RestApi {
   // with a problem if it is refused, or 503 if the queue is full.
   void execute(engine::Command command, Reply reply, Respond respond) const;
 
-  // Who is calling. Routes are open until authentication lands: every caller
-  // acts as an anonymous admin.
-  engine::Principal principal(const Request& request) const;
-
   engine::Sequencer& sequencer_;
   const projections::ReadModels& models_;
+  const Authenticator& auth_;
   Post post_;
   RestApiOptions options_;
   Router router_;

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -18,7 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "api/json_writer.h"
 #include "api/problem.h"
+#include "api/request_parsing.h"
 
 namespace comanda::api {
 namespace {
@@ -34,22 +37,35 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr size_t kMaxQueuedMessages = 8192;         // per WebSocket; beyond it the client is too slow
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of a refused request
 constexpr size_t kMaxLingerBytes = 64 << 20;
+constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for a WebSocket's first-message auth
 
-// One WebSocket connection. Messages go out one async_write at a time from a
-// queue; a client that lets the queue grow past its bound is disconnected.
+// One WebSocket connection. The client is known either from the upgrade's
+// Authorization header or from its first message, {"type": "auth", ...},
+// which must come within kAuthTimeout. Messages go out one async_write at a
+// time from a queue; a client that lets the queue grow past its bound is
+// disconnected.
 class WsSession : public Subscriber, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tcp::socket&& socket, EventFeed& feed) : ws_(std::move(socket)), feed_(feed) {}
+  WsSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth)
+      : ws_(std::move(socket)), timer_(ws_.get_executor()), feed_(feed), auth_(auth) {}
 
   void run(http::request<http::string_body> request) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
     ws_.read_message_max(64 * 1024);
-    // Subscribe before the handshake answer goes out, so that every event
-    // committed after the client sees the upgrade reaches it; messages wait
-    // in the queue until the handshake is done.
-    feed_.add(weak_from_this());
+    const std::string_view authorization = request[http::field::authorization];
+    if (!authorization.empty() || auth_.dev()) {
+      auto who = auth_.from_header(authorization);
+      if (!who.ok()) {
+        // Refuse the upgrade itself: a plain 401, as for any other route.
+        return refuse_upgrade(std::move(request), who.error());
+      }
+      // Subscribe before the handshake answer goes out, so that every event
+      // committed after the client sees the upgrade reaches it; messages wait
+      // in the queue until the handshake is done.
+      authenticated(std::move(who).value());
+    }
     ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
   }
 
@@ -57,7 +73,36 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
     net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->enqueue(message); });
   }
 
+  const engine::Principal& principal() const override { return *principal_; }
+
  private:
+  void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error) {
+    Response r = problem(error);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status),
+                                                                   request.version());
+    res->set(http::field::server, "comandad");
+    res->set(http::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) res->set(name, value);
+    res->body() = std::move(r.body);
+    res->keep_alive(false);
+    res->prepare_payload();
+    http::async_write(beast::get_lowest_layer(ws_), *res, [self = shared_from_this(), res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
+  }
+
+  void authenticated(engine::Principal who) {
+    JsonWriter w;
+    w.begin_object().key("type").string("authenticated").key("subject").string(who.subject);
+    w.key("role").string(engine::role_name(who.role)).end_object();
+    principal_ = std::move(who);
+    // Subscribe before the announcement can reach the client: any event
+    // committed after the client reads it is then delivered.
+    feed_.add(weak_from_this());
+    enqueue(std::make_shared<const std::string>(w.take()));
+  }
+
   void on_accept(beast::error_code ec) {
     if (ec) {
       closed_ = true;
@@ -65,6 +110,12 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
     }
     accepted_ = true;
     if (!queue_.empty()) do_write();
+    if (!principal_) {
+      timer_.expires_after(kAuthTimeout);
+      timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec && !self->principal_) self->fail(401, "no auth message within " + std::to_string(kAuthTimeout.count()) + " seconds");
+      });
+    }
     do_read();
   }
 
@@ -73,12 +124,36 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void on_read(beast::error_code ec, size_t) {
     if (ec) {
       closed_ = true;
+      timer_.cancel();
       return;
     }
+    const std::string message = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    enqueue(std::make_shared<const std::string>(
-        R"({"type":"error","status":400,"detail":"this socket streams every committed event; client messages are not supported yet"})"));
+    if (!principal_) {
+      timer_.cancel();
+      auto token = parse_ws_auth(message);
+      if (!token.ok()) return fail(401, token.error().message);
+      auto who = auth_.from_token(*token);
+      if (!who.ok()) return fail(401, who.error().message);
+      authenticated(std::move(who).value());
+    } else {
+      enqueue(error_message(400, "this socket streams every event you may see; client messages are not supported yet"));
+    }
     do_read();
+  }
+
+  static std::shared_ptr<const std::string> error_message(int status, std::string_view detail) {
+    JsonWriter w;
+    w.begin_object().key("type").string("error").key("status").number(status).key("detail").string(detail).end_object();
+    return std::make_shared<const std::string>(w.take());
+  }
+
+  // Sends an error, then closes the socket with "policy violation".
+  void fail(int status, std::string_view detail) {
+    enqueue(error_message(status, detail));
+    closing_ = true;
+    if (queue_.size() == 1 && accepted_) return;  // the write in flight closes when done
+    if (queue_.empty()) close();
   }
 
   void enqueue(std::shared_ptr<const std::string> message) {
@@ -105,16 +180,20 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
       return;
     }
     queue_.pop_front();
-    if (closing_) {
-      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow"),
-                      [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
-      return;
-    }
-    if (!queue_.empty()) do_write();
+    if (!queue_.empty()) return do_write();
+    if (closing_) close();
+  }
+
+  void close() {
+    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error),
+                    [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  net::steady_timer timer_;
   EventFeed& feed_;
+  const Authenticator& auth_;
+  std::optional<engine::Principal> principal_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool accepted_ = false;
@@ -142,8 +221,8 @@ Request to_request(const http::request<http::string_body>& in) {
 // reply (whenever and from whichever thread it comes), read the next.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, const Server::Handler& handler, EventFeed& feed)
-      : stream_(std::move(socket)), handler_(handler), feed_(feed) {}
+  HttpSession(tcp::socket&& socket, const Server::Handler& handler, EventFeed& feed, const Authenticator& auth)
+      : stream_(std::move(socket)), handler_(handler), feed_(feed), auth_(auth) {}
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
 
@@ -174,7 +253,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       std::string_view target = request.target();
       if (target.substr(0, target.find('?')) == "/v1/ws") {
         stream_.expires_never();
-        std::make_shared<WsSession>(stream_.release_socket(), feed_)->run(std::move(request));
+        std::make_shared<WsSession>(stream_.release_socket(), feed_, auth_)->run(std::move(request));
         return;
       }
       keep_alive_ = false;
@@ -234,6 +313,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   const Server::Handler& handler_;
   EventFeed& feed_;
+  const Authenticator& auth_;
   bool keep_alive_ = true;
   std::array<char, 16384> scratch_{};  // discarded input while lingering
 };
@@ -247,6 +327,7 @@ struct Server::Impl {
   int threads = 1;
   const Handler* handler = nullptr;
   EventFeed* feed = nullptr;
+  const Authenticator* auth = nullptr;
 
   void do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -254,7 +335,7 @@ struct Server::Impl {
       if (ec) {
         std::cerr << "warning: accept failed: " << ec.message() << "\n";
       } else {
-        std::make_shared<HttpSession>(std::move(socket), *handler, *feed)->run();
+        std::make_shared<HttpSession>(std::move(socket), *handler, *feed, *auth)->run();
       }
       do_accept();
     });
@@ -288,9 +369,10 @@ Post Server::post_in_order() {
   return [this](std::function<void()> task) { net::post(impl_->feed_strand, std::move(task)); };
 }
 
-void Server::run(const Handler& handler, EventFeed& feed) {
+void Server::run(const Handler& handler, EventFeed& feed, const Authenticator& auth) {
   impl_->handler = &handler;
   impl_->feed = &feed;
+  impl_->auth = &auth;
   net::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
   signals.async_wait([this](beast::error_code, int) {
     beast::error_code ignored;

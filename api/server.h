@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "api/auth.h"
 #include "api/event_feed.h"
 #include "api/http_types.h"
 
@@ -38,8 +39,9 @@ class Server {
   Post post_in_order();
 
   // Serves until SIGINT or SIGTERM. `handler` answers HTTP requests; `feed`
-  // takes WebSocket subscribers. Both must outlive run().
-  void run(const Handler& handler, EventFeed& feed);
+  // takes WebSocket subscribers once `auth` knows who they are. All three
+  // must outlive run().
+  void run(const Handler& handler, EventFeed& feed, const Authenticator& auth);
 
  private:
   struct Impl;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "engine/access.h"
 #include "engine/money.h"
 #include "engine/pricing.h"
 
@@ -18,6 +19,8 @@ std::string format_reference(const std::string& series, uint64_t number) {
 Error not_found(std::string what, std::string field = "") {
   return Error{ErrorCode::kNotFound, std::move(what), std::move(field), {}};
 }
+
+Error forbidden(std::string what) { return Error{ErrorCode::kForbidden, std::move(what), "", {}}; }
 
 }  // namespace
 
@@ -42,10 +45,9 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
   Result<EventPayload> payload = std::visit(
       [&](const auto& body) -> Result<EventPayload> {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(body, stream, partition);
-        if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(body, stream, partition);
-        if constexpr (std::is_same_v<T, ChangeOrderStatus>)
-          return decide_status(body, command.expected_version, stream, partition);
+        if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(command, body, stream, partition);
+        if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(command, body, stream, partition);
+        if constexpr (std::is_same_v<T, ChangeOrderStatus>) return decide_status(command, body, stream, partition);
       },
       command.body);
   if (!payload.ok()) return std::move(payload).error();
@@ -64,17 +66,32 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
   return CommandResult{e.stream, e.stream_version, e.position};
 }
 
-Result<EventPayload> Aggregates::decide_register(const RegisterRestaurant& cmd, Uuid& stream,
-                                                 Uuid& partition) {
+Result<EventPayload> Aggregates::decide_register(const Command& command, const RegisterRestaurant& cmd,
+                                                 Uuid& stream, Uuid& partition) {
+  const Principal& who = command.principal;
+  if (who.role != Role::kAdmin && who.role != Role::kOwner)
+    return forbidden("a caller with role " + std::string(role_name(who.role)) + " cannot register restaurants");
   if (restaurant(cmd.restaurant_id))
     return Error{ErrorCode::kConflict, "a restaurant with this id already exists", "id", {}};
+  RestaurantRegistered details = cmd.details;
+  // An owner registers a restaurant they own: otherwise they could never see it.
+  if (who.role == Role::kOwner && !is_owner(who, details.owners)) details.owners.push_back(who.subject);
   stream = partition = cmd.restaurant_id;
-  return EventPayload{cmd.details};
+  return EventPayload{std::move(details)};
 }
 
-Result<EventPayload> Aggregates::decide_place(const PlaceOrder& cmd, Uuid& stream, Uuid& partition) {
+Result<EventPayload> Aggregates::decide_place(const Command& command, const PlaceOrder& cmd, Uuid& stream,
+                                              Uuid& partition) {
+  const Principal& who = command.principal;
+  if (who.role == Role::kDriver) return forbidden("a caller with role driver cannot place orders");
+  if (who.role == Role::kCustomer && cmd.customer.id != who.subject)
+    return Error{ErrorCode::kForbidden, "a customer may place orders only for themself (customer.id must be the "
+                 "token's subject)", "customer.id", {}};
   const RestaurantState* r = restaurant(cmd.restaurant_id);
-  if (!r) return not_found("no such restaurant", "restaurant_id");
+  // An owner's point-of-sale order goes to their own restaurants only; another
+  // tenant's restaurant is answered exactly as an absent one.
+  if (!r || (who.role == Role::kOwner && !is_owner(who, r->owners)))
+    return not_found("no such restaurant", "restaurant_id");
   if (order(cmd.order_id))
     return Error{ErrorCode::kConflict, "an order with this id already exists", "id", {}};
 
@@ -117,11 +134,13 @@ Result<EventPayload> Aggregates::decide_place(const PlaceOrder& cmd, Uuid& strea
   return EventPayload{std::move(placed)};
 }
 
-Result<EventPayload> Aggregates::decide_status(const ChangeOrderStatus& cmd,
-                                               std::optional<uint64_t> expected_version, Uuid& stream,
-                                               Uuid& partition) {
+Result<EventPayload> Aggregates::decide_status(const Command& command, const ChangeOrderStatus& cmd,
+                                               Uuid& stream, Uuid& partition) {
+  const Principal& who = command.principal;
+  const std::optional<uint64_t> expected_version = command.expected_version;
   const OrderState* o = order(cmd.order_id);
-  if (!o) return not_found("no such order");
+  const RestaurantState* r = o ? restaurant(o->restaurant_id) : nullptr;
+  if (!o || !r || !may_view_order(who, r->owners, o->customer_id)) return not_found("no such order");
   // A stale version is answered as such before the transition is judged: the
   // loser of two simultaneous accepts learns it was too late, not that
   // "accepted cannot become accepted".
@@ -132,14 +151,20 @@ Result<EventPayload> Aggregates::decide_status(const ChangeOrderStatus& cmd,
                  "If-Match", {}};
   auto target = resolve_status(cmd.status, o->fulfillment);
   if (!target.ok()) return std::move(target).error();
-  if (!transition_allowed(o->status, *target, o->fulfillment)) {
-    Error e{ErrorCode::kConflict,
-            "an order that is " + std::string(status_name(o->status)) + " cannot become " +
-                std::string(status_name(*target)),
-            "status", {}};
-    for (OrderStatus s : allowed_targets(o->status, o->fulfillment)) e.allowed.emplace_back(status_name(s));
+  constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
+  // A conflict lists the steps this caller could take from here.
+  auto with_allowed = [&](Error e) {
+    for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
+      if (may_set_status(who, o->status, s, kDriverAssigned).ok()) e.allowed.emplace_back(status_name(s));
     return e;
-  }
+  };
+  if (Status role = may_set_status(who, o->status, *target, kDriverAssigned); !role.ok())
+    return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
+  if (!transition_allowed(o->status, *target, o->fulfillment))
+    return with_allowed(Error{ErrorCode::kConflict,
+                              "an order that is " + std::string(status_name(o->status)) + " cannot become " +
+                                  std::string(status_name(*target)),
+                              "status", {}});
   stream = cmd.order_id;
   partition = o->restaurant_id;
   return EventPayload{OrderStatusChanged{o->status, *target, cmd.reason}};

@@ -61,10 +61,12 @@ class Aggregates {
   const OrderState* order(const Uuid& id) const;
 
  private:
-  Result<EventPayload> decide_register(const RegisterRestaurant& cmd, Uuid& stream, Uuid& partition);
-  Result<EventPayload> decide_place(const PlaceOrder& cmd, Uuid& stream, Uuid& partition);
-  Result<EventPayload> decide_status(const ChangeOrderStatus& cmd, std::optional<uint64_t> expected_version,
-                                     Uuid& stream, Uuid& partition);
+  Result<EventPayload> decide_register(const Command& command, const RegisterRestaurant& cmd, Uuid& stream,
+                                       Uuid& partition);
+  Result<EventPayload> decide_place(const Command& command, const PlaceOrder& cmd, Uuid& stream,
+                                    Uuid& partition);
+  Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Uuid& stream,
+                                     Uuid& partition);
   uint64_t stream_version(const Uuid& stream) const;
 
   std::unordered_map<Uuid, RestaurantState, UuidHash> restaurants_;

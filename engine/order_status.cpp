@@ -15,6 +15,7 @@ constexpr uint8_t kCollect =
 constexpr uint8_t kEatIn = bit(FulfillmentType::kEatIn);
 
 using SV = std::string_view;
+constexpr uint8_t R = kSetByRestaurant, D = kSetByDriver, C = kSetByCustomer, E = kSetByEngine;
 
 constexpr int c13[] = {13}, c0[] = {0}, c5[] = {5}, c7[] = {7}, c4[] = {4}, c22[] = {22},
               c25[] = {25}, c8[] = {8}, c18[] = {18}, c3_24[] = {3, 24}, c9[] = {9},
@@ -30,29 +31,29 @@ constexpr SV a_delivered[] = {"entregado"};
 constexpr SV a_cancelled[] = {"cancelado", "CANCELADO", "canceled"};
 
 const std::array<StatusInfo, kStatusCount> kTable = {{
-    {OrderStatus::kScheduled, "scheduled", 13, c13, {}, kAll, false},
-    {OrderStatus::kPending, "pending", 0, c0, a_pending, kAll, false},
-    {OrderStatus::kRejected, "rejected", 5, c5, {}, kAll, true},
-    {OrderStatus::kAccepted, "accepted", 7, c7, a_accepted, kAll, false},
-    {OrderStatus::kPreparing, "preparing", 7, {}, a_preparing, kAll, false},
-    {OrderStatus::kReady, "ready", 4, c4, {}, kAll, false},
-    {OrderStatus::kAwaitingDriver, "awaiting_driver", 22, c22, a_awaiting, kDelivery, false},
-    {OrderStatus::kFleetAssigned, "fleet_assigned", 25, c25, {}, kDelivery, false},
-    {OrderStatus::kDriverAssigned, "driver_assigned", 8, c8, {}, kDelivery, false},
-    {OrderStatus::kDriverNearRestaurant, "driver_near_restaurant", 18, c18, {}, kDelivery, false},
-    {OrderStatus::kDriverAtRestaurant, "driver_at_restaurant", 3, c3_24, {}, kDelivery, false},
-    {OrderStatus::kPickedUp, "picked_up", 9, c9, {}, kDelivery, false},
-    {OrderStatus::kPickupFailed, "pickup_failed", 10, c10, {}, kDelivery, true},
-    {OrderStatus::kOnTheWay, "on_the_way", 23, c23, a_on_the_way, kDelivery, false},
-    {OrderStatus::kDriverNearCustomer, "driver_near_customer", 19, c19, {}, kDelivery, false},
-    {OrderStatus::kDelivered, "delivered", 11, c11, a_delivered, kDelivery, true},
-    {OrderStatus::kDeliveryFailed, "delivery_failed", 12, c12, {}, kDelivery, true},
-    {OrderStatus::kCustomerNearRestaurant, "customer_near_restaurant", 20, c20, {}, kCollect, false},
-    {OrderStatus::kCustomerArrived, "customer_arrived", 21, c21, {}, kCollect, false},
-    {OrderStatus::kPickedUpByCustomer, "picked_up_by_customer", 15, c15, {}, kCollect, true},
-    {OrderStatus::kNotPickedUp, "not_picked_up", 17, c17, {}, kCollect, true},
-    {OrderStatus::kCompleted, "completed", 1, c1, {}, kEatIn, true},
-    {OrderStatus::kCancelled, "cancelled", 2, c2_16, a_cancelled, kAll, true},
+    {OrderStatus::kScheduled, "scheduled", 13, c13, {}, kAll, false, E},
+    {OrderStatus::kPending, "pending", 0, c0, a_pending, kAll, false, E},
+    {OrderStatus::kRejected, "rejected", 5, c5, {}, kAll, true, R | E},
+    {OrderStatus::kAccepted, "accepted", 7, c7, a_accepted, kAll, false, R},
+    {OrderStatus::kPreparing, "preparing", 7, {}, a_preparing, kAll, false, R},
+    {OrderStatus::kReady, "ready", 4, c4, {}, kAll, false, R},
+    {OrderStatus::kAwaitingDriver, "awaiting_driver", 22, c22, a_awaiting, kDelivery, false, R},
+    {OrderStatus::kFleetAssigned, "fleet_assigned", 25, c25, {}, kDelivery, false, R},
+    {OrderStatus::kDriverAssigned, "driver_assigned", 8, c8, {}, kDelivery, false, R},
+    {OrderStatus::kDriverNearRestaurant, "driver_near_restaurant", 18, c18, {}, kDelivery, false, D | E},
+    {OrderStatus::kDriverAtRestaurant, "driver_at_restaurant", 3, c3_24, {}, kDelivery, false, D},
+    {OrderStatus::kPickedUp, "picked_up", 9, c9, {}, kDelivery, false, D},
+    {OrderStatus::kPickupFailed, "pickup_failed", 10, c10, {}, kDelivery, true, D},
+    {OrderStatus::kOnTheWay, "on_the_way", 23, c23, a_on_the_way, kDelivery, false, D},
+    {OrderStatus::kDriverNearCustomer, "driver_near_customer", 19, c19, {}, kDelivery, false, D | E},
+    {OrderStatus::kDelivered, "delivered", 11, c11, a_delivered, kDelivery, true, D},
+    {OrderStatus::kDeliveryFailed, "delivery_failed", 12, c12, {}, kDelivery, true, D},
+    {OrderStatus::kCustomerNearRestaurant, "customer_near_restaurant", 20, c20, {}, kCollect, false, C | E},
+    {OrderStatus::kCustomerArrived, "customer_arrived", 21, c21, {}, kCollect, false, C},
+    {OrderStatus::kPickedUpByCustomer, "picked_up_by_customer", 15, c15, {}, kCollect, true, R},
+    {OrderStatus::kNotPickedUp, "not_picked_up", 17, c17, {}, kCollect, true, R},
+    {OrderStatus::kCompleted, "completed", 1, c1, {}, kEatIn, true, R},
+    {OrderStatus::kCancelled, "cancelled", 2, c2_16, a_cancelled, kAll, true, R | C | E},
 }};
 
 // Inputs that name "the order is done" and resolve by fulfillment type.

@@ -49,6 +49,12 @@ enum class OrderStatus : uint8_t {
 };
 inline constexpr size_t kStatusCount = 23;
 
+// Who sets a status (StatusInfo::setters). Admins may set any but scheduled.
+inline constexpr uint8_t kSetByRestaurant = 1;  // the restaurant's owners
+inline constexpr uint8_t kSetByDriver = 2;      // the assigned driver (the owner while none is)
+inline constexpr uint8_t kSetByCustomer = 4;    // the order's customer
+inline constexpr uint8_t kSetByEngine = 8;      // the engine: scheduler, geofences
+
 // One row of the table.
 struct StatusInfo {
   OrderStatus status;
@@ -58,6 +64,7 @@ struct StatusInfo {
   std::span<const std::string_view> aliases;  // the seeds' names, matched case-insensitively
   uint8_t fulfillment_mask;             // bit per FulfillmentType
   bool terminal;
+  uint8_t setters;                      // kSetBy* bits
 };
 
 std::span<const StatusInfo> status_table();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "engine/access.h"
+
 namespace comanda::projections {
 
 using namespace comanda::engine;
@@ -30,6 +32,7 @@ void ReadModels::apply_one(const Event& e) {
           o.status = p.status;
           all_orders_.emplace_back(e.position, e.stream);
           orders_by_restaurant_[p.restaurant_id].emplace_back(e.position, e.stream);
+          orders_by_customer_[p.customer.id].emplace_back(e.position, e.stream);
         } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
           auto it = orders_.find(e.stream);
           if (it == orders_.end()) return;
@@ -51,6 +54,7 @@ Status ReadModels::rebuild(const EventLog& log) {
     orders_.clear();
     all_orders_.clear();
     orders_by_restaurant_.clear();
+    orders_by_customer_.clear();
     position_ = 0;
   }
   // Apply in chunks so that a long rebuild does not hold the lock throughout.
@@ -81,6 +85,32 @@ std::optional<OrderView> ReadModels::order(const Uuid& id) const {
   return it->second;
 }
 
+bool ReadModels::visible(const OrderView& order, const Principal& viewer) const {
+  auto r = restaurants_.find(order.placed.restaurant_id);
+  static const std::vector<std::string> kNoOwners;
+  return may_view_order(viewer, r == restaurants_.end() ? kNoOwners : r->second.details.owners,
+                        order.placed.customer.id);
+}
+
+std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& viewer) const {
+  std::shared_lock lock(mu_);
+  auto it = orders_.find(id);
+  if (it == orders_.end() || !visible(it->second, viewer)) return std::nullopt;
+  return it->second;
+}
+
+Audience ReadModels::audience(const Event& event) const {
+  std::shared_lock lock(mu_);
+  Audience out;
+  if (auto r = restaurants_.find(event.partition); r != restaurants_.end()) out.owners = r->second.details.owners;
+  if (auto* placed = std::get_if<OrderPlaced>(&event.payload)) {
+    out.customer_id = placed->customer.id;
+  } else if (auto o = orders_.find(event.stream); o != orders_.end()) {
+    out.customer_id = o->second.placed.customer.id;
+  }
+  return out;
+}
+
 uint64_t ReadModels::position() const {
   std::shared_lock lock(mu_);
   return position_;
@@ -92,7 +122,12 @@ OrderPage ReadModels::list_orders(const OrderQuery& query) const {
   page.position = position_;
   if (query.limit == 0) return page;
   const std::vector<Placement>* index = &all_orders_;
-  if (query.restaurant_id) {
+  if (query.viewer && query.viewer->role == Role::kCustomer) {
+    // A customer's own orders have their own index: no scan of everyone's.
+    auto it = orders_by_customer_.find(query.viewer->subject);
+    if (it == orders_by_customer_.end()) return page;
+    index = &it->second;
+  } else if (query.restaurant_id) {
     auto it = orders_by_restaurant_.find(*query.restaurant_id);
     if (it == orders_by_restaurant_.end()) return page;
     index = &it->second;
@@ -104,6 +139,8 @@ OrderPage ReadModels::list_orders(const OrderQuery& query) const {
                            [](const Placement& p, uint64_t pos) { return p.first < pos; });
   for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
     const OrderView& o = orders_.at(it->second);
+    if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
+    if (query.viewer && !visible(o, *query.viewer)) continue;
     if (!query.statuses.empty() &&
         std::find(query.statuses.begin(), query.statuses.end(), o.status) == query.statuses.end())
       continue;

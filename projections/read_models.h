@@ -43,6 +43,9 @@ struct OrderView {
 };
 
 struct OrderQuery {
+  // Whose list this is: only orders this principal may see are listed
+  // (engine/access.h). nullopt: every order (tools, rebuild checks).
+  std::optional<engine::Principal> viewer;
   std::optional<Uuid> restaurant_id;
   std::vector<engine::OrderStatus> statuses;  // empty: any status
   uint64_t before_position = 0;               // cursor: only orders placed before it; 0 = from the newest
@@ -55,6 +58,13 @@ struct OrderPage {
   uint64_t position = 0;          // the log position the page reflects
 };
 
+// Who may see an event: the owners of its restaurant and, for an order's
+// events, the order's customer (admins see everything).
+struct Audience {
+  std::vector<std::string> owners;
+  std::string customer_id;
+};
+
 class ReadModels {
  public:
   // Applies one committed batch, as one step visible to queries.
@@ -64,12 +74,17 @@ class ReadModels {
 
   std::optional<RestaurantView> restaurant(const Uuid& id) const;
   std::optional<OrderView> order(const Uuid& id) const;
+  // The order if `viewer` may see it; nullopt when absent or not theirs (the
+  // two are indistinguishable to the caller on purpose).
+  std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer) const;
   OrderPage list_orders(const OrderQuery& query) const;
+  Audience audience(const engine::Event& event) const;
   // The last position applied (the checkpoint).
   uint64_t position() const;
 
  private:
   void apply_one(const engine::Event& event);
+  bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
 
   using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
 
@@ -78,6 +93,7 @@ class ReadModels {
   std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
   std::vector<Placement> all_orders_;
   std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> orders_by_restaurant_;
+  std::unordered_map<std::string, std::vector<Placement>> orders_by_customer_;
   uint64_t position_ = 0;
 };
 

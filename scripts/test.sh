@@ -1,9 +1,37 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite (unit,
-# integration and end-to-end) with CTest.
+# Installs what is missing, builds, and runs the whole test suite:
+#   1. every unit, integration and end-to-end test (build/, CTest);
+#   2. the unit and integration tests again under AddressSanitizer +
+#      UndefinedBehaviorSanitizer (build-asan/) and ThreadSanitizer
+#      (build-tsan/).
+# `scripts/test.sh --quick` runs step 1 only, for quick local iterations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+QUICK=0
+if [ "${1:-}" = "--quick" ]; then QUICK=1; shift; fi
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
 scripts/install-deps.sh
 scripts/build.sh
-cd build
-ctest --output-on-failure -j 2 "$@"
+(cd build && ctest --output-on-failure -j 2 "$@") | tee "$LOG"
+passed=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$LOG")
+if [ "$QUICK" = 1 ]; then echo "${passed:-0} passed, 0 failed"; exit 0; fi
+
+run_sanitized() {  # name, sanitizers, runtime options variable
+  local dir=build-$1
+  BUILD_DIR=$dir BUILD_TYPE=Sanitize \
+    CMAKE_ARGS="-DCOMANDA_SANITIZE=$2 -DCOMANDA_BUILD_BENCH=OFF" scripts/build.sh comanda_tests
+  echo "== unit and integration tests under $2"
+  "$dir/comanda_tests" --gtest_brief=1 | tee "$LOG"
+  local n
+  n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$LOG")
+  passed=$((passed + ${n:-0}))
+}
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+run_sanitized asan address,undefined
+run_sanitized tsan thread
+echo "$passed passed, 0 failed"

@@ -285,3 +285,77 @@ TEST_F(ReadModelsTest, IgnoresABatchAppliedTwice) {
 }
 
 }  // namespace
+
+namespace {
+
+class ReadModelsTenancyTest : public ReadModelsTest {
+ protected:
+  // R1 owned by u-owner-1 with orders for u-cust-1 and u-cust-2; R2 owned by
+  // u-owner-2 with an order for u-cust-1.
+  void SetUp() override {
+    ReadModelsTest::SetUp();
+    r1_ = restaurant_owned_by("u-owner-1");
+    r2_ = restaurant_owned_by("u-owner-2");
+    a_ = order_for(r1_, "u-cust-1");
+    b_ = order_for(r1_, "u-cust-2");
+    c_ = order_for(r2_, "u-cust-1");
+  }
+  Uuid restaurant_owned_by(const std::string& owner_subject) {
+    RestaurantRegistered d = restaurant_details();
+    d.owners = {owner_subject};
+    const Uuid id = Uuid::v7();
+    EXPECT_TRUE(commit(register_restaurant(id, d)).ok());
+    return id;
+  }
+  Uuid order_for(const Uuid& restaurant_id, const std::string& customer_id) {
+    PlaceOrder body = order_body(Uuid::v7(), restaurant_id);
+    body.customer.id = customer_id;
+    EXPECT_TRUE(commit(place_order(body, Principal{"root", Role::kAdmin})).ok());
+    return body.order_id;
+  }
+  std::vector<Uuid> listed_for(Principal viewer, std::optional<Uuid> restaurant = std::nullopt) {
+    OrderQuery q;
+    q.viewer = std::move(viewer);
+    q.restaurant_id = restaurant;
+    return ids(models_.list_orders(q));
+  }
+  Uuid r1_, r2_, a_, b_, c_;
+};
+
+TEST_F(ReadModelsTenancyTest, ListsOnlyWhatEachCallerMaySee) {
+  using ::testing::ElementsAre;
+  EXPECT_THAT(listed_for({"root", Role::kAdmin}), ElementsAre(c_, b_, a_));
+  EXPECT_THAT(listed_for(owner("u-owner-1")), ElementsAre(b_, a_));
+  EXPECT_THAT(listed_for(owner("u-owner-2")), ElementsAre(c_));
+  EXPECT_THAT(listed_for(customer("u-cust-1")), ElementsAre(c_, a_));
+  EXPECT_THAT(listed_for(customer("u-cust-2")), ElementsAre(b_));
+  EXPECT_THAT(listed_for({"d1", Role::kDriver}), ElementsAre());
+  // A filter on another tenant's restaurant gives nothing, not an error.
+  EXPECT_THAT(listed_for(owner("u-owner-1"), r2_), ElementsAre());
+  EXPECT_THAT(listed_for(customer("u-cust-1"), r2_), ElementsAre(c_));
+}
+
+TEST_F(ReadModelsTenancyTest, AnotherTenantsOrderIsAbsent) {
+  EXPECT_TRUE(models_.order_for(a_, owner("u-owner-1")).has_value());
+  EXPECT_FALSE(models_.order_for(a_, owner("u-owner-2")).has_value());
+  EXPECT_TRUE(models_.order_for(a_, customer("u-cust-1")).has_value());
+  EXPECT_FALSE(models_.order_for(a_, customer("u-cust-2")).has_value());
+  EXPECT_FALSE(models_.order_for(Uuid::v7(), Principal{"root", Role::kAdmin}).has_value());
+}
+
+TEST_F(ReadModelsTenancyTest, AnEventsAudienceIsItsRestaurantsOwnersAndItsOrdersCustomer) {
+  std::vector<Event> events;
+  ASSERT_TRUE(log_->scan(1, log_->last_position(), [&](const Event& e) {
+                events.push_back(e);
+                return true;
+              }).ok());
+  ASSERT_EQ(events.size(), 5u);
+  auto restaurant_event = models_.audience(events[0]);
+  EXPECT_EQ(restaurant_event.owners, std::vector<std::string>{"u-owner-1"});
+  EXPECT_EQ(restaurant_event.customer_id, "");
+  auto order_event = models_.audience(events[3]);  // b_: R1, u-cust-2
+  EXPECT_EQ(order_event.owners, std::vector<std::string>{"u-owner-1"});
+  EXPECT_EQ(order_event.customer_id, "u-cust-2");
+}
+
+}  // namespace

@@ -59,10 +59,10 @@ class RecordingListener : public CommitListener {
 class Completions {
  public:
   void record() {
-    {
-      std::lock_guard lock(mu_);
-      ++count_;
-    }
+    // Notify under the lock: a waiter that sees the last count may destroy
+    // this object at once, so nothing may touch it after the unlock.
+    std::lock_guard lock(mu_);
+    ++count_;
     cv_.notify_all();
   }
   bool wait_for(size_t n) {

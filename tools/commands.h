@@ -21,4 +21,16 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
 // The order state machine's table.
 int statuses(std::ostream& out);
 
+struct TokenRequest {
+  std::string role;
+  std::string subject;
+  std::string ttl = "1h";
+  std::string secret_file;  // else COMANDA_JWT_SECRET
+  std::string issuer;
+  std::string audience;
+};
+
+// Mints an HS256 JWT with the configured secret, for local use and scripts.
+int token(const TokenRequest& request, std::ostream& out, std::ostream& err);
+
 }  // namespace comanda::tools

@@ -2,7 +2,14 @@
 
 Starts the real server (comandad) on a temporary data directory, talks to it
 with clients that share no code with it (urllib.request, curl, websockets),
-and runs the command-line tool (comanda). Standard library only.
+and runs the command-line tool (comanda). Standard library, plus Debian's
+python3-jwt (PyJWT) to mint tokens with an implementation independent of the
+server's, and python3-websockets for the WebSocket tests.
+
+Every server gets a random secret of its own (COMANDA_JWT_SECRET in its
+environment) unless a test asks otherwise. Server.request() / get() / post()
+/ curl() send an admin token by default; pass `token=` another token (a
+string) or `token=None` for no Authorization header at all.
 
 Binary paths come from the environment: COMANDAD (the server) and COMANDA
 (the command-line tool), as set by CTest.
@@ -11,6 +18,7 @@ Binary paths come from the environment: COMANDAD (the server) and COMANDA
 import json
 import os
 import re
+import secrets
 import selectors
 import signal
 import subprocess
@@ -19,10 +27,16 @@ import time
 import urllib.error
 import urllib.request
 
+import jwt  # PyJWT (Debian's python3-jwt): not the server's libjwt
+
 START_TIMEOUT = 20.0   # seconds for comandad to print its listening line
 STOP_TIMEOUT = 10.0    # seconds for comandad to exit after SIGTERM
 HTTP_TIMEOUT = 10.0    # seconds per HTTP request
 CLI_TIMEOUT = 30.0     # seconds per comanda invocation
+
+TOKEN_TTL = 3600      # seconds a minted token is valid
+
+ADMIN_SUB = "u-admin"  # the subject of the default admin token
 
 _LISTENING = re.compile(r"^comandad listening on (http://127\.0\.0\.1:(\d+))\b")
 
@@ -38,6 +52,51 @@ def binary(name):
     if not os.access(path, os.X_OK):
         raise RuntimeError(f"{name}={path} is not an executable file")
     return path
+
+
+class _Default:
+    """Marker: "the server's admin token" (the default of `token=`)."""
+
+    def __repr__(self):
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+OMIT = object()  # a claim given as OMIT is left out of the token
+
+
+def new_secret(nbytes=48):
+    """A random HS256 secret, as text (comandad takes it from the environment)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def make_token(secret, role, sub, *, algorithm="HS256", headers=None, **claims):
+    """A JWT minted with PyJWT: {"sub", "role", "iat", "exp": now + 1 h}
+    updated with `claims`; a claim whose value is OMIT is dropped (also sub
+    and role: pass role=OMIT or sub=OMIT)."""
+    now = int(time.time())
+    payload = {"sub": sub, "role": role, "iat": now, "exp": now + TOKEN_TTL}
+    payload.update(claims)
+    payload = {k: v for k, v in payload.items() if v is not OMIT}
+    return jwt.encode(payload, secret, algorithm=algorithm, headers=headers)
+
+
+def _auth_headers(headers, token):
+    """`headers` with `Authorization: Bearer <token>` added, unless token is
+    None or the caller set Authorization itself."""
+    hdrs = dict(headers or {})
+    if token is not None and not any(k.lower() == "authorization" for k in hdrs):
+        hdrs["Authorization"] = f"Bearer {token}"
+    return hdrs
+
+
+def _clean_env(extra):
+    """os.environ without any inherited COMANDA_JWT_* / COMANDA_DEV setting
+    (so that a test decides alone how the server authenticates), plus `extra`."""
+    env = {k: v for k, v in os.environ.items()
+           if not (k.startswith("COMANDA_JWT_") or k == "COMANDA_DEV")}
+    env.update(extra or {})
+    return env
 
 
 def _read_line(stream, deadline):
@@ -65,12 +124,20 @@ def _read_line(stream, deadline):
 class Server:
     """One comandad process on a data directory. Use as a context manager, or
     call start() / stop(); restart() stops it and starts a new process on the
-    same data directory (on a new free port)."""
+    same data directory (on a new free port) and the same secret.
 
-    def __init__(self, data_dir, extra_args=(), env=None):
+    `secret`: DEFAULT (a random one), a string (that one), or None (none: for
+    --dev, or a server expected to refuse to start). The tests mint tokens
+    with it; comandad gets it as COMANDA_JWT_SECRET unless `secret_in_env`
+    is false (for a server given --jwt-secret-file in `extra_args`)."""
+
+    def __init__(self, data_dir, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True):
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
         self.env = env  # extra environment variables for comandad
+        self.secret = new_secret() if secret is DEFAULT else secret
+        self.secret_in_env = secret_in_env
+        self.admin_token = self.token("admin", ADMIN_SUB) if self.secret else None
         self.proc = None
         self.base_url = None
         self.port = None
@@ -84,7 +151,9 @@ class Server:
             raise RuntimeError("already running")
         cmd = [binary("COMANDAD"), "--data", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args]
         self._stderr_file = open(self._stderr_path, "ab")
-        env = dict(os.environ, **self.env) if self.env else None
+        env = _clean_env(self.env)
+        if self.secret and self.secret_in_env:
+            env["COMANDA_JWT_SECRET"] = self.secret
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=self._stderr_file, env=env)
         deadline = time.monotonic() + START_TIMEOUT
@@ -146,8 +215,18 @@ class Server:
     def url(self, path):
         return self.base_url + path
 
-    def request(self, method, path, body=None, headers=None, timeout=HTTP_TIMEOUT):
-        return http(method, self.url(path), body, headers, timeout)
+    def token(self, role, sub, **extra_claims):
+        """A token for this server's secret, minted with PyJWT (see make_token)."""
+        if not self.secret:
+            raise RuntimeError("this server has no secret to sign tokens with")
+        return make_token(self.secret, role, sub, **extra_claims)
+
+    def _token(self, token):
+        return self.admin_token if token is DEFAULT else token
+
+    def request(self, method, path, body=None, headers=None, timeout=HTTP_TIMEOUT, token=DEFAULT, raw=False):
+        """urllib; `token`: DEFAULT (admin), a token, or None (no Authorization)."""
+        return http(method, self.url(path), body, _auth_headers(headers, self._token(token)), timeout, raw=raw)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -155,9 +234,16 @@ class Server:
     def post(self, path, body=None, **kw):
         return self.request("POST", path, body, **kw)
 
+    def curl(self, method, path, body=None, headers=None, timeout=HTTP_TIMEOUT, token=DEFAULT):
+        """curl, with the same `token` convention as request()."""
+        return curl(method, self.url(path), body, _auth_headers(headers, self._token(token)), timeout)
+
+    def ws_url(self, path="/v1/ws"):
+        return f"ws://127.0.0.1:{self.port}{path}"
+
     def position(self):
-        """The committed log position, from /healthz."""
-        status, _, body = self.get("/healthz")
+        """The committed log position, from /healthz (which needs no token)."""
+        status, _, body = self.get("/healthz", token=None)
         if status != 200:
             raise AssertionError(f"/healthz answered {status}: {body!r}")
         return body["position"]
@@ -174,9 +260,10 @@ class Server:
 class TempServer(Server):
     """A Server on a fresh temporary directory, removed on exit (also on failure)."""
 
-    def __init__(self, extra_args=(), env=None):
+    def __init__(self, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True):
         self._tmp = tempfile.TemporaryDirectory(prefix="comanda-e2e-")
-        super().__init__(os.path.join(self._tmp.name, "data"), extra_args, env)
+        self.tmp_dir = self._tmp.name
+        super().__init__(os.path.join(self._tmp.name, "data"), extra_args, env, secret, secret_in_env)
 
     def __enter__(self):
         try:
@@ -197,10 +284,12 @@ class TempServer(Server):
         self.__exit__(None, None, None)
 
 
-def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
+def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT, raw=False):
     """One request with urllib.request. Returns (status, headers, body) where
     body is parsed JSON for JSON content types (application/json,
-    application/problem+json), else the raw bytes. Never raises on 4xx/5xx.
+    application/problem+json), else the raw bytes (always the raw bytes with
+    raw=True). Never raises on 4xx/5xx. Sends exactly `headers`: no token
+    unless they carry one (Server.request adds the admin's).
 
     `body` may be bytes (sent as is), str (UTF-8) or anything else (JSON)."""
     hdrs = dict(headers or {})
@@ -216,11 +305,13 @@ def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
     req = urllib.request.Request(url, data=data, headers=hdrs, method=method)
     try:
         with _OPENER.open(req, timeout=timeout) as resp:
-            status, resp_headers, raw = resp.status, resp.headers, resp.read()
+            status, resp_headers, raw_body = resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as e:
-        status, resp_headers, raw = e.code, e.headers, e.read()
+        status, resp_headers, data = e.code, e.headers, e.read()
         e.close()
-    return status, resp_headers, _decode(resp_headers, raw)
+    else:
+        data = raw_body
+    return status, resp_headers, data if raw else _decode(resp_headers, data)
 
 
 def _decode(headers, raw):
@@ -232,7 +323,8 @@ def _decode(headers, raw):
 
 def curl(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
     """One request with curl (`curl -s -i`), a second client independent of
-    urllib. Returns (status, headers as a lower-cased dict, body like http())."""
+    urllib. Returns (status, headers as a lower-cased dict, body like http()).
+    Sends exactly `headers` (Server.curl adds the admin's token)."""
     cmd = ["curl", "-s", "-i", "--noproxy", "*", "--max-time", str(int(timeout)), "-X", method]
     for k, v in (headers or {}).items():
         cmd += ["-H", f"{k}: {v}"]
@@ -259,10 +351,71 @@ def curl(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
     return status, hdrs, parsed
 
 
-def cli(*args, timeout=CLI_TIMEOUT):
-    """Run the comanda tool. Returns the CompletedProcess (text output)."""
+def cli(*args, timeout=CLI_TIMEOUT, env=None):
+    """Run the comanda tool. Returns the CompletedProcess (text output).
+    `env`: extra environment variables (inherited COMANDA_JWT_* are dropped)."""
     return subprocess.run([binary("COMANDA"), *args], capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, env=_clean_env(env))
+
+
+HISTORY_LINE = re.compile(r"^(\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\w+)")
+
+
+def history_actors(data_dir, stream_id):
+    """`comanda history` of a stream as [(version, actor "role:sub", event type)]."""
+    out = cli("history", stream_id, "--data", data_dir)
+    if out.returncode != 0:
+        raise AssertionError(f"comanda history failed ({out.returncode}): {out.stderr}")
+    rows = []
+    for line in out.stdout.splitlines()[1:]:
+        m = HISTORY_LINE.match(line)
+        if not m:
+            raise AssertionError(f"unexpected history line: {line!r}\n{out.stdout}")
+        rows.append((int(m.group(3)), m.group(4), m.group(5)))
+    return rows
+
+
+# ---- WebSocket (python3-websockets, imported only by the tests that use it) ----
+
+WS_OPEN_TIMEOUT = 10.0
+
+
+async def ws_connect(server, token=DEFAULT, path="/v1/ws", headers=None, **kw):
+    """Open `path` (/v1/ws) on `server`; `token` as in Server.request (DEFAULT: the
+    admin's, in the upgrade's Authorization header; None: no header);
+    `headers`: more upgrade headers (an Authorization there wins).
+    Copes with both names of the headers argument (extra_headers up to
+    websockets 13's legacy client, additional_headers from 14 on)."""
+    import websockets
+    headers = _auth_headers(headers, server._token(token))
+    options = dict(open_timeout=WS_OPEN_TIMEOUT, close_timeout=5, ping_interval=None,
+                   max_size=4 * 1024 * 1024)
+    options.update(kw)
+    if headers:
+        major = int(websockets.__version__.split(".")[0])
+        options["additional_headers" if major >= 14 else "extra_headers"] = headers
+    return await websockets.connect(server.ws_url(path), **options)
+
+
+def refused_upgrade_status(exc):
+    """The HTTP status of a refused WebSocket upgrade, from the exception of
+    whichever websockets version is installed (InvalidStatusCode with
+    .status_code, or InvalidStatus with .response.status_code)."""
+    if hasattr(exc, "status_code"):
+        return exc.status_code
+    return exc.response.status_code
+
+
+def refused_upgrade_headers(exc):
+    if hasattr(exc, "headers"):
+        return exc.headers
+    return exc.response.headers
+
+
+def upgrade_refused_errors():
+    """The exception classes a refused upgrade raises, for assertRaises."""
+    import websockets.exceptions as wse
+    return tuple(c for c in (getattr(wse, "InvalidStatus", None), getattr(wse, "InvalidStatusCode", None)) if c)
 
 
 # ---- request bodies shared by the tests ------------------------------------

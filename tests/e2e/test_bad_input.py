@@ -3,13 +3,14 @@ application/problem+json with the right status, a detail naming the field at
 fault, and appends nothing to the log."""
 
 import json
+import os
 import socket
 import subprocess
 import time
 import unittest
 import urllib.error
 
-from harness import TempServer, binary, curl, order_body, place_order, register_restaurant, restaurant_body
+from harness import TempServer, binary, new_secret, order_body, place_order, register_restaurant, restaurant_body
 
 MIB = 1 << 20
 PROCESS_TIMEOUT = 20  # seconds for a comandad that is expected to exit at once
@@ -85,8 +86,8 @@ class BadInputTest(unittest.TestCase):
         raw = json.dumps(body).encode()
         self.assertEqual(len(raw), MIB + 1)
         # curl reads the answer while it still sends.
-        self.assert_problem(_curl_as_http(curl("POST", self.server.url("/v1/orders"), raw)), 413, slug="too-large")
-        self.assert_problem(_curl_as_http(curl("POST", self.server.url("/v1/orders"), b"x" * (4 * MIB))),
+        self.assert_problem(_curl_as_http(self.server.curl("POST", "/v1/orders", raw)), 413, slug="too-large")
+        self.assert_problem(_curl_as_http(self.server.curl("POST", "/v1/orders", b"x" * (4 * MIB))),
                             413, slug="too-large")
 
     def test_body_over_1_mib_is_413_for_a_client_that_sends_it_all_first(self):
@@ -363,7 +364,7 @@ class ProcessTest(unittest.TestCase):
             started = time.monotonic()
             second = subprocess.run([binary("COMANDAD"), "--data", first.data_dir, "--listen", "127.0.0.1:0"],
                                     capture_output=True, text=True, timeout=PROCESS_TIMEOUT,
-                                    stdin=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, env=_env(COMANDA_JWT_SECRET=first.secret))
             self.assertLess(time.monotonic() - started, 10, "it must give up at once, not wait for the lock")
             self.assertNotEqual(second.returncode, 0)
             self.assertIn("in use", second.stderr)
@@ -375,8 +376,10 @@ class ProcessTest(unittest.TestCase):
     def test_unknown_flag_exits_2(self):
         for args in (["--bogus"], ["--listen", "127.0.0.1:99999"], ["--durability", "sometimes"], ["--data"]):
             with self.subTest(args=args):
+                # With a valid secret, so that the flag alone is at fault.
                 out = subprocess.run([binary("COMANDAD"), *args], capture_output=True, text=True,
-                                     timeout=PROCESS_TIMEOUT, stdin=subprocess.DEVNULL)
+                                     timeout=PROCESS_TIMEOUT, stdin=subprocess.DEVNULL,
+                                     env=_env(COMANDA_JWT_SECRET=new_secret()))
                 self.assertEqual(out.returncode, 2, out.stderr)
                 self.assertIn(args[0], out.stderr)
                 self.assertIn("usage", out.stderr)
@@ -392,9 +395,17 @@ class ProcessTest(unittest.TestCase):
     def test_bad_comanda_variable_is_an_error(self):
         out = subprocess.run([binary("COMANDAD"), "--listen", "127.0.0.1:0"], capture_output=True, text=True,
                              timeout=PROCESS_TIMEOUT, stdin=subprocess.DEVNULL,
-                             env={"PATH": "/usr/bin:/bin", "COMANDA_THREADS": "lots"})
+                             env={"PATH": "/usr/bin:/bin", "COMANDA_THREADS": "lots",
+                                  "COMANDA_JWT_SECRET": new_secret()})
         self.assertEqual(out.returncode, 2, out.stderr)
         self.assertIn("COMANDA_THREADS", out.stderr)
+
+
+def _env(**extra):
+    """The environment without inherited COMANDA_* settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMANDA_") or k in ("COMANDAD", "COMANDA")}
+    env.update(extra)
+    return env
 
 
 def _curl_as_http(result):

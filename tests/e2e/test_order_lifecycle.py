@@ -5,7 +5,7 @@ import concurrent.futures
 import re
 import unittest
 
-from harness import TempServer, cli, curl, order_body, place_order, register_restaurant
+from harness import TempServer, cli, order_body, place_order, register_restaurant
 
 PEN = "PEN"
 
@@ -108,7 +108,7 @@ class OrderLifecycleTest(unittest.TestCase):
         self.assertEqual(headers.get("ETag"), '"1"')
 
         # A second, independent client (curl) sees the same.
-        c_status, c_headers, c_body = curl("GET", srv.url(f"/v1/orders/{oid}"))
+        c_status, c_headers, c_body = srv.curl("GET", f"/v1/orders/{oid}")
         self.assertEqual(c_status, 200)
         self.assertEqual(c_headers.get("etag"), '"1"')
         self.assertEqual(c_body, order)
@@ -149,8 +149,8 @@ class OrderLifecycleTest(unittest.TestCase):
         self.assertEqual((still["status"], still["version"]), ("awaiting_driver", 4))
 
         # The current version in If-Match is accepted: delivered, via curl.
-        c_status, c_headers, c_body = curl("POST", srv.url(f"/v1/orders/{oid}/status"),
-                                           {"status": "entregado"}, headers={"If-Match": '"4"'})
+        c_status, c_headers, c_body = srv.curl("POST", f"/v1/orders/{oid}/status",
+                                               {"status": "entregado"}, headers={"If-Match": '"4"'})
         self.assertEqual(c_status, 200, c_body)
         self.assertEqual((c_body["status"], c_body["status_code"], c_body["version"]), ("delivered", 11, 5))
         self.assertEqual(c_headers.get("etag"), '"5"')

@@ -1,17 +1,16 @@
 """Live events over WebSocket (/v1/ws), with Debian's `websockets` library
-(10.x, asyncio client) as an independent client."""
+(10.x, asyncio client) as an independent client. The sockets here identify
+as the admin in the upgrade's Authorization header; test_tenancy covers who
+sees what, and first-message authentication."""
 
 import asyncio
 import json
 import unittest
 
-import websockets
-
 import harness
-from harness import TempServer, order_body, register_restaurant
+from harness import ADMIN_SUB, TempServer, order_body, register_restaurant, ws_connect
 
 RECV_TIMEOUT = 10.0   # seconds per message
-OPEN_TIMEOUT = 10.0
 
 
 async def recv_json(ws, timeout=RECV_TIMEOUT):
@@ -22,8 +21,8 @@ async def recv_json(ws, timeout=RECV_TIMEOUT):
 
 
 async def connect(server):
-    return await websockets.connect(f"ws://127.0.0.1:{server.port}/v1/ws", open_timeout=OPEN_TIMEOUT,
-                                    close_timeout=5, ping_interval=None, max_size=4 * 1024 * 1024)
+    """A socket authenticated as the server's admin (upgrade header)."""
+    return await ws_connect(server)
 
 
 async def in_thread(fn, *args, **kw):
@@ -32,16 +31,12 @@ async def in_thread(fn, *args, **kw):
 
 
 async def barrier(ws):
-    """Wait until the server has registered this socket as a subscriber.
-
-    The server answers a client message only once the socket is set up (after
-    it joined the feed); today every client message gets an `error` reply,
-    later a subscribe gets `caught_up`. Either proves registration, without
-    sleeping."""
-    await ws.send(json.dumps({"type": "subscribe", "topic": "events"}))
+    """Wait until the server has registered this socket as a subscriber: its
+    first message, {"type": "authenticated", ...}, is sent once the socket
+    has joined the feed (docs/api.md: events committed "from then on")."""
     msg = await recv_json(ws)
-    if msg.get("type") not in ("error", "caught_up"):
-        raise AssertionError(f"expected an error or caught_up reply, got {msg}")
+    if msg.get("type") != "authenticated":
+        raise AssertionError(f"expected the authenticated message first, got {msg}")
     return msg
 
 
@@ -62,7 +57,7 @@ class WebSocketTest(unittest.IsolatedAsyncioTestCase):
         ws = await connect(self.server)
         self.sockets.append(ws)
         reply = await barrier(ws)
-        self.assertIn(reply["type"], ("error", "caught_up"))
+        self.assertEqual(reply, {"type": "authenticated", "subject": ADMIN_SUB, "role": "admin"})
         return ws
 
     async def collect(self, ws, count):
@@ -167,10 +162,25 @@ class WebSocketTest(unittest.IsolatedAsyncioTestCase):
         refs = sorted(m["event"]["data"]["reference"] for m in got[1:])
         self.assertEqual(refs, [f"A001-{i:06d}" for i in range(1, 4 * n + 1)], "references have no gaps")
 
+    async def test_client_message_gets_an_error_and_the_stream_goes_on(self):
+        srv = self.server
+        ws = await self.open_socket()
+        await ws.send(json.dumps({"type": "subscribe", "topic": "events"}))
+        reply = await recv_json(ws)
+        self.assertEqual(reply.get("type"), "error", reply)
+        self.assertIsInstance(reply.get("detail"), str, reply)
+        # The socket stays open and keeps streaming.
+        status, headers, _ = await in_thread(srv.post, "/v1/restaurants", harness.restaurant_body())
+        self.assertEqual(status, 201)
+        m = await recv_json(ws)
+        self.assertEqual((m["type"], m["position"], m["event"]["type"]),
+                         ("event", int(headers["Comanda-Position"]), "restaurant_registered"))
+        self.assertEqual(m["event"]["actor"], {"id": ADMIN_SUB, "role": "admin"})
+
     async def test_upgrade_elsewhere_is_refused(self):
-        with self.assertRaises(websockets.exceptions.InvalidStatusCode) as ctx:
-            await websockets.connect(f"ws://127.0.0.1:{self.server.port}/v1/nope", open_timeout=OPEN_TIMEOUT)
-        self.assertEqual(ctx.exception.status_code, 404)
+        with self.assertRaises(harness.upgrade_refused_errors()) as ctx:
+            await ws_connect(self.server, path="/v1/nope")
+        self.assertEqual(harness.refused_upgrade_status(ctx.exception), 404)
 
 
 if __name__ == "__main__":

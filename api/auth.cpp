@@ -1,0 +1,39 @@
+#include "api/auth.h"
+
+#include <chrono>
+
+namespace comanda::api {
+namespace {
+
+engine::Error unauthenticated(std::string why) {
+  return engine::Error{engine::ErrorCode::kUnauthenticated, std::move(why), "Authorization", {}};
+}
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+engine::Result<engine::Principal> Authenticator::from_header(std::string_view authorization) const {
+  if (authorization.empty()) {
+    if (dev_) return engine::Principal{"dev", engine::Role::kAdmin};
+    return unauthenticated("an Authorization: Bearer token is required");
+  }
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
+    return unauthenticated("the Authorization header must be 'Bearer <token>'");
+  return from_token(authorization.substr(kScheme.size()));
+}
+
+engine::Result<engine::Principal> Authenticator::from_token(std::string_view token) const {
+  if (!verifier_) return unauthenticated("no JWT secret is configured, so no token can be verified");
+  auto principal = verifier_->verify(token, now_seconds());
+  if (!principal.ok()) return unauthenticated(principal.error().message);
+  return principal;
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,80 @@
+#include <chrono>
+#include <cstdlib>
+#include <ostream>
+
+#include "api/jwt.h"
+#include "tools/commands.h"
+
+namespace comanda::tools {
+
+namespace {
+
+// "90s", "15m", "1h", "7d" or plain seconds; nullopt when malformed.
+std::optional<int64_t> parse_duration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (n <= 0) return std::nullopt;
+  const std::string unit = text.substr(used);
+  if (unit.empty() || unit == "s") return n;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
+  return std::nullopt;
+}
+
+}  // namespace
+
+int token(const TokenRequest& request, std::ostream& out, std::ostream& err) {
+  auto role = engine::parse_role(request.role);
+  if (!role) {
+    err << "comanda token: --role must be admin, owner, customer or driver\n";
+    return 2;
+  }
+  if (request.subject.empty()) {
+    err << "comanda token: --sub is required\n";
+    return 2;
+  }
+  auto ttl = parse_duration(request.ttl);
+  if (!ttl) {
+    err << "comanda token: --ttl must be a duration such as 90s, 15m, 1h or 7d\n";
+    return 2;
+  }
+  api::JwtOptions options;
+  if (!request.secret_file.empty()) {
+    auto secret = api::read_secret_file(request.secret_file);
+    if (!secret.ok()) {
+      err << "comanda token: " << secret.error().message << "\n";
+      return 1;
+    }
+    options.secret = *secret;
+  } else if (const char* env = std::getenv("COMANDA_JWT_SECRET")) {
+    options.secret = env;
+    if (auto status = api::check_secret(options.secret, "COMANDA_JWT_SECRET"); !status.ok()) {
+      err << "comanda token: " << status.error().message << "\n";
+      return 1;
+    }
+  } else {
+    err << "comanda token: no secret: set COMANDA_JWT_SECRET or pass --jwt-secret-file FILE\n";
+    return 1;
+  }
+  options.issuer = request.issuer;
+  options.audience = request.audience;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto token = api::mint_jwt(options, {request.subject, *role}, now, *ttl);
+  if (!token.ok()) {
+    err << "comanda token: " << token.error().message << "\n";
+    return 1;
+  }
+  out << *token << "\n";
+  return 0;
+}
+
+}  // namespace comanda::tools
