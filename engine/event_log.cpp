@@ -6,11 +6,13 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "engine/event_codec.h"
+#include "engine/hash_chain.h"
 
 namespace comanda::engine {
 namespace {
@@ -18,6 +20,8 @@ namespace {
 constexpr const char* kEventsCf = "events";
 constexpr const char* kStreamsCf = "streams";
 constexpr const char* kMetaCf = "meta";
+constexpr const char* kFormatKey = "format_version";
+constexpr const char* kFormatVersion = "1";
 
 Error io_error(const rocksdb::Status& s, const std::string& what) {
   return Error{ErrorCode::kIoError, what + ": " + s.ToString(), "", {}};
@@ -50,7 +54,10 @@ struct EventLog::Impl {
   rocksdb::ColumnFamilyHandle* events = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
   rocksdb::WriteOptions write_options;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
   std::atomic<uint64_t> last_position{0};
+  ChainLink chain_head{};  // link of the last batch written (writer thread)
+  ChainHasher hasher;
   // Reused across append() calls (writer thread only): no per-event allocation
   // once they have grown to the largest batch.
   rocksdb::WriteBatch batch;
@@ -112,12 +119,45 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   impl->db.reset(raw);
   impl->events = impl->handles[1];
   impl->streams = impl->handles[2];
+  impl->meta = impl->handles[3];
   impl->write_options.sync = options.durability == Durability::kSync;
 
   std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
   it->SeekToLast();
   if (it->Valid()) impl->last_position = get_u64_be(std::string_view(it->key().data(), it->key().size()));
   if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
+
+  // The format of what this build writes. A log of another format is refused
+  // rather than misread.
+  std::string format;
+  rocksdb::Status fs = impl->db->Get(rocksdb::ReadOptions(), impl->meta, kFormatKey, &format);
+  if (fs.IsNotFound() && !options.read_only && impl->last_position == 0) {
+    fs = impl->db->Put(rocksdb::WriteOptions(), impl->meta, kFormatKey, kFormatVersion);
+    format = kFormatVersion;
+  }
+  if (!fs.ok() && !fs.IsNotFound()) return io_error(fs, "cannot read the log's format version");
+  if (!format.empty() && format != kFormatVersion)
+    return Error{ErrorCode::kCorruption,
+                 "the log at " + path + " has format " + format + "; this build reads format " + kFormatVersion,
+                 "", {}};
+
+  // The chain head is the link stored under the highest chain key; it must
+  // belong to the last position, as both are written in one batch.
+  std::unique_ptr<rocksdb::Iterator> chain(impl->db->NewIterator(rocksdb::ReadOptions(), impl->meta));
+  const std::string upper = chain_key(UINT64_MAX);
+  chain->SeekForPrev(upper);
+  if (chain->Valid() && chain->key().starts_with(chain_key_prefix())) {
+    const std::string_view key(chain->key().data(), chain->key().size());
+    const uint64_t head_position = get_u64_be(key.substr(chain_key_prefix().size()));
+    if (head_position != impl->last_position || chain->value().size() != 32)
+      return Error{ErrorCode::kCorruption,
+                   "the hash chain ends at position " + std::to_string(head_position) + " but the log at " +
+                       std::to_string(impl->last_position.load()),
+                   "", {}};
+    std::memcpy(impl->chain_head.data(), chain->value().data(), 32);
+  } else if (impl->last_position != 0) {
+    return Error{ErrorCode::kCorruption, "the log has events but no hash chain", "", {}};
+  }
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
 
@@ -128,6 +168,7 @@ Status EventLog::append(std::span<const Event> events) {
   Impl& d = *impl_;
   uint64_t expected = d.last_position.load(std::memory_order_relaxed) + 1;
   d.batch.Clear();
+  d.hasher.begin(d.chain_head);
   for (const Event& e : events) {
     if (e.position != expected++)
       return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
@@ -135,13 +176,18 @@ Status EventLog::append(std::span<const Event> events) {
     put_u64_be(d.key_buf, e.position);
     d.value_buf.clear();
     encode_event(e, d.value_buf);
+    d.hasher.add(d.value_buf);
     d.batch.Put(d.events, d.key_buf, d.value_buf);
     d.stream_key_buf.assign(e.stream.raw());
     put_u64_be(d.stream_key_buf, e.stream_version);
     d.batch.Put(d.streams, d.stream_key_buf, d.key_buf);
   }
+  const ChainLink link = d.hasher.finish();
+  d.batch.Put(d.meta, chain_key(events.back().position),
+              rocksdb::Slice(reinterpret_cast<const char*>(link.data()), link.size()));
   rocksdb::Status s = d.db->Write(d.write_options, &d.batch);
   if (!s.ok()) return io_error(s, "append failed");
+  d.chain_head = link;
   d.last_position.store(events.back().position, std::memory_order_release);
   return {};
 }
@@ -196,6 +242,17 @@ Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const 
     if (!fn(*event)) break;
   }
   if (!it->status().ok()) return io_error(it->status(), "cannot read the stream index");
+  return {};
+}
+
+Status EventLog::scan_chain(const std::function<bool(uint64_t, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->meta));
+  const std::string_view prefix = chain_key_prefix();
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!fn(get_u64_be(key.substr(prefix.size())), std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the hash chain");
   return {};
 }
 

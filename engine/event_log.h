@@ -45,8 +45,9 @@ class EventLog {
   uint64_t last_position() const;
 
   // Writes `events` as one atomic WriteBatch (one WAL write, one sync in
-  // kSync mode). Their positions must continue the log densely; each event's
-  // stream version is indexed. On error nothing of the batch is visible.
+  // kSync mode), with each event's stream-index entry and the batch's link
+  // of the hash chain (engine/hash_chain.h). Their positions must continue
+  // the log densely. On error nothing of the batch is visible.
   Status append(std::span<const Event> events);
 
   // Calls `fn` for each event with from <= position <= to, in order, until it
@@ -62,6 +63,10 @@ class EventLog {
 
   // Every event of one stream, in version order.
   Status read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn) const;
+
+  // Visits the hash chain: (last position of a batch, its 32-byte link), in
+  // position order.
+  Status scan_chain(const std::function<bool(uint64_t last_position, std::string_view link)>& fn) const;
 
   // Visits the stream index: (stream, version) -> position, in key order.
   Status scan_stream_index(

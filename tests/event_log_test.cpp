@@ -1,6 +1,7 @@
 // The durable event log (engine/event_log.h) and `comanda verify`
 // (tools/commands.h) against a real RocksDB in a temporary directory.
 #include "engine/event_log.h"
+#include "engine/hash_chain.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -347,6 +348,73 @@ TEST_F(EventLogTest, VerifyReportsAnEventStoredUnderTheWrongPosition) {
   std::ostringstream out, err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
   EXPECT_NE(err.str().find("position 2"), std::string::npos) << err.str();
+}
+
+TEST_F(EventLogTest, VerifyCatchesAnEditedEventWhoseChecksumWasRecomputed) {
+  write_three();
+  with_raw_db([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& events) {
+    // A careful forger: decode, change the reason, re-encode with a fresh CRC.
+    std::string value;
+    ASSERT_TRUE(db.Get({}, &events, key(2), &value).ok());
+    auto event = decode_event(value);
+    ASSERT_TRUE(event.ok());
+    std::get<OrderStatusChanged>(event->payload).reason = "nothing happened here";
+    std::string forged;
+    encode_event(*event, forged);
+    ASSERT_TRUE(decode_event(forged).ok()) << "the forgery must pass the checksum";
+    ASSERT_TRUE(db.Put({}, &events, key(2), forged).ok());
+  });
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
+  EXPECT_NE(err.str().find("hash chain"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("1..3"), std::string::npos) << err.str();
+}
+
+TEST_F(EventLogTest, VerifyReportsAStreamVersionGap) {
+  auto log = open();
+  ASSERT_TRUE(log->append(std::vector<Event>{make_event(1, a_, 1, restaurant())}).ok());
+  ASSERT_TRUE(log->append(std::vector<Event>{make_event(2, a_, 3, step(OrderStatus::kPending, OrderStatus::kAccepted))}).ok());
+  log.reset();
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
+  EXPECT_NE(err.str().find("position 2"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("version 1 to 3"), std::string::npos) << err.str();
+}
+
+TEST_F(EventLogTest, TheHashChainContinuesAcrossRestarts) {
+  write_three();
+  {
+    auto log = open();
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))}).ok());
+  }
+  {
+    auto log = open();
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(5, b_, 3, step(OrderStatus::kReady, OrderStatus::kDelivered))}).ok());
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("5 events in 3 batches"), std::string::npos) << out.str();
+}
+
+TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
+  write_three();
+  {
+    auto log = open();
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))}).ok());
+  }
+  // Deleting the first batch's link makes two batches hash as one: caught.
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
+  ASSERT_TRUE(raw->Delete({}, handles[3], chain_key(3)).ok());
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  ASSERT_TRUE(raw->Close().ok());
+  delete raw;
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
+  EXPECT_NE(err.str().find("hash chain"), std::string::npos) << err.str();
 }
 
 TEST_F(EventLogTest, VerifyPassesAHealthyLog) {

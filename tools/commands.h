@@ -15,7 +15,8 @@ int history(const std::filesystem::path& data, const std::string& order_id, std:
 
 // Positions dense from 1, every event decodes (checksum and envelope), the
 // envelope's position matches its key, stream versions contiguous from 1,
-// and the stream index agrees. Names the first bad position; 1 on any problem.
+// the hash chain links every batch, and the stream index agrees. Names the
+// first bad position; 1 on any problem.
 int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 
 // The order state machine's table.

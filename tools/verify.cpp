@@ -1,9 +1,11 @@
+#include <cstring>
 #include <map>
 #include <ostream>
 #include <unordered_map>
 
 #include "engine/event_codec.h"
 #include "engine/event_log.h"
+#include "engine/hash_chain.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {
@@ -16,20 +18,52 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     err << "comanda verify: " << log.error().message << "\n";
     return 1;
   }
-  uint64_t expected = 1;
+  // The chain's links by the last position of their batch.
+  std::map<uint64_t, ChainLink> links;
   std::string problem;
+  Status chain = (*log)->scan_chain([&](uint64_t last, std::string_view link) {
+    if (link.size() != 32) {
+      problem = "hash chain: the link of the batch ending at position " + std::to_string(last) + " is malformed";
+      return false;
+    }
+    std::memcpy(links[last].data(), link.data(), 32);
+    return true;
+  });
+  if (!chain.ok()) problem = chain.error().message;
+
+  uint64_t expected = 1;
+  ChainHasher hasher;
+  ChainLink previous{};
+  uint64_t batch_start = 1;
+  auto next_link = links.begin();
+  hasher.begin(previous);
   std::unordered_map<Uuid, uint64_t, UuidHash> versions;
   // (stream, version) -> position as the events say, to check the index.
   std::map<std::pair<Uuid, uint64_t>, uint64_t> stream_positions;
   size_t skipped = 0;
 
   Status io = (*log)->scan_raw(1, [&](uint64_t position, std::string_view stored) {
+    if (!problem.empty()) return false;  // the chain itself is unreadable
     auto fail = [&](const std::string& what) {
       problem = "position " + std::to_string(position) + ": " + what;
       return false;
     };
     if (position != expected) return fail("expected position " + std::to_string(expected) + " (a gap)");
     ++expected;
+    // The chain covers the stored bytes exactly as they are, readable or not.
+    hasher.add(stored);
+    if (next_link == links.end())
+      return fail("no link of the hash chain covers this position (written outside the engine?)");
+    if (next_link->first == position) {
+      const ChainLink link = hasher.finish();
+      if (link != next_link->second)
+        return fail("the hash chain breaks in the batch of positions " + std::to_string(batch_start) + ".." +
+                    std::to_string(position) + ": an event there was changed");
+      previous = link;
+      hasher.begin(previous);
+      batch_start = position + 1;
+      ++next_link;
+    }
     auto event = decode_event(stored);
     if (!event.ok()) {
       if (event.error().code == ErrorCode::kUnprocessable) {
@@ -48,6 +82,11 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     return true;
   });
   if (!io.ok()) problem = io.error().message;
+  if (problem.empty() && next_link != links.end())
+    problem = "hash chain: a link claims position " + std::to_string(next_link->first) +
+              ", beyond the last event " + std::to_string(expected - 1);
+  if (problem.empty() && batch_start != expected)
+    problem = "position " + std::to_string(batch_start) + ": the last batch has no link in the hash chain";
 
   if (problem.empty()) {
     size_t indexed = 0;
@@ -70,7 +109,9 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     err << "comanda verify: FAILED at " << problem << "\n";
     return 1;
   }
-  out << "ok: " << expected - 1 << " events, " << versions.size() << " streams, positions dense, checksums good";
+  out << "ok: " << expected - 1 << " events in " << links.size() << " batches, " << versions.size()
+      << " streams; positions dense, checksums good, hash chain intact (head " << to_hex(previous).substr(0, 16)
+      << "...)";
   if (skipped) out << " (" << skipped << " events of unknown types skipped)";
   out << "\n";
   return 0;
