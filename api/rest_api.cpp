@@ -72,7 +72,7 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
 
 void RestApi::execute(engine::Command command, Reply reply, Respond respond) const {
   command.done = [this, reply, respond = std::move(respond)](const engine::CommandOutcome& outcome) {
-    // On the sequencer thread: hand the outcome to a network thread at once.
+    // On the publisher thread: hand the outcome to a network thread at once.
     post_([reply, respond, outcome] { reply(outcome.ok() ? respond(*outcome) : problem(outcome.error())); });
   };
   if (!sequencer_.submit(std::move(command)))
@@ -92,7 +92,7 @@ void RestApi::register_restaurant(const engine::Principal& who, const Request& r
   const Uuid id = Uuid::v7();
   parsed->restaurant_id = id;
 
-  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
           [this, id](const engine::CommandResult& result) {
             auto restaurant = models_.restaurant(id);
             Response r = json_response(201, restaurant_json(*restaurant), result.position);
@@ -109,7 +109,7 @@ void RestApi::place_order(const engine::Principal& who, const Request& request, 
   const Uuid id = Uuid::v7();
   parsed->order_id = id;
 
-  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
           [this, id](const engine::CommandResult& result) {
             Response r = order_response(201, *models_.order(id), result.position);
             r.headers.emplace_back("Location", "/v1/orders/" + id.to_string());
@@ -151,7 +151,7 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  execute({who, Uuid::v7(), *expected, std::move(parsed).value(), {}}, std::move(reply),
+  execute({who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
           [this, id = *id](const engine::CommandResult& result) {
             return order_response(200, *models_.order(id), result.position);
           });

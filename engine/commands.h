@@ -57,10 +57,11 @@ struct Command {
   Uuid correlation_id;
   std::optional<uint64_t> expected_version;  // optimistic concurrency
   CommandBody body;
-  // Called exactly once, on the sequencer thread, after the outcome is final
+  // Called exactly once, on the publisher thread, after the outcome is final
   // (for an accepted command: after its events are durable and applied to the
   // read models). Must not block: post the work elsewhere.
   std::function<void(const CommandOutcome&)> done;
+  size_t bytes = 0;  // approximate size (the request body's), for the queue's byte bound
 };
 
 }  // namespace comanda::engine

@@ -15,13 +15,20 @@ int64_t system_clock_us() {
       .count();
 }
 
+Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, std::move(why), "", {}}; }
+
 }  // namespace
 
 Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options)
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
   if (!options_.clock) options_.clock = system_clock_us;
+  if (!options_.write) options_.write = [this](std::span<const Event> events) { return log_.append(events); };
   committed_ = log_.last_position();
-  thread_ = std::thread([this] { run(); });
+  next_position_ = log_.last_position() + 1;
+  for (size_t i = 0; i < std::max<size_t>(1, options_.pipeline_depth); ++i) free_.push(std::make_unique<Batch>());
+  publisher_thread_ = std::thread([this] { run_publisher(); });
+  writer_thread_ = std::thread([this] { run_writer(); });
+  sequencer_thread_ = std::thread([this] { run_sequencer(); });
 }
 
 Sequencer::~Sequencer() {
@@ -30,65 +37,125 @@ Sequencer::~Sequencer() {
     stopping_ = true;
   }
   wake_.notify_one();
-  thread_.join();
+  // Each stage closes the next one's queue when it is done: the threads
+  // finish in pipeline order.
+  sequencer_thread_.join();
+  writer_thread_.join();
+  publisher_thread_.join();
 }
 
 bool Sequencer::submit(Command&& command) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= options_.queue_capacity) return false;
+    if (stopping_ || queue_.size() >= options_.queue_capacity ||
+        queued_bytes_ + command.bytes > options_.queue_bytes)
+      return false;
+    queued_bytes_ += command.bytes;
     queue_.push_back(std::move(command));
   }
   wake_.notify_one();
   return true;
 }
 
-void Sequencer::run() {
-  pthread_setname_np(pthread_self(), "sequencer");
-  std::vector<Command> batch;
-  batch.reserve(options_.max_batch);
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      const size_t n = std::min(queue_.size(), options_.max_batch);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    process(batch);
-    batch.clear();
+bool Sequencer::take_commands(Batch& batch) {
+  std::unique_lock lock(mu_);
+  wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  if (queue_.empty()) return false;  // stopping, and everything queued is taken
+  size_t bytes = 0;
+  while (!queue_.empty() && batch.commands.size() < options_.max_batch &&
+         (batch.commands.empty() || bytes + queue_.front().bytes <= options_.max_batch_bytes)) {
+    bytes += queue_.front().bytes;
+    batch.commands.push_back(std::move(queue_.front()));
+    queue_.pop_front();
   }
+  queued_bytes_ -= bytes;
+  return true;
 }
 
-void Sequencer::process(std::vector<Command>& batch) {
-  BatchContext ctx;
-  // Read the clock once per batch; never let time go backwards.
-  ctx.recorded_at_us = std::max(options_.clock(), state_.last_recorded_at_us());
-  ctx.next_position = log_.last_position() + 1;
-  events_.clear();
-  outcomes_.clear();
-  for (const Command& command : batch) outcomes_.push_back(state_.decide(command, ctx, events_));
-
-  if (!events_.empty()) {
-    Status written = log_.append(events_);
-    if (written.ok()) {
-      committed_.store(events_.back().position, std::memory_order_release);
-      listener_.on_commit(events_);
-    } else {
-      std::cerr << "error: " << written.error().message << "; the batch is refused\n";
-      for (CommandOutcome& outcome : outcomes_)
-        if (outcome.ok())
-          outcome = Error{ErrorCode::kUnavailable, "the event log refused the write; nothing was recorded", "", {}};
-      // The decisions above changed the state; take it back from the log.
-      Status reloaded = state_.load(log_);
-      if (!reloaded.ok()) std::cerr << "error: cannot reload state: " << reloaded.error().message << "\n";
+void Sequencer::run_sequencer() {
+  pthread_setname_np(pthread_self(), "sequencer");
+  for (;;) {
+    // Back-pressure: with every batch in the pipeline, wait for one to come
+    // back; meanwhile commands pile up and the next batch is larger.
+    BatchPtr batch = *free_.pop();
+    if (!take_commands(*batch)) {
+      free_.push(std::move(batch));
+      break;
     }
+    if (broken_.load(std::memory_order_acquire)) recover_after_failed_write();
+
+    BatchContext ctx;
+    // Read the clock once per batch; never let time go backwards.
+    ctx.recorded_at_us = std::max(options_.clock(), state_.last_recorded_at_us());
+    ctx.next_position = next_position_;
+    for (const Command& command : batch->commands)
+      batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
+    next_position_ = ctx.next_position;
+    batch->epoch = epoch_;
+    ++batches_sent_;
+    to_writer_.push(std::move(batch));
   }
-  for (size_t i = 0; i < batch.size(); ++i)
-    if (batch[i].done) batch[i].done(outcomes_[i]);
+  to_writer_.close();
+}
+
+void Sequencer::recover_after_failed_write() {
+  // Wait until the writer has dealt with every batch decided on the state
+  // that included the failed one; then take the state back from the log.
+  {
+    std::unique_lock lock(write_mu_);
+    written_cv_.wait(lock, [&] { return batches_written_ == batches_sent_; });
+  }
+  Status reloaded = state_.load(log_);
+  if (!reloaded.ok()) std::cerr << "error: cannot reload state from the log: " << reloaded.error().message << "\n";
+  next_position_ = log_.last_position() + 1;
+  ++epoch_;
+  broken_.store(false, std::memory_order_release);
+}
+
+void Sequencer::run_writer() {
+  pthread_setname_np(pthread_self(), "writer");
+  while (auto next = to_writer_.pop()) {
+    BatchPtr batch = std::move(*next);
+    if (batch->epoch == failed_epoch_) {
+      // Decided on top of a batch that was never written: nothing of it holds.
+      batch->failed = true;
+    } else if (!batch->events.empty()) {
+      Status written = options_.write(batch->events);
+      if (!written.ok()) {
+        std::cerr << "error: " << written.error().message << "; batch of positions "
+                  << batch->events.front().position << ".." << batch->events.back().position << " refused\n";
+        batch->failed = true;
+        failed_epoch_ = batch->epoch;
+        broken_.store(true, std::memory_order_release);
+      }
+    }
+    to_publisher_.push(std::move(batch));
+    std::lock_guard lock(write_mu_);
+    ++batches_written_;
+    written_cv_.notify_all();
+  }
+  to_publisher_.close();
+}
+
+void Sequencer::run_publisher() {
+  pthread_setname_np(pthread_self(), "publisher");
+  while (auto next = to_publisher_.pop()) {
+    BatchPtr batch = std::move(*next);
+    if (batch->failed) {
+      for (CommandOutcome& outcome : batch->outcomes)
+        outcome = unavailable("the event log refused the write; nothing was recorded, retry shortly");
+    } else if (!batch->events.empty()) {
+      listener_.on_commit(batch->events);
+      committed_.store(batch->events.back().position, std::memory_order_release);
+    }
+    for (size_t i = 0; i < batch->commands.size(); ++i)
+      if (batch->commands[i].done) batch->commands[i].done(batch->outcomes[i]);
+    batch->commands.clear();
+    batch->outcomes.clear();
+    batch->events.clear();
+    batch->failed = false;
+    free_.push(std::move(batch));
+  }
 }
 
 }  // namespace comanda::engine

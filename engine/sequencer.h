@@ -1,11 +1,22 @@
-// The sequencer: one thread that owns the aggregates, takes every command
-// waiting in its bounded queue as one batch, decides each, writes the batch's
-// events as one WriteBatch (one WAL write, one sync), applies them to the
-// read models through the CommitListener, and only then completes callers.
+// The write pipeline (DESIGN.md "The write path"), three threads:
+//
+// - the *sequencer* owns the aggregates. It takes every command waiting in
+//   its bounded queue as one batch, decides each against current state and
+//   applies the accepted ones at once, so that batch N+1 is decided on top of
+//   batch N while N is still being written (an overlay);
+// - the *writer* writes each batch's events as one WriteBatch: one WAL write,
+//   one sync in `sync` mode (group commit);
+// - the *publisher*, once a batch is durable, applies it to the read models
+//   through the CommitListener, advances the committed position, and only
+//   then completes the batch's callers.
+//
 // Batch size follows load: a lone command is written at once, with no timer.
+// A failed write fails that batch and every batch decided on top of it; none
+// is acknowledged (callers get kUnavailable), and the sequencer reloads its
+// state from the log before deciding anything else.
 //
 // Threads: submit() and committed_position() are safe on any thread; the
-// listener and every command's `done` run on the sequencer thread.
+// listener and every command's `done` run on the publisher thread.
 #pragma once
 
 #include <atomic>
@@ -13,11 +24,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <thread>
 
 #include "engine/aggregates.h"
+#include "engine/blocking_queue.h"
 #include "engine/commands.h"
 #include "engine/event_log.h"
 
@@ -33,46 +46,83 @@ class CommitListener {
 class Sequencer {
  public:
   struct Options {
-    size_t queue_capacity = 65536;  // commands waiting; beyond it submit() refuses
-    size_t max_batch = 8192;        // commands decided and written together
+    size_t queue_capacity = 65536;     // commands waiting; beyond it submit() refuses
+    size_t queue_bytes = 64 << 20;     // their approximate size (Command::bytes)
+    size_t max_batch = 8192;           // commands decided and written together
+    size_t max_batch_bytes = 8 << 20;
+    size_t pipeline_depth = 4;         // batches between deciding and completing
     // Wall clock in UTC microseconds; replaceable in tests.
     std::function<int64_t()> clock;
+    // Writes one batch; defaults to the log's append(). A seam for tests that
+    // inject write failures.
+    std::function<Status(std::span<const Event>)> write;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must
-  // already hold what the log holds. The thread starts at once.
+  // already hold what the log holds. The threads start at once.
   Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options);
-  // Stops accepting, decides and writes what is queued, then joins.
+  // Stops accepting, decides, writes and completes what is queued, then joins.
   ~Sequencer();
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
 
   // Queues a command. Returns false, without calling `done`, when the queue is
-  // full or the sequencer is stopping: the caller answers 503.
+  // full (by count or bytes) or the sequencer is stopping: the caller answers
+  // 503 with Retry-After.
   bool submit(Command&& command);
 
   // The last position that is durable and applied to the read models.
   uint64_t committed_position() const { return committed_.load(std::memory_order_acquire); }
 
  private:
-  void run();
-  void process(std::vector<Command>& batch);
+  struct Batch {
+    std::vector<Command> commands;
+    std::vector<CommandOutcome> outcomes;
+    std::vector<Event> events;
+    uint64_t epoch = 0;  // the state generation it was decided on
+    bool failed = false;
+  };
+  using BatchPtr = std::unique_ptr<Batch>;
+
+  void run_sequencer();
+  void run_writer();
+  void run_publisher();
+  bool take_commands(Batch& batch);  // false: stopping and nothing left
+  void recover_after_failed_write();
 
   EventLog& log_;
   Aggregates& state_;
   CommitListener& listener_;
   Options options_;
 
+  // The command queue.
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Command> queue_;
+  size_t queued_bytes_ = 0;
   bool stopping_ = false;
 
+  // The pipeline: empty batches go round free -> writer -> publisher -> free.
+  BlockingQueue<BatchPtr> free_;
+  BlockingQueue<BatchPtr> to_writer_;
+  BlockingQueue<BatchPtr> to_publisher_;
+
+  // Sequencer thread only.
+  uint64_t next_position_ = 1;
+  uint64_t epoch_ = 0;
+  uint64_t batches_sent_ = 0;
+
+  // Failure handling, shared by the sequencer and the writer.
+  std::mutex write_mu_;
+  std::condition_variable written_cv_;
+  uint64_t batches_written_ = 0;
+  std::atomic<bool> broken_{false};
+  uint64_t failed_epoch_ = UINT64_MAX;  // writer thread
+
   std::atomic<uint64_t> committed_{0};
-  // Sequencer-thread buffers, reused batch after batch.
-  std::vector<Event> events_;
-  std::vector<CommandOutcome> outcomes_;
-  std::thread thread_;
+  std::thread sequencer_thread_;
+  std::thread writer_thread_;
+  std::thread publisher_thread_;
 };
 
 }  // namespace comanda::engine

@@ -31,7 +31,7 @@ run_sanitized() {  # name, sanitizers, runtime options variable
 }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 run_sanitized asan address,undefined
 run_sanitized tsan thread
 echo "$passed passed, 0 failed"

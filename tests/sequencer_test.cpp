@@ -80,7 +80,8 @@ class Completions {
   size_t count_ = 0;
 };
 
-// Blocks the sequencer thread inside a command's `done` until opened, so that
+// Blocks the publisher thread inside a command's `done` until opened (and, with
+// a pipeline of one batch, the sequencer behind it), so that
 // a test can queue commands that must then be taken as one batch. Opens on
 // destruction, so that a failed assertion does not leave the sequencer held.
 class Gate {
@@ -121,6 +122,14 @@ class SequencerTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.error().message;
     log_ = std::move(log).value();
     ASSERT_TRUE(state_.load(*log_).ok());
+  }
+
+  // With one batch in the pipeline, a caller whose `done` blocks holds the
+  // sequencer too: the commands queued meanwhile form the next batch.
+  static Sequencer::Options held_by_its_callers() {
+    Sequencer::Options options;
+    options.pipeline_depth = 1;
+    return options;
   }
 
   void start(Sequencer::Options options = {}) {
@@ -218,7 +227,7 @@ TEST_F(SequencerTest, CompletesEveryCallerOnceWithDensePositionsUnderConcurrency
 }
 
 TEST_F(SequencerTest, DecidesEachCommandOfABatchOnItsOwn) {
-  start();
+  start(held_by_its_callers());
   const Uuid r = Uuid::v7();
   Gate gate;
   Command first = register_restaurant(r);
@@ -316,6 +325,7 @@ TEST_F(SequencerTest, KeepsTimeMovingForwardAcrossARestart) {
 TEST_F(SequencerTest, RefusesSubmissionsBeyondTheQueueCapacityWithoutCallingDone) {
   Sequencer::Options options;
   options.queue_capacity = 3;
+  options.pipeline_depth = 1;
   start(std::move(options));
   Gate gate;
   Command first = register_restaurant(Uuid::v7());
@@ -344,6 +354,7 @@ TEST_F(SequencerTest, RefusesSubmissionsBeyondTheQueueCapacityWithoutCallingDone
 TEST_F(SequencerTest, KeepsBatchesWithinTheMaximum) {
   Sequencer::Options options;
   options.max_batch = 4;
+  options.pipeline_depth = 1;
   start(std::move(options));
   Gate gate;
   Command first = register_restaurant(Uuid::v7());
@@ -367,6 +378,7 @@ TEST_F(SequencerTest, KeepsBatchesWithinTheMaximum) {
 TEST_F(SequencerTest, CompletesQueuedCommandsWhenDestroyed) {
   Sequencer::Options options;
   options.max_batch = 2;  // many batches, so that commands are still queued at shutdown
+  options.pipeline_depth = 1;
   start(std::move(options));
   Gate gate;
   Command first = register_restaurant(Uuid::v7());
@@ -406,6 +418,182 @@ TEST_F(SequencerTest, StartsAfterWhatTheLogAlreadyHolds) {
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->position, 3u);
   EXPECT_EQ(std::get<OrderPlaced>(log_events().back().payload).reference, "A001-000002");
+}
+
+}  // namespace
+
+namespace {
+
+// A write seam that lets a test hold the writer inside one write and decide
+// whether it fails, while the sequencer goes on deciding on top of it.
+class FaultyWriter {
+ public:
+  explicit FaultyWriter(EventLog& log) : log_(log) {}
+
+  std::function<Status(std::span<const Event>)> seam() {
+    return [this](std::span<const Event> events) -> Status {
+      std::unique_lock lock(mu_);
+      ++writes_;
+      if (writes_ == hold_write_) {
+        held_ = true;
+        cv_.notify_all();
+        cv_.wait_for(lock, kDeadline, [&] { return released_; });
+        if (fail_held_) return Error{ErrorCode::kIoError, "injected: disk full", "", {}};
+      }
+      lock.unlock();
+      return log_.append(events);
+    };
+  }
+  // The `n`th write blocks until release(); it then fails if `fail`.
+  void hold(int n, bool fail) {
+    std::lock_guard lock(mu_);
+    hold_write_ = n;
+    fail_held_ = fail;
+  }
+  bool wait_held() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kDeadline, [&] { return held_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  EventLog& log_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int writes_ = 0;
+  int hold_write_ = -1;
+  bool fail_held_ = false;
+  bool held_ = false;
+  bool released_ = false;
+};
+
+// Counts the sequencer's batch decisions (it reads the clock once per batch).
+class CountingClock {
+ public:
+  std::function<int64_t()> fn() {
+    return [this] {
+      std::lock_guard lock(mu_);
+      ++reads_;
+      cv_.notify_all();
+      return int64_t{1'795'000'000'000'000} + reads_;
+    };
+  }
+  bool wait_reads(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kDeadline, [&] { return reads_ >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int reads_ = 0;
+};
+
+// Submits without waiting; the future holds the outcome.
+std::future<CommandOutcome> submit_async(Sequencer& s, Command command) {
+  auto promise = std::make_shared<std::promise<CommandOutcome>>();
+  auto future = promise->get_future();
+  command.done = [promise](const CommandOutcome& o) { promise->set_value(o); };
+  EXPECT_TRUE(s.submit(std::move(command)));
+  return future;
+}
+
+CommandOutcome get(std::future<CommandOutcome>& f) {
+  if (f.wait_for(kDeadline) != std::future_status::ready) return Error{ErrorCode::kIoError, "timeout", "", {}};
+  return f.get();
+}
+
+TEST_F(SequencerTest, AFailedWriteFailsItsBatchAndEveryBatchDecidedOnTopOfIt) {
+  FaultyWriter writer(*log_);
+  CountingClock clock;
+  Sequencer::Options options;
+  options.write = writer.seam();
+  options.clock = clock.fn();
+  start(std::move(options));
+
+  const Uuid restaurant = Uuid::v7();
+  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
+  writer.hold(2, /*fail=*/true);
+  const Uuid first = Uuid::v7(), second = Uuid::v7();
+  auto a = submit_async(*sequencer_, place_order(first, restaurant));
+  ASSERT_TRUE(writer.wait_held());
+  // Decided while the first is still being written, on top of it.
+  auto b = submit_async(*sequencer_, place_order(second, restaurant));
+  ASSERT_TRUE(clock.wait_reads(3));
+  auto b_status = submit_async(*sequencer_, change_status(first, "accepted", owner()));
+  ASSERT_TRUE(clock.wait_reads(4));
+  writer.release();
+
+  for (auto* f : {&a, &b, &b_status}) {
+    CommandOutcome o = get(*f);
+    ASSERT_FALSE(o.ok());
+    EXPECT_EQ(o.error().code, ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(sequencer_->committed_position(), 1u);
+  EXPECT_EQ(log_->last_position(), 1u);
+
+  // The state was taken back from the log: the failed order does not exist,
+  // and the next order gets the first reference and the next position.
+  CommandOutcome missing = run(change_status(first, "accepted", owner()));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  CommandOutcome third = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  EXPECT_EQ(third->position, 2u);
+  auto events = log_events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<OrderPlaced>(events[1].payload).reference, "A001-000001");
+}
+
+TEST_F(SequencerTest, DecidesTheNextBatchWhileTheWriterSyncsThePrevious) {
+  FaultyWriter writer(*log_);
+  CountingClock clock;
+  Sequencer::Options options;
+  options.write = writer.seam();
+  options.clock = clock.fn();
+  start(std::move(options));
+
+  const Uuid restaurant = Uuid::v7();
+  writer.hold(1, /*fail=*/false);
+  auto reg = submit_async(*sequencer_, register_restaurant(restaurant));
+  ASSERT_TRUE(writer.wait_held());
+  // The restaurant is not durable yet, but the order is decided on top of it.
+  auto order = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(clock.wait_reads(2));
+  EXPECT_EQ(sequencer_->committed_position(), 0u) << "nothing is committed before the write returns";
+  EXPECT_TRUE(listener_.batches().empty()) << "nothing is published before the write returns";
+  writer.release();
+  ASSERT_TRUE(get(reg).ok());
+  CommandOutcome placed = get(order);
+  ASSERT_TRUE(placed.ok()) << placed.error().message;
+  EXPECT_EQ(placed->position, 2u);
+}
+
+TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
+  Sequencer::Options options;
+  options.queue_bytes = 1000;
+  options.pipeline_depth = 1;  // the sequencer waits while the first batch is written
+  FaultyWriter writer(*log_);
+  options.write = writer.seam();
+  start(std::move(options));
+  writer.hold(1, false);
+  Command big = register_restaurant(Uuid::v7());
+  big.bytes = 600;
+  auto first = submit_async(*sequencer_, std::move(big));
+  ASSERT_TRUE(writer.wait_held());  // the first is taken off the queue
+  Command queued = register_restaurant(Uuid::v7());
+  queued.bytes = 600;
+  auto second = submit_async(*sequencer_, std::move(queued));
+  Command refused = register_restaurant(Uuid::v7());
+  refused.bytes = 600;
+  EXPECT_FALSE(sequencer_->submit(std::move(refused))) << "600 + 600 bytes exceed the bound of 1000";
+  writer.release();
+  EXPECT_TRUE(get(first).ok());
+  EXPECT_TRUE(get(second).ok());
 }
 
 }  // namespace
