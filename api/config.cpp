@@ -91,6 +91,15 @@ const std::vector<Flag>& flags() {
          c.jwt_audience = v;
          return std::nullopt;
        }},
+      {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW", "HOURS  how long Idempotency-Keys are kept (default 24)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         int hours = 0;
+         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), hours);
+         if (ec != std::errc() || end != v.data() + v.size() || hours < 1 || hours > 24 * 30)
+           return bad("--idempotency-window", "must be a number of hours from 1 to 720");
+         c.idempotency_window_s = int64_t{hours} * 3600;
+         return std::nullopt;
+       }},
       {"--dev", "COMANDA_DEV", "      open auth for local trials: requests without a token act as an admin",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          if (v == "1" || v == "true" || v.empty()) c.dev = true;

@@ -26,6 +26,7 @@ struct ServerConfig {
   std::string jwt_issuer;    // checked when set
   std::string jwt_audience;  // checked when set
   bool dev = false;          // requests without a token act as an admin
+  int64_t idempotency_window_s = 24 * 3600;  // how long Idempotency-Keys are remembered
   bool help = false;
 };
 

@@ -1,5 +1,6 @@
 // comandad: the Comanda server. Opens the event log, rebuilds the read models,
 // starts the sequencer and serves HTTP and WebSocket until SIGINT/SIGTERM.
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -39,9 +40,14 @@ int serve(const api::ServerConfig& config) {
     std::cerr << "comandad: " << log.error().message << "\n";
     return 1;
   }
-  engine::Aggregates aggregates;
+  const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  const int64_t window_us = config.idempotency_window_s * 1'000'000;
+  engine::Aggregates aggregates(window_us);
   projections::ReadModels models;
-  for (auto status : {aggregates.load(**log), models.rebuild(**log)}) {
+  for (auto status : {(**log).expire_idempotency(now_us - window_us), aggregates.load(**log, now_us),
+                      models.rebuild(**log)}) {
     if (!status.ok()) {
       std::cerr << "comandad: cannot load the log: " << status.error().message << "\n";
       return 1;

@@ -70,10 +70,29 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
   router_.add("POST", "/v1/orders/{id}/status", authenticated(&RestApi::change_status));
 }
 
-void RestApi::execute(engine::Command command, Reply reply, Respond respond) const {
+void RestApi::execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
+                      Respond respond) const {
+  const std::string_view key = request.header("idempotency-key");
+  if (!key.empty()) {
+    bool printable = key.size() <= 255;
+    for (char c : key) printable &= c > 0x20 && c < 0x7F;
+    if (!printable)
+      return reply(problem(Error::invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters")));
+    // Scoped to the principal and the route: two users, or two routes, never
+    // share a key. The hash tells a repeat from a reuse for another request.
+    const engine::Principal& who = command.principal;
+    command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" + who.subject + "|" +
+                                std::string(route) + "|" + std::string(key);
+    command.request_hash = engine::request_hash(request.body, engine::request_hash(request.method + " " + request.path));
+  }
   command.done = [this, reply, respond = std::move(respond)](const engine::CommandOutcome& outcome) {
     // On the publisher thread: hand the outcome to a network thread at once.
-    post_([reply, respond, outcome] { reply(outcome.ok() ? respond(*outcome) : problem(outcome.error())); });
+    post_([reply, respond, outcome] {
+      if (!outcome.ok()) return reply(problem(outcome.error()));
+      Response r = respond(*outcome);
+      if (outcome->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+      reply(std::move(r));
+    });
   };
   if (!sequencer_.submit(std::move(command)))
     reply(problem(Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
@@ -89,14 +108,15 @@ void RestApi::register_restaurant(const engine::Principal& who, const Request& r
                                   Reply reply) const {
   auto parsed = parse_register_restaurant(request.body, options_.default_time_zone);
   if (!parsed.ok()) return reply(problem(parsed.error()));
-  const Uuid id = Uuid::v7();
-  parsed->restaurant_id = id;
+  parsed->restaurant_id = Uuid::v7();
 
-  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this, id](const engine::CommandResult& result) {
-            auto restaurant = models_.restaurant(id);
+  execute(request, "POST /v1/restaurants",
+          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
+          [this](const engine::CommandResult& result) {
+            // result.stream, not the id minted above: a replay names the first one.
+            auto restaurant = models_.restaurant(result.stream);
             Response r = json_response(201, restaurant_json(*restaurant), result.position);
-            r.headers.emplace_back("Location", "/v1/restaurants/" + id.to_string());
+            r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());
             r.headers.emplace_back("ETag", etag(restaurant->version));
             return r;
           });
@@ -106,13 +126,13 @@ void RestApi::place_order(const engine::Principal& who, const Request& request, 
                           Reply reply) const {
   auto parsed = parse_place_order(request.body);
   if (!parsed.ok()) return reply(problem(parsed.error()));
-  const Uuid id = Uuid::v7();
-  parsed->order_id = id;
+  parsed->order_id = Uuid::v7();
 
-  execute({who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this, id](const engine::CommandResult& result) {
-            Response r = order_response(201, *models_.order(id), result.position);
-            r.headers.emplace_back("Location", "/v1/orders/" + id.to_string());
+  execute(request, "POST /v1/orders",
+          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
+          [this](const engine::CommandResult& result) {
+            Response r = order_response(201, *models_.order(result.stream), result.position);
+            r.headers.emplace_back("Location", "/v1/orders/" + result.stream.to_string());
             return r;
           });
 }
@@ -151,9 +171,10 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  execute({who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this, id = *id](const engine::CommandResult& result) {
-            return order_response(200, *models_.order(id), result.position);
+  execute(request, "POST /v1/orders/{id}/status",
+          {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
+          [this](const engine::CommandResult& result) {
+            return order_response(200, *models_.order(result.stream), result.position);
           });
 }
 

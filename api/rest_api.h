@@ -47,9 +47,12 @@ class RestApi {
 
   // Builds the success response from the result of an accepted command.
   using Respond = std::function<Response(const engine::CommandResult&)>;
-  // Submits `command`; answers with `respond` once it is durable and applied,
-  // with a problem if it is refused, or 503 if the queue is full.
-  void execute(engine::Command command, Reply reply, Respond respond) const;
+  // Submits `command` (with the request's Idempotency-Key, scoped to the
+  // principal and `route`); answers with `respond` once it is durable and
+  // applied (or replayed), with a problem if it is refused, or 503 if the
+  // queue is full.
+  void execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
+               Respond respond) const;
 
   engine::Sequencer& sequencer_;
   const projections::ReadModels& models_;

@@ -1,6 +1,7 @@
 #include "engine/aggregates.h"
 
 #include <algorithm>
+#include <deque>
 #include <cstdio>
 
 #include "engine/access.h"
@@ -40,7 +41,34 @@ uint64_t Aggregates::stream_version(const Uuid& stream) const {
   return 0;
 }
 
+void Aggregates::remember(IdempotencyRecord record) {
+  idempotency_by_age_.emplace_back(record.recorded_at_us, record.scope);
+  std::string scope = record.scope;
+  idempotency_[std::move(scope)] = std::move(record);
+}
+
+void Aggregates::forget_expired(int64_t now_us) {
+  const int64_t cutoff = now_us - idempotency_window_us_;
+  while (!idempotency_by_age_.empty() && idempotency_by_age_.front().first < cutoff) {
+    auto it = idempotency_.find(idempotency_by_age_.front().second);
+    if (it != idempotency_.end() && it->second.recorded_at_us < cutoff) idempotency_.erase(it);
+    idempotency_by_age_.pop_front();
+  }
+}
+
 CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std::vector<Event>& out) {
+  if (!command.idempotency_scope.empty()) {
+    forget_expired(ctx.recorded_at_us);
+    auto seen = idempotency_.find(command.idempotency_scope);
+    if (seen != idempotency_.end()) {
+      if (seen->second.request_hash != command.request_hash)
+        return Error{ErrorCode::kConflict,
+                     "this Idempotency-Key was already used for a different request", "Idempotency-Key", {}};
+      CommandResult replay = seen->second.result;
+      replay.replayed = true;
+      return replay;
+    }
+  }
   Uuid stream, partition;
   Result<EventPayload> payload = std::visit(
       [&](const auto& body) -> Result<EventPayload> {
@@ -63,7 +91,13 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
   e.correlation_id = command.correlation_id;
   e.payload = std::move(payload).value();
   apply(e);
-  return CommandResult{e.stream, e.stream_version, e.position};
+  const CommandResult result{e.stream, e.stream_version, e.position, false};
+  if (!command.idempotency_scope.empty()) {
+    IdempotencyRecord record{command.idempotency_scope, command.request_hash, result, ctx.recorded_at_us};
+    if (ctx.idempotency_out) ctx.idempotency_out->push_back(record);
+    remember(std::move(record));
+  }
+  return result;
 }
 
 Result<EventPayload> Aggregates::decide_register(const Command& command, const RegisterRestaurant& cmd,
@@ -200,14 +234,26 @@ void Aggregates::apply(const Event& event) {
       event.payload);
 }
 
-Status Aggregates::load(const EventLog& log) {
+Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
   restaurants_.clear();
   orders_.clear();
+  idempotency_.clear();
+  idempotency_by_age_.clear();
   last_recorded_at_us_ = 0;
-  return log.scan(1, log.last_position(), [&](const Event& e) {
+  Status events = log.scan(1, log.last_position(), [&](const Event& e) {
     apply(e);
     return true;
   });
+  if (!events.ok()) return events;
+  std::vector<IdempotencyRecord> records;
+  Status idem = log.scan_idempotency([&](const IdempotencyRecord& r) {
+    if (!now_us || r.recorded_at_us >= *now_us - idempotency_window_us_) records.push_back(r);
+    return true;
+  });
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.recorded_at_us < b.recorded_at_us; });
+  for (auto& r : records) remember(std::move(r));
+  return idem;
 }
 
 }  // namespace comanda::engine

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,10 +40,17 @@ struct OrderState {
 struct BatchContext {
   int64_t recorded_at_us = 0;  // read once per batch
   uint64_t next_position = 1;  // position of the next event decided
+  // Where decide() puts the idempotency records of accepted commands, to be
+  // written with the batch's events (may be null when none are expected).
+  std::vector<IdempotencyRecord>* idempotency_out = nullptr;
 };
 
 class Aggregates {
  public:
+  // How long an idempotency key is remembered (24 hours unless configured).
+  explicit Aggregates(int64_t idempotency_window_us = int64_t{24} * 3600 * 1'000'000)
+      : idempotency_window_us_(idempotency_window_us) {}
+
   // Decides `command`. On acceptance, appends its events to `out` (positions
   // from ctx.next_position, which advances), applies them to the state, and
   // returns where they landed. On refusal, returns the Error; state and `out`
@@ -51,8 +60,10 @@ class Aggregates {
   // Applies one committed event (used when loading from the log).
   void apply(const Event& event);
 
-  // Replaces the state with the one the log holds. Returns the log's error.
-  Status load(const EventLog& log);
+  // Replaces the state with the one the log holds, with the idempotency
+  // records within the window before `now_us` (all of them without it).
+  // Returns the log's error.
+  Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt);
 
   // The newest recorded time applied, so that time never goes backwards.
   int64_t last_recorded_at_us() const { return last_recorded_at_us_; }
@@ -68,10 +79,15 @@ class Aggregates {
   Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Uuid& stream,
                                      Uuid& partition);
   uint64_t stream_version(const Uuid& stream) const;
+  void remember(IdempotencyRecord record);
+  void forget_expired(int64_t now_us);
 
   std::unordered_map<Uuid, RestaurantState, UuidHash> restaurants_;
   std::unordered_map<Uuid, OrderState, UuidHash> orders_;
   int64_t last_recorded_at_us_ = 0;
+  int64_t idempotency_window_us_;
+  std::unordered_map<std::string, IdempotencyRecord> idempotency_;
+  std::deque<std::pair<int64_t, std::string>> idempotency_by_age_;  // (recorded_at, scope), oldest first
 };
 
 }  // namespace comanda::engine

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,6 +50,17 @@ struct CommandResult {
   Uuid stream;
   uint64_t stream_version = 0;
   uint64_t position = 0;  // of the command's last event
+  bool replayed = false;  // a repeat of an idempotent command: nothing was appended
+};
+
+// An accepted command's idempotency key and what it produced, kept for the
+// idempotency window (stored in the log's `idempotency` column family in the
+// same WriteBatch as the command's events).
+struct IdempotencyRecord {
+  std::string scope;          // principal + route + key
+  uint64_t request_hash = 0;  // of the request, to tell a repeat from a reuse
+  CommandResult result;
+  int64_t recorded_at_us = 0;
 };
 using CommandOutcome = Result<CommandResult>;
 
@@ -62,6 +74,14 @@ struct Command {
   // read models). Must not block: post the work elsewhere.
   std::function<void(const CommandOutcome&)> done;
   size_t bytes = 0;  // approximate size (the request body's), for the queue's byte bound
+  // Idempotency: when `idempotency_scope` is set, a repeat of the same
+  // request (same hash) within the window returns the first result and
+  // appends nothing; another request under the same scope is a kConflict.
+  std::string idempotency_scope;
+  uint64_t request_hash = 0;
 };
+
+// A stable 64-bit hash (FNV-1a) of request bytes; stored, so never changed.
+uint64_t request_hash(std::string_view bytes, uint64_t seed = 0xcbf29ce484222325ull);
 
 }  // namespace comanda::engine

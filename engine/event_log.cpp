@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace {
 constexpr const char* kEventsCf = "events";
 constexpr const char* kStreamsCf = "streams";
 constexpr const char* kMetaCf = "meta";
+constexpr const char* kIdempotencyCf = "idempotency";
 constexpr const char* kFormatKey = "format_version";
 constexpr const char* kFormatVersion = "1";
 
@@ -55,6 +57,7 @@ struct EventLog::Impl {
   rocksdb::ColumnFamilyHandle* streams = nullptr;
   rocksdb::WriteOptions write_options;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency = nullptr;
   std::atomic<uint64_t> last_position{0};
   ChainLink chain_head{};  // link of the last batch written (writer thread)
   ChainHasher hasher;
@@ -96,6 +99,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
       {kEventsCf, events_options()},
       {kStreamsCf, index_options()},
       {kMetaCf, rocksdb::ColumnFamilyOptions()},
+      {kIdempotencyCf, index_options()},
   };
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* raw = nullptr;
@@ -120,6 +124,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   impl->events = impl->handles[1];
   impl->streams = impl->handles[2];
   impl->meta = impl->handles[3];
+  impl->idempotency = impl->handles[4];
   impl->write_options.sync = options.durability == Durability::kSync;
 
   std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
@@ -163,7 +168,56 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
 
 uint64_t EventLog::last_position() const { return impl_->last_position.load(std::memory_order_acquire); }
 
-Status EventLog::append(std::span<const Event> events) {
+namespace {
+
+// Value: request hash, stream (16), version, position, recorded_at, each u64 BE.
+void encode_record(const IdempotencyRecord& r, std::string& out) {
+  put_u64_be(out, r.request_hash);
+  out.append(r.result.stream.raw());
+  put_u64_be(out, r.result.stream_version);
+  put_u64_be(out, r.result.position);
+  put_u64_be(out, static_cast<uint64_t>(r.recorded_at_us));
+}
+
+std::optional<IdempotencyRecord> decode_record(std::string_view key, std::string_view v) {
+  if (v.size() != 8 + 16 + 8 + 8 + 8) return std::nullopt;
+  IdempotencyRecord r;
+  r.scope = std::string(key);
+  r.request_hash = get_u64_be(v.substr(0, 8));
+  r.result.stream = *Uuid::from_raw(v.substr(8, 16));
+  r.result.stream_version = get_u64_be(v.substr(24, 8));
+  r.result.position = get_u64_be(v.substr(32, 8));
+  r.recorded_at_us = static_cast<int64_t>(get_u64_be(v.substr(40, 8)));
+  return r;
+}
+
+}  // namespace
+
+Status EventLog::scan_idempotency(const std::function<bool(const IdempotencyRecord&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->idempotency));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto record = decode_record(std::string_view(it->key().data(), it->key().size()),
+                                std::string_view(it->value().data(), it->value().size()));
+    if (!record) return Error{ErrorCode::kCorruption, "malformed idempotency record", "", {}};
+    if (!fn(*record)) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the idempotency records");
+  return {};
+}
+
+Status EventLog::expire_idempotency(int64_t cutoff_us) {
+  rocksdb::WriteBatch batch;
+  Status status = scan_idempotency([&](const IdempotencyRecord& r) {
+    if (r.recorded_at_us < cutoff_us) batch.Delete(impl_->idempotency, r.scope);
+    return true;
+  });
+  if (!status.ok() || batch.Count() == 0) return status;
+  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return io_error(s, "cannot expire idempotency records");
+  return {};
+}
+
+Status EventLog::append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
   if (events.empty()) return {};
   Impl& d = *impl_;
   uint64_t expected = d.last_position.load(std::memory_order_relaxed) + 1;
@@ -181,6 +235,11 @@ Status EventLog::append(std::span<const Event> events) {
     d.stream_key_buf.assign(e.stream.raw());
     put_u64_be(d.stream_key_buf, e.stream_version);
     d.batch.Put(d.streams, d.stream_key_buf, d.key_buf);
+  }
+  for (const IdempotencyRecord& r : idempotency) {
+    d.value_buf.clear();
+    encode_record(r, d.value_buf);
+    d.batch.Put(d.idempotency, r.scope, d.value_buf);
   }
   const ChainLink link = d.hasher.finish();
   d.batch.Put(d.meta, chain_key(events.back().position),

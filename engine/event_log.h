@@ -14,6 +14,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/commands.h"
 #include "engine/error.h"
 #include "engine/events.h"
 
@@ -48,7 +49,12 @@ class EventLog {
   // kSync mode), with each event's stream-index entry and the batch's link
   // of the hash chain (engine/hash_chain.h). Their positions must continue
   // the log densely. On error nothing of the batch is visible.
-  Status append(std::span<const Event> events);
+  Status append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency = {});
+
+  // Every stored idempotency record, in key order.
+  Status scan_idempotency(const std::function<bool(const IdempotencyRecord&)>& fn) const;
+  // Removes the records recorded before `cutoff_us` (outside the window).
+  Status expire_idempotency(int64_t cutoff_us);
 
   // Calls `fn` for each event with from <= position <= to, in order, until it
   // returns false. Events of a type unknown to this build are skipped with a

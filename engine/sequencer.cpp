@@ -22,7 +22,10 @@ Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, std::
 Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options)
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
   if (!options_.clock) options_.clock = system_clock_us;
-  if (!options_.write) options_.write = [this](std::span<const Event> events) { return log_.append(events); };
+  if (!options_.write)
+    options_.write = [this](std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
+      return log_.append(events, idempotency);
+    };
   committed_ = log_.last_position();
   next_position_ = log_.last_position() + 1;
   for (size_t i = 0; i < std::max<size_t>(1, options_.pipeline_depth); ++i) free_.push(std::make_unique<Batch>());
@@ -88,6 +91,7 @@ void Sequencer::run_sequencer() {
     // Read the clock once per batch; never let time go backwards.
     ctx.recorded_at_us = std::max(options_.clock(), state_.last_recorded_at_us());
     ctx.next_position = next_position_;
+    ctx.idempotency_out = &batch->idempotency;
     for (const Command& command : batch->commands)
       batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
     next_position_ = ctx.next_position;
@@ -105,7 +109,7 @@ void Sequencer::recover_after_failed_write() {
     std::unique_lock lock(write_mu_);
     written_cv_.wait(lock, [&] { return batches_written_ == batches_sent_; });
   }
-  Status reloaded = state_.load(log_);
+  Status reloaded = state_.load(log_, options_.clock());
   if (!reloaded.ok()) std::cerr << "error: cannot reload state from the log: " << reloaded.error().message << "\n";
   next_position_ = log_.last_position() + 1;
   ++epoch_;
@@ -120,7 +124,7 @@ void Sequencer::run_writer() {
       // Decided on top of a batch that was never written: nothing of it holds.
       batch->failed = true;
     } else if (!batch->events.empty()) {
-      Status written = options_.write(batch->events);
+      Status written = options_.write(batch->events, batch->idempotency);
       if (!written.ok()) {
         std::cerr << "error: " << written.error().message << "; batch of positions "
                   << batch->events.front().position << ".." << batch->events.back().position << " refused\n";
@@ -153,6 +157,7 @@ void Sequencer::run_publisher() {
     batch->commands.clear();
     batch->outcomes.clear();
     batch->events.clear();
+    batch->idempotency.clear();
     batch->failed = false;
     free_.push(std::move(batch));
   }

@@ -55,7 +55,7 @@ class Sequencer {
     std::function<int64_t()> clock;
     // Writes one batch; defaults to the log's append(). A seam for tests that
     // inject write failures.
-    std::function<Status(std::span<const Event>)> write;
+    std::function<Status(std::span<const Event>, std::span<const IdempotencyRecord>)> write;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must
@@ -79,6 +79,7 @@ class Sequencer {
     std::vector<Command> commands;
     std::vector<CommandOutcome> outcomes;
     std::vector<Event> events;
+    std::vector<IdempotencyRecord> idempotency;
     uint64_t epoch = 0;  // the state generation it was decided on
     bool failed = false;
   };

@@ -82,7 +82,7 @@ class EventLogTest : public ::testing::Test {
   // Edits the stored log directly, as disk rot or a hand edit would.
   void with_raw_db(const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle& events)>& edit) {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-        {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}};
+        {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}, {"idempotency", {}}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw);
@@ -404,7 +404,7 @@ TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
   }
   // Deleting the first batch's link makes two batches hash as one: caught.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}};
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}, {"idempotency", {}}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());

@@ -430,8 +430,8 @@ class FaultyWriter {
  public:
   explicit FaultyWriter(EventLog& log) : log_(log) {}
 
-  std::function<Status(std::span<const Event>)> seam() {
-    return [this](std::span<const Event> events) -> Status {
+  std::function<Status(std::span<const Event>, std::span<const IdempotencyRecord>)> seam() {
+    return [this](std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) -> Status {
       std::unique_lock lock(mu_);
       ++writes_;
       if (writes_ == hold_write_) {
@@ -441,7 +441,7 @@ class FaultyWriter {
         if (fail_held_) return Error{ErrorCode::kIoError, "injected: disk full", "", {}};
       }
       lock.unlock();
-      return log_.append(events);
+      return log_.append(events, idempotency);
     };
   }
   // The `n`th write blocks until release(); it then fails if `fail`.
