@@ -1,152 +1,437 @@
-// Append throughput: orders placed through the sequencer (decide + one
-// WriteBatch + fsync per batch) against raw RocksDB WriteBatches that write
-// the same keys (event + stream index) with the same sync setting, in one run.
+// Append throughput and latency of the engine against raw RocksDB, side by
+// side in one run (DESIGN.md, "How we measure"). bench/report.py turns the
+// JSON output into the table of docs/performance.md:
 //
-//   build/comanda_bench --benchmark_filter=Append
+//   build/comanda_bench --benchmark_format=json > /tmp/b.json
+//   /usr/bin/python3 bench/report.py /tmp/b.json
 //
-// Arguments: commands in flight (engine) or events per batch (raw), and
-// 1 = sync, 0 = async.
+// Names are Append/<side>/<workload>/<sync|async>/in_flight:<N>, plus one
+// Fsync/4KiB_append_fdatasync probe. The sides:
+//
+// - engine: N commands in flight through the Sequencer (decided, written as
+//   one WriteBatch with one sync per batch, completed through `done`). They are
+//   issued asynchronously by one client thread for N <= 8 and by two, each
+//   keeping N/2 outstanding, for N >= 64; a client refills its window as
+//   completions come back. Latency is measured for every command, from
+//   submit() to its `done` callback.
+// - raw_write_batch: one thread writing N events per WriteBatch, one Write
+//   per batch: what the engine's writer would do if every batch held exactly
+//   the N commands in flight, with no deciding, encoding, hashing, queueing
+//   or completing. It is the simplest like-for-like baseline; it does not
+//   model how the engine's batches form. Latency is per Write, from building
+//   the batch to Write returning; at N = 1 that is "one synced WriteBatch".
+// - raw_group_commit: RocksDB's own group commit: min(N, 64) threads each
+//   writing one event per Write (the event and its keys in one WriteBatch),
+//   so that RocksDB's write thread groups concurrent writers into
+//   one WAL write and sync. Capped at 64 OS threads: 512 threads on a 2-core
+//   machine would measure the scheduler, not RocksDB. Latency is per Write.
+//
+// Every side writes what EventLog::append writes (RawEvents in
+// bench/workloads.h): per event, events (big-endian position -> stored value)
+// and streams (stream id + big-endian version -> position); per WriteBatch,
+// the hash-chain link in meta. With EventLog's RocksDB options, at the same
+// sync setting, in a fresh directory under $TMPDIR (default /tmp) removed
+// after each run. The Fsync probe (4 KiB appended, then fdatasync, in a loop) on the
+// same filesystem gives the disk's sync rate: the physical limit of synced
+// batches per second.
+//
+// Workloads: "order" (sample_order(), 375 bytes stored) on every side;
+// "gps_ping" (60 bytes) on the raw sides only, because the engine has no
+// location command yet: its engine row is pending on the driver aggregate,
+// and becomes one more EngineWorkload in bench/workloads.h.
+//
+// Throughput benchmarks on the engine and group-commit sides use manual time:
+// an iteration ends each time max(N, 64) more operations have completed, and
+// the workload runs on between iterations (bench/bench_util.h).
 #include <benchmark/benchmark.h>
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
+#include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
-#include <filesystem>
+#include <cstring>
+#include <future>
 #include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
+#include "bench/bench_util.h"
+#include "bench/raw_log.h"
+#include "bench/workloads.h"
 #include "engine/aggregates.h"
 #include "engine/event_codec.h"
 #include "engine/event_log.h"
 #include "engine/sequencer.h"
 
+namespace comanda::bench {
 namespace {
 
-using namespace comanda::engine;
-namespace fs = std::filesystem;
+using namespace engine;
 
-fs::path fresh_dir(const char* name) {
-  fs::path dir = fs::temp_directory_path() / (std::string("comanda-bench-") + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+constexpr int64_t kInFlight[] = {1, 8, 64, 512};
+constexpr double kMinTime = 0.5;  // seconds per benchmark: the whole run takes about a minute on 2 cores
+constexpr size_t kMaxGroupCommitThreads = 64;
+constexpr uint64_t kMinPerIteration = 64;
 
-class NullListener final : public CommitListener {
+struct EngineWorkloadEntry {
+  const char* name;
+  std::unique_ptr<EngineWorkload> (*make)();
+};
+// The engine workloads. A "gps_ping" entry joins "order" here once the driver
+// aggregate can record a location; until then GPS pings run on the raw sides only.
+const EngineWorkloadEntry kEngineWorkloads[] = {{"order", make_order_workload}};
+
+struct RawWorkloadEntry {
+  const char* name;
+  RawEvents (*make)();
+};
+const RawWorkloadEntry kRawWorkloads[] = {{"order", RawEvents::orders}, {"gps_ping", RawEvents::gps_pings}};
+
+// ---------------------------------------------------------------- engine side
+
+// Counts the batches the engine makes durable, and the stored size of the
+// first event after arm(). Called on whichever engine thread commits.
+class CountingListener final : public CommitListener {
  public:
-  void on_commit(std::span<const Event>) override {}
+  void arm() {
+    batches_ = 0;
+    events_ = 0;
+    armed_ = true;
+  }
+  void on_commit(std::span<const Event> events) override {
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    events_.fetch_add(events.size(), std::memory_order_relaxed);
+    if (armed_.exchange(false)) {
+      std::string stored;
+      encode_event(events.front(), stored);
+      value_bytes_ = stored.size();
+    }
+  }
+  double events_per_batch() const { return batches_ ? static_cast<double>(events_) / static_cast<double>(batches_) : 0; }
+  size_t value_bytes() const { return value_bytes_; }
+
+ private:
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> events_{0};
+  std::atomic<bool> armed_{false};
+  std::atomic<size_t> value_bytes_{0};
 };
 
-PlaceOrder sample_order(const Uuid& restaurant) {
-  PlaceOrder o;
-  o.order_id = Uuid::v7();
-  o.restaurant_id = restaurant;
-  o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
-  o.items.push_back({"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida", 0});
-  o.items.push_back({"SODA", "Inca Kola 500 ml", 1, 500, {}, "", 0});
-  o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores", GeoPoint{-12.12, -77.03}};
-  o.payment = {"cash", 5000};
-  o.tip = 200;
-  o.notes = "sin ají";
-  return o;
+// A command from the benchmark's admin, without expected version or callback.
+Command bench_command(CommandBody body) {
+  Command command;
+  command.principal = {"bench", Role::kAdmin};
+  command.correlation_id = Uuid::v7();
+  command.body = std::move(body);
+  return command;
 }
 
-// Keeps `in_flight` commands outstanding from one client thread.
-void BM_EngineAppendOrders(benchmark::State& state) {
-  const size_t in_flight = static_cast<size_t>(state.range(0));
-  const bool sync = state.range(1) != 0;
-  const fs::path dir = fresh_dir("engine");
-  auto log = EventLog::open(dir, {sync ? Durability::kSync : Durability::kAsync, false});
-  Aggregates aggregates;
-  NullListener listener;
-  Sequencer sequencer(**log, aggregates, listener, {});
-  const Uuid restaurant = Uuid::v7();
-
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t outstanding = 0;
-  auto submit = [&](CommandBody body) {
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return outstanding < in_flight; });
-      ++outstanding;
-    }
-    Command c{{"bench", Role::kAdmin}, Uuid::v7(), std::nullopt, std::move(body), {}};
-    c.done = [&](const CommandOutcome&) {
-      std::lock_guard lock(mu);
-      --outstanding;
-      cv.notify_one();
-    };
-    while (!sequencer.submit(std::move(c))) {
-    }
-  };
-  submit(RegisterRestaurant{restaurant, {"Bench", "", std::nullopt, "PEN", "UTC", {1800, true}, {}, "A001"}});
-
-  for (auto _ : state) submit(sample_order(restaurant));
-  {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return outstanding == 0; });
+// One client thread keeping `window` commands outstanding: it submits as
+// many as the window has room for, then sleeps until completions make room.
+// Its `done` callbacks run on an engine thread.
+class Client {
+ public:
+  Client(Sequencer& sequencer, EngineWorkload& workload, CompletionMeter& meter, size_t window)
+      : sequencer_(sequencer), workload_(workload), meter_(meter), window_(window) {
+    latencies_.reserve(1 << 20);
   }
-  state.SetItemsProcessed(state.iterations());
-  fs::remove_all(dir);
+  ~Client() { stop(); }
+
+  void start() { thread_ = std::thread([this] { run(); }); }
+
+  // Stops issuing, then waits until every outstanding command has completed.
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    room_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return outstanding_ == 0; });
+  }
+
+  // After stop(): every command's latency, and the first refusal's message.
+  Latencies& latencies() { return latencies_; }
+  const std::string& first_error() const { return first_error_; }
+
+ private:
+  void run() {
+    pthread_setname_np(pthread_self(), "bench-client");
+    for (;;) {
+      size_t room;
+      {
+        std::unique_lock lock(mu_);
+        room_.wait(lock, [&] { return stopping_ || outstanding_ < window_; });
+        if (stopping_) return;
+        room = window_ - outstanding_;
+        outstanding_ += room;
+      }
+      for (size_t i = 0; i < room; ++i) submit_one();
+    }
+  }
+
+  void submit_one() {
+    Command command = bench_command(workload_.next());
+    const Clock::time_point submitted = Clock::now();
+    command.done = [this, submitted](const CommandOutcome& outcome) { complete(submitted, outcome); };
+    while (!sequencer_.submit(std::move(command))) std::this_thread::yield();  // queue full: never at N <= 512
+  }
+
+  void complete(Clock::time_point submitted, const CommandOutcome& outcome) {
+    const Clock::duration latency = Clock::now() - submitted;
+    {
+      std::lock_guard lock(mu_);
+      latencies_.add(latency);
+      if (!outcome.ok() && first_error_.empty()) first_error_ = outcome.error().message;
+      --outstanding_;
+    }
+    room_.notify_one();
+    meter_.add();
+  }
+
+  Sequencer& sequencer_;
+  EngineWorkload& workload_;
+  CompletionMeter& meter_;
+  const size_t window_;
+
+  std::mutex mu_;
+  std::condition_variable room_;  // outstanding_ fell, or stopping_
+  size_t outstanding_ = 0;
+  bool stopping_ = false;
+  Latencies latencies_;
+  std::string first_error_;
+  std::thread thread_;
+};
+
+// Submits `commands` one at a time, each waiting for the previous; returns
+// the first refusal's message, or "".
+std::string run_setup(Sequencer& sequencer, std::vector<CommandBody> commands) {
+  for (CommandBody& body : commands) {
+    std::promise<std::string> outcome;
+    Command command = bench_command(std::move(body));
+    command.done = [&](const CommandOutcome& o) { outcome.set_value(o.ok() ? "" : o.error().message); };
+    if (!sequencer.submit(std::move(command))) return "the sequencer refused a setup command";
+    if (std::string error = outcome.get_future().get(); !error.empty()) return "setup: " + error;
+  }
+  return "";
 }
 
-// The same keys per event, written directly, `per_batch` events a WriteBatch.
-void BM_RawWriteBatch(benchmark::State& state) {
-  const size_t per_batch = static_cast<size_t>(state.range(0));
-  const bool sync = state.range(1) != 0;
-  const fs::path dir = fresh_dir("raw");
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  if (!rocksdb::DB::Open(options, dir.string(), cfs, &handles, &db).ok()) {
-    state.SkipWithError("cannot open RocksDB");
+void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bool sync, size_t in_flight) {
+  TempDir dir("engine");
+  auto log = EventLog::open(dir.path(), {sync ? Durability::kSync : Durability::kAsync, false});
+  if (!log.ok()) {
+    state.SkipWithError(log.error().message.c_str());
     return;
   }
-  rocksdb::WriteOptions wo;
-  wo.sync = sync;
+  std::unique_ptr<EngineWorkload> workload = entry.make();
+  Aggregates aggregates;
+  CountingListener listener;
+  CompletionMeter meter;
+  // Declared before the sequencer so that they outlive its last callback.
+  std::vector<std::unique_ptr<Client>> clients;
+  Sequencer sequencer(**log, aggregates, listener, {});
+  if (std::string error = run_setup(sequencer, workload->setup()); !error.empty()) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  const size_t threads = in_flight <= 8 ? 1 : 2;
+  for (size_t i = 0; i < threads; ++i)
+    clients.push_back(std::make_unique<Client>(sequencer, *workload, meter, in_flight / threads));
 
-  // A stored order_placed event of realistic size.
-  Event e;
-  e.stream = Uuid::v7();
-  e.partition = Uuid::v7();
-  e.stream_version = 1;
-  e.actor = {"bench", Role::kAdmin};
-  const PlaceOrder o = sample_order(e.partition);
-  OrderPlaced placed{e.partition, "A001-000001", 1, o.customer, o.items, o.fulfillment, o.payment, o.notes, "PEN", {1800, true}, {}, OrderStatus::kPending};
-  e.payload = placed;
-  std::string value;
-  encode_event(e, value);
+  listener.arm();
+  meter.start();
+  for (auto& client : clients) client->start();
+  meter.measure(state, std::max<uint64_t>(in_flight, kMinPerIteration));
 
-  uint64_t position = 0;
+  Latencies all;
+  std::string error;
+  for (auto& client : clients) {
+    client->stop();
+    all.merge(client->latencies());
+    if (error.empty()) error = client->first_error();
+  }
+  if (!error.empty()) {
+    state.SkipWithError(("the engine refused a command: " + error).c_str());
+    return;
+  }
+  all.report(state);
+  state.counters["events_per_batch"] = listener.events_per_batch();
+  state.counters["value_bytes"] = static_cast<double>(listener.value_bytes());
+}
+
+// ------------------------------------------------------------------ raw sides
+
+void raw_write_batch(benchmark::State& state, const RawWorkloadEntry& entry, bool sync, size_t per_batch) {
+  TempDir dir("raw-batch");
+  std::unique_ptr<RawLog> log;
+  if (rocksdb::Status s = RawLog::open(dir.path(), sync, &log); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  const RawEvents events = entry.make();
+  RawEvents::Scratch scratch;
   rocksdb::WriteBatch batch;
-  std::string key, skey;
-  size_t in_batch = 0;
+  Latencies latencies;
+  latencies.reserve(1 << 20);
+  uint64_t position = 0;
   for (auto _ : state) {
-    key.clear();
-    put_u64_be(key, ++position);
-    skey.assign(e.stream.raw());
-    put_u64_be(skey, position);
-    batch.Put(handles[1], key, value);
-    batch.Put(handles[2], skey, key);
-    if (++in_batch == per_batch) {
-      db->Write(wo, &batch);
+    const Clock::time_point begin = Clock::now();
+    batch.Clear();
+    for (size_t i = 0; i < per_batch; ++i) events.put(++position, *log, batch, scratch);
+    events.put_batch_link(position, *log, batch, scratch);
+    if (rocksdb::Status s = log->write(batch); !s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+    latencies.add(Clock::now() - begin);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(position));
+  latencies.report(state);
+  state.counters["value_bytes"] = events.value_bytes();
+}
+
+void raw_group_commit(benchmark::State& state, const RawWorkloadEntry& entry, bool sync, size_t in_flight) {
+  TempDir dir("raw-group");
+  std::unique_ptr<RawLog> log;
+  if (rocksdb::Status s = RawLog::open(dir.path(), sync, &log); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  const RawEvents events = entry.make();
+  const size_t threads = std::min(in_flight, kMaxGroupCommitThreads);
+  CompletionMeter meter;
+  std::atomic<uint64_t> next_position{0};
+  std::atomic<bool> stopping{false};
+  std::vector<Latencies> latencies(threads);
+  std::vector<std::string> errors(threads);
+  std::vector<std::thread> writers;
+  for (Latencies& l : latencies) l.reserve(1 << 16);
+
+  auto writer = [&](size_t t) {
+    RawEvents::Scratch scratch;
+    rocksdb::WriteBatch batch;
+    while (!stopping.load(std::memory_order_relaxed)) {
+      const Clock::time_point begin = Clock::now();
       batch.Clear();
-      in_batch = 0;
+      const uint64_t position = next_position.fetch_add(1) + 1;
+      events.put(position, *log, batch, scratch);
+      events.put_batch_link(position, *log, batch, scratch);
+      if (rocksdb::Status s = log->write(batch); !s.ok()) {
+        errors[t] = s.ToString();
+        meter.abort();
+        return;
+      }
+      latencies[t].add(Clock::now() - begin);
+      meter.add();
+    }
+  };
+  meter.start();
+  for (size_t t = 0; t < threads; ++t) writers.emplace_back(writer, t);
+  meter.measure(state, std::max<uint64_t>(in_flight, kMinPerIteration));
+  stopping = true;
+  for (auto& w : writers) w.join();
+
+  Latencies all;
+  for (size_t t = 0; t < threads; ++t) {
+    if (!errors[t].empty()) {
+      state.SkipWithError(errors[t].c_str());
+      return;
+    }
+    all.merge(latencies[t]);
+  }
+  all.report(state);
+  state.counters["threads"] = static_cast<double>(threads);
+  state.counters["value_bytes"] = events.value_bytes();
+}
+
+// ---------------------------------------------------------------- fsync probe
+
+// 4 KiB appended to a file, then fdatasync, as a WAL sync does: the number of
+// synced writes per second this filesystem allows. The file starts over at
+// 64 MiB so that the probe's footprint stays small.
+void fsync_probe(benchmark::State& state) {
+  TempDir dir("fsync");
+  const std::string path = (dir.path() / "probe").string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    state.SkipWithError(("cannot create " + path + ": " + std::strerror(errno)).c_str());
+    return;
+  }
+  constexpr size_t kBlock = 4096;
+  constexpr off_t kRestartAt = 64 << 20;
+  std::string block(kBlock, 'x');
+  Latencies latencies;
+  latencies.reserve(1 << 20);
+  off_t size = 0;
+  for (auto _ : state) {
+    const Clock::time_point begin = Clock::now();
+    if (::write(fd, block.data(), kBlock) != static_cast<ssize_t>(kBlock) || ::fdatasync(fd) != 0) {
+      state.SkipWithError(("write or fdatasync failed: " + std::string(std::strerror(errno))).c_str());
+      break;
+    }
+    latencies.add(Clock::now() - begin);
+    if ((size += kBlock) >= kRestartAt) {
+      if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+        state.SkipWithError("cannot restart the probe file");
+        break;
+      }
+      size = 0;
     }
   }
-  if (in_batch) db->Write(wo, &batch);
+  ::close(fd);
   state.SetItemsProcessed(state.iterations());
-  state.counters["event_bytes"] = static_cast<double>(value.size());
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-  fs::remove_all(dir);
+  latencies.report(state);
+}
+
+// --------------------------------------------------------------- registration
+
+std::string name(const char* side, const char* workload, bool sync, int64_t in_flight) {
+  return std::string("Append/") + side + "/" + workload + "/" + (sync ? "sync" : "async") +
+         "/in_flight:" + std::to_string(in_flight);
+}
+
+// Grouped by (workload, mode, N), each group's sides back to back, so that
+// the two sides of a ratio are measured minutes apart at most.
+void register_benchmarks() {
+  benchmark::RegisterBenchmark("Fsync/4KiB_append_fdatasync", fsync_probe)->UseRealTime()->MinTime(kMinTime);
+  for (const RawWorkloadEntry& raw : kRawWorkloads) {
+    const EngineWorkloadEntry* engine = nullptr;
+    for (const EngineWorkloadEntry& e : kEngineWorkloads)
+      if (std::strcmp(e.name, raw.name) == 0) engine = &e;
+    for (const bool sync : {true, false}) {
+      for (const int64_t n : kInFlight) {
+        const auto in_flight = static_cast<size_t>(n);
+        benchmark::RegisterBenchmark(name("raw_write_batch", raw.name, sync, n).c_str(), raw_write_batch, raw, sync,
+                                     in_flight)
+            ->UseRealTime()
+            ->MinTime(kMinTime);
+        benchmark::RegisterBenchmark(name("raw_group_commit", raw.name, sync, n).c_str(), raw_group_commit, raw,
+                                     sync, in_flight)
+            ->UseManualTime()
+            ->MinTime(kMinTime);
+        if (engine)
+          benchmark::RegisterBenchmark(name("engine", engine->name, sync, n).c_str(), engine_append, *engine, sync,
+                                       in_flight)
+              ->UseManualTime()
+              ->MinTime(kMinTime);
+      }
+    }
+  }
 }
 
 }  // namespace
+}  // namespace comanda::bench
 
-BENCHMARK(BM_EngineAppendOrders)->ArgsProduct({{1, 64, 512}, {1, 0}})->UseRealTime()->MinTime(1.0);
-BENCHMARK(BM_RawWriteBatch)->ArgsProduct({{1, 64, 512}, {1, 0}})->UseRealTime()->MinTime(1.0);
+int main(int argc, char** argv) {
+  comanda::bench::register_benchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  comanda::bench::add_machine_context();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,80 @@
+// What the append benchmarks write. The engine side submits commands
+// (EngineWorkload); the raw RocksDB side writes, per event, the same keys and
+// a stored value of the same kind and size (RawEvents).
+#pragma once
+
+#include <rocksdb/write_batch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/raw_log.h"
+#include "engine/commands.h"
+
+namespace comanda::bench {
+
+// A delivery order as a kitchen sees them: two lines, a modifier, notes, a
+// customer and an address; ~300 bytes once stored.
+engine::PlaceOrder sample_order(const engine::Uuid& restaurant);
+
+// The commands the engine benchmark's clients submit. One workload per event
+// kind: a GPS-ping workload becomes one more implementation (registering
+// drivers in setup(), reporting locations in next()) once the driver
+// aggregate has a location command.
+class EngineWorkload {
+ public:
+  virtual ~EngineWorkload() = default;
+  // Commands submitted and made durable, in order, before measuring.
+  virtual std::vector<engine::CommandBody> setup() = 0;
+  // The next measured command. Called from up to two client threads at once.
+  virtual engine::CommandBody next() = 0;
+};
+
+// Orders placed at one restaurant, which setup() registers.
+std::unique_ptr<EngineWorkload> make_order_workload();
+
+// What EventLog::append writes. Per event: in `events`, the big-endian
+// position -> the stored value; in `streams`, the stream id + big-endian
+// version -> the position. Per WriteBatch: in `meta`, the hash-chain key of
+// the batch's last position -> 32 bytes (a fixed stand-in for the SHA-256
+// link: hashing is the engine's work, the key is RocksDB's). No idempotency
+// records: the benchmark's commands carry no idempotency key. Values cycle
+// through a pool of distinct encodings, so that block compression sees
+// realistic data rather than one repeated value. Immutable once built: safe
+// on any thread.
+class RawEvents {
+ public:
+  // order_placed envelopes encoded as the engine encodes them; each event
+  // opens a new, time-ordered stream at version 1, as placing an order does.
+  static RawEvents orders();
+  // GPS pings of 60 bytes over 1024 driver streams, each ping its driver's
+  // next version. The engine has no location event yet, so a value is 60
+  // bytes of ping-like content (coordinates, heading, speed, times, an id),
+  // the size the issue gives, not an envelope.
+  static RawEvents gps_pings();
+
+  // Scratch buffers for put(), one set per writing thread.
+  struct Scratch {
+    std::string key;
+    std::string stream_key;
+  };
+  // Adds the event at `position` (>= 1) to `batch`: its event and its index entry.
+  void put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& batch, Scratch& scratch) const;
+  // Adds the batch's hash-chain entry, keyed by its last event's position.
+  void put_batch_link(uint64_t last_position, const RawLog& log, rocksdb::WriteBatch& batch, Scratch& scratch) const;
+
+  // The mean size of a stored value, in bytes.
+  double value_bytes() const;
+
+ private:
+  RawEvents() = default;
+
+  bool stream_per_event_ = false;     // orders: a new stream each; pings: a driver's next version
+  std::vector<engine::Uuid> streams_;  // orders: the prefix source; pings: the drivers
+  std::vector<std::string> values_;
+};
+
+}  // namespace comanda::bench
