@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace comanda::engine {
 
@@ -26,6 +27,17 @@ class BlockingQueue {
     T item = std::move(items_.front());
     items_.pop_front();
     return item;
+  }
+
+  // Like pop(), but takes every item waiting (appended to `out`). Returns
+  // false when the queue is closed and empty.
+  bool pop_all(std::vector<T>& out) {
+    std::unique_lock lock(mu_);
+    ready_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    for (auto& item : items_) out.push_back(std::move(item));
+    items_.clear();
+    return true;
   }
 
   // Wakes every pop(); items already queued are still handed out.

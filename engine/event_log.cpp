@@ -218,11 +218,35 @@ Status EventLog::expire_idempotency(int64_t cutoff_us) {
 }
 
 Status EventLog::append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
-  if (events.empty()) return {};
+  const Unit unit{events, idempotency};
+  return append(std::span<const Unit>(&unit, 1));
+}
+
+Status EventLog::append(std::span<const Unit> units) {
   Impl& d = *impl_;
   uint64_t expected = d.last_position.load(std::memory_order_relaxed) + 1;
   d.batch.Clear();
-  d.hasher.begin(d.chain_head);
+  ChainLink head = d.chain_head;
+  uint64_t last = 0;
+  for (const Unit& unit : units) {
+    if (unit.events.empty()) continue;
+    Status added = add_unit(unit, expected, head);
+    if (!added.ok()) return added;
+    last = unit.events.back().position;
+  }
+  if (last == 0) return {};
+  rocksdb::Status s = d.db->Write(d.write_options, &d.batch);
+  if (!s.ok()) return io_error(s, "append failed");
+  d.chain_head = head;
+  d.last_position.store(last, std::memory_order_release);
+  return {};
+}
+
+Status EventLog::add_unit(const Unit& unit, uint64_t& expected, ChainLink& head) {
+  Impl& d = *impl_;
+  const std::span<const Event> events = unit.events;
+  const std::span<const IdempotencyRecord> idempotency = unit.idempotency;
+  d.hasher.begin(head);
   for (const Event& e : events) {
     if (e.position != expected++)
       return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
@@ -241,13 +265,9 @@ Status EventLog::append(std::span<const Event> events, std::span<const Idempoten
     encode_record(r, d.value_buf);
     d.batch.Put(d.idempotency, r.scope, d.value_buf);
   }
-  const ChainLink link = d.hasher.finish();
+  head = d.hasher.finish();
   d.batch.Put(d.meta, chain_key(events.back().position),
-              rocksdb::Slice(reinterpret_cast<const char*>(link.data()), link.size()));
-  rocksdb::Status s = d.db->Write(d.write_options, &d.batch);
-  if (!s.ok()) return io_error(s, "append failed");
-  d.chain_head = link;
-  d.last_position.store(events.back().position, std::memory_order_release);
+              rocksdb::Slice(reinterpret_cast<const char*>(head.data()), head.size()));
   return {};
 }
 

@@ -17,6 +17,7 @@
 #include "engine/commands.h"
 #include "engine/error.h"
 #include "engine/events.h"
+#include "engine/hash_chain.h"
 
 namespace comanda::engine {
 
@@ -51,6 +52,15 @@ class EventLog {
   // the log densely. On error nothing of the batch is visible.
   Status append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency = {});
 
+  // One batch of the sequencer: its events and idempotency records.
+  struct Unit {
+    std::span<const Event> events;
+    std::span<const IdempotencyRecord> idempotency;
+  };
+  // Writes several batches as one WriteBatch (one WAL write, one sync), each
+  // with its own link of the hash chain. All or nothing.
+  Status append(std::span<const Unit> units);
+
   // Every stored idempotency record, in key order.
   Status scan_idempotency(const std::function<bool(const IdempotencyRecord&)>& fn) const;
   // Removes the records recorded before `cutoff_us` (outside the window).
@@ -79,6 +89,9 @@ class EventLog {
       const std::function<bool(const Uuid& stream, uint64_t version, uint64_t position)>& fn) const;
 
  private:
+  // Adds one unit's keys to the pending WriteBatch, extending `head`.
+  Status add_unit(const Unit& unit, uint64_t& expected, ChainLink& head);
+
   struct Impl;
   explicit EventLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -22,10 +22,7 @@ Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, std::
 Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options)
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
   if (!options_.clock) options_.clock = system_clock_us;
-  if (!options_.write)
-    options_.write = [this](std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
-      return log_.append(events, idempotency);
-    };
+  if (!options_.write) options_.write = [this](std::span<const EventLog::Unit> units) { return log_.append(units); };
   committed_ = log_.last_position();
   next_position_ = log_.last_position() + 1;
   for (size_t i = 0; i < std::max<size_t>(1, options_.pipeline_depth); ++i) free_.push(std::make_unique<Batch>());
@@ -118,24 +115,38 @@ void Sequencer::recover_after_failed_write() {
 
 void Sequencer::run_writer() {
   pthread_setname_np(pthread_self(), "writer");
-  while (auto next = to_writer_.pop()) {
-    BatchPtr batch = std::move(*next);
-    if (batch->epoch == failed_epoch_) {
-      // Decided on top of a batch that was never written: nothing of it holds.
-      batch->failed = true;
-    } else if (!batch->events.empty()) {
-      Status written = options_.write(batch->events, batch->idempotency);
-      if (!written.ok()) {
-        std::cerr << "error: " << written.error().message << "; batch of positions "
-                  << batch->events.front().position << ".." << batch->events.back().position << " refused\n";
+  std::vector<BatchPtr> taken;
+  std::vector<EventLog::Unit> units;
+  while (to_writer_.pop_all(taken)) {
+    // Everything decided while the previous write synced goes in one write.
+    units.clear();
+    for (BatchPtr& batch : taken) {
+      if (batch->epoch == failed_epoch_) {
+        // Decided on top of a batch that was never written: nothing of it holds.
         batch->failed = true;
-        failed_epoch_ = batch->epoch;
+      } else if (!batch->events.empty()) {
+        units.push_back({batch->events, batch->idempotency});
+      }
+    }
+    if (!units.empty()) {
+      Status written = options_.write(units);
+      if (!written.ok()) {
+        std::cerr << "error: " << written.error().message << "; positions " << units.front().events.front().position
+                  << ".." << units.back().events.back().position << " refused\n";
+        for (BatchPtr& batch : taken) {
+          if (!batch->events.empty()) {
+            batch->failed = true;
+            failed_epoch_ = batch->epoch;
+          }
+        }
         broken_.store(true, std::memory_order_release);
       }
     }
-    to_publisher_.push(std::move(batch));
+    const size_t count = taken.size();
+    for (BatchPtr& batch : taken) to_publisher_.push(std::move(batch));
+    taken.clear();
     std::lock_guard lock(write_mu_);
-    ++batches_written_;
+    batches_written_ += count;
     written_cv_.notify_all();
   }
   to_publisher_.close();

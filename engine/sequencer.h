@@ -4,8 +4,9 @@
 //   its bounded queue as one batch, decides each against current state and
 //   applies the accepted ones at once, so that batch N+1 is decided on top of
 //   batch N while N is still being written (an overlay);
-// - the *writer* writes each batch's events as one WriteBatch: one WAL write,
-//   one sync in `sync` mode (group commit);
+// - the *writer* takes every batch decided meanwhile and writes them as one
+//   WriteBatch: one WAL write, one sync in `sync` mode (group commit), each
+//   batch keeping its own link of the hash chain;
 // - the *publisher*, once a batch is durable, applies it to the read models
 //   through the CommitListener, advances the committed position, and only
 //   then completes the batch's callers.
@@ -50,12 +51,12 @@ class Sequencer {
     size_t queue_bytes = 64 << 20;     // their approximate size (Command::bytes)
     size_t max_batch = 8192;           // commands decided and written together
     size_t max_batch_bytes = 8 << 20;
-    size_t pipeline_depth = 4;         // batches between deciding and completing
+    size_t pipeline_depth = 16;        // batches between deciding and completing
     // Wall clock in UTC microseconds; replaceable in tests.
     std::function<int64_t()> clock;
-    // Writes one batch; defaults to the log's append(). A seam for tests that
-    // inject write failures.
-    std::function<Status(std::span<const Event>, std::span<const IdempotencyRecord>)> write;
+    // Writes batches as one WriteBatch; defaults to the log's append(). A
+    // seam for tests that inject write failures.
+    std::function<Status(std::span<const EventLog::Unit>)> write;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must

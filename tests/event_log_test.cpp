@@ -441,3 +441,22 @@ TEST_F(EventLogTest, VerifyFailsOnAMissingDataDirectory) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(EventLogTest, WritesSeveralBatchesInOneWriteEachWithItsOwnLink) {
+  {
+    auto log = open();
+    const std::vector<Event> first = {make_event(1, a_, 1, restaurant())};
+    const std::vector<Event> second = {make_event(2, b_, 1, step(OrderStatus::kPending, OrderStatus::kAccepted)),
+                                       make_event(3, a_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))};
+    const std::vector<EventLog::Unit> units = {{first, {}}, {second, {}}};
+    ASSERT_TRUE(log->append(units).ok());
+    EXPECT_EQ(log->last_position(), 3u);
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("3 events in 2 batches"), std::string::npos) << out.str();
+}
+
+}  // namespace

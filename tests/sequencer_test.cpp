@@ -430,8 +430,8 @@ class FaultyWriter {
  public:
   explicit FaultyWriter(EventLog& log) : log_(log) {}
 
-  std::function<Status(std::span<const Event>, std::span<const IdempotencyRecord>)> seam() {
-    return [this](std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) -> Status {
+  std::function<Status(std::span<const EventLog::Unit>)> seam() {
+    return [this](std::span<const EventLog::Unit> units) -> Status {
       std::unique_lock lock(mu_);
       ++writes_;
       if (writes_ == hold_write_) {
@@ -441,7 +441,7 @@ class FaultyWriter {
         if (fail_held_) return Error{ErrorCode::kIoError, "injected: disk full", "", {}};
       }
       lock.unlock();
-      return log_.append(events, idempotency);
+      return log_.append(units);
     };
   }
   // The `n`th write blocks until release(); it then fails if `fail`.
