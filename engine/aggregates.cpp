@@ -35,12 +35,6 @@ const OrderState* Aggregates::order(const Uuid& id) const {
   return it == orders_.end() ? nullptr : &it->second;
 }
 
-uint64_t Aggregates::stream_version(const Uuid& stream) const {
-  if (auto* o = order(stream)) return o->version;
-  if (auto* r = restaurant(stream)) return r->version;
-  return 0;
-}
-
 void Aggregates::remember(IdempotencyRecord record) {
   idempotency_by_age_.emplace_back(record.recorded_at_us, record.scope);
   std::string scope = record.scope;
@@ -56,7 +50,7 @@ void Aggregates::forget_expired(int64_t now_us) {
   }
 }
 
-CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std::vector<Event>& out) {
+CommandOutcome Aggregates::decide(Command& command, BatchContext& ctx, std::vector<Event>& out) {
   if (!command.idempotency_scope.empty()) {
     forget_expired(ctx.recorded_at_us);
     auto seen = idempotency_.find(command.idempotency_scope);
@@ -69,23 +63,22 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
       return replay;
     }
   }
-  Uuid stream, partition;
+  Target target;
   Result<EventPayload> payload = std::visit(
-      [&](const auto& body) -> Result<EventPayload> {
+      [&](auto& body) -> Result<EventPayload> {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(command, body, stream, partition);
-        if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(command, body, stream, partition);
-        if constexpr (std::is_same_v<T, ChangeOrderStatus>) return decide_status(command, body, stream, partition);
+        if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(command, body, target);
+        if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(command, body, target);
+        if constexpr (std::is_same_v<T, ChangeOrderStatus>) return decide_status(command, body, target);
       },
       command.body);
   if (!payload.ok()) return std::move(payload).error();
 
-  const uint64_t current = stream_version(stream);
   Event& e = out.emplace_back();
   e.position = ctx.next_position++;
-  e.stream = stream;
-  e.stream_version = current + 1;
-  e.partition = partition;
+  e.stream = target.stream;
+  e.stream_version = target.version + 1;
+  e.partition = target.partition;
   e.recorded_at_us = ctx.recorded_at_us;
   e.actor = command.principal;
   e.correlation_id = command.correlation_id;
@@ -100,22 +93,21 @@ CommandOutcome Aggregates::decide(const Command& command, BatchContext& ctx, std
   return result;
 }
 
-Result<EventPayload> Aggregates::decide_register(const Command& command, const RegisterRestaurant& cmd,
-                                                 Uuid& stream, Uuid& partition) {
+Result<EventPayload> Aggregates::decide_register(const Command& command, RegisterRestaurant& cmd,
+                                                 Target& target) {
   const Principal& who = command.principal;
   if (who.role != Role::kAdmin && who.role != Role::kOwner)
     return forbidden("a caller with role " + std::string(role_name(who.role)) + " cannot register restaurants");
   if (restaurant(cmd.restaurant_id))
     return Error{ErrorCode::kConflict, "a restaurant with this id already exists", "id", {}};
-  RestaurantRegistered details = cmd.details;
+  RestaurantRegistered details = std::move(cmd.details);
   // An owner registers a restaurant they own: otherwise they could never see it.
   if (who.role == Role::kOwner && !is_owner(who, details.owners)) details.owners.push_back(who.subject);
-  stream = partition = cmd.restaurant_id;
+  target.stream = target.partition = cmd.restaurant_id;
   return EventPayload{std::move(details)};
 }
 
-Result<EventPayload> Aggregates::decide_place(const Command& command, const PlaceOrder& cmd, Uuid& stream,
-                                              Uuid& partition) {
+Result<EventPayload> Aggregates::decide_place(const Command& command, PlaceOrder& cmd, Target& target) {
   const Principal& who = command.principal;
   if (who.role == Role::kDriver) return forbidden("a caller with role driver cannot place orders");
   if (who.role == Role::kCustomer && cmd.customer.id != who.subject)
@@ -131,11 +123,12 @@ Result<EventPayload> Aggregates::decide_place(const Command& command, const Plac
 
   OrderPlaced placed;
   placed.restaurant_id = cmd.restaurant_id;
-  placed.customer = cmd.customer;
-  placed.items = cmd.items;
-  placed.fulfillment = cmd.fulfillment;
-  placed.payment = cmd.payment;
-  placed.notes = cmd.notes;
+  // The command is consumed here: its data moves into the event.
+  placed.customer = std::move(cmd.customer);
+  placed.items = std::move(cmd.items);
+  placed.fulfillment = std::move(cmd.fulfillment);
+  placed.payment = std::move(cmd.payment);
+  placed.notes = std::move(cmd.notes);
   placed.currency = r->currency;
   placed.tax = r->tax;
 
@@ -163,13 +156,13 @@ Result<EventPayload> Aggregates::decide_place(const Command& command, const Plac
   placed.number = r->last_order_number + 1;
   placed.reference = format_reference(r->series, placed.number);
   placed.status = OrderStatus::kPending;
-  stream = cmd.order_id;
-  partition = cmd.restaurant_id;
+  target.stream = cmd.order_id;
+  target.partition = cmd.restaurant_id;
   return EventPayload{std::move(placed)};
 }
 
 Result<EventPayload> Aggregates::decide_status(const Command& command, const ChangeOrderStatus& cmd,
-                                               Uuid& stream, Uuid& partition) {
+                                               Target& target) {
   const Principal& who = command.principal;
   const std::optional<uint64_t> expected_version = command.expected_version;
   const OrderState* o = order(cmd.order_id);
@@ -183,8 +176,8 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
                  "expected version " + std::to_string(*expected_version) + ", the current version is " +
                      std::to_string(o->version),
                  "If-Match", {}};
-  auto target = resolve_status(cmd.status, o->fulfillment);
-  if (!target.ok()) return std::move(target).error();
+  auto status = resolve_status(cmd.status, o->fulfillment);
+  if (!status.ok()) return std::move(status).error();
   constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
   // A conflict lists the steps this caller could take from here.
   auto with_allowed = [&](Error e) {
@@ -192,16 +185,17 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
       if (may_set_status(who, o->status, s, kDriverAssigned).ok()) e.allowed.emplace_back(status_name(s));
     return e;
   };
-  if (Status role = may_set_status(who, o->status, *target, kDriverAssigned); !role.ok())
+  if (Status role = may_set_status(who, o->status, *status, kDriverAssigned); !role.ok())
     return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
-  if (!transition_allowed(o->status, *target, o->fulfillment))
+  if (!transition_allowed(o->status, *status, o->fulfillment))
     return with_allowed(Error{ErrorCode::kConflict,
                               "an order that is " + std::string(status_name(o->status)) + " cannot become " +
-                                  std::string(status_name(*target)),
+                                  std::string(status_name(*status)),
                               "status", {}});
-  stream = cmd.order_id;
-  partition = o->restaurant_id;
-  return EventPayload{OrderStatusChanged{o->status, *target, cmd.reason}};
+  target.stream = cmd.order_id;
+  target.partition = o->restaurant_id;
+  target.version = o->version;
+  return EventPayload{OrderStatusChanged{o->status, *status, cmd.reason}};
 }
 
 void Aggregates::apply(const Event& event) {
@@ -217,7 +211,7 @@ void Aggregates::apply(const Event& event) {
           r.tax = p.tax;
           r.series = p.series;
         } else if constexpr (std::is_same_v<T, OrderPlaced>) {
-          OrderState& o = orders_[event.stream];
+          OrderState& o = orders_.try_emplace(event.stream).first->second;
           o.restaurant_id = p.restaurant_id;
           o.version = event.stream_version;
           o.status = p.status;

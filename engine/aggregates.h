@@ -54,8 +54,12 @@ class Aggregates {
   // Decides `command`. On acceptance, appends its events to `out` (positions
   // from ctx.next_position, which advances), applies them to the state, and
   // returns where they landed. On refusal, returns the Error; state and `out`
-  // are untouched.
-  CommandOutcome decide(const Command& command, BatchContext& ctx, std::vector<Event>& out);
+  // are untouched. The command's body may be moved from (its data goes into
+  // the event without a copy); its principal, ids and `done` are left alone.
+  CommandOutcome decide(Command& command, BatchContext& ctx, std::vector<Event>& out);
+  CommandOutcome decide(Command&& command, BatchContext& ctx, std::vector<Event>& out) {
+    return decide(command, ctx, out);
+  }
 
   // Applies one committed event (used when loading from the log).
   void apply(const Event& event);
@@ -72,13 +76,15 @@ class Aggregates {
   const OrderState* order(const Uuid& id) const;
 
  private:
-  Result<EventPayload> decide_register(const Command& command, const RegisterRestaurant& cmd, Uuid& stream,
-                                       Uuid& partition);
-  Result<EventPayload> decide_place(const Command& command, const PlaceOrder& cmd, Uuid& stream,
-                                    Uuid& partition);
-  Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Uuid& stream,
-                                     Uuid& partition);
-  uint64_t stream_version(const Uuid& stream) const;
+  // Each sets the event's stream, partition and the stream's current version.
+  struct Target {
+    Uuid stream;
+    Uuid partition;
+    uint64_t version = 0;
+  };
+  Result<EventPayload> decide_register(const Command& command, RegisterRestaurant& cmd, Target& target);
+  Result<EventPayload> decide_place(const Command& command, PlaceOrder& cmd, Target& target);
+  Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Target& target);
   void remember(IdempotencyRecord record);
   void forget_expired(int64_t now_us);
 

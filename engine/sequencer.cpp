@@ -89,8 +89,7 @@ void Sequencer::run_sequencer() {
     ctx.recorded_at_us = std::max(options_.clock(), state_.last_recorded_at_us());
     ctx.next_position = next_position_;
     ctx.idempotency_out = &batch->idempotency;
-    for (const Command& command : batch->commands)
-      batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
+    for (Command& command : batch->commands) batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
     next_position_ = ctx.next_position;
     batch->epoch = epoch_;
     ++batches_sent_;

@@ -22,7 +22,7 @@ constexpr int64_t kNow = 1'795'000'000'000'000;
 class AggregatesTest : public ::testing::Test {
  protected:
   // Decides one command as a batch of its own, keeping the events.
-  CommandOutcome decide(const Command& command) {
+  CommandOutcome decide(Command command) {
     const size_t before = events_.size();
     const uint64_t next = ctx_.next_position;
     CommandOutcome outcome = state_.decide(command, ctx_, events_);

@@ -26,7 +26,7 @@ class IdempotencyTest : public ::testing::Test {
   }
 
   // Decides one command as a batch at `now` and writes it, as the pipeline does.
-  CommandOutcome commit(const Command& command, int64_t now) {
+  CommandOutcome commit(Command command, int64_t now) {
     std::vector<Event> events;
     std::vector<IdempotencyRecord> records;
     BatchContext ctx{now, log_->last_position() + 1, &records};

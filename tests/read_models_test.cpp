@@ -30,11 +30,11 @@ class ReadModelsTest : public ::testing::Test {
 
   // Decides `commands` as one batch, writes it to the log and applies it to
   // the read models, as the sequencer does.
-  std::vector<CommandOutcome> commit(const std::vector<Command>& commands) {
+  std::vector<CommandOutcome> commit(std::vector<Command> commands) {
     BatchContext ctx{now_ += 1000, log_->last_position() + 1};
     std::vector<Event> events;
     std::vector<CommandOutcome> outcomes;
-    for (const Command& c : commands) outcomes.push_back(state_.decide(c, ctx, events));
+    for (Command& c : commands) outcomes.push_back(state_.decide(c, ctx, events));
     EXPECT_TRUE(log_->append(events).ok());
     models_.apply(events);
     return outcomes;

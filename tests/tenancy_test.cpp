@@ -18,7 +18,7 @@ constexpr int64_t kNow = 1'795'000'000'000'000;
 
 class TenancyTest : public ::testing::Test {
  protected:
-  CommandOutcome decide(const Command& command) { return state_.decide(command, ctx_, events_); }
+  CommandOutcome decide(Command command) { return state_.decide(command, ctx_, events_); }
 
   Uuid restaurant_of(const std::string& owner_subject) {
     const Uuid id = Uuid::v7();
