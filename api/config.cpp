@@ -100,6 +100,15 @@ const std::vector<Flag>& flags() {
          c.idempotency_window_s = int64_t{hours} * 3600;
          return std::nullopt;
        }},
+      {"--hot-window", "COMANDA_HOT_WINDOW", "MINUTES  how long finished orders stay in memory (default 15)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         int minutes = -1;
+         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), minutes);
+         if (ec != std::errc() || end != v.data() + v.size() || minutes < 0 || minutes > 24 * 60)
+           return bad("--hot-window", "must be a number of minutes from 0 to 1440");
+         c.hot_window_s = int64_t{minutes} * 60;
+         return std::nullopt;
+       }},
       {"--dev", "COMANDA_DEV", "      open auth for local trials: requests without a token act as an admin",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          if (v == "1" || v == "true" || v.empty()) c.dev = true;

@@ -27,6 +27,7 @@ struct ServerConfig {
   std::string jwt_audience;  // checked when set
   bool dev = false;          // requests without a token act as an admin
   int64_t idempotency_window_s = 24 * 3600;  // how long Idempotency-Keys are remembered
+  int64_t hot_window_s = 15 * 60;            // how long finished orders stay in the sequencer's memory
   bool help = false;
 };
 

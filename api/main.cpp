@@ -44,7 +44,7 @@ int serve(const api::ServerConfig& config) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
-  engine::Aggregates aggregates(window_us);
+  engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;
   for (auto status : {(**log).expire_idempotency(now_us - window_us), aggregates.load(**log, now_us),
                       models.rebuild(**log)}) {
@@ -66,7 +66,13 @@ int serve(const api::ServerConfig& config) {
   api::EventFeed feed(server.post_in_order(), [&models](const engine::Event& e) { return models.audience(e); });
   CommitFanout fanout(models, feed);
   engine::Sequencer sequencer(**log, aggregates, fanout, {});
-  api::RestApi rest(sequencer, models, auth, server.post(), {config.time_zone});
+  // Orders that left the sequencer's memory are loaded from the log on a
+  // network thread, never by the sequencer.
+  const engine::EventLog& log_for_loading = **log;
+  api::RestApiOptions rest_options{config.time_zone, [&log_for_loading](const engine::Uuid& id) {
+                                     return engine::Aggregates::load_order(log_for_loading, id);
+                                   }};
+  api::RestApi rest(sequencer, models, auth, server.post(), rest_options);
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {
     rest.handle(rq, std::move(reply));
   };

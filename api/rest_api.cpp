@@ -71,7 +71,7 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
 }
 
 void RestApi::execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
-                      Respond respond) const {
+                      Respond respond, std::function<void()> on_not_loaded) const {
   const std::string_view key = request.header("idempotency-key");
   if (!key.empty()) {
     bool printable = key.size() <= 255;
@@ -85,9 +85,14 @@ void RestApi::execute(const Request& request, std::string_view route, engine::Co
                                 std::string(route) + "|" + std::string(key);
     command.request_hash = engine::request_hash(request.body, engine::request_hash(request.method + " " + request.path));
   }
-  command.done = [this, reply, respond = std::move(respond)](const engine::CommandOutcome& outcome) {
+  command.done = [this, reply, respond = std::move(respond),
+                  on_not_loaded = std::move(on_not_loaded)](const engine::CommandOutcome& outcome) {
     // On the publisher thread: hand the outcome to a network thread at once.
-    post_([reply, respond, outcome] {
+    post_([reply, respond, on_not_loaded, outcome] {
+      if (!outcome.ok() && outcome.error().code == ErrorCode::kNotLoaded) {
+        if (on_not_loaded) return on_not_loaded();
+        return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+      }
       if (!outcome.ok()) return reply(problem(outcome.error()));
       Response r = respond(*outcome);
       if (outcome->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
@@ -171,11 +176,31 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  execute(request, "POST /v1/orders/{id}/status",
-          {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this](const engine::CommandResult& result) {
-            return order_response(200, *models_.order(result.stream), result.position);
-          });
+  submit_status_change(request, {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()},
+                       std::move(reply));
+}
+
+void RestApi::submit_status_change(const Request& request, engine::Command command, Reply reply) const {
+  const Uuid id = std::get<engine::ChangeOrderStatus>(command.body).order_id;
+  // The sequencer never reads disk: if the order has left its memory, load it
+  // here, on a network thread, and submit once more with it attached.
+  std::function<void()> load_and_retry;
+  if (!command.cold_order && options_.load_order) {
+    auto retry = std::make_shared<engine::Command>(command);
+    load_and_retry = [this, request, reply, retry, id] {
+      auto loaded = options_.load_order(id);
+      if (!loaded.ok()) return reply(problem(loaded.error()));
+      if (!*loaded) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+      retry->cold_order = **loaded;
+      submit_status_change(request, std::move(*retry), reply);
+    };
+  }
+  execute(
+      request, "POST /v1/orders/{id}/status", std::move(command), std::move(reply),
+      [this](const engine::CommandResult& result) {
+        return order_response(200, *models_.order(result.stream), result.position);
+      },
+      std::move(load_and_retry));
 }
 
 }  // namespace comanda::api

@@ -26,6 +26,9 @@ namespace comanda::api {
 
 struct RestApiOptions {
   std::string default_time_zone = "UTC";  // for restaurants registered without one
+  // Loads an order that left the sequencer's memory from the log (on the
+  // calling network thread).
+  std::function<engine::Result<std::optional<engine::OrderState>>(const engine::Uuid&)> load_order;
 };
 
 class RestApi {
@@ -51,8 +54,13 @@ class RestApi {
   // principal and `route`); answers with `respond` once it is durable and
   // applied (or replayed), with a problem if it is refused, or 503 if the
   // queue is full.
+  // `on_not_loaded` runs (on a network thread) if the command's stream has
+  // left the sequencer's memory; without it, that answers 404.
   void execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
-               Respond respond) const;
+               Respond respond, std::function<void()> on_not_loaded = {}) const;
+  // Submits a status change; if the order has left the sequencer's memory,
+  // loads it from the log and submits once more with it attached.
+  void submit_status_change(const Request& request, engine::Command command, Reply reply) const;
 
   engine::Sequencer& sequencer_;
   const projections::ReadModels& models_;

@@ -42,7 +42,7 @@ void Aggregates::remember(IdempotencyRecord record) {
 }
 
 void Aggregates::forget_expired(int64_t now_us) {
-  const int64_t cutoff = now_us - idempotency_window_us_;
+  const int64_t cutoff = now_us - options_.idempotency_window_us;
   while (!idempotency_by_age_.empty() && idempotency_by_age_.front().first < cutoff) {
     auto it = idempotency_.find(idempotency_by_age_.front().second);
     if (it != idempotency_.end() && it->second.recorded_at_us < cutoff) idempotency_.erase(it);
@@ -166,6 +166,14 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
   const Principal& who = command.principal;
   const std::optional<uint64_t> expected_version = command.expected_version;
   const OrderState* o = order(cmd.order_id);
+  if (!o && command.cold_order) {
+    // Loaded from the log by a network thread. It is current: every change to
+    // an order passes through here, and an order leaves memory only once its
+    // last change is committed.
+    o = &orders_.try_emplace(cmd.order_id, *command.cold_order).first->second;
+    if (is_terminal(o->status)) finished_.emplace_back(o->updated_at_us, cmd.order_id);
+  }
+  if (!o) return Error{ErrorCode::kNotLoaded, "the order is not in memory", "", {}};
   const RestaurantState* r = o ? restaurant(o->restaurant_id) : nullptr;
   if (!o || !r || !may_view_order(who, r->owners, o->customer_id)) return not_found("no such order");
   // A stale version is answered as such before the transition is judged: the
@@ -217,20 +225,51 @@ void Aggregates::apply(const Event& event) {
           o.status = p.status;
           o.fulfillment = p.fulfillment.type;
           o.customer_id = p.customer.id;
+          o.last_position = event.position;
+          o.updated_at_us = event.recorded_at_us;
           RestaurantState& r = restaurants_[p.restaurant_id];
           r.last_order_number = std::max(r.last_order_number, p.number);
         } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
           OrderState& o = orders_[event.stream];
           o.version = event.stream_version;
           o.status = p.to;
+          o.last_position = event.position;
+          o.updated_at_us = event.recorded_at_us;
+          if (is_terminal(p.to)) finished_.emplace_back(event.recorded_at_us, event.stream);
         }
       },
       event.payload);
 }
 
+void Aggregates::evict_finished(int64_t now_us, uint64_t committed_position) {
+  const int64_t cutoff = now_us - options_.hot_window_us;
+  while (!finished_.empty() && finished_.front().first <= cutoff) {
+    auto it = orders_.find(finished_.front().second);
+    if (it != orders_.end()) {
+      // Still being written: keep it (and everything after it) for now.
+      if (it->second.last_position > committed_position) return;
+      if (is_terminal(it->second.status) && it->second.updated_at_us <= cutoff) orders_.erase(it);
+    }
+    finished_.pop_front();
+  }
+}
+
+Result<std::optional<OrderState>> Aggregates::load_order(const EventLog& log, const Uuid& id) {
+  Aggregates scratch;
+  Status status = log.read_stream(id, [&](const Event& e) {
+    scratch.apply(e);
+    return true;
+  });
+  if (!status.ok()) return status.error();
+  const OrderState* o = scratch.order(id);
+  if (!o) return std::optional<OrderState>{};
+  return std::optional<OrderState>{*o};
+}
+
 Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
   restaurants_.clear();
   orders_.clear();
+  finished_.clear();
   idempotency_.clear();
   idempotency_by_age_.clear();
   last_recorded_at_us_ = 0;
@@ -241,12 +280,14 @@ Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
   if (!events.ok()) return events;
   std::vector<IdempotencyRecord> records;
   Status idem = log.scan_idempotency([&](const IdempotencyRecord& r) {
-    if (!now_us || r.recorded_at_us >= *now_us - idempotency_window_us_) records.push_back(r);
+    if (!now_us || r.recorded_at_us >= *now_us - options_.idempotency_window_us) records.push_back(r);
     return true;
   });
   std::sort(records.begin(), records.end(),
             [](const auto& a, const auto& b) { return a.recorded_at_us < b.recorded_at_us; });
   for (auto& r : records) remember(std::move(r));
+  // What has been finished for longer than the window stays on disk only.
+  if (now_us) evict_finished(*now_us, log.last_position());
   return idem;
 }
 

@@ -28,13 +28,6 @@ struct RestaurantState {
   uint64_t last_order_number = 0;
 };
 
-struct OrderState {
-  Uuid restaurant_id;
-  uint64_t version = 0;
-  OrderStatus status = OrderStatus::kPending;
-  FulfillmentType fulfillment = FulfillmentType::kDelivery;
-  std::string customer_id;
-};
 
 // Everything decide() needs to stamp the events of one batch.
 struct BatchContext {
@@ -47,9 +40,14 @@ struct BatchContext {
 
 class Aggregates {
  public:
-  // How long an idempotency key is remembered (24 hours unless configured).
-  explicit Aggregates(int64_t idempotency_window_us = int64_t{24} * 3600 * 1'000'000)
-      : idempotency_window_us_(idempotency_window_us) {}
+  struct Options {
+    // How long an idempotency key is remembered.
+    int64_t idempotency_window_us = int64_t{24} * 3600 * 1'000'000;
+    // How long a finished order stays in memory after its last change.
+    int64_t hot_window_us = int64_t{15} * 60 * 1'000'000;
+  };
+  Aggregates() : Aggregates(Options{}) {}
+  explicit Aggregates(Options options) : options_(options) {}
 
   // Decides `command`. On acceptance, appends its events to `out` (positions
   // from ctx.next_position, which advances), applies them to the state, and
@@ -68,6 +66,16 @@ class Aggregates {
   // records within the window before `now_us` (all of them without it).
   // Returns the log's error.
   Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt);
+
+  // Drops finished orders whose last change is older than the hot window and
+  // is committed (at or before `committed_position`). Memory then holds the
+  // live orders and a recent window of finished ones, not the history.
+  void evict_finished(int64_t now_us, uint64_t committed_position);
+
+  // An order's state rebuilt from its stream in the log, for a command on an
+  // order that has left memory (Command::cold_order). Called on a network
+  // thread; nullopt when the log has no such order.
+  static Result<std::optional<OrderState>> load_order(const EventLog& log, const Uuid& id);
 
   // The newest recorded time applied, so that time never goes backwards.
   int64_t last_recorded_at_us() const { return last_recorded_at_us_; }
@@ -91,7 +99,9 @@ class Aggregates {
   std::unordered_map<Uuid, RestaurantState, UuidHash> restaurants_;
   std::unordered_map<Uuid, OrderState, UuidHash> orders_;
   int64_t last_recorded_at_us_ = 0;
-  int64_t idempotency_window_us_;
+  Options options_;
+  // Finished orders by the time they finished, oldest first: (time, id).
+  std::deque<std::pair<int64_t, Uuid>> finished_;
   std::unordered_map<std::string, IdempotencyRecord> idempotency_;
   std::deque<std::pair<int64_t, std::string>> idempotency_by_age_;  // (recorded_at, scope), oldest first
 };

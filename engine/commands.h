@@ -18,6 +18,17 @@
 
 namespace comanda::engine {
 
+// An order as the sequencer holds it in memory.
+struct OrderState {
+  Uuid restaurant_id;
+  uint64_t version = 0;
+  OrderStatus status = OrderStatus::kPending;
+  FulfillmentType fulfillment = FulfillmentType::kDelivery;
+  std::string customer_id;
+  uint64_t last_position = 0;  // of its latest event
+  int64_t updated_at_us = 0;   // of its latest event
+};
+
 struct RegisterRestaurant {
   Uuid restaurant_id;  // minted by the caller
   RestaurantRegistered details;
@@ -79,6 +90,10 @@ struct Command {
   // appends nothing; another request under the same scope is a kConflict.
   std::string idempotency_scope;
   uint64_t request_hash = 0;
+  // For a command on an order that has left the sequencer's memory: its state
+  // as loaded from the log by a network thread. The sequencer uses it only if
+  // the order is still not in memory (otherwise memory is newer).
+  std::optional<OrderState> cold_order;
 };
 
 // A stable 64-bit hash (FNV-1a) of request bytes; stored, so never changed.

@@ -22,6 +22,7 @@ enum class ErrorCode : uint8_t {
   kUnavailable,       // overloaded or the log refused a write (503)
   kIoError,           // storage failure
   kCorruption,        // stored data fails its checks
+  kNotLoaded,         // the stream is not in the sequencer's memory: load it and retry (never sent to clients)
 };
 
 struct Error {

@@ -89,6 +89,7 @@ void Sequencer::run_sequencer() {
     ctx.recorded_at_us = std::max(options_.clock(), state_.last_recorded_at_us());
     ctx.next_position = next_position_;
     ctx.idempotency_out = &batch->idempotency;
+    state_.evict_finished(ctx.recorded_at_us, committed_position());
     for (Command& command : batch->commands) batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
     next_position_ = ctx.next_position;
     batch->epoch = epoch_;

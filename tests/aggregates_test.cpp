@@ -254,9 +254,11 @@ TEST_F(AggregatesTest, RefusesAnUnknownStatusOrOrder) {
   EXPECT_EQ(unknown_status.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(unknown_status.error().field, "status");
 
+  // An order not in memory may be absent or may have left memory: the engine
+  // cannot tell without disk, so it asks the caller to load it.
   auto unknown_order = decide(change_status(Uuid::v7(), "accepted"));
   ASSERT_FALSE(unknown_order.ok());
-  EXPECT_EQ(unknown_order.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown_order.error().code, ErrorCode::kNotLoaded);
 }
 
 TEST_F(AggregatesTest, StampsEventsWithThePrincipalTheBatchTimeAndDensePositions) {

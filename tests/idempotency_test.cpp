@@ -44,7 +44,7 @@ class IdempotencyTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<EventLog> log_;
-  Aggregates state_{24 * kHour};
+  Aggregates state_{{24 * kHour}};
   Uuid restaurant_;
 };
 
@@ -88,7 +88,7 @@ TEST_F(IdempotencyTest, RepeatsAreRecognisedAfterARestart) {
   auto reopened = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});
   ASSERT_TRUE(reopened.ok());
   log_ = std::move(reopened).value();
-  state_ = Aggregates(24 * kHour);
+  state_ = Aggregates({24 * kHour});
   ASSERT_TRUE(state_.load(*log_, kNow + kHour).ok());
   auto again = commit(keyed_order("k1", 42), kNow + kHour);
   ASSERT_TRUE(again.ok());
@@ -105,7 +105,7 @@ TEST_F(IdempotencyTest, KeysExpireAfterTheWindow) {
   EXPECT_NE(later->stream, first->stream);
 
   // Stored records outside the window are not loaded, and can be removed.
-  Aggregates fresh(24 * kHour);
+  Aggregates fresh({24 * kHour});
   ASSERT_TRUE(fresh.load(*log_, kNow + 50 * kHour).ok());
   ASSERT_TRUE(log_->expire_idempotency(kNow + 26 * kHour - 24 * kHour).ok());
   size_t stored = 0;

@@ -540,7 +540,7 @@ TEST_F(SequencerTest, AFailedWriteFailsItsBatchAndEveryBatchDecidedOnTopOfIt) {
   // and the next order gets the first reference and the next position.
   CommandOutcome missing = run(change_status(first, "accepted", owner()));
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotLoaded);
   CommandOutcome third = run(place_order(Uuid::v7(), restaurant));
   ASSERT_TRUE(third.ok()) << third.error().message;
   EXPECT_EQ(third->position, 2u);

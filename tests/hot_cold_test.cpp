@@ -1,0 +1,122 @@
+// Hot and cold orders (engine/aggregates.h): finished orders leave the
+// sequencer's memory after the hot window once committed; a command on such
+// an order carries its state loaded from the log and is decided as usual.
+#include <gtest/gtest.h>
+
+#include "engine/aggregates.h"
+#include "engine/event_log.h"
+#include "tests/test_support.h"
+
+namespace {
+
+using namespace comanda::engine;
+using namespace comanda::test_support;
+
+constexpr int64_t kMinute = int64_t{60} * 1'000'000;
+constexpr int64_t kNow = 1'795'000'000'000'000;
+
+class HotColdTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});
+    ASSERT_TRUE(log.ok());
+    log_ = std::move(log).value();
+    restaurant_ = Uuid::v7();
+    ASSERT_TRUE(commit(register_restaurant(restaurant_), kNow).ok());
+  }
+
+  CommandOutcome commit(Command command, int64_t now) {
+    std::vector<Event> events;
+    BatchContext ctx{now, log_->last_position() + 1};
+    CommandOutcome outcome = state_.decide(command, ctx, events);
+    EXPECT_TRUE(log_->append(events).ok());
+    return outcome;
+  }
+
+  // An order placed and delivered at kNow.
+  Uuid delivered_order() {
+    const Uuid id = Uuid::v7();
+    EXPECT_TRUE(commit(place_order(id, restaurant_, owner()), kNow).ok());
+    EXPECT_TRUE(commit(change_status(id, "delivered", owner()), kNow).ok());
+    return id;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<EventLog> log_;
+  Aggregates state_{{int64_t{24} * 60 * kMinute, 15 * kMinute}};
+  Uuid restaurant_;
+};
+
+TEST_F(HotColdTest, FinishedOrdersLeaveMemoryAfterTheWindowOnceCommitted) {
+  const Uuid done = delivered_order();
+  const Uuid live = Uuid::v7();
+  ASSERT_TRUE(commit(place_order(live, restaurant_, owner()), kNow).ok());
+
+  state_.evict_finished(kNow + 14 * kMinute, log_->last_position());
+  EXPECT_NE(state_.order(done), nullptr) << "still inside the window";
+  state_.evict_finished(kNow + 16 * kMinute, /*committed=*/2);
+  EXPECT_NE(state_.order(done), nullptr) << "its last event is not committed yet";
+  state_.evict_finished(kNow + 16 * kMinute, log_->last_position());
+  EXPECT_EQ(state_.order(done), nullptr);
+  EXPECT_NE(state_.order(live), nullptr) << "live orders stay in memory";
+}
+
+TEST_F(HotColdTest, ACommandOnAColdOrderIsDecidedOnItsStateLoadedFromTheLog) {
+  const Uuid done = delivered_order();
+  state_.evict_finished(kNow + 16 * kMinute, log_->last_position());
+  ASSERT_EQ(state_.order(done), nullptr);
+
+  Command again = change_status(done, "cancelled", owner());
+  auto not_loaded = commit(again, kNow + 16 * kMinute);
+  ASSERT_FALSE(not_loaded.ok());
+  EXPECT_EQ(not_loaded.error().code, ErrorCode::kNotLoaded);
+
+  auto loaded = Aggregates::load_order(*log_, done);
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ((*loaded)->status, OrderStatus::kDelivered);
+  EXPECT_EQ((*loaded)->version, 2u);
+  again.cold_order = **loaded;
+  auto refused = commit(again, kNow + 16 * kMinute);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict) << "a delivered order cannot be cancelled";
+
+  Command stale = change_status(done, "cancelled", owner(), /*expected_version=*/1);
+  stale.cold_order = **loaded;
+  auto mismatch = commit(stale, kNow + 16 * kMinute);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code, ErrorCode::kVersionMismatch);
+}
+
+TEST_F(HotColdTest, MemoryIsNewerThanAnAttachedState) {
+  const Uuid id = Uuid::v7();
+  ASSERT_TRUE(commit(place_order(id, restaurant_, owner()), kNow).ok());
+  auto loaded = Aggregates::load_order(*log_, id);
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  ASSERT_TRUE(commit(change_status(id, "accepted", owner()), kNow).ok());
+  // A command that loaded the order before it changed brings version 1; the
+  // order is in memory at version 2, which wins.
+  Command late = change_status(id, "preparing", owner());
+  late.cold_order = **loaded;
+  auto outcome = commit(late, kNow);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->stream_version, 3u);
+}
+
+TEST_F(HotColdTest, AnOrderNeverPlacedLoadsAsNothing) {
+  auto loaded = Aggregates::load_order(*log_, Uuid::v7());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->has_value());
+}
+
+TEST_F(HotColdTest, LoadingAtStartKeepsOnlyRecentlyFinishedOrders) {
+  const Uuid done = delivered_order();
+  Aggregates at_start({int64_t{24} * 60 * kMinute, 15 * kMinute});
+  ASSERT_TRUE(at_start.load(*log_, kNow + 20 * kMinute).ok());
+  EXPECT_EQ(at_start.order(done), nullptr);
+  Aggregates soon_after({int64_t{24} * 60 * kMinute, 15 * kMinute});
+  ASSERT_TRUE(soon_after.load(*log_, kNow + 5 * kMinute).ok());
+  EXPECT_NE(soon_after.order(done), nullptr);
+}
+
+}  // namespace
