@@ -32,7 +32,7 @@ void to_pb(const RestaurantRegistered& e, pb::RestaurantRegistered* out) {
 }
 
 void to_pb(const OrderPlaced& e, pb::OrderPlaced* out) {
-  out->set_restaurant_id(std::string(e.restaurant_id.raw()));
+  out->set_restaurant_id(e.restaurant_id.raw().data(), 16);
   out->set_reference(e.reference);
   out->set_number(e.number);
   out->mutable_customer()->set_id(e.customer.id);
@@ -163,13 +163,13 @@ void encode_event(const Event& event, std::string& out) {
   thread_local pb::Envelope env;
   env.Clear();
   env.set_position(event.position);
-  env.set_stream_id(std::string(event.stream.raw()));
+  env.set_stream_id(event.stream.raw().data(), 16);
   env.set_stream_version(event.stream_version);
-  env.set_partition_key(std::string(event.partition.raw()));
+  env.set_partition_key(event.partition.raw().data(), 16);
   env.set_recorded_at_us(event.recorded_at_us);
   env.mutable_actor()->set_user_id(event.actor.subject);
   env.mutable_actor()->set_role(static_cast<pb::Role>(event.actor.role));
-  env.set_correlation_id(std::string(event.correlation_id.raw()));
+  env.set_correlation_id(event.correlation_id.raw().data(), 16);
   std::visit(
       [&](const auto& p) {
         using T = std::decay_t<decltype(p)>;

@@ -67,6 +67,7 @@ struct EventLog::Impl {
   std::string value_buf;
   std::string key_buf;
   std::string stream_key_buf;
+  EncodedBatch encoded;  // for append(events): encoded here, on the caller's thread
 
   ~Impl() {
     if (db) {
@@ -170,15 +171,6 @@ uint64_t EventLog::last_position() const { return impl_->last_position.load(std:
 
 namespace {
 
-// Value: request hash, stream (16), version, position, recorded_at, each u64 BE.
-void encode_record(const IdempotencyRecord& r, std::string& out) {
-  put_u64_be(out, r.request_hash);
-  out.append(r.result.stream.raw());
-  put_u64_be(out, r.result.stream_version);
-  put_u64_be(out, r.result.position);
-  put_u64_be(out, static_cast<uint64_t>(r.recorded_at_us));
-}
-
 std::optional<IdempotencyRecord> decode_record(std::string_view key, std::string_view v) {
   if (v.size() != 8 + 16 + 8 + 8 + 8) return std::nullopt;
   IdempotencyRecord r;
@@ -218,56 +210,42 @@ Status EventLog::expire_idempotency(int64_t cutoff_us) {
 }
 
 Status EventLog::append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
-  const Unit unit{events, idempotency};
-  return append(std::span<const Unit>(&unit, 1));
+  Impl& d = *impl_;
+  encode_batch(events, idempotency, d.chain_head, d.hasher, d.encoded);
+  const EncodedBatch* one = &d.encoded;
+  return append(std::span<const EncodedBatch* const>(&one, 1));
 }
 
-Status EventLog::append(std::span<const Unit> units) {
+ChainLink EventLog::chain_head() const { return impl_->chain_head; }
+
+Status EventLog::append(std::span<const EncodedBatch* const> batches) {
   Impl& d = *impl_;
-  uint64_t expected = d.last_position.load(std::memory_order_relaxed) + 1;
+  uint64_t next = d.last_position.load(std::memory_order_relaxed) + 1;
   d.batch.Clear();
-  ChainLink head = d.chain_head;
-  uint64_t last = 0;
-  for (const Unit& unit : units) {
-    if (unit.events.empty()) continue;
-    Status added = add_unit(unit, expected, head);
-    if (!added.ok()) return added;
-    last = unit.events.back().position;
+  const EncodedBatch* last = nullptr;
+  for (const EncodedBatch* b : batches) {
+    if (b->empty()) continue;
+    if (b->first_position != next || !b->dense)
+      return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
+    for (size_t i = 0; i < b->size(); ++i) {
+      d.key_buf.clear();
+      put_u64_be(d.key_buf, next++);
+      const std::string_view value = b->value(i);
+      d.batch.Put(d.events, d.key_buf, rocksdb::Slice(value.data(), value.size()));
+      d.stream_key_buf.assign(b->stream_versions[i].first.raw());
+      put_u64_be(d.stream_key_buf, b->stream_versions[i].second);
+      d.batch.Put(d.streams, d.stream_key_buf, d.key_buf);
+    }
+    for (const auto& [key, value] : b->idempotency) d.batch.Put(d.idempotency, key, value);
+    d.batch.Put(d.meta, chain_key(b->last_position),
+                rocksdb::Slice(reinterpret_cast<const char*>(b->link.data()), b->link.size()));
+    last = b;
   }
-  if (last == 0) return {};
+  if (!last) return {};
   rocksdb::Status s = d.db->Write(d.write_options, &d.batch);
   if (!s.ok()) return io_error(s, "append failed");
-  d.chain_head = head;
-  d.last_position.store(last, std::memory_order_release);
-  return {};
-}
-
-Status EventLog::add_unit(const Unit& unit, uint64_t& expected, ChainLink& head) {
-  Impl& d = *impl_;
-  const std::span<const Event> events = unit.events;
-  const std::span<const IdempotencyRecord> idempotency = unit.idempotency;
-  d.hasher.begin(head);
-  for (const Event& e : events) {
-    if (e.position != expected++)
-      return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
-    d.key_buf.clear();
-    put_u64_be(d.key_buf, e.position);
-    d.value_buf.clear();
-    encode_event(e, d.value_buf);
-    d.hasher.add(d.value_buf);
-    d.batch.Put(d.events, d.key_buf, d.value_buf);
-    d.stream_key_buf.assign(e.stream.raw());
-    put_u64_be(d.stream_key_buf, e.stream_version);
-    d.batch.Put(d.streams, d.stream_key_buf, d.key_buf);
-  }
-  for (const IdempotencyRecord& r : idempotency) {
-    d.value_buf.clear();
-    encode_record(r, d.value_buf);
-    d.batch.Put(d.idempotency, r.scope, d.value_buf);
-  }
-  head = d.hasher.finish();
-  d.batch.Put(d.meta, chain_key(events.back().position),
-              rocksdb::Slice(reinterpret_cast<const char*>(head.data()), head.size()));
+  d.chain_head = last->link;
+  d.last_position.store(last->last_position, std::memory_order_release);
   return {};
 }
 

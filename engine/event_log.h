@@ -2,7 +2,7 @@
 // event at a dense global position from 1, and an index of each stream's
 // versions. RocksDB types stay behind this interface.
 //
-// Threads: append() is called by one writer thread at a time. The read
+// Threads: append() and chain_head() are called by one writer thread at a time. The read
 // methods are safe on any thread, concurrently with append(); a reader sees
 // whole batches only.
 #pragma once
@@ -17,6 +17,7 @@
 #include "engine/commands.h"
 #include "engine/error.h"
 #include "engine/events.h"
+#include "engine/encoded_batch.h"
 #include "engine/hash_chain.h"
 
 namespace comanda::engine {
@@ -46,20 +47,20 @@ class EventLog {
   // The highest position written (0 for an empty log).
   uint64_t last_position() const;
 
-  // Writes `events` as one atomic WriteBatch (one WAL write, one sync in
-  // kSync mode), with each event's stream-index entry and the batch's link
-  // of the hash chain (engine/hash_chain.h). Their positions must continue
-  // the log densely. On error nothing of the batch is visible.
+  // Encodes and writes `events` as one atomic WriteBatch (one WAL write, one
+  // sync in kSync mode), with each event's stream-index entry, the
+  // idempotency records and the batch's link of the hash chain
+  // (engine/hash_chain.h). Their positions must continue the log densely. On
+  // error nothing of the batch is visible.
   Status append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency = {});
 
-  // One batch of the sequencer: its events and idempotency records.
-  struct Unit {
-    std::span<const Event> events;
-    std::span<const IdempotencyRecord> idempotency;
-  };
-  // Writes several batches as one WriteBatch (one WAL write, one sync), each
-  // with its own link of the hash chain. All or nothing.
-  Status append(std::span<const Unit> units);
+  // Writes batches already encoded (engine/encoded_batch.h) as one
+  // WriteBatch: one WAL write, one sync. Each must continue the log and the
+  // chain where the previous one ends. All or nothing.
+  Status append(std::span<const EncodedBatch* const> batches);
+
+  // The link of the last batch written (32 zero bytes for an empty log).
+  ChainLink chain_head() const;
 
   // Every stored idempotency record, in key order.
   Status scan_idempotency(const std::function<bool(const IdempotencyRecord&)>& fn) const;
@@ -89,9 +90,6 @@ class EventLog {
       const std::function<bool(const Uuid& stream, uint64_t version, uint64_t position)>& fn) const;
 
  private:
-  // Adds one unit's keys to the pending WriteBatch, extending `head`.
-  Status add_unit(const Unit& unit, uint64_t& expected, ChainLink& head);
-
   struct Impl;
   explicit EventLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

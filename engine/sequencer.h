@@ -3,7 +3,8 @@
 // - the *sequencer* owns the aggregates. It takes every command waiting in
 //   its bounded queue as one batch, decides each against current state and
 //   applies the accepted ones at once, so that batch N+1 is decided on top of
-//   batch N while N is still being written (an overlay);
+//   batch N while N is still being written (an overlay); then it encodes the
+//   batch (envelopes, checksums, hash-chain link);
 // - the *writer* takes every batch decided meanwhile and writes them as one
 //   WriteBatch: one WAL write, one sync in `sync` mode (group commit), each
 //   batch keeping its own link of the hash chain;
@@ -32,6 +33,7 @@
 
 #include "engine/aggregates.h"
 #include "engine/blocking_queue.h"
+#include "engine/encoded_batch.h"
 #include "engine/commands.h"
 #include "engine/event_log.h"
 
@@ -56,7 +58,7 @@ class Sequencer {
     std::function<int64_t()> clock;
     // Writes batches as one WriteBatch; defaults to the log's append(). A
     // seam for tests that inject write failures.
-    std::function<Status(std::span<const EventLog::Unit>)> write;
+    std::function<Status(std::span<const EncodedBatch* const>)> write;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must
@@ -81,6 +83,7 @@ class Sequencer {
     std::vector<CommandOutcome> outcomes;
     std::vector<Event> events;
     std::vector<IdempotencyRecord> idempotency;
+    EncodedBatch encoded;  // the events in stored form, encoded by the sequencer
     uint64_t epoch = 0;  // the state generation it was decided on
     bool failed = false;
   };
@@ -111,6 +114,8 @@ class Sequencer {
 
   // Sequencer thread only.
   uint64_t next_position_ = 1;
+  ChainLink chain_head_{};  // link of the last batch decided
+  ChainHasher hasher_;
   uint64_t epoch_ = 0;
   uint64_t batches_sent_ = 0;
 

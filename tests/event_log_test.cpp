@@ -450,7 +450,11 @@ TEST_F(EventLogTest, WritesSeveralBatchesInOneWriteEachWithItsOwnLink) {
     const std::vector<Event> first = {make_event(1, a_, 1, restaurant())};
     const std::vector<Event> second = {make_event(2, b_, 1, step(OrderStatus::kPending, OrderStatus::kAccepted)),
                                        make_event(3, a_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))};
-    const std::vector<EventLog::Unit> units = {{first, {}}, {second, {}}};
+    ChainHasher hasher;
+    EncodedBatch a, b;
+    encode_batch(first, {}, log->chain_head(), hasher, a);
+    encode_batch(second, {}, a.link, hasher, b);
+    const std::vector<const EncodedBatch*> units = {&a, &b};
     ASSERT_TRUE(log->append(units).ok());
     EXPECT_EQ(log->last_position(), 3u);
   }

@@ -430,8 +430,8 @@ class FaultyWriter {
  public:
   explicit FaultyWriter(EventLog& log) : log_(log) {}
 
-  std::function<Status(std::span<const EventLog::Unit>)> seam() {
-    return [this](std::span<const EventLog::Unit> units) -> Status {
+  std::function<Status(std::span<const EncodedBatch* const>)> seam() {
+    return [this](std::span<const EncodedBatch* const> units) -> Status {
       std::unique_lock lock(mu_);
       ++writes_;
       if (writes_ == hold_write_) {
