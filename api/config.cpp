@@ -25,6 +25,14 @@ std::optional<Error> bad(const char* flag, const std::string& message) {
   return Error::invalid(flag, std::string(flag) + ": " + message);
 }
 
+// `text` as a whole integer from `min` to `max`; nullopt otherwise.
+std::optional<int> integer_in(const std::string& text, int min, int max) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) return std::nullopt;
+  return n;
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> kFlags = {
       {"--data", "COMANDA_DATA", "DIR    data directory (default ./data)",
@@ -48,11 +56,9 @@ const std::vector<Flag>& flags() {
        }},
       {"--threads", "COMANDA_THREADS", "N   network threads (default 2)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         int n = 0;
-         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-         if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 256)
-           return bad("--threads", "must be an integer from 1 to 256");
-         c.threads = n;
+         auto n = integer_in(v, 1, 256);
+         if (!n) return bad("--threads", "must be an integer from 1 to 256");
+         c.threads = *n;
          return std::nullopt;
        }},
       {"--durability", "COMANDA_DURABILITY", "sync|async  sync: fsync before acknowledging (default)",
@@ -93,20 +99,16 @@ const std::vector<Flag>& flags() {
        }},
       {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW", "HOURS  how long Idempotency-Keys are kept (default 24)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         int hours = 0;
-         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), hours);
-         if (ec != std::errc() || end != v.data() + v.size() || hours < 1 || hours > 24 * 30)
-           return bad("--idempotency-window", "must be a number of hours from 1 to 720");
-         c.idempotency_window_s = int64_t{hours} * 3600;
+         auto hours = integer_in(v, 1, 24 * 30);
+         if (!hours) return bad("--idempotency-window", "must be a number of hours from 1 to 720");
+         c.idempotency_window_s = int64_t{*hours} * 3600;
          return std::nullopt;
        }},
       {"--hot-window", "COMANDA_HOT_WINDOW", "MINUTES  how long finished orders stay in memory (default 15)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         int minutes = -1;
-         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), minutes);
-         if (ec != std::errc() || end != v.data() + v.size() || minutes < 0 || minutes > 24 * 60)
-           return bad("--hot-window", "must be a number of minutes from 0 to 1440");
-         c.hot_window_s = int64_t{minutes} * 60;
+         auto minutes = integer_in(v, 0, 24 * 60);
+         if (!minutes) return bad("--hot-window", "must be a number of minutes from 0 to 1440");
+         c.hot_window_s = int64_t{*minutes} * 60;
          return std::nullopt;
        }},
       {"--dev", "COMANDA_DEV", "      open auth for local trials: requests without a token act as an admin",

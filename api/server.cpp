@@ -39,6 +39,17 @@ constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of
 constexpr size_t kMaxLingerBytes = 64 << 20;
 constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for a WebSocket's first-message auth
 
+std::shared_ptr<http::response<http::string_body>> to_beast(Response r, unsigned version, bool keep_alive) {
+  auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
+  res->set(http::field::server, "comandad");
+  res->set(http::field::content_type, r.content_type);
+  for (auto& [name, value] : r.headers) res->set(name, value);
+  res->body() = std::move(r.body);
+  res->keep_alive(keep_alive);
+  res->prepare_payload();
+  return res;
+}
+
 // One WebSocket connection. The client is known either from the upgrade's
 // Authorization header or from its first message, {"type": "auth", ...},
 // which must come within kAuthTimeout. Messages go out one async_write at a
@@ -77,15 +88,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
 
  private:
   void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error) {
-    Response r = problem(error);
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status),
-                                                                   request.version());
-    res->set(http::field::server, "comandad");
-    res->set(http::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) res->set(name, value);
-    res->body() = std::move(r.body);
-    res->keep_alive(false);
-    res->prepare_payload();
+    auto res = to_beast(problem(error), request.version(), /*keep_alive=*/false);
     http::async_write(beast::get_lowest_layer(ws_), *res, [self = shared_from_this(), res](beast::error_code, size_t) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -266,14 +269,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void write(Response response) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(response.status), 11);
-    res->set(http::field::server, "comandad");
-    res->set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) res->set(name, value);
-    res->body() = std::move(response.body);
-    res->keep_alive(keep_alive_);
-    res->prepare_payload();
+    auto res = to_beast(std::move(response), 11, keep_alive_);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       if (ec) return;
       if (res->need_eof()) return self->linger_close();

@@ -2,7 +2,6 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -14,14 +13,11 @@
 
 #include "engine/event_codec.h"
 #include "engine/hash_chain.h"
+#include "engine/log_options.h"
 
 namespace comanda::engine {
 namespace {
 
-constexpr const char* kEventsCf = "events";
-constexpr const char* kStreamsCf = "streams";
-constexpr const char* kMetaCf = "meta";
-constexpr const char* kIdempotencyCf = "idempotency";
 constexpr const char* kFormatKey = "format_version";
 constexpr const char* kFormatVersion = "1";
 
@@ -29,30 +25,11 @@ Error io_error(const rocksdb::Status& s, const std::string& what) {
   return Error{ErrorCode::kIoError, what + ": " + s.ToString(), "", {}};
 }
 
-rocksdb::ColumnFamilyOptions events_options() {
-  // Append-only, never updated: compress every level, large memtables.
-  rocksdb::ColumnFamilyOptions cf;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  cf.write_buffer_size = 64 << 20;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_size = 16 << 10;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return cf;
-}
-
-rocksdb::ColumnFamilyOptions index_options() {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.write_buffer_size = 32 << 20;
-  return cf;
-}
-
 }  // namespace
 
 struct EventLog::Impl {
   std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // default, events, streams, meta
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // in log_column_families() order
   rocksdb::ColumnFamilyHandle* events = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
   rocksdb::WriteOptions write_options;
@@ -82,26 +59,8 @@ EventLog::~EventLog() = default;
 
 Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& dir,
                                                  const Options& options) {
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = !options.read_only;
-  db_options.create_missing_column_families = !options.read_only;
-  // A torn tail write is cut off at the last whole batch; nothing after a
-  // hole is replayed.
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  // The index and meta families are written with every batch, so no family
-  // pins old WAL files for long; this bounds the WAL all the same.
-  db_options.max_total_wal_size = 256 << 20;
-  db_options.manual_wal_flush = false;  // never: async mode would lose acknowledged events
-  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db_options.keep_log_file_num = 4;
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-      {kEventsCf, events_options()},
-      {kStreamsCf, index_options()},
-      {kMetaCf, rocksdb::ColumnFamilyOptions()},
-      {kIdempotencyCf, index_options()},
-  };
+  const rocksdb::DBOptions db_options = log_db_options(!options.read_only);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> cfs = log_column_families();
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* raw = nullptr;
   const std::string path = dir.string();

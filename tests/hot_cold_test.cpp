@@ -13,26 +13,9 @@ using namespace comanda::engine;
 using namespace comanda::test_support;
 
 constexpr int64_t kMinute = int64_t{60} * 1'000'000;
-constexpr int64_t kNow = 1'795'000'000'000'000;
 
-class HotColdTest : public ::testing::Test {
+class HotColdTest : public DecidingTest {
  protected:
-  void SetUp() override {
-    auto log = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});
-    ASSERT_TRUE(log.ok());
-    log_ = std::move(log).value();
-    restaurant_ = Uuid::v7();
-    ASSERT_TRUE(commit(register_restaurant(restaurant_), kNow).ok());
-  }
-
-  CommandOutcome commit(Command command, int64_t now) {
-    std::vector<Event> events;
-    BatchContext ctx{now, log_->last_position() + 1};
-    CommandOutcome outcome = state_.decide(command, ctx, events);
-    EXPECT_TRUE(log_->append(events).ok());
-    return outcome;
-  }
-
   // An order placed and delivered at kNow.
   Uuid delivered_order() {
     const Uuid id = Uuid::v7();
@@ -40,11 +23,6 @@ class HotColdTest : public ::testing::Test {
     EXPECT_TRUE(commit(change_status(id, "delivered", owner()), kNow).ok());
     return id;
   }
-
-  TempDir dir_;
-  std::unique_ptr<EventLog> log_;
-  Aggregates state_{{int64_t{24} * 60 * kMinute, 15 * kMinute}};
-  Uuid restaurant_;
 };
 
 TEST_F(HotColdTest, FinishedOrdersLeaveMemoryAfterTheWindowOnceCommitted) {

@@ -13,39 +13,15 @@ using namespace comanda::engine;
 using namespace comanda::test_support;
 
 constexpr int64_t kHour = int64_t{3600} * 1'000'000;
-constexpr int64_t kNow = 1'795'000'000'000'000;
 
-class IdempotencyTest : public ::testing::Test {
+class IdempotencyTest : public DecidingTest {
  protected:
-  void SetUp() override {
-    auto log = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});
-    ASSERT_TRUE(log.ok());
-    log_ = std::move(log).value();
-    restaurant_ = Uuid::v7();
-    ASSERT_TRUE(commit(register_restaurant(restaurant_), kNow).ok());
-  }
-
-  // Decides one command as a batch at `now` and writes it, as the pipeline does.
-  CommandOutcome commit(Command command, int64_t now) {
-    std::vector<Event> events;
-    std::vector<IdempotencyRecord> records;
-    BatchContext ctx{now, log_->last_position() + 1, &records};
-    CommandOutcome outcome = state_.decide(command, ctx, events);
-    EXPECT_TRUE(log_->append(events, records).ok());
-    return outcome;
-  }
-
   Command keyed_order(const std::string& key, uint64_t hash) {
     Command c = place_order(Uuid::v7(), restaurant_);
     c.idempotency_scope = "customer:u-cust-1|POST /v1/orders|" + key;
     c.request_hash = hash;
     return c;
   }
-
-  TempDir dir_;
-  std::unique_ptr<EventLog> log_;
-  Aggregates state_{{24 * kHour}};
-  Uuid restaurant_;
 };
 
 TEST_F(IdempotencyTest, ARepeatReturnsTheFirstResultAndAppendsNothing) {

@@ -11,7 +11,9 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "engine/aggregates.h"
 #include "engine/commands.h"
+#include "engine/event_log.h"
 #include "engine/events.h"
 #include "engine/ids.h"
 
@@ -126,5 +128,36 @@ inline engine::Command change_status(const engine::Uuid& order_id, std::string s
   c.body = engine::ChangeOrderStatus{order_id, std::move(status), ""};
   return c;
 }
+
+// A log in a temporary directory, the aggregates over it and one registered
+// restaurant: for tests that decide and write commands batch by batch, as the
+// sequencer does, without its threads.
+class DecidingTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kNow = 1'795'000'000'000'000;
+
+  void SetUp() override {
+    auto log = engine::EventLog::open(dir_.path() / "log", {engine::Durability::kAsync, false});
+    ASSERT_TRUE(log.ok()) << log.error().message;
+    log_ = std::move(log).value();
+    restaurant_ = engine::Uuid::v7();
+    ASSERT_TRUE(commit(register_restaurant(restaurant_), kNow).ok());
+  }
+
+  // Decides one command as a batch at `now` and writes what it produced.
+  engine::CommandOutcome commit(engine::Command command, int64_t now) {
+    std::vector<engine::Event> events;
+    std::vector<engine::IdempotencyRecord> records;
+    engine::BatchContext ctx{now, log_->last_position() + 1, &records};
+    engine::CommandOutcome outcome = state_.decide(command, ctx, events);
+    EXPECT_TRUE(log_->append(events, records).ok());
+    return outcome;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<engine::EventLog> log_;
+  engine::Aggregates state_;  // default windows: idempotency 24 h, hot 15 min
+  engine::Uuid restaurant_;
+};
 
 }  // namespace comanda::test_support
