@@ -2,6 +2,7 @@
 // starts the sequencer and serves HTTP and WebSocket until SIGINT/SIGTERM.
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,14 +66,17 @@ int serve(const api::ServerConfig& config) {
   api::Server server({config.host, config.port, config.threads});
   api::EventFeed feed(server.post_in_order(), [&models](const engine::Event& e) { return models.audience(e); });
   CommitFanout fanout(models, feed);
-  engine::Sequencer sequencer(**log, aggregates, fanout, {});
+  // Optional so that it stops (completing what is in flight) before the
+  // RestApi its callbacks point into is destroyed.
+  std::optional<engine::Sequencer> sequencer;
+  sequencer.emplace(**log, aggregates, fanout, engine::Sequencer::Options{});
   // Orders that left the sequencer's memory are loaded from the log on a
   // network thread, never by the sequencer.
   const engine::EventLog& log_for_loading = **log;
   api::RestApiOptions rest_options{config.time_zone, [&log_for_loading](const engine::Uuid& id) {
                                      return engine::Aggregates::load_order(log_for_loading, id);
                                    }};
-  api::RestApi rest(sequencer, models, auth, server.post(), rest_options);
+  api::RestApi rest(*sequencer, models, auth, server.post(), rest_options);
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {
     rest.handle(rq, std::move(reply));
   };
@@ -82,6 +86,7 @@ int serve(const api::ServerConfig& config) {
             << (config.durability == engine::Durability::kSync ? "sync" : "async") << ")" << std::endl;
   server.run(handler, feed, auth);
   std::cout << "comandad stopping" << std::endl;
+  sequencer.reset();
   return 0;
 }
 

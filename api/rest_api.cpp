@@ -25,6 +25,14 @@ Response json_response(int status, std::string body, uint64_t position) {
   return r;
 }
 
+// An accepted command's stream is applied to the read models before its
+// caller completes, so this does not happen; if it ever did, the client must
+// not be told a success it cannot see.
+Response not_in_read_models() {
+  return problem(Error{ErrorCode::kUnavailable, "the result is not readable yet; retry with the same Idempotency-Key",
+                       "", {}});
+}
+
 std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 // If-Match: "3", W/"3" or 3. Absent or "*": nullopt. Malformed: an error.
@@ -81,14 +89,16 @@ void RestApi::execute(const Request& request, std::string_view route, engine::Co
     // Scoped to the principal and the route: two users, or two routes, never
     // share a key. The hash tells a repeat from a reuse for another request.
     const engine::Principal& who = command.principal;
-    command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" + who.subject + "|" +
+    // Length-prefixed subject: no `sub` can make its scope look like another's.
+    command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" +
+                                std::to_string(who.subject.size()) + ":" + who.subject + "|" +
                                 std::string(route) + "|" + std::string(key);
     command.request_hash = engine::request_hash(request.body, engine::request_hash(request.method + " " + request.path));
   }
-  command.done = [this, reply, respond = std::move(respond),
+  command.done = [post = post_, reply, respond = std::move(respond),
                   on_not_loaded = std::move(on_not_loaded)](const engine::CommandOutcome& outcome) {
     // On the publisher thread: hand the outcome to a network thread at once.
-    post_([reply, respond, on_not_loaded, outcome] {
+    post([reply, respond, on_not_loaded, outcome] {
       if (!outcome.ok() && outcome.error().code == ErrorCode::kNotLoaded) {
         if (on_not_loaded) return on_not_loaded();
         return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
@@ -120,6 +130,7 @@ void RestApi::register_restaurant(const engine::Principal& who, const Request& r
           [this](const engine::CommandResult& result) {
             // result.stream, not the id minted above: a replay names the first one.
             auto restaurant = models_.restaurant(result.stream);
+            if (!restaurant) return not_in_read_models();
             Response r = json_response(201, restaurant_json(*restaurant), result.position);
             r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());
             r.headers.emplace_back("ETag", etag(restaurant->version));
@@ -136,7 +147,9 @@ void RestApi::place_order(const engine::Principal& who, const Request& request, 
   execute(request, "POST /v1/orders",
           {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
           [this](const engine::CommandResult& result) {
-            Response r = order_response(201, *models_.order(result.stream), result.position);
+            auto order = models_.order(result.stream);
+            if (!order) return not_in_read_models();
+            Response r = order_response(201, *order, result.position);
             r.headers.emplace_back("Location", "/v1/orders/" + result.stream.to_string());
             return r;
           });
@@ -144,9 +157,9 @@ void RestApi::place_order(const engine::Principal& who, const Request& request, 
 
 void RestApi::get_order(const engine::Principal& who, const Request&, const PathParams& params,
                         Reply reply) const {
-  const uint64_t position = models_.position();
+  uint64_t position = 0;
   auto id = Uuid::parse(params[0]);
-  auto order = id ? models_.order_for(*id, who) : std::nullopt;
+  auto order = id ? models_.order_for(*id, who, &position) : std::nullopt;
   if (!order) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
   reply(order_response(200, *order, position));
 }
@@ -198,7 +211,8 @@ void RestApi::submit_status_change(const Request& request, engine::Command comma
   execute(
       request, "POST /v1/orders/{id}/status", std::move(command), std::move(reply),
       [this](const engine::CommandResult& result) {
-        return order_response(200, *models_.order(result.stream), result.position);
+        auto order = models_.order(result.stream);
+        return order ? order_response(200, *order, result.position) : not_in_read_models();
       },
       std::move(load_and_retry));
 }

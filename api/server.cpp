@@ -39,6 +39,14 @@ constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of
 constexpr size_t kMaxLingerBytes = 64 << 20;
 constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for a WebSocket's first-message auth
 
+// No Origin (not a browser), or a page served from this machine.
+bool local_origin(std::string_view origin) {
+  if (origin.empty()) return true;
+  for (std::string_view local : {"http://127.0.0.1", "http://localhost", "http://[::1]"})
+    if (origin == local || (origin.starts_with(local) && origin[local.size()] == ':')) return true;
+  return false;
+}
+
 std::shared_ptr<http::response<http::string_body>> to_beast(Response r, unsigned version, bool keep_alive) {
   auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
   res->set(http::field::server, "comandad");
@@ -66,6 +74,14 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
         [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
     ws_.read_message_max(64 * 1024);
     const std::string_view authorization = request[http::field::authorization];
+    if (authorization.empty() && auth_.dev() && !local_origin(request[http::field::origin])) {
+      // In dev mode a socket without a token is an admin: never hand that to
+      // a page from another site that the developer happens to open.
+      return refuse_upgrade(std::move(request),
+                            engine::Error{engine::ErrorCode::kForbidden,
+                                          "dev mode: WebSockets without a token are open to local pages only",
+                                          "Origin", {}});
+    }
     if (!authorization.empty() || auth_.dev()) {
       auto who = auth_.from_header(authorization);
       if (!who.ok()) {
@@ -270,6 +286,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void write(Response response) {
     auto res = to_beast(std::move(response), 11, keep_alive_);
+    // The read's deadline may have run while the command was decided and
+    // synced: the answer gets a deadline of its own.
+    stream_.expires_after(kIdleTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       if (ec) return;
       if (res->need_eof()) return self->linger_close();
@@ -376,10 +395,21 @@ void Server::run(const Handler& handler, EventFeed& feed, const Authenticator& a
     impl_->ioc.stop();
   });
   impl_->do_accept();
+  // A handler that throws (out of memory, a bug) costs its connection, not
+  // the server: the thread logs it and goes on serving.
+  auto serve = [this] {
+    for (;;) {
+      try {
+        impl_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        std::cerr << "error: a network thread caught: " << e.what() << "\n";
+      }
+    }
+  };
   std::vector<std::thread> pool;
-  for (int i = 1; i < impl_->threads; ++i)
-    pool.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (int i = 1; i < impl_->threads; ++i) pool.emplace_back(serve);
+  serve();
   for (auto& t : pool) t.join();
 }
 

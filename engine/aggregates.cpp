@@ -267,12 +267,15 @@ Result<std::optional<OrderState>> Aggregates::load_order(const EventLog& log, co
 }
 
 Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
-  restaurants_.clear();
-  orders_.clear();
-  finished_.clear();
-  idempotency_.clear();
-  idempotency_by_age_.clear();
-  last_recorded_at_us_ = 0;
+  // Built aside and swapped in only when whole: a failed load leaves the
+  // state as it was.
+  Aggregates fresh(options_);
+  Status loaded = fresh.load_into(log, now_us);
+  if (loaded.ok()) *this = std::move(fresh);
+  return loaded;
+}
+
+Status Aggregates::load_into(const EventLog& log, std::optional<int64_t> now_us) {
   Status events = log.scan(1, log.last_position(), [&](const Event& e) {
     apply(e);
     return true;
@@ -285,10 +288,11 @@ Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
   });
   std::sort(records.begin(), records.end(),
             [](const auto& a, const auto& b) { return a.recorded_at_us < b.recorded_at_us; });
+  if (!idem.ok()) return idem;
   for (auto& r : records) remember(std::move(r));
   // What has been finished for longer than the window stays on disk only.
   if (now_us) evict_finished(*now_us, log.last_position());
-  return idem;
+  return {};
 }
 
 }  // namespace comanda::engine

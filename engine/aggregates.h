@@ -64,7 +64,7 @@ class Aggregates {
 
   // Replaces the state with the one the log holds, with the idempotency
   // records within the window before `now_us` (all of them without it).
-  // Returns the log's error.
+  // All or nothing: on the log's error the state is left as it was.
   Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt);
 
   // Drops finished orders whose last change is older than the hot window and
@@ -93,6 +93,7 @@ class Aggregates {
   Result<EventPayload> decide_register(const Command& command, RegisterRestaurant& cmd, Target& target);
   Result<EventPayload> decide_place(const Command& command, PlaceOrder& cmd, Target& target);
   Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Target& target);
+  Status load_into(const EventLog& log, std::optional<int64_t> now_us);  // on an empty state
   void remember(IdempotencyRecord record);
   void forget_expired(int64_t now_us);
 

@@ -177,6 +177,26 @@ Status EventLog::append(std::span<const Event> events, std::span<const Idempoten
 
 ChainLink EventLog::chain_head() const { return impl_->chain_head; }
 
+Status EventLog::resume() {
+  Impl& d = *impl_;
+  rocksdb::Status s = d.db->Resume();
+  if (!s.ok() && !s.IsNotSupported()) return io_error(s, "cannot resume writing");
+  std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(rocksdb::ReadOptions(), d.events));
+  it->SeekToLast();
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
+  const uint64_t last = it->Valid() ? get_u64_be(std::string_view(it->key().data(), it->key().size())) : 0;
+  std::string link;
+  if (last != 0) {
+    rocksdb::Status g = d.db->Get(rocksdb::ReadOptions(), d.meta, chain_key(last), &link);
+    if (!g.ok() || link.size() != 32) return Error{ErrorCode::kCorruption, "the hash chain has no link for the last batch", "", {}};
+    std::memcpy(d.chain_head.data(), link.data(), 32);
+  } else {
+    d.chain_head = {};
+  }
+  d.last_position.store(last, std::memory_order_release);
+  return {};
+}
+
 Status EventLog::append(std::span<const EncodedBatch* const> batches) {
   Impl& d = *impl_;
   uint64_t next = d.last_position.load(std::memory_order_relaxed) + 1;

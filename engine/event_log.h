@@ -59,6 +59,12 @@ class EventLog {
   // chain where the previous one ends. All or nothing.
   Status append(std::span<const EncodedBatch* const> batches);
 
+  // After a failed write: clears RocksDB's background error so that writes
+  // can go on, and re-reads the last position and chain head from disk (a
+  // write whose sync failed may or may not be there). Writer side only, with
+  // no append() running.
+  Status resume();
+
   // The link of the last batch written (32 zero bytes for an empty log).
   ChainLink chain_head() const;
 

@@ -84,7 +84,14 @@ void Sequencer::run_sequencer() {
       free_.push(std::move(batch));
       break;
     }
-    if (broken_.load(std::memory_order_acquire)) recover_after_failed_write();
+    if (broken_.load(std::memory_order_acquire) && !recover_after_failed_write()) {
+      // Still broken: decide nothing on a state that may be wrong. The
+      // writer fails this batch (its epoch is the failed one): 503 for all.
+      batch->epoch = epoch_;
+      ++batches_sent_;
+      to_writer_.push(std::move(batch));
+      continue;
+    }
 
     BatchContext ctx;
     // Read the clock once per batch; never let time go backwards.
@@ -104,19 +111,26 @@ void Sequencer::run_sequencer() {
   to_writer_.close();
 }
 
-void Sequencer::recover_after_failed_write() {
+bool Sequencer::recover_after_failed_write() {
   // Wait until the writer has dealt with every batch decided on the state
   // that included the failed one; then take the state back from the log.
   {
     std::unique_lock lock(write_mu_);
     written_cv_.wait(lock, [&] { return batches_written_ == batches_sent_; });
   }
-  Status reloaded = state_.load(log_, options_.clock());
-  if (!reloaded.ok()) std::cerr << "error: cannot reload state from the log: " << reloaded.error().message << "\n";
+  // The writer is idle: the log may be touched from here.
+  Status resumed = log_.resume();
+  Status reloaded = resumed.ok() ? state_.load(log_, options_.clock()) : resumed;
+  if (!reloaded.ok()) {
+    std::cerr << "error: cannot recover from the failed write: " << reloaded.error().message
+              << "; writes answer 503 until it can\n";
+    return false;
+  }
   next_position_ = log_.last_position() + 1;
   chain_head_ = log_.chain_head();
   ++epoch_;
   broken_.store(false, std::memory_order_release);
+  return true;
 }
 
 void Sequencer::run_writer() {
@@ -139,11 +153,12 @@ void Sequencer::run_writer() {
       if (!written.ok()) {
         std::cerr << "error: " << written.error().message << "; positions " << units.front()->first_position
                   << ".." << units.back()->last_position << " refused\n";
+        // The whole group fails, batches without events included: their
+        // outcomes (refusals, idempotent replays) were decided on top of the
+        // batches that were not written.
         for (BatchPtr& batch : taken) {
-          if (!batch->events.empty()) {
-            batch->failed = true;
-            failed_epoch_ = batch->epoch;
-          }
+          batch->failed = true;
+          failed_epoch_ = batch->epoch;
         }
         broken_.store(true, std::memory_order_release);
       }
@@ -164,7 +179,10 @@ void Sequencer::run_publisher() {
     BatchPtr batch = std::move(*next);
     if (batch->failed) {
       for (CommandOutcome& outcome : batch->outcomes)
-        outcome = unavailable("the event log refused the write; nothing was recorded, retry shortly");
+        // A failed sync may still have reached the disk: the outcome is not
+        // known. A retry with the same Idempotency-Key is safe either way.
+        outcome = unavailable("the event log could not confirm the write; it may or may not be recorded: "
+                              "retry with the same Idempotency-Key");
     } else if (!batch->events.empty()) {
       listener_.on_commit(batch->events);
       committed_.store(batch->events.back().position, std::memory_order_release);

@@ -93,7 +93,8 @@ class Sequencer {
   void run_writer();
   void run_publisher();
   bool take_commands(Batch& batch);  // false: stopping and nothing left
-  void recover_after_failed_write();
+  // False when the log cannot be resumed or reloaded yet.
+  bool recover_after_failed_write();
 
   EventLog& log_;
   Aggregates& state_;

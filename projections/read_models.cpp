@@ -92,8 +92,9 @@ bool ReadModels::visible(const OrderView& order, const Principal& viewer) const 
                         order.placed.customer.id);
 }
 
-std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& viewer) const {
+std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& viewer, uint64_t* position) const {
   std::shared_lock lock(mu_);
+  if (position) *position = position_;
   auto it = orders_.find(id);
   if (it == orders_.end() || !visible(it->second, viewer)) return std::nullopt;
   return it->second;

@@ -76,7 +76,9 @@ class ReadModels {
   std::optional<OrderView> order(const Uuid& id) const;
   // The order if `viewer` may see it; nullopt when absent or not theirs (the
   // two are indistinguishable to the caller on purpose).
-  std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer) const;
+  // `position`, if given, receives the position the answer reflects.
+  std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer,
+                                     uint64_t* position = nullptr) const;
   OrderPage list_orders(const OrderQuery& query) const;
   Audience audience(const engine::Event& event) const;
   // The last position applied (the checkpoint).

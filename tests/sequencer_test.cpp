@@ -434,6 +434,7 @@ class FaultyWriter {
     return [this](std::span<const EncodedBatch* const> units) -> Status {
       std::unique_lock lock(mu_);
       ++writes_;
+      if (writes_ == fail_write_) return Error{ErrorCode::kIoError, "injected: I/O error", "", {}};
       if (writes_ == hold_write_) {
         held_ = true;
         cv_.notify_all();
@@ -449,6 +450,11 @@ class FaultyWriter {
     std::lock_guard lock(mu_);
     hold_write_ = n;
     fail_held_ = fail;
+  }
+  // The `n`th write fails at once.
+  void fail(int n) {
+    std::lock_guard lock(mu_);
+    fail_write_ = n;
   }
   bool wait_held() {
     std::unique_lock lock(mu_);
@@ -466,6 +472,7 @@ class FaultyWriter {
   std::condition_variable cv_;
   int writes_ = 0;
   int hold_write_ = -1;
+  int fail_write_ = -1;
   bool fail_held_ = false;
   bool held_ = false;
   bool released_ = false;
@@ -594,6 +601,47 @@ TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
   writer.release();
   EXPECT_TRUE(get(first).ok());
   EXPECT_TRUE(get(second).ok());
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(SequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) {
+  FaultyWriter writer(*log_);
+  CountingClock clock;
+  Sequencer::Options options;
+  options.write = writer.seam();
+  options.clock = clock.fn();
+  start(std::move(options));
+
+  const Uuid restaurant = Uuid::v7();
+  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
+  writer.hold(2, /*fail=*/false);
+  writer.fail(3);
+  auto earlier = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(writer.wait_held());
+  // While write 2 syncs, an order with a key and its retry are decided: the
+  // retry is a replay with no events of its own. Both wait for write 3.
+  Command first = place_order(Uuid::v7(), restaurant);
+  first.idempotency_scope = "admin:4:root|POST /v1/orders|k";
+  first.request_hash = 7;
+  Command retry = place_order(Uuid::v7(), restaurant);
+  retry.idempotency_scope = first.idempotency_scope;
+  retry.request_hash = 7;
+  auto placed = submit_async(*sequencer_, std::move(first));
+  ASSERT_TRUE(clock.wait_reads(3));
+  auto replayed = submit_async(*sequencer_, std::move(retry));
+  ASSERT_TRUE(clock.wait_reads(4));
+  writer.release();
+
+  ASSERT_TRUE(get(earlier).ok());
+  for (auto* f : {&placed, &replayed}) {
+    CommandOutcome o = get(*f);
+    ASSERT_FALSE(o.ok()) << "acknowledged an order that was never written";
+    EXPECT_EQ(o.error().code, ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(log_->last_position(), 2u);
 }
 
 }  // namespace

@@ -493,6 +493,24 @@ class ServerProcessTest(AuthAssertions, unittest.TestCase):
         with TempServer(extra_args=["--dev"], secret=None) as server:
             asyncio.run(scenario(server))
 
+    def test_dev_mode_websocket_without_a_token_is_for_local_pages_only(self):
+        async def scenario(server):
+            # A page from another site must not get the dev admin's stream.
+            with self.assertRaises(harness.upgrade_refused_errors()) as ctx:
+                ws = await harness.ws_connect(server, token=None, headers={"Origin": "https://evil.example"})
+                await ws.close()
+            self.assertEqual(harness.refused_upgrade_status(ctx.exception), 403)
+            # A local page still gets it.
+            ws = await harness.ws_connect(server, token=None, headers={"Origin": "http://127.0.0.1:5173"})
+            try:
+                hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                self.assertEqual(hello["type"], "authenticated")
+            finally:
+                await asyncio.wait_for(ws.close(), 10)
+
+        with TempServer(extra_args=["--dev"], secret=None) as server:
+            asyncio.run(scenario(server))
+
     def test_no_dev_warning_without_dev(self):
         with TempServer() as server:
             self.assertNotIn("DEV MODE", server.stderr())
