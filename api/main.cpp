@@ -73,8 +73,9 @@ int serve(const api::ServerConfig& config) {
   // Orders that left the sequencer's memory are loaded from the log on a
   // network thread, never by the sequencer.
   const engine::EventLog& log_for_loading = **log;
-  api::RestApiOptions rest_options{config.time_zone, [&log_for_loading](const engine::Uuid& id) {
-                                     return engine::Aggregates::load_order(log_for_loading, id);
+  api::RestApiOptions rest_options{config.time_zone, [&log_for_loading, &sequencer](const engine::Uuid& id) {
+                                     return engine::Aggregates::load_order(log_for_loading, id,
+                                                                           sequencer->committed_position());
                                    }};
   api::RestApi rest(*sequencer, models, auth, server.post(), rest_options);
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {

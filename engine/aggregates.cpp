@@ -254,12 +254,16 @@ void Aggregates::evict_finished(int64_t now_us, uint64_t committed_position) {
   }
 }
 
-Result<std::optional<OrderState>> Aggregates::load_order(const EventLog& log, const Uuid& id) {
+Result<std::optional<OrderState>> Aggregates::load_order(const EventLog& log, const Uuid& id,
+                                                         uint64_t committed_position) {
   Aggregates scratch;
-  Status status = log.read_stream(id, [&](const Event& e) {
-    scratch.apply(e);
-    return true;
-  });
+  Status status = log.read_stream(
+      id,
+      [&](const Event& e) {
+        scratch.apply(e);
+        return true;
+      },
+      committed_position);
   if (!status.ok()) return status.error();
   const OrderState* o = scratch.order(id);
   if (!o) return std::optional<OrderState>{};

@@ -75,7 +75,8 @@ class Aggregates {
   // An order's state rebuilt from its stream in the log, for a command on an
   // order that has left memory (Command::cold_order). Called on a network
   // thread; nullopt when the log has no such order.
-  static Result<std::optional<OrderState>> load_order(const EventLog& log, const Uuid& id);
+  static Result<std::optional<OrderState>> load_order(const EventLog& log, const Uuid& id,
+                                                      uint64_t committed_position = UINT64_MAX);
 
   // The newest recorded time applied, so that time never goes backwards.
   int64_t last_recorded_at_us() const { return last_recorded_at_us_; }

@@ -261,13 +261,15 @@ Status EventLog::scan(uint64_t from, uint64_t to, const std::function<bool(const
   return result;
 }
 
-Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn) const {
+Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn,
+                             uint64_t up_to) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
   const std::string prefix(stream.raw());
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const uint64_t pos = get_u64_be(std::string_view(it->value().data(), it->value().size()));
+    if (pos > up_to) break;  // versions ascend with positions: the rest is newer still
     std::string value;
     rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, it->value(), &value);
-    const uint64_t pos = get_u64_be(std::string_view(it->value().data(), it->value().size()));
     if (!s.ok()) return io_error(s, "stream index points at missing position " + std::to_string(pos));
     auto event = decode_event(value);
     if (!event.ok()) {

@@ -84,8 +84,11 @@ class EventLog {
   Status scan_raw(uint64_t from,
                   const std::function<bool(uint64_t position, std::string_view stored)>& fn) const;
 
-  // Every event of one stream, in version order.
-  Status read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn) const;
+  // Every event of one stream at or before position `up_to`, in version
+  // order. A server passes its committed position, so that no reader sees an
+  // event that is written but not yet durable and published.
+  Status read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn,
+                     uint64_t up_to = UINT64_MAX) const;
 
   // Visits the hash chain: (last position of a batch, its 32-byte link), in
   // position order.

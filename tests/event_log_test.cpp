@@ -464,3 +464,18 @@ TEST_F(EventLogTest, WritesSeveralBatchesInOneWriteEachWithItsOwnLink) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(EventLogTest, ReadsAStreamOnlyUpToAGivenPosition) {
+  write_three();  // A v1 @1, B v1 @2, A v2 @3
+  auto log = open();
+  std::vector<uint64_t> seen;
+  ASSERT_TRUE(log->read_stream(a_, [&](const Event& e) {
+                   seen.push_back(e.position);
+                   return true;
+                 }, /*up_to=*/2).ok());
+  EXPECT_EQ(seen, std::vector<uint64_t>{1});
+}
+
+}  // namespace
