@@ -10,7 +10,8 @@ engine::Error unauthenticated(std::string why) {
 }
 
 int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -23,14 +24,17 @@ engine::Result<engine::Principal> Authenticator::from_header(std::string_view au
   }
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(),
-                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
+      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      }))
     return unauthenticated("the Authorization header must be 'Bearer <token>'");
   return from_token(authorization.substr(kScheme.size()));
 }
 
 engine::Result<engine::Principal> Authenticator::from_token(std::string_view token) const {
-  if (!verifier_) return unauthenticated("no JWT secret is configured, so no token can be verified");
+  if (!verifier_)
+    return unauthenticated("no JWT secret is configured, so no token can be verified");
   auto principal = verifier_->verify(token, now_seconds());
   if (!principal.ok()) return unauthenticated(principal.error().message);
   return principal;

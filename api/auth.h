@@ -17,7 +17,8 @@ namespace comanda::api {
 class Authenticator {
  public:
   // `verifier` may be absent only in dev mode (then every token is refused).
-  Authenticator(std::optional<JwtVerifier> verifier, bool dev) : verifier_(std::move(verifier)), dev_(dev) {}
+  Authenticator(std::optional<JwtVerifier> verifier, bool dev)
+      : verifier_(std::move(verifier)), dev_(dev) {}
 
   // From the Authorization header's value ("" when the header is absent).
   // Error: kUnauthenticated, saying why.

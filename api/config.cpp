@@ -14,8 +14,8 @@ namespace {
 using engine::Error;
 
 struct Flag {
-  const char* name;     // "--data"; nullptr for a setting read only from the environment
-  const char* env;      // "COMANDA_DATA"
+  const char* name;  // "--data"; nullptr for a setting read only from the environment
+  const char* env;   // "COMANDA_DATA"
   const char* help;
   std::function<std::optional<Error>(ServerConfig&, const std::string&)> set;
   bool takes_value = true;  // false: a switch, "--dev"
@@ -29,7 +29,8 @@ std::optional<Error> bad(const char* flag, const std::string& message) {
 std::optional<int> integer_in(const std::string& text, int min, int max) {
   int n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max)
+    return std::nullopt;
   return n;
 }
 
@@ -41,10 +42,12 @@ const std::vector<Flag>& flags() {
          c.data = v;
          return std::nullopt;
        }},
-      {"--listen", "COMANDA_LISTEN", "HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
+      {"--listen", "COMANDA_LISTEN",
+       "HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          const size_t colon = v.rfind(':');
-         if (colon == std::string::npos) return bad("--listen", "expected HOST:PORT, got '" + v + "'");
+         if (colon == std::string::npos)
+           return bad("--listen", "expected HOST:PORT, got '" + v + "'");
          unsigned port = 0;
          const char* begin = v.data() + colon + 1;
          auto [end, ec] = std::from_chars(begin, v.data() + v.size(), port);
@@ -61,20 +64,27 @@ const std::vector<Flag>& flags() {
          c.threads = *n;
          return std::nullopt;
        }},
-      {"--durability", "COMANDA_DURABILITY", "sync|async  sync: fsync before acknowledging (default)",
+      {"--durability", "COMANDA_DURABILITY",
+       "sync|async  sync: fsync before acknowledging (default)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (v == "sync") c.durability = engine::Durability::kSync;
-         else if (v == "async") c.durability = engine::Durability::kAsync;
-         else return bad("--durability", "must be sync or async");
+         if (v == "sync")
+           c.durability = engine::Durability::kSync;
+         else if (v == "async")
+           c.durability = engine::Durability::kAsync;
+         else
+           return bad("--durability", "must be sync or async");
          return std::nullopt;
        }},
-      {"--time-zone", "COMANDA_TIME_ZONE", "ZONE  IANA zone for restaurants registered without one (default UTC)",
+      {"--time-zone", "COMANDA_TIME_ZONE",
+       "ZONE  IANA zone for restaurants registered without one (default UTC)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (!is_known_time_zone(v)) return bad("--time-zone", "'" + v + "' is not an IANA time zone");
+         if (!is_known_time_zone(v))
+           return bad("--time-zone", "'" + v + "' is not an IANA time zone");
          c.time_zone = v;
          return std::nullopt;
        }},
-      {"--jwt-secret-file", "COMANDA_JWT_SECRET_FILE", "FILE  file holding the HS256 secret (at least 32 bytes)",
+      {"--jwt-secret-file", "COMANDA_JWT_SECRET_FILE",
+       "FILE  file holding the HS256 secret (at least 32 bytes)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          auto secret = read_secret_file(v);
          if (!secret.ok()) return secret.error();
@@ -83,7 +93,8 @@ const std::vector<Flag>& flags() {
        }},
       {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok()) return status.error();
+         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok())
+           return status.error();
          c.jwt_secret = v;
          return std::nullopt;
        }},
@@ -97,25 +108,31 @@ const std::vector<Flag>& flags() {
          c.jwt_audience = v;
          return std::nullopt;
        }},
-      {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW", "HOURS  how long Idempotency-Keys are kept (default 24)",
+      {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW",
+       "HOURS  how long Idempotency-Keys are kept (default 24)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          auto hours = integer_in(v, 1, 24 * 30);
          if (!hours) return bad("--idempotency-window", "must be a number of hours from 1 to 720");
          c.idempotency_window_s = int64_t{*hours} * 3600;
          return std::nullopt;
        }},
-      {"--hot-window", "COMANDA_HOT_WINDOW", "MINUTES  how long finished orders stay in memory (default 15)",
+      {"--hot-window", "COMANDA_HOT_WINDOW",
+       "MINUTES  how long finished orders stay in memory (default 15)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          auto minutes = integer_in(v, 0, 24 * 60);
          if (!minutes) return bad("--hot-window", "must be a number of minutes from 0 to 1440");
          c.hot_window_s = int64_t{*minutes} * 60;
          return std::nullopt;
        }},
-      {"--dev", "COMANDA_DEV", "      open auth for local trials: requests without a token act as an admin",
+      {"--dev", "COMANDA_DEV",
+       "      open auth for local trials: requests without a token act as an admin",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (v == "1" || v == "true" || v.empty()) c.dev = true;
-         else if (v == "0" || v == "false") c.dev = false;
-         else return bad("--dev", "COMANDA_DEV must be 1 or 0");
+         if (v == "1" || v == "true" || v.empty())
+           c.dev = true;
+         else if (v == "0" || v == "false")
+           c.dev = false;
+         else
+           return bad("--dev", "COMANDA_DEV must be 1 or 0");
          return std::nullopt;
        },
        false},
@@ -126,7 +143,8 @@ const std::vector<Flag>& flags() {
 }  // namespace
 
 std::string server_usage() {
-  std::string out = "usage: comandad [flags]\n\nflags (each also COMANDA_<NAME> in the environment):\n";
+  std::string out =
+      "usage: comandad [flags]\n\nflags (each also COMANDA_<NAME> in the environment):\n";
   for (const Flag& f : flags())
     if (f.name) out += "  " + std::string(f.name) + " " + f.help + "\n";
   out += "  COMANDA_JWT_SECRET (environment only): the HS256 secret itself\n";
@@ -173,9 +191,10 @@ engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>&
     if (auto err = flag->set(config, value)) return *err;
   }
   if (config.jwt_secret.empty() && !config.dev && !config.help)
-    return Error::invalid("--jwt-secret-file",
-                          "no JWT secret: set COMANDA_JWT_SECRET or --jwt-secret-file, or start with --dev for "
-                          "a local trial");
+    return Error::invalid(
+        "--jwt-secret-file",
+        "no JWT secret: set COMANDA_JWT_SECRET or --jwt-secret-file, or start with --dev for "
+        "a local trial");
   return config;
 }
 

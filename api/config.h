@@ -23,11 +23,11 @@ struct ServerConfig {
   // JWT: the secret comes from COMANDA_JWT_SECRET or --jwt-secret-file, never
   // from a flag's value (it would show in `ps`).
   std::string jwt_secret;
-  std::string jwt_issuer;    // checked when set
-  std::string jwt_audience;  // checked when set
-  bool dev = false;          // requests without a token act as an admin
+  std::string jwt_issuer;                    // checked when set
+  std::string jwt_audience;                  // checked when set
+  bool dev = false;                          // requests without a token act as an admin
   int64_t idempotency_window_s = 24 * 3600;  // how long Idempotency-Keys are remembered
-  int64_t hot_window_s = 15 * 60;            // how long finished orders stay in the sequencer's memory
+  int64_t hot_window_s = 15 * 60;  // how long finished orders stay in the sequencer's memory
   bool help = false;
 };
 

@@ -13,7 +13,9 @@ namespace {
 using engine::Error;
 using engine::ErrorCode;
 
-Error unauthenticated(std::string why) { return Error{ErrorCode::kUnauthenticated, std::move(why), "", {}}; }
+Error unauthenticated(std::string why) {
+  return Error{ErrorCode::kUnauthenticated, std::move(why), "", {}};
+}
 
 struct JwtDeleter {
   void operator()(jwt_t* j) const { jwt_free(j); }
@@ -70,12 +72,14 @@ engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, in
   JwtPtr jwt(raw);
   // Pinned: a token that names any other algorithm is refused even when
   // libjwt could verify it.
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return unauthenticated("the token's algorithm must be HS256");
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256)
+    return unauthenticated("the token's algorithm must be HS256");
 
   auto exp = date_claim(jwt.get(), "exp");
   if (!exp.ok()) return std::move(exp).error();
   if (!*exp) return unauthenticated("the token has no 'exp' claim");
-  if (static_cast<double>(now_s - options_.leeway_s) >= **exp) return unauthenticated("the token has expired");
+  if (static_cast<double>(now_s - options_.leeway_s) >= **exp)
+    return unauthenticated("the token has expired");
   auto nbf = date_claim(jwt.get(), "nbf");
   if (!nbf.ok()) return std::move(nbf).error();
   if (*nbf && static_cast<double>(now_s + options_.leeway_s) < **nbf)
@@ -83,7 +87,8 @@ engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, in
 
   if (!options_.issuer.empty()) {
     const char* iss = jwt_get_grant(jwt.get(), "iss");
-    if (!iss || options_.issuer != iss) return unauthenticated("the token's issuer is not accepted");
+    if (!iss || options_.issuer != iss)
+      return unauthenticated("the token's issuer is not accepted");
   }
   if (!options_.audience.empty() && !audience_matches(jwt.get(), options_.audience))
     return unauthenticated("the token's audience is not accepted");
@@ -118,8 +123,9 @@ engine::Result<std::string> mint_jwt(const JwtOptions& options, const engine::Pr
 
 engine::Status check_secret(const std::string& secret, const std::string& source) {
   if (secret.size() < kMinSecretBytes)
-    return Error::invalid(source, "the JWT secret from " + source + " is " + std::to_string(secret.size()) +
-                                      " bytes; at least " + std::to_string(kMinSecretBytes) + " are required");
+    return Error::invalid(source, "the JWT secret from " + source + " is " +
+                                      std::to_string(secret.size()) + " bytes; at least " +
+                                      std::to_string(kMinSecretBytes) + " are required");
   return {};
 }
 
@@ -129,7 +135,8 @@ engine::Result<std::string> read_secret_file(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string secret = buffer.str();
-  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
+    secret.pop_back();
   if (auto status = check_secret(secret, path); !status.ok()) return status.error();
   return secret;
 }

@@ -19,8 +19,8 @@ inline constexpr size_t kMinSecretBytes = 32;
 
 struct JwtOptions {
   std::string secret;
-  std::string issuer;    // checked when not empty
-  std::string audience;  // checked when not empty
+  std::string issuer;     // checked when not empty
+  std::string audience;   // checked when not empty
   int64_t leeway_s = 30;  // allowed clock skew for exp and nbf
 };
 

@@ -24,7 +24,8 @@ using namespace comanda;
 // write), then the live feed.
 class CommitFanout final : public engine::CommitListener {
  public:
-  CommitFanout(projections::ReadModels& models, api::EventFeed& feed) : models_(models), feed_(feed) {}
+  CommitFanout(projections::ReadModels& models, api::EventFeed& feed)
+      : models_(models), feed_(feed) {}
   void on_commit(std::span<const engine::Event> events) override {
     models_.apply(events);
     feed_.publish(events);
@@ -47,8 +48,8 @@ int serve(const api::ServerConfig& config) {
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;
-  for (auto status : {(**log).expire_idempotency(now_us - window_us), aggregates.load(**log, now_us),
-                      models.rebuild(**log)}) {
+  for (auto status : {(**log).expire_idempotency(now_us - window_us),
+                      aggregates.load(**log, now_us), models.rebuild(**log)}) {
     if (!status.ok()) {
       std::cerr << "comandad: cannot load the log: " << status.error().message << "\n";
       return 1;
@@ -64,7 +65,8 @@ int serve(const api::ServerConfig& config) {
                  "*** Never run --dev anywhere but a local trial.                          ***\n\n";
 
   api::Server server({config.host, config.port, config.threads});
-  api::EventFeed feed(server.post_in_order(), [&models](const engine::Event& e) { return models.audience(e); });
+  api::EventFeed feed(server.post_in_order(),
+                      [&models](const engine::Event& e) { return models.audience(e); });
   CommitFanout fanout(models, feed);
   // Optional so that it stops (completing what is in flight) before the
   // RestApi its callbacks point into is destroyed.
@@ -73,18 +75,20 @@ int serve(const api::ServerConfig& config) {
   // Orders that left the sequencer's memory are loaded from the log on a
   // network thread, never by the sequencer.
   const engine::EventLog& log_for_loading = **log;
-  api::RestApiOptions rest_options{config.time_zone, [&log_for_loading, &sequencer](const engine::Uuid& id) {
-                                     return engine::Aggregates::load_order(log_for_loading, id,
-                                                                           sequencer->committed_position());
-                                   }};
+  api::RestApiOptions rest_options{
+      config.time_zone, [&log_for_loading, &sequencer](const engine::Uuid& id) {
+        return engine::Aggregates::load_order(log_for_loading, id, sequencer->committed_position());
+      }};
   api::RestApi rest(*sequencer, models, auth, server.post(), rest_options);
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {
     rest.handle(rq, std::move(reply));
   };
 
-  std::cout << "comandad listening on http://" << config.host << ":" << server.port() << " (data: "
-            << config.data.string() << ", " << (**log).last_position() << " events, durability "
-            << (config.durability == engine::Durability::kSync ? "sync" : "async") << ")" << std::endl;
+  std::cout << "comandad listening on http://" << config.host << ":" << server.port()
+            << " (data: " << config.data.string() << ", " << (**log).last_position()
+            << " events, durability "
+            << (config.durability == engine::Durability::kSync ? "sync" : "async") << ")"
+            << std::endl;
   server.run(handler, feed, auth);
   std::cout << "comandad stopping" << std::endl;
   sequencer.reset();

@@ -15,17 +15,28 @@ struct ProblemKind {
 
 ProblemKind kind_of(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return {400, "invalid-request", "The request is malformed"};
-    case ErrorCode::kUnprocessable: return {422, "unprocessable", "The request cannot be processed"};
-    case ErrorCode::kUnauthenticated: return {401, "unauthenticated", "Authentication is required"};
-    case ErrorCode::kForbidden: return {403, "forbidden", "This role may not do this"};
-    case ErrorCode::kNotFound: return {404, "not-found", "Not found"};
-    case ErrorCode::kConflict: return {409, "conflict", "Not allowed in the current state"};
-    case ErrorCode::kVersionMismatch: return {412, "version-mismatch", "The version does not match"};
-    case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
-    case ErrorCode::kIoError: return {503, "storage-error", "Storage error"};
-    case ErrorCode::kCorruption: return {500, "corruption", "Stored data failed its checks"};
-    case ErrorCode::kNotLoaded: return {404, "not-found", "Not found"};
+    case ErrorCode::kInvalidArgument:
+      return {400, "invalid-request", "The request is malformed"};
+    case ErrorCode::kUnprocessable:
+      return {422, "unprocessable", "The request cannot be processed"};
+    case ErrorCode::kUnauthenticated:
+      return {401, "unauthenticated", "Authentication is required"};
+    case ErrorCode::kForbidden:
+      return {403, "forbidden", "This role may not do this"};
+    case ErrorCode::kNotFound:
+      return {404, "not-found", "Not found"};
+    case ErrorCode::kConflict:
+      return {409, "conflict", "Not allowed in the current state"};
+    case ErrorCode::kVersionMismatch:
+      return {412, "version-mismatch", "The version does not match"};
+    case ErrorCode::kUnavailable:
+      return {503, "unavailable", "Service unavailable"};
+    case ErrorCode::kIoError:
+      return {503, "storage-error", "Storage error"};
+    case ErrorCode::kCorruption:
+      return {500, "corruption", "Stored data failed its checks"};
+    case ErrorCode::kNotLoaded:
+      return {404, "not-found", "Not found"};
   }
   return {500, "internal", "Internal error"};
 }

@@ -45,8 +45,10 @@ std::optional<std::vector<engine::OrderStatus>> filter_group(std::string_view to
       if (!info.terminal) out.push_back(info.status);
     return out;
   }
-  if (token == "cancelled" || token == "canceled") return std::vector<S>{S::kCancelled, S::kRejected};
-  if (token == "failed") return std::vector<S>{S::kPickupFailed, S::kDeliveryFailed, S::kNotPickedUp};
+  if (token == "cancelled" || token == "canceled")
+    return std::vector<S>{S::kCancelled, S::kRejected};
+  if (token == "failed")
+    return std::vector<S>{S::kPickupFailed, S::kDeliveryFailed, S::kNotPickedUp};
   return std::nullopt;
 }
 
@@ -79,8 +81,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     if (part.empty()) continue;
     const size_t eq = part.find('=');
-    out.emplace_back(decode_component(part.substr(0, eq)),
-                     eq == std::string_view::npos ? std::string{} : decode_component(part.substr(eq + 1)));
+    out.emplace_back(
+        decode_component(part.substr(0, eq)),
+        eq == std::string_view::npos ? std::string{} : decode_component(part.substr(eq + 1)));
   }
   return out;
 }

@@ -18,13 +18,15 @@ using engine::Result;
 namespace dom = simdjson::dom;
 
 constexpr int64_t kMaxAmount = 1'000'000'000'000;  // 10^12 minor units per amount
-constexpr std::string_view kPaymentMethods[] = {"cash", "card", "online", "wallet", "transfer", "voucher", "other"};
+constexpr std::string_view kPaymentMethods[] = {"cash",     "card",    "online", "wallet",
+                                                "transfer", "voucher", "other"};
 
 // Reads the members of one JSON object, remembering the first error. Field
 // paths in errors are `prefix` + key.
 class ObjectReader {
  public:
-  ObjectReader(dom::object object, std::string prefix) : object_(object), prefix_(std::move(prefix)) {}
+  ObjectReader(dom::object object, std::string prefix)
+      : object_(object), prefix_(std::move(prefix)) {}
 
   bool failed() const { return error_.has_value(); }
   Error error() const { return *error_; }
@@ -32,7 +34,9 @@ class ObjectReader {
   void fail(Error e) {
     if (!error_) error_ = std::move(e);
   }
-  void fail_invalid(std::string_view key, std::string message) { fail(Error::invalid(path(key), path(key) + " " + message)); }
+  void fail_invalid(std::string_view key, std::string message) {
+    fail(Error::invalid(path(key), path(key) + " " + message));
+  }
 
   // The member, or nullopt when absent or null.
   std::optional<dom::element> get(std::string_view key) {
@@ -52,7 +56,8 @@ class ObjectReader {
       fail_invalid(key, "must be a string");
       return {};
     }
-    if (s.size() > max_len) fail_invalid(key, "must be at most " + std::to_string(max_len) + " bytes");
+    if (s.size() > max_len)
+      fail_invalid(key, "must be at most " + std::to_string(max_len) + " bytes");
     if (s.size() < min_len) fail_invalid(key, "must not be empty");
     return std::string(s);
   }
@@ -68,14 +73,16 @@ class ObjectReader {
       v = e->get_int64().value_unsafe();
     } else if (e->is_uint64()) {
       v = max;  // beyond int64: certainly out of range
-      fail_invalid(key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      fail_invalid(key,
+                   "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
       return std::nullopt;
     } else {
       fail_invalid(key, "must be an integer");
       return std::nullopt;
     }
     if (v < min || v > max) {
-      fail_invalid(key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      fail_invalid(key,
+                   "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
       return std::nullopt;
     }
     return v;
@@ -88,15 +95,19 @@ class ObjectReader {
       return std::nullopt;
     }
     double v = 0;
-    if (e->is_int64()) v = static_cast<double>(e->get_int64().value_unsafe());
-    else if (e->is_uint64()) v = static_cast<double>(e->get_uint64().value_unsafe());
-    else if (e->is_double()) v = e->get_double().value_unsafe();
+    if (e->is_int64())
+      v = static_cast<double>(e->get_int64().value_unsafe());
+    else if (e->is_uint64())
+      v = static_cast<double>(e->get_uint64().value_unsafe());
+    else if (e->is_double())
+      v = e->get_double().value_unsafe();
     else {
       fail_invalid(key, "must be a number");
       return std::nullopt;
     }
     if (!(v >= min && v <= max)) {
-      fail_invalid(key, "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
+      fail_invalid(key,
+                   "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
       return std::nullopt;
     }
     return v;
@@ -139,7 +150,8 @@ class ObjectReader {
       return std::nullopt;
     }
     if (a.size() < min || a.size() > max) {
-      fail_invalid(key, "must have from " + std::to_string(min) + " to " + std::to_string(max) + " entries");
+      fail_invalid(
+          key, "must have from " + std::to_string(min) + " to " + std::to_string(max) + " entries");
       return std::nullopt;
     }
     return a;
@@ -213,8 +225,10 @@ std::string path_of_bad_number(std::string_view s) {
       ++i;
     } else if (c == ',') {
       if (!stack.empty()) {
-        if (stack.back().array) ++stack.back().index;
-        else expecting_key = true;
+        if (stack.back().array)
+          ++stack.back().index;
+        else
+          expecting_key = true;
       }
       ++i;
     } else if (c == '"') {
@@ -227,7 +241,9 @@ std::string path_of_bad_number(std::string_view s) {
       i = j + 1;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       size_t j = i;
-      while (j < s.size() && std::string_view("+-0123456789.eE").find(s[j]) != std::string_view::npos) ++j;
+      while (j < s.size() &&
+             std::string_view("+-0123456789.eE").find(s[j]) != std::string_view::npos)
+        ++j;
       if (!representable_number(s.substr(i, j - i))) return path();
       i = j;
     } else {
@@ -244,20 +260,26 @@ Result<dom::object> parse_object(std::string_view body) {
   dom::element root;
   auto err = parser.parse(body.data(), body.size(), true).get(root);
   if (err == simdjson::UTF8_ERROR) return Error::invalid("", "the request body is not valid UTF-8");
-  if (err == simdjson::EMPTY) return Error::invalid("", "the request body is empty; a JSON object is expected");
+  if (err == simdjson::EMPTY)
+    return Error::invalid("", "the request body is empty; a JSON object is expected");
   if (err == simdjson::NUMBER_ERROR) {
     const std::string field = path_of_bad_number(body);
-    if (!field.empty()) return Error::invalid(field, field + " is out of range (integers must fit in 64 bits)");
+    if (!field.empty())
+      return Error::invalid(field, field + " is out of range (integers must fit in 64 bits)");
   }
-  if (err) return Error::invalid("", std::string("the request body is not valid JSON: ") + simdjson::error_message(err));
+  if (err)
+    return Error::invalid(
+        "", std::string("the request body is not valid JSON: ") + simdjson::error_message(err));
   dom::object object;
-  if (root.get(object) != simdjson::SUCCESS) return Error::invalid("", "the request body must be a JSON object");
+  if (root.get(object) != simdjson::SUCCESS)
+    return Error::invalid("", "the request body must be a JSON object");
   return object;
 }
 
 Result<engine::OrderLine> parse_line(dom::element element, const std::string& prefix) {
   dom::object o;
-  if (element.get(o) != simdjson::SUCCESS) return Error::invalid(prefix, prefix + " must be an object");
+  if (element.get(o) != simdjson::SUCCESS)
+    return Error::invalid(prefix, prefix + " must be an object");
   ObjectReader r(o, prefix + ".");
   engine::OrderLine line;
   line.sku = r.string("sku", false, 64);
@@ -270,7 +292,8 @@ Result<engine::OrderLine> parse_line(dom::element element, const std::string& pr
     for (dom::element m : *mods) {
       const std::string mpath = prefix + ".modifiers[" + std::to_string(i++) + "]";
       dom::object mo;
-      if (m.get(mo) != simdjson::SUCCESS) return Error::invalid(mpath, mpath + " must be an object");
+      if (m.get(mo) != simdjson::SUCCESS)
+        return Error::invalid(mpath, mpath + " must be an object");
       ObjectReader mr(mo, mpath + ".");
       engine::Modifier mod;
       mod.name = mr.string("name", true, 200, 1);
@@ -294,7 +317,7 @@ bool is_known_time_zone(const std::string& name) {
 }
 
 Result<engine::RegisterRestaurant> parse_register_restaurant(std::string_view body,
-                                                            const std::string& default_time_zone) {
+                                                             const std::string& default_time_zone) {
   auto object = parse_object(body);
   if (!object.ok()) return std::move(object).error();
   ObjectReader r(*object, "");
@@ -325,11 +348,13 @@ Result<engine::RegisterRestaurant> parse_register_restaurant(std::string_view bo
   if (r.failed()) return r.error();
 
   if (!engine::find_currency(d.currency))
-    return Error::unprocessable("currency", "currency '" + d.currency + "' is not supported; supported: " +
-                                                engine::supported_currencies());
+    return Error::unprocessable(
+        "currency", "currency '" + d.currency +
+                        "' is not supported; supported: " + engine::supported_currencies());
   if (d.time_zone.empty()) d.time_zone = default_time_zone;
   if (!is_known_time_zone(d.time_zone))
-    return Error::unprocessable("time_zone", "time_zone '" + d.time_zone + "' is not an IANA time zone");
+    return Error::unprocessable("time_zone",
+                                "time_zone '" + d.time_zone + "' is not an IANA time zone");
   if (d.series.empty()) d.series = "A001";
   for (char c : d.series)
     if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
@@ -377,14 +402,17 @@ Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
     if (fr.failed()) return fr.error();
     auto parsed = engine::parse_fulfillment(type);
     if (!parsed)
-      return Error::invalid("fulfillment.type",
-                            "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
+      return Error::invalid(
+          "fulfillment.type",
+          "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
     cmd.fulfillment.type = *parsed;
-    if (cmd.fulfillment.type == engine::FulfillmentType::kDelivery && cmd.fulfillment.address.empty())
+    if (cmd.fulfillment.type == engine::FulfillmentType::kDelivery &&
+        cmd.fulfillment.address.empty())
       return Error::invalid("fulfillment.address", "fulfillment.address is required for delivery");
     if (preorder)
-      return Error::unprocessable("fulfillment.scheduled_for",
-                                  "preorders are not accepted yet; send null for as soon as possible");
+      return Error::unprocessable(
+          "fulfillment.scheduled_for",
+          "preorders are not accepted yet; send null for as soon as possible");
   }
   if (r.failed()) return r.error();
 
@@ -396,10 +424,12 @@ Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
     bool known = false;
     for (std::string_view m : kPaymentMethods) known |= m == cmd.payment.method;
     if (!known)
-      return Error::invalid("payment.method",
-                            "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
+      return Error::invalid(
+          "payment.method",
+          "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
     if (cmd.payment.cash_tendered && cmd.payment.method != "cash")
-      return Error::unprocessable("payment.cash_tendered", "cash_tendered applies to cash payments only");
+      return Error::unprocessable("payment.cash_tendered",
+                                  "cash_tendered applies to cash payments only");
   }
   cmd.tip = r.integer("tip", false, 0, kMaxAmount).value_or(0);
   cmd.notes = r.string("notes", false, 1000);
@@ -416,7 +446,8 @@ Result<std::string> parse_ws_auth(std::string_view message) {
   const std::string type = r.string("type", true, 32);
   const std::string token = r.string("token", false, 8192);
   if (r.failed()) return r.error();
-  if (type != "auth") return Error::invalid("type", "the first message must be {\"type\": \"auth\", \"token\": ...}");
+  if (type != "auth")
+    return Error::invalid("type", "the first message must be {\"type\": \"auth\", \"token\": ...}");
   if (token.empty()) return Error::invalid("token", "token is required");
   return token;
 }

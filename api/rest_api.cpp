@@ -29,8 +29,10 @@ Response json_response(int status, std::string body, uint64_t position) {
 // caller completes, so this does not happen; if it ever did, the client must
 // not be told a success it cannot see.
 Response not_in_read_models() {
-  return problem(Error{ErrorCode::kUnavailable, "the result is not readable yet; retry with the same Idempotency-Key",
-                       "", {}});
+  return problem(Error{ErrorCode::kUnavailable,
+                       "the result is not readable yet; retry with the same Idempotency-Key",
+                       "",
+                       {}});
 }
 
 std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
@@ -39,7 +41,8 @@ std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\"
 engine::Result<std::optional<uint64_t>> parse_if_match(std::string_view value) {
   if (value.empty() || value == "*") return std::optional<uint64_t>{};  // "*": any version
   if (value.starts_with("W/")) value.remove_prefix(2);
-  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
   if (ec != std::errc() || end != value.data() + value.size() || value.empty())
@@ -55,11 +58,17 @@ Response order_response(int status, const projections::OrderView& order, uint64_
 
 }  // namespace
 
-RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, const Authenticator& auth,
-                 Post post, RestApiOptions options)
-    : sequencer_(sequencer), models_(models), auth_(auth), post_(std::move(post)), options_(std::move(options)) {
+RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models,
+                 const Authenticator& auth, Post post, RestApiOptions options)
+    : sequencer_(sequencer),
+      models_(models),
+      auth_(auth),
+      post_(std::move(post)),
+      options_(std::move(options)) {
   auto open = [this](auto method) {
-    return [this, method](const Request& rq, const PathParams& p, Reply r) { (this->*method)(rq, p, std::move(r)); };
+    return [this, method](const Request& rq, const PathParams& p, Reply r) {
+      (this->*method)(rq, p, std::move(r));
+    };
   };
   // Every route but the health check is born authenticated: the handler
   // runs only with a verified principal.
@@ -78,14 +87,15 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
   router_.add("POST", "/v1/orders/{id}/status", authenticated(&RestApi::change_status));
 }
 
-void RestApi::execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
-                      Respond respond, std::function<void()> on_not_loaded) const {
+void RestApi::execute(const Request& request, std::string_view route, engine::Command command,
+                      Reply reply, Respond respond, std::function<void()> on_not_loaded) const {
   const std::string_view key = request.header("idempotency-key");
   if (!key.empty()) {
     bool printable = key.size() <= 255;
     for (char c : key) printable &= c > 0x20 && c < 0x7F;
     if (!printable)
-      return reply(problem(Error::invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters")));
+      return reply(problem(Error::invalid(
+          "Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters")));
     // Scoped to the principal and the route: two users, or two routes, never
     // share a key. The hash tells a repeat from a reuse for another request.
     const engine::Principal& who = command.principal;
@@ -93,7 +103,8 @@ void RestApi::execute(const Request& request, std::string_view route, engine::Co
     command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" +
                                 std::to_string(who.subject.size()) + ":" + who.subject + "|" +
                                 std::string(route) + "|" + std::string(key);
-    command.request_hash = engine::request_hash(request.body, engine::request_hash(request.method + " " + request.path));
+    command.request_hash = engine::request_hash(
+        request.body, engine::request_hash(request.method + " " + request.path));
   }
   command.done = [post = post_, reply, respond = std::move(respond),
                   on_not_loaded = std::move(on_not_loaded)](const engine::CommandOutcome& outcome) {
@@ -110,24 +121,30 @@ void RestApi::execute(const Request& request, std::string_view route, engine::Co
     });
   };
   if (!sequencer_.submit(std::move(command)))
-    reply(problem(Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
+    reply(problem(
+        Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
 }
 
 void RestApi::healthz(const Request&, const PathParams&, Reply reply) const {
   JsonWriter w;
-  w.begin_object().key("status").string("ok").key("position").number(sequencer_.committed_position()).end_object();
+  w.begin_object()
+      .key("status")
+      .string("ok")
+      .key("position")
+      .number(sequencer_.committed_position())
+      .end_object();
   reply(json_response(200, w.take(), models_.position()));
 }
 
-void RestApi::register_restaurant(const engine::Principal& who, const Request& request, const PathParams&,
-                                  Reply reply) const {
+void RestApi::register_restaurant(const engine::Principal& who, const Request& request,
+                                  const PathParams&, Reply reply) const {
   auto parsed = parse_register_restaurant(request.body, options_.default_time_zone);
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->restaurant_id = Uuid::v7();
 
   execute(request, "POST /v1/restaurants",
-          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this](const engine::CommandResult& result) {
+          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()},
+          std::move(reply), [this](const engine::CommandResult& result) {
             // result.stream, not the id minted above: a replay names the first one.
             auto restaurant = models_.restaurant(result.stream);
             if (!restaurant) return not_in_read_models();
@@ -145,8 +162,8 @@ void RestApi::place_order(const engine::Principal& who, const Request& request, 
   parsed->order_id = Uuid::v7();
 
   execute(request, "POST /v1/orders",
-          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()}, std::move(reply),
-          [this](const engine::CommandResult& result) {
+          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()},
+          std::move(reply), [this](const engine::CommandResult& result) {
             auto order = models_.order(result.stream);
             if (!order) return not_in_read_models();
             Response r = order_response(201, *order, result.position);
@@ -174,13 +191,16 @@ void RestApi::list_orders(const engine::Principal& who, const Request& request, 
   w.begin_object().key("orders").begin_array();
   for (const auto& o : page.orders) write_order(w, o);
   w.end_array().key("next_cursor");
-  if (page.next_cursor) w.string(encode_cursor(page.next_cursor)); else w.null();
+  if (page.next_cursor)
+    w.string(encode_cursor(page.next_cursor));
+  else
+    w.null();
   w.end_object();
   reply(json_response(200, w.take(), page.position));
 }
 
-void RestApi::change_status(const engine::Principal& who, const Request& request, const PathParams& params,
-                            Reply reply) const {
+void RestApi::change_status(const engine::Principal& who, const Request& request,
+                            const PathParams& params, Reply reply) const {
   auto id = Uuid::parse(params[0]);
   if (!id) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
   auto expected = parse_if_match(request.header("if-match"));
@@ -189,11 +209,13 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  submit_status_change(request, {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()},
-                       std::move(reply));
+  submit_status_change(
+      request, {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()},
+      std::move(reply));
 }
 
-void RestApi::submit_status_change(const Request& request, engine::Command command, Reply reply) const {
+void RestApi::submit_status_change(const Request& request, engine::Command command,
+                                   Reply reply) const {
   const Uuid id = std::get<engine::ChangeOrderStatus>(command.body).order_id;
   // The sequencer never reads disk: if the order has left its memory, load it
   // here, on a network thread, and submit once more with it attached.

@@ -34,15 +34,18 @@ struct RestApiOptions {
 class RestApi {
  public:
   // `sequencer`, `models` and `auth` must outlive the RestApi.
-  RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models, const Authenticator& auth,
-          Post post, RestApiOptions options);
+  RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models,
+          const Authenticator& auth, Post post, RestApiOptions options);
 
-  void handle(const Request& request, Reply reply) const { router_.dispatch(request, std::move(reply)); }
+  void handle(const Request& request, Reply reply) const {
+    router_.dispatch(request, std::move(reply));
+  }
 
  private:
   void healthz(const Request&, const PathParams&, Reply) const;
   // The routes below run only for an authenticated caller, `who`.
-  void register_restaurant(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void register_restaurant(const engine::Principal& who, const Request&, const PathParams&,
+                           Reply) const;
   void place_order(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
   void get_order(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
   void list_orders(const engine::Principal& who, const Request&, const PathParams&, Reply) const;

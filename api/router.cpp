@@ -23,7 +23,8 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(route));
 }
 
-bool Router::match(const Route& route, const std::vector<std::string_view>& path, PathParams& params) {
+bool Router::match(const Route& route, const std::vector<std::string_view>& path,
+                   PathParams& params) {
   if (route.segments.size() != path.size()) return false;
   params.clear();
   for (size_t i = 0; i < path.size(); ++i) {
@@ -48,11 +49,13 @@ void Router::dispatch(const Request& request, Reply reply) const {
       route.handler(request, params, std::move(reply));
       return;
     }
-    if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
+    if (allowed.find(route.method) == std::string::npos)
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
   }
   if (!allowed.empty()) {
-    Response r = problem(405, "method-not-allowed", "Method not allowed",
-                         request.method + " is not allowed on " + request.path + "; allowed: " + allowed);
+    Response r =
+        problem(405, "method-not-allowed", "Method not allowed",
+                request.method + " is not allowed on " + request.path + "; allowed: " + allowed);
     r.headers.emplace_back("Allow", allowed);
     reply(std::move(r));
     return;

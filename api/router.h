@@ -29,7 +29,8 @@ class Router {
     std::vector<std::string> segments;  // "{x}" matches any one segment
     Handler handler;
   };
-  static bool match(const Route& route, const std::vector<std::string_view>& path, PathParams& params);
+  static bool match(const Route& route, const std::vector<std::string_view>& path,
+                    PathParams& params);
   std::vector<Route> routes_;
 };
 

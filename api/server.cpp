@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -9,9 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <deque>
 #include <iostream>
@@ -32,9 +31,9 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr size_t kMaxBodyBytes = 1 << 20;           // larger bodies answer 413
+constexpr size_t kMaxBodyBytes = 1 << 20;  // larger bodies answer 413
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-constexpr size_t kMaxQueuedMessages = 8192;         // per WebSocket; beyond it the client is too slow
+constexpr size_t kMaxQueuedMessages = 8192;  // per WebSocket; beyond it the client is too slow
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of a refused request
 constexpr size_t kMaxLingerBytes = 64 << 20;
 constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for a WebSocket's first-message auth
@@ -47,8 +46,10 @@ bool local_origin(std::string_view origin) {
   return false;
 }
 
-std::shared_ptr<http::response<http::string_body>> to_beast(Response r, unsigned version, bool keep_alive) {
-  auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
+std::shared_ptr<http::response<http::string_body>> to_beast(Response r, unsigned version,
+                                                            bool keep_alive) {
+  auto res = std::make_shared<http::response<http::string_body>>(
+      static_cast<http::status>(r.status), version);
   res->set(http::field::server, "comandad");
   res->set(http::field::content_type, r.content_type);
   for (auto& [name, value] : r.headers) res->set(name, value);
@@ -77,10 +78,12 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
     if (authorization.empty() && auth_.dev() && !local_origin(request[http::field::origin])) {
       // In dev mode a socket without a token is an admin: never hand that to
       // a page from another site that the developer happens to open.
-      return refuse_upgrade(std::move(request),
-                            engine::Error{engine::ErrorCode::kForbidden,
-                                          "dev mode: WebSockets without a token are open to local pages only",
-                                          "Origin", {}});
+      return refuse_upgrade(
+          std::move(request),
+          engine::Error{engine::ErrorCode::kForbidden,
+                        "dev mode: WebSockets without a token are open to local pages only",
+                        "Origin",
+                        {}});
     }
     if (!authorization.empty() || auth_.dev()) {
       auto who = auth_.from_header(authorization);
@@ -105,10 +108,12 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
  private:
   void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error) {
     auto res = to_beast(problem(error), request.version(), /*keep_alive=*/false);
-    http::async_write(beast::get_lowest_layer(ws_), *res, [self = shared_from_this(), res](beast::error_code, size_t) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
-    });
+    http::async_write(beast::get_lowest_layer(ws_), *res,
+                      [self = shared_from_this(), res](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        beast::get_lowest_layer(self->ws_).socket().shutdown(
+                            tcp::socket::shutdown_send, ignored);
+                      });
   }
 
   void authenticated(engine::Principal who) {
@@ -132,13 +137,17 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
     if (!principal_) {
       timer_.expires_after(kAuthTimeout);
       timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec && !self->principal_) self->fail(401, "no auth message within " + std::to_string(kAuthTimeout.count()) + " seconds");
+        if (!ec && !self->principal_)
+          self->fail(401,
+                     "no auth message within " + std::to_string(kAuthTimeout.count()) + " seconds");
       });
     }
     do_read();
   }
 
-  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())); }
+  void do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+  }
 
   void on_read(beast::error_code ec, size_t) {
     if (ec) {
@@ -156,14 +165,23 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
       if (!who.ok()) return fail(401, who.error().message);
       authenticated(std::move(who).value());
     } else {
-      enqueue(error_message(400, "this socket streams every event you may see; client messages are not supported yet"));
+      enqueue(error_message(
+          400,
+          "this socket streams every event you may see; client messages are not supported yet"));
     }
     do_read();
   }
 
   static std::shared_ptr<const std::string> error_message(int status, std::string_view detail) {
     JsonWriter w;
-    w.begin_object().key("type").string("error").key("status").number(status).key("detail").string(detail).end_object();
+    w.begin_object()
+        .key("type")
+        .string("error")
+        .key("status")
+        .number(status)
+        .key("detail")
+        .string(detail)
+        .end_object();
     return std::make_shared<const std::string>(w.take());
   }
 
@@ -230,7 +248,8 @@ Request to_request(const http::request<http::string_body>& in) {
   out.body = in.body();
   for (const auto& field : in) {
     std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   return out;
@@ -240,17 +259,22 @@ Request to_request(const http::request<http::string_body>& in) {
 // reply (whenever and from whichever thread it comes), read the next.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, const Server::Handler& handler, EventFeed& feed, const Authenticator& auth)
+  HttpSession(tcp::socket&& socket, const Server::Handler& handler, EventFeed& feed,
+              const Authenticator& auth)
       : stream_(std::move(socket)), handler_(handler), feed_(feed), auth_(auth) {}
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
     parser_.emplace();
     parser_->body_limit(kMaxBodyBytes);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, size_t) {
@@ -272,15 +296,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       std::string_view target = request.target();
       if (target.substr(0, target.find('?')) == "/v1/ws") {
         stream_.expires_never();
-        std::make_shared<WsSession>(stream_.release_socket(), feed_, auth_)->run(std::move(request));
+        std::make_shared<WsSession>(stream_.release_socket(), feed_, auth_)
+            ->run(std::move(request));
         return;
       }
       keep_alive_ = false;
-      return write(problem(404, "not-found", "Not found", "WebSocket upgrades are served at /v1/ws only"));
+      return write(
+          problem(404, "not-found", "Not found", "WebSocket upgrades are served at /v1/ws only"));
     }
     handler_(to_request(request), [self = shared_from_this()](Response response) {
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->write(std::move(response));
+      });
     });
   }
 
@@ -289,11 +316,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // The read's deadline may have run while the command was decided and
     // synced: the answer gets a deadline of its own.
     stream_.expires_after(kIdleTimeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec) return;
-      if (res->need_eof()) return self->linger_close();
-      self->do_read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec) return;
+                        if (res->need_eof()) return self->linger_close();
+                        self->do_read();
+                      });
   }
 
   void shutdown() {
@@ -313,14 +341,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void drain(size_t drained) {
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
-      if (ec || drained + n > kMaxLingerBytes) {
-        beast::error_code ignored;
-        self->stream_.socket().close(ignored);
-        return;
-      }
-      self->drain(drained + n);
-    });
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
+                              if (ec || drained + n > kMaxLingerBytes) {
+                                beast::error_code ignored;
+                                self->stream_.socket().close(ignored);
+                                return;
+                              }
+                              self->drain(drained + n);
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -368,8 +397,8 @@ Server::Server(const ServerOptions& options) : impl_(std::make_unique<Impl>()) {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
-    throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + options.host + ":" +
+                             std::to_string(options.port) + ": " + ec.message());
 }
 
 Server::~Server() = default;

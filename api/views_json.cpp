@@ -16,7 +16,8 @@ void write_money(JsonWriter& w, int64_t amount, const std::string& currency) {
   w.end_object();
 }
 
-void money_field(JsonWriter& w, std::string_view name, int64_t amount, const std::string& currency) {
+void money_field(JsonWriter& w, std::string_view name, int64_t amount,
+                 const std::string& currency) {
   w.key(name);
   write_money(w, amount, currency);
 }
@@ -30,7 +31,12 @@ void write_location(JsonWriter& w, const std::optional<GeoPoint>& p) {
 }
 
 void write_tax_policy(JsonWriter& w, const TaxPolicy& tax) {
-  w.begin_object().key("rate_bp").number(static_cast<int64_t>(tax.rate_bp)).key("included").boolean(tax.included).end_object();
+  w.begin_object()
+      .key("rate_bp")
+      .number(static_cast<int64_t>(tax.rate_bp))
+      .key("included")
+      .boolean(tax.included)
+      .end_object();
 }
 
 // The fields an order has from placement on, shared by the order view and
@@ -71,7 +77,12 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
   money_field(w, "tip", t.tip, cur);
   money_field(w, "total", t.total, cur);
   w.key("customer").begin_object();
-  w.key("id").string(p.customer.id).key("name").string(p.customer.name).key("phone").string(p.customer.phone);
+  w.key("id")
+      .string(p.customer.id)
+      .key("name")
+      .string(p.customer.name)
+      .key("phone")
+      .string(p.customer.phone);
   w.end_object();
   w.key("fulfillment").begin_object();
   w.key("type").string(fulfillment_name(p.fulfillment.type));
@@ -83,9 +94,15 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
   w.key("payment").begin_object();
   w.key("method").string(p.payment.method);
   w.key("cash_tendered");
-  if (p.payment.cash_tendered) write_money(w, *p.payment.cash_tendered, cur); else w.null();
+  if (p.payment.cash_tendered)
+    write_money(w, *p.payment.cash_tendered, cur);
+  else
+    w.null();
   w.key("change_due");
-  if (p.payment.cash_tendered) write_money(w, *p.payment.cash_tendered - t.total, cur); else w.null();
+  if (p.payment.cash_tendered)
+    write_money(w, *p.payment.cash_tendered - t.total, cur);
+  else
+    w.null();
   w.end_object();
   w.key("notes").string(p.notes);
 }
@@ -133,14 +150,21 @@ void write_event(JsonWriter& w, const Event& e) {
   w.key("stream").string(e.stream.to_string());
   w.key("version").number(e.stream_version);
   w.key("recorded_at").string(format_utc(e.recorded_at_us));
-  w.key("actor").begin_object().key("id").string(e.actor.subject).key("role").string(role_name(e.actor.role)).end_object();
+  w.key("actor")
+      .begin_object()
+      .key("id")
+      .string(e.actor.subject)
+      .key("role")
+      .string(role_name(e.actor.role))
+      .end_object();
   w.key("correlation_id").string(e.correlation_id.to_string());
   w.key("data");
   std::visit(
       [&](const auto& p) {
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, RestaurantRegistered>) {
-          write_restaurant(w, projections::RestaurantView{e.stream, e.stream_version, e.recorded_at_us, p});
+          write_restaurant(
+              w, projections::RestaurantView{e.stream, e.stream_version, e.recorded_at_us, p});
         } else if constexpr (std::is_same_v<T, OrderPlaced>) {
           w.begin_object();
           w.key("status").string(status_name(p.status));
@@ -148,7 +172,8 @@ void write_event(JsonWriter& w, const Event& e) {
           write_placed_fields(w, p);
           w.end_object();
         } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
-          const bool by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+          const bool by_customer =
+              p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
           w.begin_object();
           w.key("from").string(status_name(p.from));
           w.key("to").string(status_name(p.to));

@@ -12,7 +12,8 @@ namespace comanda::api {
 
 void write_order(JsonWriter& w, const projections::OrderView& order);
 void write_restaurant(JsonWriter& w, const projections::RestaurantView& restaurant);
-// {"type": "order_placed", "stream": ..., "version": ..., "recorded_at": ..., "actor": ..., "data": {...}}
+// {"type": "order_placed", "stream": ..., "version": ..., "recorded_at": ..., "actor": ..., "data":
+// {...}}
 void write_event(JsonWriter& w, const engine::Event& event);
 
 std::string order_json(const projections::OrderView& order);

@@ -72,7 +72,8 @@ namespace {
 using namespace engine;
 
 constexpr int64_t kInFlight[] = {1, 8, 64, 512};
-constexpr double kMinTime = 0.5;  // seconds per benchmark: the whole run takes about a minute on 2 cores
+constexpr double kMinTime =
+    0.5;  // seconds per benchmark: the whole run takes about a minute on 2 cores
 constexpr size_t kMaxGroupCommitThreads = 64;
 constexpr uint64_t kMinPerIteration = 64;
 
@@ -88,7 +89,8 @@ struct RawWorkloadEntry {
   const char* name;
   RawEvents (*make)();
 };
-const RawWorkloadEntry kRawWorkloads[] = {{"order", RawEvents::orders}, {"gps_ping", RawEvents::gps_pings}};
+const RawWorkloadEntry kRawWorkloads[] = {{"order", RawEvents::orders},
+                                          {"gps_ping", RawEvents::gps_pings}};
 
 // ---------------------------------------------------------------- engine side
 
@@ -110,7 +112,9 @@ class CountingListener final : public CommitListener {
       value_bytes_ = stored.size();
     }
   }
-  double events_per_batch() const { return batches_ ? static_cast<double>(events_) / static_cast<double>(batches_) : 0; }
+  double events_per_batch() const {
+    return batches_ ? static_cast<double>(events_) / static_cast<double>(batches_) : 0;
+  }
   size_t value_bytes() const { return value_bytes_; }
 
  private:
@@ -140,7 +144,9 @@ class Client {
   }
   ~Client() { stop(); }
 
-  void start() { thread_ = std::thread([this] { run(); }); }
+  void start() {
+    thread_ = std::thread([this] { run(); });
+  }
 
   // Stops issuing, then waits until every outstanding command has completed.
   void stop() {
@@ -177,8 +183,11 @@ class Client {
   void submit_one() {
     Command command = bench_command(workload_.next());
     const Clock::time_point submitted = Clock::now();
-    command.done = [this, submitted](const CommandOutcome& outcome) { complete(submitted, outcome); };
-    while (!sequencer_.submit(std::move(command))) std::this_thread::yield();  // queue full: never at N <= 512
+    command.done = [this, submitted](const CommandOutcome& outcome) {
+      complete(submitted, outcome);
+    };
+    while (!sequencer_.submit(std::move(command)))
+      std::this_thread::yield();  // queue full: never at N <= 512
   }
 
   void complete(Clock::time_point submitted, const CommandOutcome& outcome) {
@@ -213,14 +222,17 @@ std::string run_setup(Sequencer& sequencer, std::vector<CommandBody> commands) {
   for (CommandBody& body : commands) {
     std::promise<std::string> outcome;
     Command command = bench_command(std::move(body));
-    command.done = [&](const CommandOutcome& o) { outcome.set_value(o.ok() ? "" : o.error().message); };
+    command.done = [&](const CommandOutcome& o) {
+      outcome.set_value(o.ok() ? "" : o.error().message);
+    };
     if (!sequencer.submit(std::move(command))) return "the sequencer refused a setup command";
     if (std::string error = outcome.get_future().get(); !error.empty()) return "setup: " + error;
   }
   return "";
 }
 
-void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bool sync, size_t in_flight) {
+void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bool sync,
+                   size_t in_flight) {
   TempDir dir("engine");
   auto log = EventLog::open(dir.path(), {sync ? Durability::kSync : Durability::kAsync, false});
   if (!log.ok()) {
@@ -265,7 +277,8 @@ void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bo
 
 // ------------------------------------------------------------------ raw sides
 
-void raw_write_batch(benchmark::State& state, const RawWorkloadEntry& entry, bool sync, size_t per_batch) {
+void raw_write_batch(benchmark::State& state, const RawWorkloadEntry& entry, bool sync,
+                     size_t per_batch) {
   TempDir dir("raw-batch");
   std::unique_ptr<RawLog> log;
   if (rocksdb::Status s = RawLog::open(dir.path(), sync, &log); !s.ok()) {
@@ -294,7 +307,8 @@ void raw_write_batch(benchmark::State& state, const RawWorkloadEntry& entry, boo
   state.counters["value_bytes"] = events.value_bytes();
 }
 
-void raw_group_commit(benchmark::State& state, const RawWorkloadEntry& entry, bool sync, size_t in_flight) {
+void raw_group_commit(benchmark::State& state, const RawWorkloadEntry& entry, bool sync,
+                      size_t in_flight) {
   TempDir dir("raw-group");
   std::unique_ptr<RawLog> log;
   if (rocksdb::Status s = RawLog::open(dir.path(), sync, &log); !s.ok()) {
@@ -370,7 +384,8 @@ void fsync_probe(benchmark::State& state) {
   for (auto _ : state) {
     const Clock::time_point begin = Clock::now();
     if (::write(fd, block.data(), kBlock) != static_cast<ssize_t>(kBlock) || ::fdatasync(fd) != 0) {
-      state.SkipWithError(("write or fdatasync failed: " + std::string(std::strerror(errno))).c_str());
+      state.SkipWithError(
+          ("write or fdatasync failed: " + std::string(std::strerror(errno))).c_str());
       break;
     }
     latencies.add(Clock::now() - begin);
@@ -397,7 +412,9 @@ std::string name(const char* side, const char* workload, bool sync, int64_t in_f
 // Grouped by (workload, mode, N), each group's sides back to back, so that
 // the two sides of a ratio are measured minutes apart at most.
 void register_benchmarks() {
-  benchmark::RegisterBenchmark("Fsync/4KiB_append_fdatasync", fsync_probe)->UseRealTime()->MinTime(kMinTime);
+  benchmark::RegisterBenchmark("Fsync/4KiB_append_fdatasync", fsync_probe)
+      ->UseRealTime()
+      ->MinTime(kMinTime);
   for (const RawWorkloadEntry& raw : kRawWorkloads) {
     const EngineWorkloadEntry* engine = nullptr;
     for (const EngineWorkloadEntry& e : kEngineWorkloads)
@@ -405,17 +422,17 @@ void register_benchmarks() {
     for (const bool sync : {true, false}) {
       for (const int64_t n : kInFlight) {
         const auto in_flight = static_cast<size_t>(n);
-        benchmark::RegisterBenchmark(name("raw_write_batch", raw.name, sync, n).c_str(), raw_write_batch, raw, sync,
-                                     in_flight)
+        benchmark::RegisterBenchmark(name("raw_write_batch", raw.name, sync, n).c_str(),
+                                     raw_write_batch, raw, sync, in_flight)
             ->UseRealTime()
             ->MinTime(kMinTime);
-        benchmark::RegisterBenchmark(name("raw_group_commit", raw.name, sync, n).c_str(), raw_group_commit, raw,
-                                     sync, in_flight)
+        benchmark::RegisterBenchmark(name("raw_group_commit", raw.name, sync, n).c_str(),
+                                     raw_group_commit, raw, sync, in_flight)
             ->UseManualTime()
             ->MinTime(kMinTime);
         if (engine)
-          benchmark::RegisterBenchmark(name("engine", engine->name, sync, n).c_str(), engine_append, *engine, sync,
-                                       in_flight)
+          benchmark::RegisterBenchmark(name("engine", engine->name, sync, n).c_str(), engine_append,
+                                       *engine, sync, in_flight)
               ->UseManualTime()
               ->MinTime(kMinTime);
       }

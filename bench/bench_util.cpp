@@ -16,8 +16,9 @@ namespace fs = std::filesystem;
 
 TempDir::TempDir(std::string_view name) {
   static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() / ("comanda-bench-" + std::string(name) + "-" + std::to_string(::getpid()) +
-                                       "-" + std::to_string(counter.fetch_add(1)));
+  path_ = fs::temp_directory_path() /
+          ("comanda-bench-" + std::string(name) + "-" + std::to_string(::getpid()) + "-" +
+           std::to_string(counter.fetch_add(1)));
   fs::remove_all(path_);
   fs::create_directories(path_);
 }
@@ -81,7 +82,8 @@ std::string filesystem_of(const fs::path& dir) {
     std::string device, point, type;
     fields >> device >> point >> type;
     const bool inside = target == point || point == "/" ||
-                        (target.rfind(point, 0) == 0 && target.size() > point.size() && target[point.size()] == '/');
+                        (target.rfind(point, 0) == 0 && target.size() > point.size() &&
+                         target[point.size()] == '/');
     if (inside && point.size() >= best_point.size()) {
       best_point = point;
       best = type + " on " + device + " (mounted on " + point + ")";
@@ -96,9 +98,11 @@ void add_machine_context() {
   const fs::path dir = fs::temp_directory_path();
   benchmark::AddCustomContext("cpu_model", cpu_model());
   utsname u{};
-  if (::uname(&u) == 0) benchmark::AddCustomContext("kernel", std::string(u.sysname) + " " + u.release);
-  benchmark::AddCustomContext("rocksdb", std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) +
-                                             "." + std::to_string(ROCKSDB_PATCH));
+  if (::uname(&u) == 0)
+    benchmark::AddCustomContext("kernel", std::string(u.sysname) + " " + u.release);
+  benchmark::AddCustomContext("rocksdb", std::to_string(ROCKSDB_MAJOR) + "." +
+                                             std::to_string(ROCKSDB_MINOR) + "." +
+                                             std::to_string(ROCKSDB_PATCH));
   benchmark::AddCustomContext("bench_dir", dir.string());
   benchmark::AddCustomContext("bench_filesystem", filesystem_of(dir));
 }

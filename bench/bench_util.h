@@ -40,7 +40,9 @@ class TempDir {
 class Latencies {
  public:
   void reserve(size_t n) { ns_.reserve(n); }
-  void add(Clock::duration d) { ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()); }
+  void add(Clock::duration d) {
+    ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  }
   void merge(const Latencies& other) { ns_.insert(ns_.end(), other.ns_.begin(), other.ns_.end()); }
   size_t size() const { return ns_.size(); }
 

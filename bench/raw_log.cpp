@@ -4,12 +4,14 @@
 
 namespace comanda::bench {
 
-rocksdb::Status RawLog::open(const std::filesystem::path& dir, bool sync, std::unique_ptr<RawLog>* out) {
+rocksdb::Status RawLog::open(const std::filesystem::path& dir, bool sync,
+                             std::unique_ptr<RawLog>* out) {
   // Exactly the event log's options (engine/log_options.h).
   const std::vector<rocksdb::ColumnFamilyDescriptor> cfs = engine::log_column_families();
   std::unique_ptr<RawLog> log(new RawLog);
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(engine::log_db_options(true), dir.string(), cfs, &log->handles_, &db);
+  rocksdb::Status s =
+      rocksdb::DB::Open(engine::log_db_options(true), dir.string(), cfs, &log->handles_, &db);
   if (!s.ok()) return s;
   log->db_.reset(db);
   log->write_options_.sync = sync;

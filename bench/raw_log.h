@@ -19,7 +19,8 @@ class RawLog {
  public:
   // Creates a database under `dir` (which should be empty) with EventLog's
   // DB and column-family options, each write synced when `sync`.
-  static rocksdb::Status open(const std::filesystem::path& dir, bool sync, std::unique_ptr<RawLog>* out);
+  static rocksdb::Status open(const std::filesystem::path& dir, bool sync,
+                              std::unique_ptr<RawLog>* out);
   ~RawLog();
   RawLog(const RawLog&) = delete;
   RawLog& operator=(const RawLog&) = delete;
@@ -35,7 +36,8 @@ class RawLog {
   RawLog() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, events, streams, meta, idempotency
+  std::vector<rocksdb::ColumnFamilyHandle*>
+      handles_;  // default, events, streams, meta, idempotency
   rocksdb::WriteOptions write_options_;
 };
 

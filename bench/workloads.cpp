@@ -18,7 +18,8 @@ constexpr size_t kDrivers = 1024;
 class OrderWorkload final : public EngineWorkload {
  public:
   std::vector<CommandBody> setup() override {
-    return {RegisterRestaurant{restaurant_, {"Bench", "", std::nullopt, "PEN", "UTC", {1800, true}, {}, "A001"}}};
+    return {RegisterRestaurant{
+        restaurant_, {"Bench", "", std::nullopt, "PEN", "UTC", {1800, true}, {}, "A001"}}};
   }
   CommandBody next() override { return sample_order(restaurant_); }
 
@@ -40,9 +41,18 @@ Event order_placed_event(uint64_t n) {
   PlaceOrder o = sample_order(e.partition);
   o.items[0].line_total = 3700;
   o.items[1].line_total = 500;
-  OrderPlaced placed{e.partition, "A001-" + std::string(6 - std::to_string(n).size(), '0') + std::to_string(n),
-                     n, o.customer, o.items, o.fulfillment, o.payment, o.notes, "PEN", {1800, true},
-                     {4200, 0, 0, 3559, 641, 200, 4400}, OrderStatus::kPending};
+  OrderPlaced placed{e.partition,
+                     "A001-" + std::string(6 - std::to_string(n).size(), '0') + std::to_string(n),
+                     n,
+                     o.customer,
+                     o.items,
+                     o.fulfillment,
+                     o.payment,
+                     o.notes,
+                     "PEN",
+                     {1800, true},
+                     {4200, 0, 0, 3559, 641, 200, 4400},
+                     OrderStatus::kPending};
   e.payload = std::move(placed);
   return e;
 }
@@ -52,7 +62,8 @@ Event order_placed_event(uint64_t n) {
 std::string gps_ping_value(std::mt19937_64& rng) {
   std::uniform_real_distribution<double> jitter(-0.05, 0.05);
   const double lat = -12.12 + jitter(rng), lng = -77.03 + jitter(rng);
-  const float heading = static_cast<float>(rng() % 360), speed = static_cast<float>(rng() % 200) / 10.0f;
+  const float heading = static_cast<float>(rng() % 360),
+              speed = static_cast<float>(rng() % 200) / 10.0f;
   const uint32_t check = static_cast<uint32_t>(rng());
   const int64_t at = 1'764'000'000'000'000 + static_cast<int64_t>(rng() % 1'000'000'000);
   const int64_t recorded = at + 150'000;
@@ -76,9 +87,11 @@ PlaceOrder sample_order(const Uuid& restaurant) {
   o.order_id = Uuid::v7();
   o.restaurant_id = restaurant;
   o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
-  o.items.push_back({"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida", 0});
+  o.items.push_back(
+      {"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida", 0});
   o.items.push_back({"SODA", "Inca Kola 500 ml", 1, 500, {}, "", 0});
-  o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores", GeoPoint{-12.12, -77.03}};
+  o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores",
+                   GeoPoint{-12.12, -77.03}};
   o.payment = {"cash", 5000};
   o.tip = 200;
   o.notes = "sin ají";
@@ -107,7 +120,8 @@ RawEvents RawEvents::gps_pings() {
   return r;
 }
 
-void RawEvents::put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& batch, Scratch& s) const {
+void RawEvents::put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& batch,
+                    Scratch& s) const {
   s.key.clear();
   put_u64_be(s.key, position);
   const uint64_t n = position - 1;
@@ -124,10 +138,11 @@ void RawEvents::put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& b
   batch.Put(log.streams(), s.stream_key, s.key);
 }
 
-void RawEvents::put_batch_link(uint64_t last_position, const RawLog& log, rocksdb::WriteBatch& batch,
-                               Scratch& s) const {
-  static constexpr char kLink[33] = "\x9f\x86\xd0\x81\x88\x4c\x7d\x65\x9a\x2f\xea\xa0\xc5\x5a\xd0\x15"
-                                    "\xa3\xbf\x4f\x1b\x2b\x0b\x82\x2c\xd1\x5d\x6c\x15\xb0\xf0\x0a\x08";
+void RawEvents::put_batch_link(uint64_t last_position, const RawLog& log,
+                               rocksdb::WriteBatch& batch, Scratch& s) const {
+  static constexpr char kLink[33] =
+      "\x9f\x86\xd0\x81\x88\x4c\x7d\x65\x9a\x2f\xea\xa0\xc5\x5a\xd0\x15"
+      "\xa3\xbf\x4f\x1b\x2b\x0b\x82\x2c\xd1\x5d\x6c\x15\xb0\xf0\x0a\x08";
   s.key = chain_key(last_position);
   batch.Put(log.meta(), s.key, rocksdb::Slice(kLink, 32));
 }

@@ -62,9 +62,11 @@ class RawEvents {
     std::string stream_key;
   };
   // Adds the event at `position` (>= 1) to `batch`: its event and its index entry.
-  void put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& batch, Scratch& scratch) const;
+  void put(uint64_t position, const RawLog& log, rocksdb::WriteBatch& batch,
+           Scratch& scratch) const;
   // Adds the batch's hash-chain entry, keyed by its last event's position.
-  void put_batch_link(uint64_t last_position, const RawLog& log, rocksdb::WriteBatch& batch, Scratch& scratch) const;
+  void put_batch_link(uint64_t last_position, const RawLog& log, rocksdb::WriteBatch& batch,
+                      Scratch& scratch) const;
 
   // The mean size of a stored value, in bytes.
   double value_bytes() const;
@@ -72,7 +74,7 @@ class RawEvents {
  private:
   RawEvents() = default;
 
-  bool stream_per_event_ = false;     // orders: a new stream each; pings: a driver's next version
+  bool stream_per_event_ = false;      // orders: a new stream each; pings: a driver's next version
   std::vector<engine::Uuid> streams_;  // orders: the prefix source; pings: the drivers
   std::vector<std::string> values_;
 };

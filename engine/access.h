@@ -28,6 +28,7 @@ bool may_view_order(const Principal& principal, std::span<const std::string> res
 // Whether the role of `principal` (who may view the order) ever sets `to`.
 // kForbidden when the role never makes this step; kConflict when it makes it,
 // but not from `from` (a customer cancels only while pending or scheduled).
-Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to, bool driver_assigned);
+Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
+                      bool driver_assigned);
 
 }  // namespace comanda::engine

@@ -1,8 +1,8 @@
 #include "engine/aggregates.h"
 
 #include <algorithm>
-#include <deque>
 #include <cstdio>
+#include <deque>
 
 #include "engine/access.h"
 #include "engine/money.h"
@@ -57,7 +57,9 @@ CommandOutcome Aggregates::decide(Command& command, BatchContext& ctx, std::vect
     if (seen != idempotency_.end()) {
       if (seen->second.request_hash != command.request_hash)
         return Error{ErrorCode::kConflict,
-                     "this Idempotency-Key was already used for a different request", "Idempotency-Key", {}};
+                     "this Idempotency-Key was already used for a different request",
+                     "Idempotency-Key",
+                     {}};
       CommandResult replay = seen->second.result;
       replay.replayed = true;
       return replay;
@@ -67,9 +69,11 @@ CommandOutcome Aggregates::decide(Command& command, BatchContext& ctx, std::vect
   Result<EventPayload> payload = std::visit(
       [&](auto& body) -> Result<EventPayload> {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, RegisterRestaurant>) return decide_register(command, body, target);
+        if constexpr (std::is_same_v<T, RegisterRestaurant>)
+          return decide_register(command, body, target);
         if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(command, body, target);
-        if constexpr (std::is_same_v<T, ChangeOrderStatus>) return decide_status(command, body, target);
+        if constexpr (std::is_same_v<T, ChangeOrderStatus>)
+          return decide_status(command, body, target);
       },
       command.body);
   if (!payload.ok()) return std::move(payload).error();
@@ -86,7 +90,8 @@ CommandOutcome Aggregates::decide(Command& command, BatchContext& ctx, std::vect
   apply(e);
   const CommandResult result{e.stream, e.stream_version, e.position, false};
   if (!command.idempotency_scope.empty()) {
-    IdempotencyRecord record{command.idempotency_scope, command.request_hash, result, ctx.recorded_at_us};
+    IdempotencyRecord record{command.idempotency_scope, command.request_hash, result,
+                             ctx.recorded_at_us};
     if (ctx.idempotency_out) ctx.idempotency_out->push_back(record);
     remember(std::move(record));
   }
@@ -97,22 +102,28 @@ Result<EventPayload> Aggregates::decide_register(const Command& command, Registe
                                                  Target& target) {
   const Principal& who = command.principal;
   if (who.role != Role::kAdmin && who.role != Role::kOwner)
-    return forbidden("a caller with role " + std::string(role_name(who.role)) + " cannot register restaurants");
+    return forbidden("a caller with role " + std::string(role_name(who.role)) +
+                     " cannot register restaurants");
   if (restaurant(cmd.restaurant_id))
     return Error{ErrorCode::kConflict, "a restaurant with this id already exists", "id", {}};
   RestaurantRegistered details = std::move(cmd.details);
   // An owner registers a restaurant they own: otherwise they could never see it.
-  if (who.role == Role::kOwner && !is_owner(who, details.owners)) details.owners.push_back(who.subject);
+  if (who.role == Role::kOwner && !is_owner(who, details.owners))
+    details.owners.push_back(who.subject);
   target.stream = target.partition = cmd.restaurant_id;
   return EventPayload{std::move(details)};
 }
 
-Result<EventPayload> Aggregates::decide_place(const Command& command, PlaceOrder& cmd, Target& target) {
+Result<EventPayload> Aggregates::decide_place(const Command& command, PlaceOrder& cmd,
+                                              Target& target) {
   const Principal& who = command.principal;
   if (who.role == Role::kDriver) return forbidden("a caller with role driver cannot place orders");
   if (who.role == Role::kCustomer && cmd.customer.id != who.subject)
-    return Error{ErrorCode::kForbidden, "a customer may place orders only for themself (customer.id must be the "
-                 "token's subject)", "customer.id", {}};
+    return Error{ErrorCode::kForbidden,
+                 "a customer may place orders only for themself (customer.id must be the "
+                 "token's subject)",
+                 "customer.id",
+                 {}};
   const RestaurantState* r = restaurant(cmd.restaurant_id);
   // An owner's point-of-sale order goes to their own restaurants only; another
   // tenant's restaurant is answered exactly as an absent one.
@@ -151,7 +162,8 @@ Result<EventPayload> Aggregates::decide_place(const Command& command, PlaceOrder
   if (cmd.payment.cash_tendered && *cmd.payment.cash_tendered < totals->total)
     return Error::unprocessable("payment.cash_tendered",
                                 "cash tendered does not cover the total of " +
-                                    std::to_string(totals->total) + " (" + show(totals->total) + ")");
+                                    std::to_string(totals->total) + " (" + show(totals->total) +
+                                    ")");
 
   placed.number = r->last_order_number + 1;
   placed.reference = format_reference(r->series, placed.number);
@@ -175,31 +187,35 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
   }
   if (!o) return Error{ErrorCode::kNotLoaded, "the order is not in memory", "", {}};
   const RestaurantState* r = o ? restaurant(o->restaurant_id) : nullptr;
-  if (!o || !r || !may_view_order(who, r->owners, o->customer_id)) return not_found("no such order");
+  if (!o || !r || !may_view_order(who, r->owners, o->customer_id))
+    return not_found("no such order");
   // A stale version is answered as such before the transition is judged: the
   // loser of two simultaneous accepts learns it was too late, not that
   // "accepted cannot become accepted".
   if (expected_version && *expected_version != o->version)
     return Error{ErrorCode::kVersionMismatch,
-                 "expected version " + std::to_string(*expected_version) + ", the current version is " +
-                     std::to_string(o->version),
-                 "If-Match", {}};
+                 "expected version " + std::to_string(*expected_version) +
+                     ", the current version is " + std::to_string(o->version),
+                 "If-Match",
+                 {}};
   auto status = resolve_status(cmd.status, o->fulfillment);
   if (!status.ok()) return std::move(status).error();
   constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
   // A conflict lists the steps this caller could take from here.
   auto with_allowed = [&](Error e) {
     for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
-      if (may_set_status(who, o->status, s, kDriverAssigned).ok()) e.allowed.emplace_back(status_name(s));
+      if (may_set_status(who, o->status, s, kDriverAssigned).ok())
+        e.allowed.emplace_back(status_name(s));
     return e;
   };
   if (Status role = may_set_status(who, o->status, *status, kDriverAssigned); !role.ok())
     return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
   if (!transition_allowed(o->status, *status, o->fulfillment))
     return with_allowed(Error{ErrorCode::kConflict,
-                              "an order that is " + std::string(status_name(o->status)) + " cannot become " +
-                                  std::string(status_name(*status)),
-                              "status", {}});
+                              "an order that is " + std::string(status_name(o->status)) +
+                                  " cannot become " + std::string(status_name(*status)),
+                              "status",
+                              {}});
   target.stream = cmd.order_id;
   target.partition = o->restaurant_id;
   target.version = o->version;
@@ -287,7 +303,8 @@ Status Aggregates::load_into(const EventLog& log, std::optional<int64_t> now_us)
   if (!events.ok()) return events;
   std::vector<IdempotencyRecord> records;
   Status idem = log.scan_idempotency([&](const IdempotencyRecord& r) {
-    if (!now_us || r.recorded_at_us >= *now_us - options_.idempotency_window_us) records.push_back(r);
+    if (!now_us || r.recorded_at_us >= *now_us - options_.idempotency_window_us)
+      records.push_back(r);
     return true;
   });
   std::sort(records.begin(), records.end(),

@@ -28,7 +28,6 @@ struct RestaurantState {
   uint64_t last_order_number = 0;
 };
 
-
 // Everything decide() needs to stamp the events of one batch.
 struct BatchContext {
   int64_t recorded_at_us = 0;  // read once per batch
@@ -91,9 +90,11 @@ class Aggregates {
     Uuid partition;
     uint64_t version = 0;
   };
-  Result<EventPayload> decide_register(const Command& command, RegisterRestaurant& cmd, Target& target);
+  Result<EventPayload> decide_register(const Command& command, RegisterRestaurant& cmd,
+                                       Target& target);
   Result<EventPayload> decide_place(const Command& command, PlaceOrder& cmd, Target& target);
-  Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd, Target& target);
+  Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd,
+                                     Target& target);
   Status load_into(const EventLog& log, std::optional<int64_t> now_us);  // on an empty state
   void remember(IdempotencyRecord record);
   void forget_expired(int64_t now_us);
@@ -105,7 +106,8 @@ class Aggregates {
   // Finished orders by the time they finished, oldest first: (time, id).
   std::deque<std::pair<int64_t, Uuid>> finished_;
   std::unordered_map<std::string, IdempotencyRecord> idempotency_;
-  std::deque<std::pair<int64_t, std::string>> idempotency_by_age_;  // (recorded_at, scope), oldest first
+  std::deque<std::pair<int64_t, std::string>>
+      idempotency_by_age_;  // (recorded_at, scope), oldest first
 };
 
 }  // namespace comanda::engine

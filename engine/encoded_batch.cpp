@@ -41,7 +41,8 @@ void encode_batch(std::span<const Event> events, std::span<const IdempotencyReco
     out.value_ends.push_back(static_cast<uint32_t>(out.values.size()));
     out.stream_versions.emplace_back(e.stream, e.stream_version);
   }
-  for (const IdempotencyRecord& r : idempotency) out.idempotency.emplace_back(r.scope, encode_idempotency_value(r));
+  for (const IdempotencyRecord& r : idempotency)
+    out.idempotency.emplace_back(r.scope, encode_idempotency_value(r));
   out.link = hasher.finish();
 }
 

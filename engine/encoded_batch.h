@@ -20,12 +20,12 @@ namespace comanda::engine {
 struct EncodedBatch {
   uint64_t first_position = 0;  // 0: empty
   uint64_t last_position = 0;
-  std::string values;                  // the stored events, back to back
-  std::vector<uint32_t> value_ends;    // end offset of each event in `values`
+  std::string values;                                      // the stored events, back to back
+  std::vector<uint32_t> value_ends;                        // end offset of each event in `values`
   std::vector<std::pair<Uuid, uint64_t>> stream_versions;  // per event
   std::vector<std::pair<std::string, std::string>> idempotency;  // key, value
-  ChainLink link{};                    // this batch's link of the hash chain
-  bool dense = true;                   // positions first..last, each once, in order
+  ChainLink link{};   // this batch's link of the hash chain
+  bool dense = true;  // positions first..last, each once, in order
 
   bool empty() const { return first_position == 0; }
   size_t size() const { return value_ends.size(); }

@@ -12,23 +12,24 @@
 namespace comanda::engine {
 
 enum class ErrorCode : uint8_t {
-  kInvalidArgument,   // malformed input (HTTP 400)
-  kUnprocessable,     // well-formed but semantically invalid (422)
-  kUnauthenticated,   // no or bad credentials (401)
-  kForbidden,         // the role never makes this step (403)
-  kNotFound,          // absent, or not visible to the caller (404)
-  kConflict,          // not allowed from the current state (409)
-  kVersionMismatch,   // optimistic concurrency check failed (412)
-  kUnavailable,       // overloaded or the log refused a write (503)
-  kIoError,           // storage failure
-  kCorruption,        // stored data fails its checks
-  kNotLoaded,         // the stream is not in the sequencer's memory: load it and retry (never sent to clients)
+  kInvalidArgument,  // malformed input (HTTP 400)
+  kUnprocessable,    // well-formed but semantically invalid (422)
+  kUnauthenticated,  // no or bad credentials (401)
+  kForbidden,        // the role never makes this step (403)
+  kNotFound,         // absent, or not visible to the caller (404)
+  kConflict,         // not allowed from the current state (409)
+  kVersionMismatch,  // optimistic concurrency check failed (412)
+  kUnavailable,      // overloaded or the log refused a write (503)
+  kIoError,          // storage failure
+  kCorruption,       // stored data fails its checks
+  kNotLoaded,  // the stream is not in the sequencer's memory: load it and retry (never sent to
+               // clients)
 };
 
 struct Error {
   ErrorCode code;
   std::string message;
-  std::string field;                // the offending input field, if any
+  std::string field;                 // the offending input field, if any
   std::vector<std::string> allowed;  // for kConflict: the steps allowed from here
 
   static Error invalid(std::string field, std::string message) {
@@ -43,22 +44,37 @@ struct Error {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const& { assert(!ok()); return std::get<1>(v_); }
-  Error&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const& {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -73,7 +89,10 @@ class Status {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return error_; }
+  const Error& error() const {
+    assert(!ok_);
+    return error_;
+  }
 
  private:
   Error error_{};

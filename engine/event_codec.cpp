@@ -108,13 +108,15 @@ Result<EventPayload> payload_from_pb(const pb::Envelope& env) {
       OrderPlaced e;
       auto restaurant = Uuid::from_raw(p.restaurant_id());
       if (!restaurant || !valid_status(p.status()))
-        return Error{ErrorCode::kCorruption, "order_placed has a bad restaurant id or status", "", {}};
+        return Error{
+            ErrorCode::kCorruption, "order_placed has a bad restaurant id or status", "", {}};
       e.restaurant_id = *restaurant;
       e.reference = p.reference();
       e.number = p.number();
       e.customer = {p.customer().id(), p.customer().name(), p.customer().phone()};
       for (const auto& pl : p.items()) {
-        OrderLine l{pl.sku(), pl.name(), pl.quantity(), pl.unit_price(), {}, pl.notes(), pl.line_total()};
+        OrderLine l{pl.sku(), pl.name(),  pl.quantity(),  pl.unit_price(),
+                    {},       pl.notes(), pl.line_total()};
         for (const auto& pm : pl.modifiers()) l.modifiers.push_back({pm.name(), pm.price()});
         e.items.push_back(std::move(l));
       }
@@ -173,9 +175,11 @@ void encode_event(const Event& event, std::string& out) {
   std::visit(
       [&](const auto& p) {
         using T = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, RestaurantRegistered>) to_pb(p, env.mutable_restaurant_registered());
+        if constexpr (std::is_same_v<T, RestaurantRegistered>)
+          to_pb(p, env.mutable_restaurant_registered());
         if constexpr (std::is_same_v<T, OrderPlaced>) to_pb(p, env.mutable_order_placed());
-        if constexpr (std::is_same_v<T, OrderStatusChanged>) to_pb(p, env.mutable_order_status_changed());
+        if constexpr (std::is_same_v<T, OrderStatusChanged>)
+          to_pb(p, env.mutable_order_status_changed());
       },
       event.payload);
 
@@ -189,7 +193,8 @@ void encode_event(const Event& event, std::string& out) {
 Result<Event> decode_event(std::string_view stored) {
   if (stored.size() < 4) return Error{ErrorCode::kCorruption, "stored event is truncated", "", {}};
   uint32_t expected = 0;
-  for (int i = 0; i < 4; ++i) expected |= static_cast<uint32_t>(static_cast<uint8_t>(stored[i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    expected |= static_cast<uint32_t>(static_cast<uint8_t>(stored[i])) << (8 * i);
   const std::string_view body = stored.substr(4);
   if (crc32c(body) != expected) return Error{ErrorCode::kCorruption, "checksum mismatch", "", {}};
 
@@ -212,7 +217,8 @@ Result<Event> decode_event(std::string_view stored) {
   e.recorded_at_us = env.recorded_at_us();
   e.actor.subject = env.actor().user_id();
   const int role = env.actor().role();
-  e.actor.role = role >= 0 && role <= static_cast<int>(Role::kDriver) ? static_cast<Role>(role) : Role::kEngine;
+  e.actor.role = role >= 0 && role <= static_cast<int>(Role::kDriver) ? static_cast<Role>(role)
+                                                                      : Role::kEngine;
   e.correlation_id = *correlation;
   e.payload = std::move(payload).value();
   return e;

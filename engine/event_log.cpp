@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <cstring>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,7 +77,8 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
       return Error{ErrorCode::kUnavailable,
                    "the data directory " + path +
                        " is in use by another process (is comandad already running on it?)",
-                   "", {}};
+                   "",
+                   {}};
     return io_error(s, "cannot open the event log at " + path);
   }
   impl->db.reset(raw);
@@ -87,9 +88,11 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   impl->idempotency = impl->handles[4];
   impl->write_options.sync = options.durability == Durability::kSync;
 
-  std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
   it->SeekToLast();
-  if (it->Valid()) impl->last_position = get_u64_be(std::string_view(it->key().data(), it->key().size()));
+  if (it->Valid())
+    impl->last_position = get_u64_be(std::string_view(it->key().data(), it->key().size()));
   if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
 
   // The format of what this build writes. A log of another format is refused
@@ -103,12 +106,15 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   if (!fs.ok() && !fs.IsNotFound()) return io_error(fs, "cannot read the log's format version");
   if (!format.empty() && format != kFormatVersion)
     return Error{ErrorCode::kCorruption,
-                 "the log at " + path + " has format " + format + "; this build reads format " + kFormatVersion,
-                 "", {}};
+                 "the log at " + path + " has format " + format + "; this build reads format " +
+                     kFormatVersion,
+                 "",
+                 {}};
 
   // The chain head is the link stored under the highest chain key; it must
   // belong to the last position, as both are written in one batch.
-  std::unique_ptr<rocksdb::Iterator> chain(impl->db->NewIterator(rocksdb::ReadOptions(), impl->meta));
+  std::unique_ptr<rocksdb::Iterator> chain(
+      impl->db->NewIterator(rocksdb::ReadOptions(), impl->meta));
   const std::string upper = chain_key(UINT64_MAX);
   chain->SeekForPrev(upper);
   if (chain->Valid() && chain->key().starts_with(chain_key_prefix())) {
@@ -116,9 +122,10 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
     const uint64_t head_position = get_u64_be(key.substr(chain_key_prefix().size()));
     if (head_position != impl->last_position || chain->value().size() != 32)
       return Error{ErrorCode::kCorruption,
-                   "the hash chain ends at position " + std::to_string(head_position) + " but the log at " +
-                       std::to_string(impl->last_position.load()),
-                   "", {}};
+                   "the hash chain ends at position " + std::to_string(head_position) +
+                       " but the log at " + std::to_string(impl->last_position.load()),
+                   "",
+                   {}};
     std::memcpy(impl->chain_head.data(), chain->value().data(), 32);
   } else if (impl->last_position != 0) {
     return Error{ErrorCode::kCorruption, "the log has events but no hash chain", "", {}};
@@ -126,7 +133,9 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
 
-uint64_t EventLog::last_position() const { return impl_->last_position.load(std::memory_order_acquire); }
+uint64_t EventLog::last_position() const {
+  return impl_->last_position.load(std::memory_order_acquire);
+}
 
 namespace {
 
@@ -145,7 +154,8 @@ std::optional<IdempotencyRecord> decode_record(std::string_view key, std::string
 }  // namespace
 
 Status EventLog::scan_idempotency(const std::function<bool(const IdempotencyRecord&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->idempotency));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->idempotency));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto record = decode_record(std::string_view(it->key().data(), it->key().size()),
                                 std::string_view(it->value().data(), it->value().size()));
@@ -168,7 +178,8 @@ Status EventLog::expire_idempotency(int64_t cutoff_us) {
   return {};
 }
 
-Status EventLog::append(std::span<const Event> events, std::span<const IdempotencyRecord> idempotency) {
+Status EventLog::append(std::span<const Event> events,
+                        std::span<const IdempotencyRecord> idempotency) {
   Impl& d = *impl_;
   encode_batch(events, idempotency, d.chain_head, d.hasher, d.encoded);
   const EncodedBatch* one = &d.encoded;
@@ -184,11 +195,13 @@ Status EventLog::resume() {
   std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(rocksdb::ReadOptions(), d.events));
   it->SeekToLast();
   if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
-  const uint64_t last = it->Valid() ? get_u64_be(std::string_view(it->key().data(), it->key().size())) : 0;
+  const uint64_t last =
+      it->Valid() ? get_u64_be(std::string_view(it->key().data(), it->key().size())) : 0;
   std::string link;
   if (last != 0) {
     rocksdb::Status g = d.db->Get(rocksdb::ReadOptions(), d.meta, chain_key(last), &link);
-    if (!g.ok() || link.size() != 32) return Error{ErrorCode::kCorruption, "the hash chain has no link for the last batch", "", {}};
+    if (!g.ok() || link.size() != 32)
+      return Error{ErrorCode::kCorruption, "the hash chain has no link for the last batch", "", {}};
     std::memcpy(d.chain_head.data(), link.data(), 32);
   } else {
     d.chain_head = {};
@@ -232,7 +245,8 @@ Status EventLog::scan_raw(uint64_t from,
                           const std::function<bool(uint64_t, std::string_view)>& fn) const {
   std::string start;
   put_u64_be(start, from);
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   for (it->Seek(start); it->Valid(); it->Next()) {
     const uint64_t pos = get_u64_be(std::string_view(it->key().data(), it->key().size()));
     if (!fn(pos, std::string_view(it->value().data(), it->value().size()))) break;
@@ -241,18 +255,22 @@ Status EventLog::scan_raw(uint64_t from,
   return {};
 }
 
-Status EventLog::scan(uint64_t from, uint64_t to, const std::function<bool(const Event&)>& fn) const {
+Status EventLog::scan(uint64_t from, uint64_t to,
+                      const std::function<bool(const Event&)>& fn) const {
   Status result;
   Status io = scan_raw(from, [&](uint64_t pos, std::string_view stored) {
     if (pos > to) return false;
     auto event = decode_event(stored);
     if (!event.ok()) {
       if (event.error().code == ErrorCode::kUnprocessable) {
-        std::cerr << "warning: skipping event at position " << pos << ": " << event.error().message << "\n";
+        std::cerr << "warning: skipping event at position " << pos << ": " << event.error().message
+                  << "\n";
         return true;
       }
       result = Error{ErrorCode::kCorruption,
-                     "position " + std::to_string(pos) + ": " + event.error().message, "", {}};
+                     "position " + std::to_string(pos) + ": " + event.error().message,
+                     "",
+                     {}};
       return false;
     }
     return fn(*event);
@@ -263,19 +281,23 @@ Status EventLog::scan(uint64_t from, uint64_t to, const std::function<bool(const
 
 Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn,
                              uint64_t up_to) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
   const std::string prefix(stream.raw());
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t pos = get_u64_be(std::string_view(it->value().data(), it->value().size()));
     if (pos > up_to) break;  // versions ascend with positions: the rest is newer still
     std::string value;
     rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, it->value(), &value);
-    if (!s.ok()) return io_error(s, "stream index points at missing position " + std::to_string(pos));
+    if (!s.ok())
+      return io_error(s, "stream index points at missing position " + std::to_string(pos));
     auto event = decode_event(value);
     if (!event.ok()) {
       if (event.error().code == ErrorCode::kUnprocessable) continue;
       return Error{ErrorCode::kCorruption,
-                   "position " + std::to_string(pos) + ": " + event.error().message, "", {}};
+                   "position " + std::to_string(pos) + ": " + event.error().message,
+                   "",
+                   {}};
     }
     if (!fn(*event)) break;
   }
@@ -284,11 +306,16 @@ Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const 
 }
 
 Status EventLog::scan_chain(const std::function<bool(uint64_t, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->meta));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->meta));
   const std::string_view prefix = chain_key_prefix();
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())); it->Next()) {
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
-    if (!fn(get_u64_be(key.substr(prefix.size())), std::string_view(it->value().data(), it->value().size()))) break;
+    if (!fn(get_u64_be(key.substr(prefix.size())),
+            std::string_view(it->value().data(), it->value().size())))
+      break;
   }
   if (!it->status().ok()) return io_error(it->status(), "cannot read the hash chain");
   return {};
@@ -296,7 +323,8 @@ Status EventLog::scan_chain(const std::function<bool(uint64_t, std::string_view)
 
 Status EventLog::scan_stream_index(
     const std::function<bool(const Uuid&, uint64_t, uint64_t)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (key.size() != 24)

@@ -15,9 +15,9 @@
 #include <string_view>
 
 #include "engine/commands.h"
+#include "engine/encoded_batch.h"
 #include "engine/error.h"
 #include "engine/events.h"
-#include "engine/encoded_batch.h"
 #include "engine/hash_chain.h"
 
 namespace comanda::engine {
@@ -92,7 +92,8 @@ class EventLog {
 
   // Visits the hash chain: (last position of a batch, its 32-byte link), in
   // position order.
-  Status scan_chain(const std::function<bool(uint64_t last_position, std::string_view link)>& fn) const;
+  Status scan_chain(
+      const std::function<bool(uint64_t last_position, std::string_view link)>& fn) const;
 
   // Visits the stream index: (stream, version) -> position, in key order.
   Status scan_stream_index(

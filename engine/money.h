@@ -12,9 +12,9 @@ namespace comanda::engine {
 
 // How a currency is written for its usual locale: "S/ 37.00", "$ 70,06".
 struct CurrencyInfo {
-  std::string_view code;      // ISO 4217
+  std::string_view code;  // ISO 4217
   std::string_view symbol;
-  int decimals;               // minor-unit exponent
+  int decimals;  // minor-unit exponent
   char decimal_separator;
   char thousands_separator;
 };
@@ -28,9 +28,15 @@ std::string supported_currencies();
 std::string format_money(int64_t amount, const CurrencyInfo& currency);
 
 // Checked arithmetic: false on overflow (out is then unspecified).
-inline bool checked_add(int64_t a, int64_t b, int64_t& out) { return !__builtin_add_overflow(a, b, &out); }
-inline bool checked_sub(int64_t a, int64_t b, int64_t& out) { return !__builtin_sub_overflow(a, b, &out); }
-inline bool checked_mul(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
+inline bool checked_add(int64_t a, int64_t b, int64_t& out) {
+  return !__builtin_add_overflow(a, b, &out);
+}
+inline bool checked_sub(int64_t a, int64_t b, int64_t& out) {
+  return !__builtin_sub_overflow(a, b, &out);
+}
+inline bool checked_mul(int64_t a, int64_t b, int64_t& out) {
+  return !__builtin_mul_overflow(a, b, &out);
+}
 
 // round(numerator / denominator), halves away from zero. denominator > 0.
 int64_t divide_round_half_away(__int128 numerator, __int128 denominator);

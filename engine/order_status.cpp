@@ -10,17 +10,17 @@ namespace {
 constexpr uint8_t bit(FulfillmentType t) { return static_cast<uint8_t>(1u << static_cast<int>(t)); }
 constexpr uint8_t kAll = 0x1F;
 constexpr uint8_t kDelivery = bit(FulfillmentType::kDelivery);
-constexpr uint8_t kCollect =
-    bit(FulfillmentType::kPickup) | bit(FulfillmentType::kCurbside) | bit(FulfillmentType::kDriveThru);
+constexpr uint8_t kCollect = bit(FulfillmentType::kPickup) | bit(FulfillmentType::kCurbside) |
+                             bit(FulfillmentType::kDriveThru);
 constexpr uint8_t kEatIn = bit(FulfillmentType::kEatIn);
 
 using SV = std::string_view;
 constexpr uint8_t R = kSetByRestaurant, D = kSetByDriver, C = kSetByCustomer, E = kSetByEngine;
 
 constexpr int c13[] = {13}, c0[] = {0}, c5[] = {5}, c7[] = {7}, c4[] = {4}, c22[] = {22},
-              c25[] = {25}, c8[] = {8}, c18[] = {18}, c3_24[] = {3, 24}, c9[] = {9},
-              c10[] = {10}, c23[] = {23}, c19[] = {19}, c11[] = {11}, c12[] = {12}, c20[] = {20},
-              c21[] = {21}, c15[] = {15}, c17[] = {17}, c1[] = {1}, c2_16[] = {2, 16};
+              c25[] = {25}, c8[] = {8}, c18[] = {18}, c3_24[] = {3, 24}, c9[] = {9}, c10[] = {10},
+              c23[] = {23}, c19[] = {19}, c11[] = {11}, c12[] = {12}, c20[] = {20}, c21[] = {21},
+              c15[] = {15}, c17[] = {17}, c1[] = {1}, c2_16[] = {2, 16};
 
 constexpr SV a_pending[] = {"pendiente", "PENDIENTE"};
 constexpr SV a_accepted[] = {"aceptado"};
@@ -40,15 +40,36 @@ const std::array<StatusInfo, kStatusCount> kTable = {{
     {OrderStatus::kAwaitingDriver, "awaiting_driver", 22, c22, a_awaiting, kDelivery, false, R},
     {OrderStatus::kFleetAssigned, "fleet_assigned", 25, c25, {}, kDelivery, false, R},
     {OrderStatus::kDriverAssigned, "driver_assigned", 8, c8, {}, kDelivery, false, R},
-    {OrderStatus::kDriverNearRestaurant, "driver_near_restaurant", 18, c18, {}, kDelivery, false, D | E},
+    {OrderStatus::kDriverNearRestaurant,
+     "driver_near_restaurant",
+     18,
+     c18,
+     {},
+     kDelivery,
+     false,
+     D | E},
     {OrderStatus::kDriverAtRestaurant, "driver_at_restaurant", 3, c3_24, {}, kDelivery, false, D},
     {OrderStatus::kPickedUp, "picked_up", 9, c9, {}, kDelivery, false, D},
     {OrderStatus::kPickupFailed, "pickup_failed", 10, c10, {}, kDelivery, true, D},
     {OrderStatus::kOnTheWay, "on_the_way", 23, c23, a_on_the_way, kDelivery, false, D},
-    {OrderStatus::kDriverNearCustomer, "driver_near_customer", 19, c19, {}, kDelivery, false, D | E},
+    {OrderStatus::kDriverNearCustomer,
+     "driver_near_customer",
+     19,
+     c19,
+     {},
+     kDelivery,
+     false,
+     D | E},
     {OrderStatus::kDelivered, "delivered", 11, c11, a_delivered, kDelivery, true, D},
     {OrderStatus::kDeliveryFailed, "delivery_failed", 12, c12, {}, kDelivery, true, D},
-    {OrderStatus::kCustomerNearRestaurant, "customer_near_restaurant", 20, c20, {}, kCollect, false, C | E},
+    {OrderStatus::kCustomerNearRestaurant,
+     "customer_near_restaurant",
+     20,
+     c20,
+     {},
+     kCollect,
+     false,
+     C | E},
     {OrderStatus::kCustomerArrived, "customer_arrived", 21, c21, {}, kCollect, false, C},
     {OrderStatus::kPickedUpByCustomer, "picked_up_by_customer", 15, c15, {}, kCollect, true, R},
     {OrderStatus::kNotPickedUp, "not_picked_up", 17, c17, {}, kCollect, true, R},
@@ -62,16 +83,20 @@ constexpr SV kCompletionAliases[] = {"completed", "COMPLETADO", "completado", "1
 bool iequals(SV a, SV b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
 
 OrderStatus completion_for(FulfillmentType type) {
   switch (type) {
-    case FulfillmentType::kDelivery: return OrderStatus::kDelivered;
-    case FulfillmentType::kEatIn: return OrderStatus::kCompleted;
-    default: return OrderStatus::kPickedUpByCustomer;
+    case FulfillmentType::kDelivery:
+      return OrderStatus::kDelivered;
+    case FulfillmentType::kEatIn:
+      return OrderStatus::kCompleted;
+    default:
+      return OrderStatus::kPickedUpByCustomer;
   }
 }
 
@@ -79,11 +104,16 @@ OrderStatus completion_for(FulfillmentType type) {
 
 std::string_view fulfillment_name(FulfillmentType type) {
   switch (type) {
-    case FulfillmentType::kDelivery: return "delivery";
-    case FulfillmentType::kPickup: return "pickup";
-    case FulfillmentType::kCurbside: return "curbside";
-    case FulfillmentType::kDriveThru: return "drive_thru";
-    case FulfillmentType::kEatIn: return "eat_in";
+    case FulfillmentType::kDelivery:
+      return "delivery";
+    case FulfillmentType::kPickup:
+      return "pickup";
+    case FulfillmentType::kCurbside:
+      return "curbside";
+    case FulfillmentType::kDriveThru:
+      return "drive_thru";
+    case FulfillmentType::kEatIn:
+      return "eat_in";
   }
   return "unknown";
 }

@@ -58,13 +58,13 @@ inline constexpr uint8_t kSetByEngine = 8;      // the engine: scheduler, geofen
 // One row of the table.
 struct StatusInfo {
   OrderStatus status;
-  std::string_view name;                // canonical, snake_case
-  int code;                             // ordering.co code shown on output
-  std::span<const int> input_codes;     // codes accepted on input (may be empty)
+  std::string_view name;                      // canonical, snake_case
+  int code;                                   // ordering.co code shown on output
+  std::span<const int> input_codes;           // codes accepted on input (may be empty)
   std::span<const std::string_view> aliases;  // the seeds' names, matched case-insensitively
-  uint8_t fulfillment_mask;             // bit per FulfillmentType
+  uint8_t fulfillment_mask;                   // bit per FulfillmentType
   bool terminal;
-  uint8_t setters;                      // kSetBy* bits
+  uint8_t setters;  // kSetBy* bits
 };
 
 std::span<const StatusInfo> status_table();

@@ -4,11 +4,16 @@ namespace comanda::engine {
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::kEngine: return "engine";
-    case Role::kAdmin: return "admin";
-    case Role::kOwner: return "owner";
-    case Role::kCustomer: return "customer";
-    case Role::kDriver: return "driver";
+    case Role::kEngine:
+      return "engine";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOwner:
+      return "owner";
+    case Role::kCustomer:
+      return "customer";
+    case Role::kDriver:
+      return "driver";
   }
   return "unknown";
 }

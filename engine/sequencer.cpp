@@ -15,7 +15,9 @@ int64_t system_clock_us() {
       .count();
 }
 
-Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, std::move(why), "", {}}; }
+Error unavailable(std::string why) {
+  return Error{ErrorCode::kUnavailable, std::move(why), "", {}};
+}
 
 }  // namespace
 
@@ -23,11 +25,14 @@ Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener,
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
   if (!options_.clock) options_.clock = system_clock_us;
   if (!options_.write)
-    options_.write = [this](std::span<const EncodedBatch* const> batches) { return log_.append(batches); };
+    options_.write = [this](std::span<const EncodedBatch* const> batches) {
+      return log_.append(batches);
+    };
   chain_head_ = log_.chain_head();
   committed_ = log_.last_position();
   next_position_ = log_.last_position() + 1;
-  for (size_t i = 0; i < std::max<size_t>(1, options_.pipeline_depth); ++i) free_.push(std::make_unique<Batch>());
+  for (size_t i = 0; i < std::max<size_t>(1, options_.pipeline_depth); ++i)
+    free_.push(std::make_unique<Batch>());
   publisher_thread_ = std::thread([this] { run_publisher(); });
   writer_thread_ = std::thread([this] { run_writer(); });
   sequencer_thread_ = std::thread([this] { run_sequencer(); });
@@ -99,7 +104,8 @@ void Sequencer::run_sequencer() {
     ctx.next_position = next_position_;
     ctx.idempotency_out = &batch->idempotency;
     state_.evict_finished(ctx.recorded_at_us, committed_position());
-    for (Command& command : batch->commands) batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
+    for (Command& command : batch->commands)
+      batch->outcomes.push_back(state_.decide(command, ctx, batch->events));
     next_position_ = ctx.next_position;
     // Encoding here, not on the writer, keeps the writer's time for RocksDB.
     encode_batch(batch->events, batch->idempotency, chain_head_, hasher_, batch->encoded);
@@ -151,8 +157,9 @@ void Sequencer::run_writer() {
     if (!units.empty()) {
       Status written = options_.write(units);
       if (!written.ok()) {
-        std::cerr << "error: " << written.error().message << "; positions " << units.front()->first_position
-                  << ".." << units.back()->last_position << " refused\n";
+        std::cerr << "error: " << written.error().message << "; positions "
+                  << units.front()->first_position << ".." << units.back()->last_position
+                  << " refused\n";
         // The whole group fails, batches without events included: their
         // outcomes (refusals, idempotent replays) were decided on top of the
         // batches that were not written.
@@ -181,8 +188,9 @@ void Sequencer::run_publisher() {
       for (CommandOutcome& outcome : batch->outcomes)
         // A failed sync may still have reached the disk: the outcome is not
         // known. A retry with the same Idempotency-Key is safe either way.
-        outcome = unavailable("the event log could not confirm the write; it may or may not be recorded: "
-                              "retry with the same Idempotency-Key");
+        outcome = unavailable(
+            "the event log could not confirm the write; it may or may not be recorded: "
+            "retry with the same Idempotency-Key");
     } else if (!batch->events.empty()) {
       listener_.on_commit(batch->events);
       committed_.store(batch->events.back().position, std::memory_order_release);

@@ -33,8 +33,8 @@
 
 #include "engine/aggregates.h"
 #include "engine/blocking_queue.h"
-#include "engine/encoded_batch.h"
 #include "engine/commands.h"
+#include "engine/encoded_batch.h"
 #include "engine/event_log.h"
 
 namespace comanda::engine {
@@ -49,11 +49,11 @@ class CommitListener {
 class Sequencer {
  public:
   struct Options {
-    size_t queue_capacity = 65536;     // commands waiting; beyond it submit() refuses
-    size_t queue_bytes = 64 << 20;     // their approximate size (Command::bytes)
-    size_t max_batch = 8192;           // commands decided and written together
+    size_t queue_capacity = 65536;  // commands waiting; beyond it submit() refuses
+    size_t queue_bytes = 64 << 20;  // their approximate size (Command::bytes)
+    size_t max_batch = 8192;        // commands decided and written together
     size_t max_batch_bytes = 8 << 20;
-    size_t pipeline_depth = 16;        // batches between deciding and completing
+    size_t pipeline_depth = 16;  // batches between deciding and completing
     // Wall clock in UTC microseconds; replaceable in tests.
     std::function<int64_t()> clock;
     // Writes batches as one WriteBatch; defaults to the log's append(). A
@@ -84,7 +84,7 @@ class Sequencer {
     std::vector<Event> events;
     std::vector<IdempotencyRecord> idempotency;
     EncodedBatch encoded;  // the events in stored form, encoded by the sequencer
-    uint64_t epoch = 0;  // the state generation it was decided on
+    uint64_t epoch = 0;    // the state generation it was decided on
     bool failed = false;
   };
   using BatchPtr = std::unique_ptr<Batch>;

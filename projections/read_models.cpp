@@ -41,7 +41,8 @@ void ReadModels::apply_one(const Event& e) {
           o.updated_at_us = e.recorded_at_us;
           o.status = p.to;
           o.status_reason = p.reason;
-          o.cancelled_by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+          o.cancelled_by_customer =
+              p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
         }
       },
       e.payload);
@@ -92,7 +93,8 @@ bool ReadModels::visible(const OrderView& order, const Principal& viewer) const 
                         order.placed.customer.id);
 }
 
-std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& viewer, uint64_t* position) const {
+std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& viewer,
+                                               uint64_t* position) const {
   std::shared_lock lock(mu_);
   if (position) *position = position_;
   auto it = orders_.find(id);
@@ -103,7 +105,8 @@ std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& 
 Audience ReadModels::audience(const Event& event) const {
   std::shared_lock lock(mu_);
   Audience out;
-  if (auto r = restaurants_.find(event.partition); r != restaurants_.end()) out.owners = r->second.details.owners;
+  if (auto r = restaurants_.find(event.partition); r != restaurants_.end())
+    out.owners = r->second.details.owners;
   if (auto* placed = std::get_if<OrderPlaced>(&event.payload)) {
     out.customer_id = placed->customer.id;
   } else if (auto o = orders_.find(event.stream); o != orders_.end()) {

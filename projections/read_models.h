@@ -48,7 +48,7 @@ struct OrderQuery {
   std::optional<engine::Principal> viewer;
   std::optional<Uuid> restaurant_id;
   std::vector<engine::OrderStatus> statuses;  // empty: any status
-  uint64_t before_position = 0;               // cursor: only orders placed before it; 0 = from the newest
+  uint64_t before_position = 0;  // cursor: only orders placed before it; 0 = from the newest
   size_t limit = 50;
 };
 

@@ -1,9 +1,10 @@
 // comandad's flags and environment (api/config.h).
+#include "api/config.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "api/config.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -54,8 +55,8 @@ TEST(ServerConfig, RefusesAShortSecret) {
 }
 
 TEST(ServerConfig, FlagsWinOverTheEnvironment) {
-  Env env({"COMANDA_JWT_SECRET=" + kSecret, "COMANDA_LISTEN=0.0.0.0:9000", "COMANDA_DURABILITY=async",
-           "COMANDA_UNKNOWN_THING=ignored"});
+  Env env({"COMANDA_JWT_SECRET=" + kSecret, "COMANDA_LISTEN=0.0.0.0:9000",
+           "COMANDA_DURABILITY=async", "COMANDA_UNKNOWN_THING=ignored"});
   auto c = parse_server_config({"--listen", "127.0.0.1:0", "--data=/tmp/x"}, env.get());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->host, "127.0.0.1");

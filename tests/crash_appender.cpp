@@ -74,7 +74,8 @@ class Reports {
   // over the lines and claims every free slot, whose count it returns.
   size_t next(std::string& lines) {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] { return !pending_.empty() || in_flight_ < kInFlight || !failure_.empty(); });
+    changed_.wait(lock,
+                  [&] { return !pending_.empty() || in_flight_ < kInFlight || !failure_.empty(); });
     if (!failure_.empty()) die(failure_);
     lines.swap(pending_);
     pending_.clear();
@@ -149,8 +150,9 @@ int main(int argc, char** argv) {
     size_t free = reports.next(lines);
     if (!lines.empty()) write_all(STDOUT_FILENO, lines);
     for (; free > 0; --free) {
-      Command c = registered ? support::place_order(support::order_body(Uuid::v7(), restaurant), admin)
-                             : std::move(registration);
+      Command c = registered
+                      ? support::place_order(support::order_body(Uuid::v7(), restaurant), admin)
+                      : std::move(registration);
       registered = true;
       c.done = [&reports](const CommandOutcome& o) { reports.completed(o); };
       if (!sequencer.submit(std::move(c))) die("the sequencer refused a submission");

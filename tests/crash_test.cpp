@@ -6,13 +6,12 @@
 //
 // The seed of the kill points is printed; COMANDA_CRASH_SEED repeats it.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <chrono>
@@ -101,7 +100,8 @@ class Appender {
 
   bool start(const std::filesystem::path& data, std::string& why) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return fail(why, "pipe2: " + std::string(std::strerror(errno)));
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      return fail(why, "pipe2: " + std::string(std::strerror(errno)));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -124,8 +124,9 @@ class Appender {
                   std::string& why) {
     while (!enough(reported_)) {
       std::string problem;
-      if (!read_some(deadline, problem)) return fail(why, problem + " (" + std::to_string(reported_.acks.size()) +
-                                                              " acknowledgements read)");
+      if (!read_some(deadline, problem))
+        return fail(why, problem + " (" + std::to_string(reported_.acks.size()) +
+                             " acknowledgements read)");
     }
     return true;
   }
@@ -136,7 +137,8 @@ class Appender {
     if (::kill(pid_, SIGKILL) != 0) return fail(why, "kill: " + std::string(std::strerror(errno)));
     const int status = reap();
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-      return fail(why, "the appender ended on its own (wait status " + std::to_string(status) + ")");
+      return fail(why,
+                  "the appender ended on its own (wait status " + std::to_string(status) + ")");
     std::string problem;
     while (read_some(deadline, problem)) {
     }
@@ -168,7 +170,8 @@ class Appender {
       if (left <= 0ms) return fail(problem, "deadline passed");
       pollfd p{fd_, POLLIN, 0};
       const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-      if (ready < 0 && errno != EINTR) return fail(problem, "poll: " + std::string(std::strerror(errno)));
+      if (ready < 0 && errno != EINTR)
+        return fail(problem, "poll: " + std::string(std::strerror(errno)));
       if (ready <= 0) continue;
       char buffer[1 << 16];
       const ssize_t n = ::read(fd_, buffer, sizeof buffer);
@@ -216,19 +219,21 @@ std::vector<Stored> read_log(const EventLog& log, Problems& problems) {
   std::unordered_map<Uuid, uint64_t, UuidHash> versions;
   Status scanned = log.scan(1, UINT64_MAX, [&](const Event& e) {
     if (e.position != stored.size() + 1)
-      problems.add("position " + std::to_string(e.position) + " follows " + std::to_string(stored.size()));
+      problems.add("position " + std::to_string(e.position) + " follows " +
+                   std::to_string(stored.size()));
     uint64_t& version = versions[e.stream];
     if (e.stream_version != version + 1)
-      problems.add("stream " + e.stream.to_string() + " jumps from version " + std::to_string(version) + " to " +
-                   std::to_string(e.stream_version) + " at position " + std::to_string(e.position));
+      problems.add("stream " + e.stream.to_string() + " jumps from version " +
+                   std::to_string(version) + " to " + std::to_string(e.stream_version) +
+                   " at position " + std::to_string(e.position));
     version = e.stream_version;
     stored.push_back({e.stream, e.recorded_at_us});
     return true;
   });
   if (!scanned.ok()) problems.add("scan: " + scanned.error().message);
   if (stored.size() != log.last_position())
-    problems.add("last_position() is " + std::to_string(log.last_position()) + " but the scan found " +
-                 std::to_string(stored.size()) + " events");
+    problems.add("last_position() is " + std::to_string(log.last_position()) +
+                 " but the scan found " + std::to_string(stored.size()) + " events");
   return stored;
 }
 
@@ -236,8 +241,8 @@ std::vector<Stored> read_log(const EventLog& log, Problems& problems) {
 // changes (each batch reads the clock once, and the appender's clock never
 // repeats), the log ends on a link, and every batch the appender saw
 // committed is exactly one linked batch.
-void check_batches(const EventLog& log, const std::vector<Stored>& stored, const std::vector<Batch>& committed,
-                   Problems& problems) {
+void check_batches(const EventLog& log, const std::vector<Stored>& stored,
+                   const std::vector<Batch>& committed, Problems& problems) {
   std::set<uint64_t> ends;  // last positions of the linked batches
   Status chain = log.scan_chain([&](uint64_t last, std::string_view) {
     ends.insert(last);
@@ -245,20 +250,24 @@ void check_batches(const EventLog& log, const std::vector<Stored>& stored, const
   });
   if (!chain.ok()) problems.add("scan_chain: " + chain.error().message);
   if (!stored.empty() && !ends.contains(stored.size()))
-    problems.add("the log ends at " + std::to_string(stored.size()) + " inside a batch: no link ends there");
+    problems.add("the log ends at " + std::to_string(stored.size()) +
+                 " inside a batch: no link ends there");
   auto time_at = [&](uint64_t position) { return stored[position - 1].recorded_at_us; };
   for (uint64_t p = 1; p < stored.size(); ++p) {
     if (ends.contains(p) && time_at(p) == time_at(p + 1))
-      problems.add("positions " + std::to_string(p) + " and " + std::to_string(p + 1) +
-                   " share a recorded time but a link separates them: a batch was written in pieces");
+      problems.add(
+          "positions " + std::to_string(p) + " and " + std::to_string(p + 1) +
+          " share a recorded time but a link separates them: a batch was written in pieces");
     if (!ends.contains(p) && time_at(p) != time_at(p + 1))
       problems.add("positions " + std::to_string(p) + " and " + std::to_string(p + 1) +
                    " have different recorded times but no link separates them");
   }
   for (const Batch& b : committed) {
-    const std::string name = "committed batch " + std::to_string(b.first) + ".." + std::to_string(b.last);
+    const std::string name =
+        "committed batch " + std::to_string(b.first) + ".." + std::to_string(b.last);
     if (b.first == 0 || b.last < b.first || b.last > stored.size()) {
-      problems.add(name + " is not (wholly) in a log that ends at " + std::to_string(stored.size()));
+      problems.add(name + " is not (wholly) in a log that ends at " +
+                   std::to_string(stored.size()));
       continue;
     }
     auto inside = ends.lower_bound(b.first);
@@ -282,11 +291,12 @@ uint64_t check_log(const std::filesystem::path& data, const std::vector<Ack>& ac
     last = stored.size();
     for (const Ack& ack : acks) {
       if (ack.position == 0 || ack.position > stored.size())
-        problems.add("acknowledged position " + std::to_string(ack.position) + " is missing (the log ends at " +
-                     std::to_string(stored.size()) + ")");
+        problems.add("acknowledged position " + std::to_string(ack.position) +
+                     " is missing (the log ends at " + std::to_string(stored.size()) + ")");
       else if (stored[ack.position - 1].stream != ack.stream)
         problems.add("acknowledged position " + std::to_string(ack.position) + " holds stream " +
-                     stored[ack.position - 1].stream.to_string() + ", not " + ack.stream.to_string());
+                     stored[ack.position - 1].stream.to_string() + ", not " +
+                     ack.stream.to_string());
     }
     check_batches(**log, stored, committed, problems);
     EXPECT_EQ(problems.count(), 0u) << problems.text();
@@ -306,25 +316,28 @@ void check_run(const Reported& r) {
   uint64_t next = *r.opened + 1;
   for (const Batch& b : r.batches) {
     if (b.first != next)
-      problems.add("batch " + std::to_string(b.first) + ".." + std::to_string(b.last) + " does not start at " +
-                   std::to_string(next));
+      problems.add("batch " + std::to_string(b.first) + ".." + std::to_string(b.last) +
+                   " does not start at " + std::to_string(next));
     next = b.last + 1;
   }
   for (const Ack& ack : r.acks) {
     if (ack.position <= *r.opened || ack.position >= next)
-      problems.add("acknowledged " + std::to_string(ack.position) + " outside every batch committed in this run");
+      problems.add("acknowledged " + std::to_string(ack.position) +
+                   " outside every batch committed in this run");
   }
   EXPECT_EQ(problems.count(), 0u) << problems.text();
 }
 
 uint32_t crash_seed() {
-  if (const char* fixed = std::getenv("COMANDA_CRASH_SEED")) return static_cast<uint32_t>(std::stoul(fixed));
+  if (const char* fixed = std::getenv("COMANDA_CRASH_SEED"))
+    return static_cast<uint32_t>(std::stoul(fixed));
   return std::random_device{}();
 }
 
 TEST(CrashRecovery, KeepsEveryAcknowledgedEventAcrossTwelveKills) {
   const uint32_t seed = crash_seed();
-  std::cout << "crash test seed " << seed << " (COMANDA_CRASH_SEED=" << seed << " repeats the kill points)\n";
+  std::cout << "crash test seed " << seed << " (COMANDA_CRASH_SEED=" << seed
+            << " repeats the kill points)\n";
   RecordProperty("seed", std::to_string(seed));
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 random(seed);
@@ -346,7 +359,8 @@ TEST(CrashRecovery, KeepsEveryAcknowledgedEventAcrossTwelveKills) {
     std::string why;
     ASSERT_TRUE(appender.start(data.path(), why)) << why;
     ASSERT_TRUE(appender.read_until(
-        [&](const Reported& r) { return r.opened.has_value() && r.acks.size() >= target; }, deadline, why))
+        [&](const Reported& r) { return r.opened.has_value() && r.acks.size() >= target; },
+        deadline, why))
         << why;
     ASSERT_TRUE(appender.kill_and_drain(deadline, why)) << why;
 
@@ -361,8 +375,8 @@ TEST(CrashRecovery, KeepsEveryAcknowledgedEventAcrossTwelveKills) {
       EXPECT_GT(last, *r.opened) << "a round appended nothing";
     }
   }
-  std::cout << "crash test: " << kRounds << " kills, " << acks.size() << " acknowledged events, " << last
-            << " events in the log\n";
+  std::cout << "crash test: " << kRounds << " kills, " << acks.size() << " acknowledged events, "
+            << last << " events in the log\n";
 }
 
 }  // namespace

@@ -44,7 +44,13 @@ OrderPlaced order() {
   o.reference = "A001-000123";
   o.number = 123;
   o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
-  o.items = {{"BURGER", "Hamburguesa", 2, 1550, {{"No onion", 0}, {"Extra cheese", 300}}, "bien cocida", 3700},
+  o.items = {{"BURGER",
+              "Hamburguesa",
+              2,
+              1550,
+              {{"No onion", 0}, {"Extra cheese", 300}},
+              "bien cocida",
+              3700},
              {"", "Chicha", 1, 500, {}, "", 500}};
   o.fulfillment = {FulfillmentType::kCurbside, "Calle 1 234", GeoPoint{-12.1, -77.0}};
   o.payment = {"cash", 5000};
@@ -104,7 +110,8 @@ TEST(EventCodec, KeepsACashTenderedOfZero) {
 }
 
 TEST(EventCodec, RoundTripsAStatusChange) {
-  const Event e = envelope(OrderStatusChanged{OrderStatus::kReady, OrderStatus::kCancelled, "sin stock"});
+  const Event e =
+      envelope(OrderStatusChanged{OrderStatus::kReady, OrderStatus::kCancelled, "sin stock"});
   EXPECT_EQ(round_trip(e), e);
 }
 

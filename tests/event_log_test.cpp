@@ -1,7 +1,6 @@
 // The durable event log (engine/event_log.h) and `comanda verify`
 // (tools/commands.h) against a real RocksDB in a temporary directory.
 #include "engine/event_log.h"
-#include "engine/hash_chain.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "engine/event_codec.h"
+#include "engine/hash_chain.h"
 #include "tests/test_support.h"
 #include "tools/commands.h"
 
@@ -23,7 +23,8 @@ namespace {
 using namespace comanda::engine;
 using comanda::test_support::TempDir;
 
-Event make_event(uint64_t position, const Uuid& stream, uint64_t version, EventPayload payload = {}) {
+Event make_event(uint64_t position, const Uuid& stream, uint64_t version,
+                 EventPayload payload = {}) {
   Event e;
   e.position = position;
   e.stream = stream;
@@ -80,12 +81,17 @@ class EventLogTest : public ::testing::Test {
   }
 
   // Edits the stored log directly, as disk rot or a hand edit would.
-  void with_raw_db(const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle& events)>& edit) {
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-        {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}, {"idempotency", {}}};
+  void with_raw_db(
+      const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle& events)>& edit) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                        {"events", {}},
+                                                        {"streams", {}},
+                                                        {"meta", {}},
+                                                        {"idempotency", {}}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw);
+    rocksdb::Status s =
+        rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw);
     ASSERT_TRUE(s.ok()) << s.ToString();
     std::unique_ptr<rocksdb::DB> db(raw);
     edit(*db, *handles[1]);
@@ -130,16 +136,20 @@ TEST_F(EventLogTest, ScansOnlyTheRequestedRangeAndStopsWhenAsked) {
   auto log = open();
   ASSERT_NE(log, nullptr);
   std::vector<uint64_t> seen;
-  ASSERT_TRUE(log->scan(2, 2, [&](const Event& e) {
-                   seen.push_back(e.position);
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(log->scan(2, 2,
+                        [&](const Event& e) {
+                          seen.push_back(e.position);
+                          return true;
+                        })
+                  .ok());
   EXPECT_EQ(seen, std::vector<uint64_t>{2});
   seen.clear();
-  ASSERT_TRUE(log->scan(1, 3, [&](const Event& e) {
-                   seen.push_back(e.position);
-                   return false;
-                 }).ok());
+  ASSERT_TRUE(log->scan(1, 3,
+                        [&](const Event& e) {
+                          seen.push_back(e.position);
+                          return false;
+                        })
+                  .ok());
   EXPECT_EQ(seen, std::vector<uint64_t>{1});
 }
 
@@ -147,7 +157,8 @@ TEST_F(EventLogTest, ContinuesAppendingAfterReopening) {
   write_three();
   auto log = open();
   ASSERT_NE(log, nullptr);
-  const std::vector<Event> more = {make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kCancelled))};
+  const std::vector<Event> more = {
+      make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kCancelled))};
   ASSERT_TRUE(log->append(more).ok());
   EXPECT_EQ(log->last_position(), 4u);
   auto all = scan_all(*log);
@@ -160,24 +171,30 @@ TEST_F(EventLogTest, ReadsOneStreamInVersionOrder) {
   auto log = open();
   ASSERT_NE(log, nullptr);
   std::vector<Event> a_events;
-  ASSERT_TRUE(log->read_stream(a_, [&](const Event& e) {
-                   a_events.push_back(e);
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(log->read_stream(a_,
+                               [&](const Event& e) {
+                                 a_events.push_back(e);
+                                 return true;
+                               })
+                  .ok());
   EXPECT_EQ(a_events, (std::vector<Event>{written[0], written[2]}));
 
   std::vector<Event> b_events;
-  ASSERT_TRUE(log->read_stream(b_, [&](const Event& e) {
-                   b_events.push_back(e);
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(log->read_stream(b_,
+                               [&](const Event& e) {
+                                 b_events.push_back(e);
+                                 return true;
+                               })
+                  .ok());
   EXPECT_EQ(b_events, std::vector<Event>{written[1]});
 
   int unknown = 0;
-  ASSERT_TRUE(log->read_stream(Uuid::v7(), [&](const Event&) {
-                   ++unknown;
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(log->read_stream(Uuid::v7(),
+                               [&](const Event&) {
+                                 ++unknown;
+                                 return true;
+                               })
+                  .ok());
   EXPECT_EQ(unknown, 0);
 }
 
@@ -189,8 +206,10 @@ TEST_F(EventLogTest, IndexesEveryStreamVersion) {
   ASSERT_TRUE(log->scan_stream_index([&](const Uuid& s, uint64_t v, uint64_t p) {
                    index.emplace_back(s, v, p);
                    return true;
-                 }).ok());
-  std::sort(index.begin(), index.end(), [](const auto& x, const auto& y) { return std::get<2>(x) < std::get<2>(y); });
+                 })
+                  .ok());
+  std::sort(index.begin(), index.end(),
+            [](const auto& x, const auto& y) { return std::get<2>(x) < std::get<2>(y); });
   ASSERT_EQ(index.size(), 3u);
   EXPECT_EQ(index[0], std::make_tuple(a_, uint64_t{1}, uint64_t{1}));
   EXPECT_EQ(index[1], std::make_tuple(b_, uint64_t{1}, uint64_t{2}));
@@ -373,7 +392,9 @@ TEST_F(EventLogTest, VerifyCatchesAnEditedEventWhoseChecksumWasRecomputed) {
 TEST_F(EventLogTest, VerifyReportsAStreamVersionGap) {
   auto log = open();
   ASSERT_TRUE(log->append(std::vector<Event>{make_event(1, a_, 1, restaurant())}).ok());
-  ASSERT_TRUE(log->append(std::vector<Event>{make_event(2, a_, 3, step(OrderStatus::kPending, OrderStatus::kAccepted))}).ok());
+  ASSERT_TRUE(log->append(std::vector<Event>{make_event(
+                              2, a_, 3, step(OrderStatus::kPending, OrderStatus::kAccepted))})
+                  .ok());
   log.reset();
   std::ostringstream out, err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
@@ -385,11 +406,15 @@ TEST_F(EventLogTest, TheHashChainContinuesAcrossRestarts) {
   write_three();
   {
     auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))}).ok());
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
+                                4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))})
+                    .ok());
   }
   {
     auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(5, b_, 3, step(OrderStatus::kReady, OrderStatus::kDelivered))}).ok());
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
+                                5, b_, 3, step(OrderStatus::kReady, OrderStatus::kDelivered))})
+                    .ok());
   }
   std::ostringstream out, err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 0) << err.str();
@@ -400,14 +425,20 @@ TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
   write_three();
   {
     auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))}).ok());
+    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
+                                4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))})
+                    .ok());
   }
   // Deleting the first batch's link makes two batches hash as one: caught.
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"streams", {}}, {"meta", {}}, {"idempotency", {}}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                      {"events", {}},
+                                                      {"streams", {}},
+                                                      {"meta", {}},
+                                                      {"idempotency", {}}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
+  ASSERT_TRUE(
+      rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
   ASSERT_TRUE(raw->Delete({}, handles[3], chain_key(3)).ok());
   for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
   ASSERT_TRUE(raw->Close().ok());
@@ -448,8 +479,9 @@ TEST_F(EventLogTest, WritesSeveralBatchesInOneWriteEachWithItsOwnLink) {
   {
     auto log = open();
     const std::vector<Event> first = {make_event(1, a_, 1, restaurant())};
-    const std::vector<Event> second = {make_event(2, b_, 1, step(OrderStatus::kPending, OrderStatus::kAccepted)),
-                                       make_event(3, a_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))};
+    const std::vector<Event> second = {
+        make_event(2, b_, 1, step(OrderStatus::kPending, OrderStatus::kAccepted)),
+        make_event(3, a_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))};
     ChainHasher hasher;
     EncodedBatch a, b;
     encode_batch(first, {}, log->chain_head(), hasher, a);
@@ -471,10 +503,14 @@ TEST_F(EventLogTest, ReadsAStreamOnlyUpToAGivenPosition) {
   write_three();  // A v1 @1, B v1 @2, A v2 @3
   auto log = open();
   std::vector<uint64_t> seen;
-  ASSERT_TRUE(log->read_stream(a_, [&](const Event& e) {
-                   seen.push_back(e.position);
-                   return true;
-                 }, /*up_to=*/2).ok());
+  ASSERT_TRUE(log->read_stream(
+                     a_,
+                     [&](const Event& e) {
+                       seen.push_back(e.position);
+                       return true;
+                     },
+                     /*up_to=*/2)
+                  .ok());
   EXPECT_EQ(seen, std::vector<uint64_t>{1});
 }
 

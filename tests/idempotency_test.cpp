@@ -86,9 +86,10 @@ TEST_F(IdempotencyTest, KeysExpireAfterTheWindow) {
   ASSERT_TRUE(log_->expire_idempotency(kNow + 26 * kHour - 24 * kHour).ok());
   size_t stored = 0;
   ASSERT_TRUE(log_->scan_idempotency([&](const IdempotencyRecord&) {
-    ++stored;
-    return true;
-  }).ok());
+                    ++stored;
+                    return true;
+                  })
+                  .ok());
   EXPECT_EQ(stored, 1u) << "only the later record is inside the window";
 }
 

@@ -32,7 +32,16 @@ TEST(JsonQuote, PassesPrintableAndMultibyteCharactersThrough) {
 
 TEST(JsonWriter, SeparatesObjectMembersWithCommas) {
   JsonWriter w;
-  w.begin_object().key("a").number(1).key("b").string("x").key("c").boolean(false).key("d").null().end_object();
+  w.begin_object()
+      .key("a")
+      .number(1)
+      .key("b")
+      .string("x")
+      .key("c")
+      .boolean(false)
+      .key("d")
+      .null()
+      .end_object();
   EXPECT_EQ(w.str(), R"({"a":1,"b":"x","c":false,"d":null})");
 }
 
@@ -40,14 +49,30 @@ TEST(JsonWriter, NestsArraysAndObjectsWithTheRightCommas) {
   JsonWriter w;
   w.begin_object();
   w.key("orders").begin_array();
-  w.begin_object().key("id").string("1").key("items").begin_array().number(1).number(2).end_array().end_object();
+  w.begin_object()
+      .key("id")
+      .string("1")
+      .key("items")
+      .begin_array()
+      .number(1)
+      .number(2)
+      .end_array()
+      .end_object();
   w.begin_object().key("id").string("2").key("items").begin_array().end_array().end_object();
   w.end_array();
   w.key("next_cursor").null();
-  w.key("matrix").begin_array().begin_array().number(1).end_array().begin_array().end_array().end_array();
+  w.key("matrix")
+      .begin_array()
+      .begin_array()
+      .number(1)
+      .end_array()
+      .begin_array()
+      .end_array()
+      .end_array();
   w.end_object();
-  EXPECT_EQ(w.str(),
-            R"({"orders":[{"id":"1","items":[1,2]},{"id":"2","items":[]}],"next_cursor":null,"matrix":[[1],[]]})");
+  EXPECT_EQ(
+      w.str(),
+      R"({"orders":[{"id":"1","items":[1,2]},{"id":"2","items":[]}],"next_cursor":null,"matrix":[[1],[]]})");
 }
 
 TEST(JsonWriter, WritesEmptyContainers) {

@@ -1,12 +1,13 @@
 // Token verification (api/jwt.h, api/auth.h): only HS256 with our secret,
 // with the claims a principal needs, within its validity window.
+#include "api/jwt.h"
+
 #include <gtest/gtest.h>
 #include <jwt.h>
 
 #include <memory>
 
 #include "api/auth.h"
-#include "api/jwt.h"
 
 namespace {
 
@@ -73,10 +74,14 @@ TEST(Jwt, RefusesAnotherSecretAndATamperedToken) {
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret + "x", claims())), ErrorCode::kUnauthenticated);
   std::string token = sign(JWT_ALG_HS256, kSecret, claims());
   // Swap the payload for one that claims admin, keeping the signature.
-  const std::string admin = sign(JWT_ALG_HS256, kSecret + "other", R"({"sub": "x", "role": "admin", "exp": )" +
-                                                                      std::to_string(kNow + 600) + "}");
-  const auto mid = [](const std::string& t) { return t.substr(t.find('.') + 1, t.rfind('.') - t.find('.') - 1); };
-  std::string forged = token.substr(0, token.find('.') + 1) + mid(admin) + token.substr(token.rfind('.'));
+  const std::string admin =
+      sign(JWT_ALG_HS256, kSecret + "other",
+           R"({"sub": "x", "role": "admin", "exp": )" + std::to_string(kNow + 600) + "}");
+  const auto mid = [](const std::string& t) {
+    return t.substr(t.find('.') + 1, t.rfind('.') - t.find('.') - 1);
+  };
+  std::string forged =
+      token.substr(0, token.find('.') + 1) + mid(admin) + token.substr(token.rfind('.'));
   EXPECT_EQ(refusal(v, forged), ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, "not.a.token"), ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, ""), ErrorCode::kUnauthenticated);
@@ -84,11 +89,15 @@ TEST(Jwt, RefusesAnotherSecretAndATamperedToken) {
 
 TEST(Jwt, ChecksExpiryAndNotBeforeWithALeeway) {
   JwtVerifier v({kSecret});
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims("", kNow - 31))), ErrorCode::kUnauthenticated);
-  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret, claims("", kNow - 10)), kNow).ok());
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 31)))),
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims("", kNow - 31))),
             ErrorCode::kUnauthenticated);
-  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 10))), kNow).ok());
+  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret, claims("", kNow - 10)), kNow).ok());
+  EXPECT_EQ(
+      refusal(v, sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 31)))),
+      ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(
+      v.verify(sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 10))), kNow)
+          .ok());
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "admin"})")),
             ErrorCode::kUnauthenticated);
 }
@@ -100,19 +109,27 @@ TEST(Jwt, RequiresASubjectAndAKnownRole) {
             ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "exp": )" + exp + "}")),
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "engine", "exp": )" + exp + "}")),
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret,
+                            R"({"sub": "a", "role": "engine", "exp": )" + exp + "}")),
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "superuser", "exp": )" + exp + "}")),
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret,
+                            R"({"sub": "a", "role": "superuser", "exp": )" + exp + "}")),
             ErrorCode::kUnauthenticated);
 }
 
 TEST(Jwt, ChecksIssuerAndAudienceWhenConfigured) {
   JwtVerifier v({kSecret, "comanda", "dashboard"});
-  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "comanda", "aud": "dashboard")")), kNow).ok());
   EXPECT_TRUE(
-      v.verify(sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "comanda", "aud": ["x", "dashboard"])")), kNow).ok());
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "other", "aud": "dashboard")"))),
-            ErrorCode::kUnauthenticated);
+      v.verify(sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "comanda", "aud": "dashboard")")),
+               kNow)
+          .ok());
+  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret,
+                            claims(R"("iss": "comanda", "aud": ["x", "dashboard"])")),
+                       kNow)
+                  .ok());
+  EXPECT_EQ(
+      refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "other", "aud": "dashboard")"))),
+      ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("iss": "comanda", "aud": "kiosk")"))),
             ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims())), ErrorCode::kUnauthenticated);
@@ -144,13 +161,20 @@ namespace {
 TEST(Jwt, ReadsDatesWithFractionsAndRefusesDatesThatAreNotNumbers) {
   JwtVerifier v({kSecret});
   const std::string exp = std::to_string(kNow + 600);
-  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "admin", "exp": )" + exp + ".5}"), kNow).ok());
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 120) + ".5"))),
+  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, kSecret,
+                            R"({"sub": "a", "role": "admin", "exp": )" + exp + ".5}"),
+                       kNow)
+                  .ok());
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret,
+                            claims("\"nbf\": " + std::to_string(kNow + 120) + ".5"))),
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("nbf": "tomorrow")"))), ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("nbf": true)"))), ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "admin", "exp": "never"})")),
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("nbf": "tomorrow")"))),
             ErrorCode::kUnauthenticated);
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("nbf": true)"))),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(
+      refusal(v, sign(JWT_ALG_HS256, kSecret, R"({"sub": "a", "role": "admin", "exp": "never"})")),
+      ErrorCode::kUnauthenticated);
 }
 
 TEST(Jwt, MatchesTheAudienceExactlyNotAsText) {
@@ -159,7 +183,8 @@ TEST(Jwt, MatchesTheAudienceExactlyNotAsText) {
             ErrorCode::kUnauthenticated);
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("aud": [["dashboard"]])"))),
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("aud": "dashboard2")"))), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret, claims(R"("aud": "dashboard2")"))),
+            ErrorCode::kUnauthenticated);
 }
 
 }  // namespace

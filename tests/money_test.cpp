@@ -1,11 +1,12 @@
 // Money formatting, rounding, checked arithmetic (engine/money.h) and order
 // pricing (engine/pricing.h).
+#include "engine/money.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 
-#include "engine/money.h"
 #include "engine/pricing.h"
 
 namespace {
@@ -170,7 +171,8 @@ TEST(Pricing, TaxesItemsAfterDiscountAndTheDeliveryFee) {
 }
 
 TEST(Pricing, PricesModifiersPerUnitTimesQuantity) {
-  std::vector<OrderLine> items = {line(1550, 2, {{"No onion", 0}, {"Extra cheese", 300}}), line(500, 3)};
+  std::vector<OrderLine> items = {line(1550, 2, {{"No onion", 0}, {"Extra cheese", 300}}),
+                                  line(500, 3)};
   auto t = price_order({&items, {0, false}});
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(items[0].line_total, 3700);

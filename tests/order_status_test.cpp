@@ -95,11 +95,11 @@ TEST(StatusInput, ResolvesTheSeedsAliases) {
     OrderStatus expected;
   };
   const Case cases[] = {
-      {"pendiente", OrderStatus::kPending},         {"PENDIENTE", OrderStatus::kPending},
-      {"aceptado", OrderStatus::kAccepted},         {"preparando", OrderStatus::kPreparing},
-      {"PROCESANDO", OrderStatus::kPreparing},      {"enviado", OrderStatus::kAwaitingDriver},
-      {"en_camino", OrderStatus::kOnTheWay},        {"entregado", OrderStatus::kDelivered},
-      {"cancelado", OrderStatus::kCancelled},       {"CANCELADO", OrderStatus::kCancelled},
+      {"pendiente", OrderStatus::kPending},    {"PENDIENTE", OrderStatus::kPending},
+      {"aceptado", OrderStatus::kAccepted},    {"preparando", OrderStatus::kPreparing},
+      {"PROCESANDO", OrderStatus::kPreparing}, {"enviado", OrderStatus::kAwaitingDriver},
+      {"en_camino", OrderStatus::kOnTheWay},   {"entregado", OrderStatus::kDelivered},
+      {"cancelado", OrderStatus::kCancelled},  {"CANCELADO", OrderStatus::kCancelled},
       {"canceled", OrderStatus::kCancelled},
   };
   for (const Case& c : cases) EXPECT_EQ(resolved(c.input), c.expected) << c.input;
@@ -127,14 +127,17 @@ TEST(StatusInput, ResolvesCompletionNamesByFulfillmentType) {
   for (std::string_view input : {"COMPLETADO", "completed", "1", "completado"}) {
     EXPECT_EQ(resolved(input, FulfillmentType::kDelivery), OrderStatus::kDelivered) << input;
     EXPECT_EQ(resolved(input, FulfillmentType::kPickup), OrderStatus::kPickedUpByCustomer) << input;
-    EXPECT_EQ(resolved(input, FulfillmentType::kCurbside), OrderStatus::kPickedUpByCustomer) << input;
-    EXPECT_EQ(resolved(input, FulfillmentType::kDriveThru), OrderStatus::kPickedUpByCustomer) << input;
+    EXPECT_EQ(resolved(input, FulfillmentType::kCurbside), OrderStatus::kPickedUpByCustomer)
+        << input;
+    EXPECT_EQ(resolved(input, FulfillmentType::kDriveThru), OrderStatus::kPickedUpByCustomer)
+        << input;
     EXPECT_EQ(resolved(input, FulfillmentType::kEatIn), OrderStatus::kCompleted) << input;
   }
 }
 
 TEST(StatusInput, RefusesUnknownNamesAndCodesNamingTheStatusField) {
-  for (std::string_view input : {"flying", "", "99", "-1", "7a", " 7", "pending ", "accepted,ready"}) {
+  for (std::string_view input :
+       {"flying", "", "99", "-1", "7a", " 7", "pending ", "accepted,ready"}) {
     auto r = resolve_status(input, FulfillmentType::kDelivery);
     ASSERT_FALSE(r.ok()) << "'" << input << "' resolved";
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << input;
@@ -155,19 +158,23 @@ TEST(StatusInput, RefusesActionCodesSixAndFourteen) {
 // ---- transitions ----
 
 TEST(OrderStateMachine, AllowsForwardSkips) {
-  EXPECT_TRUE(transition_allowed(OrderStatus::kPending, OrderStatus::kPreparing, FulfillmentType::kDelivery));
+  EXPECT_TRUE(transition_allowed(OrderStatus::kPending, OrderStatus::kPreparing,
+                                 FulfillmentType::kDelivery));
+  EXPECT_TRUE(transition_allowed(OrderStatus::kPreparing, OrderStatus::kAwaitingDriver,
+                                 FulfillmentType::kDelivery));
+  EXPECT_TRUE(transition_allowed(OrderStatus::kAwaitingDriver, OrderStatus::kDelivered,
+                                 FulfillmentType::kDelivery));
   EXPECT_TRUE(
-      transition_allowed(OrderStatus::kPreparing, OrderStatus::kAwaitingDriver, FulfillmentType::kDelivery));
+      transition_allowed(OrderStatus::kPending, OrderStatus::kAccepted, FulfillmentType::kPickup));
   EXPECT_TRUE(
-      transition_allowed(OrderStatus::kAwaitingDriver, OrderStatus::kDelivered, FulfillmentType::kDelivery));
-  EXPECT_TRUE(transition_allowed(OrderStatus::kPending, OrderStatus::kAccepted, FulfillmentType::kPickup));
-  EXPECT_TRUE(transition_allowed(OrderStatus::kReady, OrderStatus::kCompleted, FulfillmentType::kEatIn));
-  EXPECT_TRUE(
-      transition_allowed(OrderStatus::kReady, OrderStatus::kPickedUpByCustomer, FulfillmentType::kCurbside));
+      transition_allowed(OrderStatus::kReady, OrderStatus::kCompleted, FulfillmentType::kEatIn));
+  EXPECT_TRUE(transition_allowed(OrderStatus::kReady, OrderStatus::kPickedUpByCustomer,
+                                 FulfillmentType::kCurbside));
 }
 
 TEST(OrderStateMachine, RefusesDeliveredToPreparing) {
-  EXPECT_FALSE(transition_allowed(OrderStatus::kDelivered, OrderStatus::kPreparing, FulfillmentType::kDelivery));
+  EXPECT_FALSE(transition_allowed(OrderStatus::kDelivered, OrderStatus::kPreparing,
+                                  FulfillmentType::kDelivery));
 }
 
 TEST(OrderStateMachine, NeverStepsBackwards) {
@@ -180,24 +187,30 @@ TEST(OrderStateMachine, NeverStepsBackwards) {
               << from.name << " -> " << to.name << " (" << fulfillment_name(t) << ")";
         }
       }
-  EXPECT_FALSE(transition_allowed(OrderStatus::kPreparing, OrderStatus::kAccepted, FulfillmentType::kDelivery));
-  EXPECT_FALSE(transition_allowed(OrderStatus::kReady, OrderStatus::kPending, FulfillmentType::kPickup));
+  EXPECT_FALSE(transition_allowed(OrderStatus::kPreparing, OrderStatus::kAccepted,
+                                  FulfillmentType::kDelivery));
+  EXPECT_FALSE(
+      transition_allowed(OrderStatus::kReady, OrderStatus::kPending, FulfillmentType::kPickup));
 }
 
 TEST(OrderStateMachine, RefusesAStatusOfAnotherFulfillmentType) {
-  EXPECT_FALSE(transition_allowed(OrderStatus::kPreparing, OrderStatus::kAwaitingDriver, FulfillmentType::kPickup));
+  EXPECT_FALSE(transition_allowed(OrderStatus::kPreparing, OrderStatus::kAwaitingDriver,
+                                  FulfillmentType::kPickup));
+  EXPECT_FALSE(transition_allowed(OrderStatus::kReady, OrderStatus::kPickedUpByCustomer,
+                                  FulfillmentType::kDelivery));
   EXPECT_FALSE(
-      transition_allowed(OrderStatus::kReady, OrderStatus::kPickedUpByCustomer, FulfillmentType::kDelivery));
-  EXPECT_FALSE(transition_allowed(OrderStatus::kReady, OrderStatus::kDelivered, FulfillmentType::kEatIn));
-  EXPECT_FALSE(transition_allowed(OrderStatus::kReady, OrderStatus::kCompleted, FulfillmentType::kDelivery));
+      transition_allowed(OrderStatus::kReady, OrderStatus::kDelivered, FulfillmentType::kEatIn));
   EXPECT_FALSE(
-      transition_allowed(OrderStatus::kAccepted, OrderStatus::kCustomerArrived, FulfillmentType::kEatIn));
+      transition_allowed(OrderStatus::kReady, OrderStatus::kCompleted, FulfillmentType::kDelivery));
+  EXPECT_FALSE(transition_allowed(OrderStatus::kAccepted, OrderStatus::kCustomerArrived,
+                                  FulfillmentType::kEatIn));
 }
 
 TEST(OrderStateMachine, RejectsOnlyFromScheduledOrPending) {
   for (FulfillmentType t : kAllTypes)
     for (const StatusInfo& from : status_table()) {
-      const bool expected = from.status == OrderStatus::kScheduled || from.status == OrderStatus::kPending;
+      const bool expected =
+          from.status == OrderStatus::kScheduled || from.status == OrderStatus::kPending;
       EXPECT_EQ(transition_allowed(from.status, OrderStatus::kRejected, t), expected)
           << from.name << " -> rejected (" << fulfillment_name(t) << ")";
     }
@@ -216,7 +229,8 @@ TEST(OrderStateMachine, AllowsNothingFromATerminalStatus) {
       if (!from.terminal) continue;
       EXPECT_TRUE(allowed_targets(from.status, t).empty()) << from.name;
       for (const StatusInfo& to : status_table())
-        EXPECT_FALSE(transition_allowed(from.status, to.status, t)) << from.name << " -> " << to.name;
+        EXPECT_FALSE(transition_allowed(from.status, to.status, t))
+            << from.name << " -> " << to.name;
     }
 }
 
@@ -233,10 +247,10 @@ TEST(OrderStateMachine, RefusesAStepToTheSameStatus) {
 
 TEST(OrderStateMachine, ListsAllowedTargetsFromPendingForDelivery) {
   EXPECT_THAT(names(allowed_targets(OrderStatus::kPending, FulfillmentType::kDelivery)),
-              ElementsAre("rejected", "accepted", "preparing", "ready", "awaiting_driver", "fleet_assigned",
-                          "driver_assigned", "driver_near_restaurant", "driver_at_restaurant", "picked_up",
-                          "pickup_failed", "on_the_way", "driver_near_customer", "delivered",
-                          "delivery_failed", "cancelled"));
+              ElementsAre("rejected", "accepted", "preparing", "ready", "awaiting_driver",
+                          "fleet_assigned", "driver_assigned", "driver_near_restaurant",
+                          "driver_at_restaurant", "picked_up", "pickup_failed", "on_the_way",
+                          "driver_near_customer", "delivered", "delivery_failed", "cancelled"));
 }
 
 TEST(OrderStateMachine, ListsAllowedTargetsFromAcceptedForPickup) {
@@ -271,7 +285,8 @@ TEST(StatusCode, ShowsTheNearestEarlierCodeForPreparing) {
 
 TEST(StatusCode, ShowsTheTableCodeOtherwise) {
   EXPECT_EQ(status_code(OrderStatus::kPending, false), 0);
-  EXPECT_EQ(status_code(OrderStatus::kPending, true), 0);  // the flag only matters for cancellations
+  EXPECT_EQ(status_code(OrderStatus::kPending, true),
+            0);  // the flag only matters for cancellations
   EXPECT_EQ(status_code(OrderStatus::kScheduled, false), 13);
   EXPECT_EQ(status_code(OrderStatus::kDriverAtRestaurant, false), 3);
   EXPECT_EQ(status_code(OrderStatus::kDelivered, false), 11);

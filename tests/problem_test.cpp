@@ -10,9 +10,9 @@ namespace {
 using namespace comanda::engine;
 using comanda::api::http_status;
 using comanda::api::problem;
+using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using ::testing::Contains;
 
 TEST(Problem, MapsEachErrorCodeToItsHttpStatus) {
   EXPECT_EQ(http_status(ErrorCode::kInvalidArgument), 400);
@@ -26,12 +26,16 @@ TEST(Problem, MapsEachErrorCodeToItsHttpStatus) {
 }
 
 TEST(Problem, NamesTheFieldInTheDetail) {
-  auto r = problem(Error::unprocessable("payment.cash_tendered", "cash_tendered applies to cash payments only"));
+  auto r = problem(
+      Error::unprocessable("payment.cash_tendered", "cash_tendered applies to cash payments only"));
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.content_type, "application/problem+json");
   EXPECT_THAT(r.body, HasSubstr(R"("type":"urn:comanda:problem:unprocessable")"));
   EXPECT_THAT(r.body, HasSubstr(R"("status":422)"));
-  EXPECT_THAT(r.body, HasSubstr(R"("detail":"payment.cash_tendered: cash_tendered applies to cash payments only")"));
+  EXPECT_THAT(
+      r.body,
+      HasSubstr(
+          R"("detail":"payment.cash_tendered: cash_tendered applies to cash payments only")"));
   EXPECT_THAT(r.body, HasSubstr(R"("field":"payment.cash_tendered")"));
 }
 
@@ -41,7 +45,10 @@ TEST(Problem, DoesNotRepeatAFieldTheDetailAlreadyNames) {
 }
 
 TEST(Problem, ListsTheAllowedStepsOfAConflict) {
-  Error e{ErrorCode::kConflict, "an order that is ready cannot become accepted", "status", {"awaiting_driver", "cancelled"}};
+  Error e{ErrorCode::kConflict,
+          "an order that is ready cannot become accepted",
+          "status",
+          {"awaiting_driver", "cancelled"}};
   auto r = problem(e);
   EXPECT_EQ(r.status, 409);
   EXPECT_THAT(r.body, HasSubstr(R"("allowed":["awaiting_driver","cancelled"])"));

@@ -62,8 +62,8 @@ TEST(OrderQuery, RefusesAnUnknownParameter) {
 }
 
 TEST(OrderQuery, RefusesALimitOutsideOneToFiveHundred) {
-  for (std::string_view bad : {"limit=0", "limit=501", "limit=abc", "limit=", "limit=-1", "limit=5x",
-                               "limit=99999999999999999999999"})
+  for (std::string_view bad : {"limit=0", "limit=501", "limit=abc", "limit=", "limit=-1",
+                               "limit=5x", "limit=99999999999999999999999"})
     expect_invalid(bad, "limit");
 }
 
@@ -89,7 +89,8 @@ TEST(OrderQuery, ReadsTheRestaurantUnderEitherName) {
 
 TEST(OrderQuery, PercentDecodesValues) {
   std::string escaped(kId);
-  for (size_t at = escaped.find('-'); at != std::string::npos; at = escaped.find('-', at)) escaped.replace(at, 1, "%2D");
+  for (size_t at = escaped.find('-'); at != std::string::npos; at = escaped.find('-', at))
+    escaped.replace(at, 1, "%2D");
   auto q = parse_order_query("restaurant_id=" + escaped + "&status=pending%2Caccepted");
   ASSERT_TRUE(q.ok()) << q.error().message;
   EXPECT_EQ(q->restaurant_id, Uuid::parse(kId));
@@ -99,15 +100,17 @@ TEST(OrderQuery, PercentDecodesValues) {
 TEST(OrderQuery, ReadsSeveralStatusesByNameAliasOrCode) {
   auto q = parse_order_query("status=pending,aceptado,22");
   ASSERT_TRUE(q.ok()) << q.error().message;
-  EXPECT_THAT(q->statuses, ElementsAre(OrderStatus::kPending, OrderStatus::kAccepted, OrderStatus::kAwaitingDriver));
+  EXPECT_THAT(q->statuses, ElementsAre(OrderStatus::kPending, OrderStatus::kAccepted,
+                                       OrderStatus::kAwaitingDriver));
 }
 
 TEST(OrderQuery, ExpandsCompletedToEveryFinishedStatus) {
   for (std::string_view query : {"status=completed", "status=COMPLETADO", "status=1"}) {
     auto q = parse_order_query(query);
     ASSERT_TRUE(q.ok()) << q.error().message;
-    EXPECT_THAT(q->statuses, UnorderedElementsAre(OrderStatus::kDelivered, OrderStatus::kPickedUpByCustomer,
-                                                  OrderStatus::kCompleted))
+    EXPECT_THAT(q->statuses,
+                UnorderedElementsAre(OrderStatus::kDelivered, OrderStatus::kPickedUpByCustomer,
+                                     OrderStatus::kCompleted))
         << query;
   }
 }
@@ -115,14 +118,16 @@ TEST(OrderQuery, ExpandsCompletedToEveryFinishedStatus) {
 TEST(OrderQuery, ExpandsTheFilterGroups) {
   auto cancelled = parse_order_query("status=cancelled");
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_THAT(cancelled->statuses, UnorderedElementsAre(OrderStatus::kCancelled, OrderStatus::kRejected));
+  EXPECT_THAT(cancelled->statuses,
+              UnorderedElementsAre(OrderStatus::kCancelled, OrderStatus::kRejected));
   auto canceled = parse_order_query("status=canceled");
   ASSERT_TRUE(canceled.ok());
   EXPECT_EQ(canceled->statuses, cancelled->statuses);
   auto failed = parse_order_query("status=failed");
   ASSERT_TRUE(failed.ok());
-  EXPECT_THAT(failed->statuses, UnorderedElementsAre(OrderStatus::kPickupFailed, OrderStatus::kDeliveryFailed,
-                                                     OrderStatus::kNotPickedUp));
+  EXPECT_THAT(failed->statuses,
+              UnorderedElementsAre(OrderStatus::kPickupFailed, OrderStatus::kDeliveryFailed,
+                                   OrderStatus::kNotPickedUp));
   auto active = parse_order_query("status=active");
   ASSERT_TRUE(active.ok());
   EXPECT_EQ(active->statuses.size(), 15u);  // every non-terminal status
@@ -146,10 +151,12 @@ TEST(OrderQuery, IgnoresEmptyStatusTokens) {
 // ---- the cursor ----
 
 TEST(Cursor, RoundTripsAPosition) {
-  for (uint64_t position : {uint64_t{1}, uint64_t{42}, uint64_t{4096}, uint64_t{1} << 40, UINT64_MAX}) {
+  for (uint64_t position :
+       {uint64_t{1}, uint64_t{42}, uint64_t{4096}, uint64_t{1} << 40, UINT64_MAX}) {
     const std::string cursor = encode_cursor(position);
     EXPECT_EQ(cursor.size(), 11u);
-    EXPECT_EQ(cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+    EXPECT_EQ(cursor.find_first_not_of(
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
               std::string::npos)
         << cursor << " is not URL-safe";
     EXPECT_EQ(decode_cursor(cursor), position) << cursor;
@@ -179,7 +186,8 @@ TEST(Cursor, RefusesACursorBeyondSixtyFourBits) {
 
 TEST(Cursor, DecodesOnlyCursorsItWouldIssue) {
   // Every accepted cursor is the encoding of what it decodes to.
-  for (std::string cursor : {"AAAAAAAAAAB", "PAAAAAAAAAA", "P__________", "QAAAAAAAAAA", "gAAAAAAAAAA", "zzzzzzzzzzz"}) {
+  for (std::string cursor :
+       {"AAAAAAAAAAB", "PAAAAAAAAAA", "P__________", "QAAAAAAAAAA", "gAAAAAAAAAA", "zzzzzzzzzzz"}) {
     auto position = decode_cursor(cursor);
     if (position) {
       EXPECT_EQ(encode_cursor(*position), cursor);

@@ -69,7 +69,8 @@ class ReadModelsTest : public ::testing::Test {
     for (int guard = 0; guard < 1000; ++guard) {
       pages.push_back(models.list_orders(query));
       if (pages.back().next_cursor == 0) return pages;
-      EXPECT_LT(pages.back().next_cursor, query.before_position == 0 ? UINT64_MAX : query.before_position)
+      EXPECT_LT(pages.back().next_cursor,
+                query.before_position == 0 ? UINT64_MAX : query.before_position)
           << "the cursor did not move back";
       query.before_position = pages.back().next_cursor;
     }
@@ -268,8 +269,12 @@ TEST_F(ReadModelsTest, MarksACancellationByTheCustomer) {
   ASSERT_TRUE(commit(change_status(by_owner, "cancelled", owner())).ok());
   EXPECT_TRUE(models_.order(by_customer)->cancelled_by_customer);
   EXPECT_FALSE(models_.order(by_owner)->cancelled_by_customer);
-  EXPECT_EQ(status_code(models_.order(by_customer)->status, models_.order(by_customer)->cancelled_by_customer), 16);
-  EXPECT_EQ(status_code(models_.order(by_owner)->status, models_.order(by_owner)->cancelled_by_customer), 2);
+  EXPECT_EQ(status_code(models_.order(by_customer)->status,
+                        models_.order(by_customer)->cancelled_by_customer),
+            16);
+  EXPECT_EQ(
+      status_code(models_.order(by_owner)->status, models_.order(by_owner)->cancelled_by_customer),
+      2);
 }
 
 TEST_F(ReadModelsTest, IgnoresABatchAppliedTwice) {
@@ -345,10 +350,12 @@ TEST_F(ReadModelsTenancyTest, AnotherTenantsOrderIsAbsent) {
 
 TEST_F(ReadModelsTenancyTest, AnEventsAudienceIsItsRestaurantsOwnersAndItsOrdersCustomer) {
   std::vector<Event> events;
-  ASSERT_TRUE(log_->scan(1, log_->last_position(), [&](const Event& e) {
-                events.push_back(e);
-                return true;
-              }).ok());
+  ASSERT_TRUE(log_->scan(1, log_->last_position(),
+                         [&](const Event& e) {
+                           events.push_back(e);
+                           return true;
+                         })
+                  .ok());
   ASSERT_EQ(events.size(), 5u);
   auto restaurant_event = models_.audience(events[0]);
   EXPECT_EQ(restaurant_event.owners, std::vector<std::string>{"u-owner-1"});

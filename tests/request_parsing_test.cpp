@@ -2,12 +2,12 @@
 // the offending field and carries the right code.
 #include "api/request_parsing.h"
 
-#include "api/problem.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "api/problem.h"
 
 namespace {
 
@@ -60,7 +60,8 @@ TEST(PlaceOrderParsing, ParsesACompleteOrder) {
   EXPECT_EQ(cmd.items[0].sku, "BURGER");
   EXPECT_EQ(cmd.items[0].quantity, 2u);
   EXPECT_EQ(cmd.items[0].unit_price, 1550);
-  EXPECT_EQ(cmd.items[0].modifiers, (std::vector<Modifier>{{"No onion", 0}, {"Extra cheese", 300}}));
+  EXPECT_EQ(cmd.items[0].modifiers,
+            (std::vector<Modifier>{{"No onion", 0}, {"Extra cheese", 300}}));
   EXPECT_EQ(cmd.items[0].notes, "bien cocida");
   EXPECT_EQ(cmd.items[1].sku, "");
   EXPECT_EQ(cmd.fulfillment.type, FulfillmentType::kDelivery);
@@ -76,20 +77,22 @@ TEST(PlaceOrderParsing, ParsesACompleteOrder) {
 }
 
 TEST(PlaceOrderParsing, KeepsClaimedTotalsForTheEngineToCheck) {
-  auto r = parse_place_order(with(kOrder, R"("tip": 200)", R"("tip": 200, "subtotal": 4200, "total": 4400)"));
+  auto r = parse_place_order(
+      with(kOrder, R"("tip": 200)", R"("tip": 200, "subtotal": 4200, "total": 4400)"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->claimed_subtotal, 4200);
   EXPECT_EQ(r->claimed_total, 4400);
 }
 
 TEST(PlaceOrderParsing, RefusesAMissingRestaurantId) {
-  expect_refused(parse_place_order(with(kOrder, R"("restaurant_id": "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b",)", "")),
+  expect_refused(parse_place_order(with(
+                     kOrder, R"("restaurant_id": "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b",)", "")),
                  ErrorCode::kInvalidArgument, "restaurant_id");
 }
 
 TEST(PlaceOrderParsing, RefusesARestaurantIdThatIsNotAnId) {
-  expect_refused(parse_place_order(with(kOrder, kRestaurantId, "sede-1")), ErrorCode::kInvalidArgument,
-                 "restaurant_id");
+  expect_refused(parse_place_order(with(kOrder, kRestaurantId, "sede-1")),
+                 ErrorCode::kInvalidArgument, "restaurant_id");
   expect_refused(parse_place_order(with(kOrder, R"("0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b")", "42")),
                  ErrorCode::kInvalidArgument, "restaurant_id");
 }
@@ -115,9 +118,9 @@ TEST(PlaceOrderParsing, RefusesANegativeUnitPrice) {
 }
 
 TEST(PlaceOrderParsing, RefusesAnAmountBeyondSixtyFourBits) {
-  expect_refused(
-      parse_place_order(with(kOrder, R"("unit_price": 1550)", R"("unit_price": 18446744073709551615)")),
-      ErrorCode::kInvalidArgument, "items[0].unit_price");
+  expect_refused(parse_place_order(with(kOrder, R"("unit_price": 1550)",
+                                        R"("unit_price": 18446744073709551615)")),
+                 ErrorCode::kInvalidArgument, "items[0].unit_price");
 }
 
 TEST(PlaceOrderParsing, RefusesANegativeModifierPriceNamingItsPath) {
@@ -133,13 +136,14 @@ TEST(PlaceOrderParsing, RefusesAnEmptyItemList) {
 }
 
 TEST(PlaceOrderParsing, RefusesAnItemThatIsNotAnObject) {
-  expect_refused(parse_place_order(with(kOrder, R"({"name": "Chicha", "quantity": 1, "unit_price": 500})", "7")),
+  expect_refused(parse_place_order(
+                     with(kOrder, R"({"name": "Chicha", "quantity": 1, "unit_price": 500})", "7")),
                  ErrorCode::kInvalidArgument, "items[1]");
 }
 
 TEST(PlaceOrderParsing, RefusesAMissingCustomerId) {
-  expect_refused(parse_place_order(with(kOrder, R"("id": "u-cust-1", )", "")), ErrorCode::kInvalidArgument,
-                 "customer.id");
+  expect_refused(parse_place_order(with(kOrder, R"("id": "u-cust-1", )", "")),
+                 ErrorCode::kInvalidArgument, "customer.id");
 }
 
 TEST(PlaceOrderParsing, RefusesAMissingCustomer) {
@@ -158,8 +162,8 @@ TEST(PlaceOrderParsing, RefusesADeliveryWithoutAnAddress) {
 }
 
 TEST(PlaceOrderParsing, AcceptsAPickupWithoutAnAddress) {
-  auto r = parse_place_order(
-      with(with(kOrder, R"("address": "Calle 1 234",)", ""), R"("type": "delivery")", R"("type": "pickup")"));
+  auto r = parse_place_order(with(with(kOrder, R"("address": "Calle 1 234",)", ""),
+                                  R"("type": "delivery")", R"("type": "pickup")"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->fulfillment.type, FulfillmentType::kPickup);
 }
@@ -186,8 +190,8 @@ TEST(PlaceOrderParsing, RefusesCashTenderedForACardPayment) {
 }
 
 TEST(PlaceOrderParsing, RefusesANegativeTip) {
-  expect_refused(parse_place_order(with(kOrder, R"("tip": 200)", R"("tip": -1)")), ErrorCode::kInvalidArgument,
-                 "tip");
+  expect_refused(parse_place_order(with(kOrder, R"("tip": 200)", R"("tip": -1)")),
+                 ErrorCode::kInvalidArgument, "tip");
 }
 
 TEST(PlaceOrderParsing, TreatsNullAsAbsent) {
@@ -260,21 +264,24 @@ TEST(RegisterRestaurantParsing, RefusesAnUnknownTimeZoneAsUnprocessable) {
 }
 
 TEST(RegisterRestaurantParsing, RefusesAnUnknownDefaultTimeZone) {
-  expect_refused(parse_register_restaurant(with(kRestaurant, R"("time_zone": "America/Lima",)", ""), "Nowhere"),
+  expect_refused(parse_register_restaurant(with(kRestaurant, R"("time_zone": "America/Lima",)", ""),
+                                           "Nowhere"),
                  ErrorCode::kUnprocessable, "time_zone");
 }
 
 TEST(RegisterRestaurantParsing, RefusesASeriesWithLowercaseOrPunctuation) {
-  expect_refused(parse_register_restaurant(with(kRestaurant, R"("currency")", R"("series": "a-1", "currency")"),
-                                           "UTC"),
+  expect_refused(parse_register_restaurant(
+                     with(kRestaurant, R"("currency")", R"("series": "a-1", "currency")"), "UTC"),
                  ErrorCode::kInvalidArgument, "series");
-  auto ok = parse_register_restaurant(with(kRestaurant, R"("currency")", R"("series": "B7", "currency")"), "UTC");
+  auto ok = parse_register_restaurant(
+      with(kRestaurant, R"("currency")", R"("series": "B7", "currency")"), "UTC");
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->details.series, "B7");
 }
 
 TEST(RegisterRestaurantParsing, RefusesAnOwnerThatIsNotAString) {
-  expect_refused(parse_register_restaurant(with(kRestaurant, R"(["u-owner-1"])", R"(["u-owner-1", 7])"), "UTC"),
+  expect_refused(parse_register_restaurant(
+                     with(kRestaurant, R"(["u-owner-1"])", R"(["u-owner-1", 7])"), "UTC"),
                  ErrorCode::kInvalidArgument, "owners[1]");
 }
 
@@ -314,12 +321,13 @@ TEST(StatusChangeParsing, RefusesAMissingOrMistypedStatus) {
   expect_refused(parse_status_change(R"({"status": null})"), ErrorCode::kInvalidArgument, "status");
   expect_refused(parse_status_change(R"({"status": true})"), ErrorCode::kInvalidArgument, "status");
   expect_refused(parse_status_change(R"({"status": ""})"), ErrorCode::kInvalidArgument, "status");
-  expect_refused(parse_status_change(R"({"status": ["accepted"]})"), ErrorCode::kInvalidArgument, "status");
+  expect_refused(parse_status_change(R"({"status": ["accepted"]})"), ErrorCode::kInvalidArgument,
+                 "status");
 }
 
 TEST(StatusChangeParsing, RefusesAReasonThatIsNotAString) {
-  expect_refused(parse_status_change(R"({"status": "accepted", "reason": 5})"), ErrorCode::kInvalidArgument,
-                 "reason");
+  expect_refused(parse_status_change(R"({"status": "accepted", "reason": 5})"),
+                 ErrorCode::kInvalidArgument, "reason");
 }
 
 TEST(StatusChangeParsing, RefusesABodyThatIsNotAnObject) {

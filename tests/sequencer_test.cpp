@@ -97,7 +97,9 @@ class Gate {
       s->opened.wait_for(kDeadline);
     };
   }
-  bool wait_entered() { return s_->entered_future.wait_for(kDeadline) == std::future_status::ready; }
+  bool wait_entered() {
+    return s_->entered_future.wait_for(kDeadline) == std::future_status::ready;
+  }
   void open() {
     std::call_once(s_->once, [this] { s_->open.set_value(); });
   }
@@ -171,14 +173,16 @@ TEST_F(SequencerTest, CompletesEveryCallerOnceWithDensePositionsUnderConcurrency
   constexpr int kThreads = 2, kPerThread = 500, kTotal = kThreads * kPerThread;
   const Uuid restaurants[kThreads] = {Uuid::v7(), Uuid::v7()};
   std::vector<std::atomic<int>> calls(kTotal);
-  std::vector<CommandOutcome> outcomes(kTotal, Error{ErrorCode::kUnavailable, "not completed", "", {}});
+  std::vector<CommandOutcome> outcomes(kTotal,
+                                       Error{ErrorCode::kUnavailable, "not completed", "", {}});
   std::atomic<int> applied_late{0}, uncommitted{0}, refused_submits{0};
   Completions completions;
 
   auto submitter = [&](int t) {
     for (int i = 0; i < kPerThread; ++i) {
       const int index = t * kPerThread + i;
-      Command c = i == 0 ? register_restaurant(restaurants[t]) : place_order(Uuid::v7(), restaurants[t]);
+      Command c =
+          i == 0 ? register_restaurant(restaurants[t]) : place_order(Uuid::v7(), restaurants[t]);
       c.done = [&, index](const CommandOutcome& o) {
         if (o.ok()) {
           if (!listener_.holds(o->position)) ++applied_late;
@@ -195,12 +199,13 @@ TEST_F(SequencerTest, CompletesEveryCallerOnceWithDensePositionsUnderConcurrency
   a.join();
   b.join();
   ASSERT_EQ(refused_submits.load(), 0);
-  ASSERT_TRUE(completions.wait_for(kTotal)) << completions.count() << " of " << kTotal << " completed";
+  ASSERT_TRUE(completions.wait_for(kTotal))
+      << completions.count() << " of " << kTotal << " completed";
 
   for (int i = 0; i < kTotal; ++i) {
     EXPECT_EQ(calls[static_cast<size_t>(i)].load(), 1) << "command " << i;
-    EXPECT_TRUE(outcomes[static_cast<size_t>(i)].ok()) << "command " << i << ": "
-                                                        << outcomes[static_cast<size_t>(i)].error().message;
+    EXPECT_TRUE(outcomes[static_cast<size_t>(i)].ok())
+        << "command " << i << ": " << outcomes[static_cast<size_t>(i)].error().message;
   }
   EXPECT_EQ(applied_late.load(), 0) << "a caller completed before its events reached the listener";
   EXPECT_EQ(uncommitted.load(), 0) << "a caller completed before the committed position covered it";
@@ -279,7 +284,9 @@ TEST_F(SequencerTest, StampsEachBatchWithTheClockAndNeverGoesBackInTime) {
   const std::vector<int64_t> readings = {5'000'000, 4'000'000, 3'000'000, 9'000'000, 8'000'000};
   auto calls = std::make_shared<std::atomic<size_t>>(0);
   Sequencer::Options options;
-  options.clock = [readings, calls] { return readings[std::min(calls->fetch_add(1), readings.size() - 1)]; };
+  options.clock = [readings, calls] {
+    return readings[std::min(calls->fetch_add(1), readings.size() - 1)];
+  };
   start(std::move(options));
 
   const Uuid r = Uuid::v7();
@@ -510,7 +517,8 @@ std::future<CommandOutcome> submit_async(Sequencer& s, Command command) {
 }
 
 CommandOutcome get(std::future<CommandOutcome>& f) {
-  if (f.wait_for(kDeadline) != std::future_status::ready) return Error{ErrorCode::kIoError, "timeout", "", {}};
+  if (f.wait_for(kDeadline) != std::future_status::ready)
+    return Error{ErrorCode::kIoError, "timeout", "", {}};
   return f.get();
 }
 
@@ -571,7 +579,8 @@ TEST_F(SequencerTest, DecidesTheNextBatchWhileTheWriterSyncsThePrevious) {
   // The restaurant is not durable yet, but the order is decided on top of it.
   auto order = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
   ASSERT_TRUE(clock.wait_reads(2));
-  EXPECT_EQ(sequencer_->committed_position(), 0u) << "nothing is committed before the write returns";
+  EXPECT_EQ(sequencer_->committed_position(), 0u)
+      << "nothing is committed before the write returns";
   EXPECT_TRUE(listener_.batches().empty()) << "nothing is published before the write returns";
   writer.release();
   ASSERT_TRUE(get(reg).ok());
@@ -597,7 +606,8 @@ TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
   auto second = submit_async(*sequencer_, std::move(queued));
   Command refused = register_restaurant(Uuid::v7());
   refused.bytes = 600;
-  EXPECT_FALSE(sequencer_->submit(std::move(refused))) << "600 + 600 bytes exceed the bound of 1000";
+  EXPECT_FALSE(sequencer_->submit(std::move(refused)))
+      << "600 + 600 bytes exceed the bound of 1000";
   writer.release();
   EXPECT_TRUE(get(first).ok());
   EXPECT_TRUE(get(second).ok());

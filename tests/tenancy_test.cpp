@@ -29,7 +29,8 @@ class TenancyTest : public ::testing::Test {
   }
 
   // An order at `restaurant` for customer `customer_id`, placed by the owner.
-  Uuid order_at(const Uuid& restaurant, const std::string& owner_subject, const std::string& customer_id) {
+  Uuid order_at(const Uuid& restaurant, const std::string& owner_subject,
+                const std::string& customer_id) {
     PlaceOrder body = order_body(Uuid::v7(), restaurant);
     body.customer.id = customer_id;
     auto outcome = decide(place_order(body, owner(owner_subject)));
@@ -170,18 +171,28 @@ TEST(AccessRules, AdminsSeeEverythingOwnersTheirsCustomersTheirOwn) {
 
 TEST(AccessRules, RolesSetTheirOwnSteps) {
   EXPECT_TRUE(may_set_status(owner(), OrderStatus::kPending, OrderStatus::kAccepted, false).ok());
-  EXPECT_EQ(may_set_status(customer(), OrderStatus::kPending, OrderStatus::kAccepted, false).error().code,
-            ErrorCode::kForbidden);
-  EXPECT_TRUE(may_set_status(customer(), OrderStatus::kReady, OrderStatus::kCustomerArrived, false).ok());
-  EXPECT_EQ(may_set_status(owner(), OrderStatus::kReady, OrderStatus::kCustomerArrived, false).error().code,
+  EXPECT_EQ(
+      may_set_status(customer(), OrderStatus::kPending, OrderStatus::kAccepted, false).error().code,
+      ErrorCode::kForbidden);
+  EXPECT_TRUE(
+      may_set_status(customer(), OrderStatus::kReady, OrderStatus::kCustomerArrived, false).ok());
+  EXPECT_EQ(may_set_status(owner(), OrderStatus::kReady, OrderStatus::kCustomerArrived, false)
+                .error()
+                .code,
             ErrorCode::kForbidden);
   // The driver's steps: the owner only while no driver is assigned.
   EXPECT_TRUE(may_set_status(owner(), OrderStatus::kReady, OrderStatus::kPickedUp, false).ok());
   EXPECT_FALSE(may_set_status(owner(), OrderStatus::kReady, OrderStatus::kPickedUp, true).ok());
-  EXPECT_TRUE(may_set_status({"d1", Role::kDriver}, OrderStatus::kReady, OrderStatus::kPickedUp, true).ok());
-  EXPECT_FALSE(may_set_status({"d1", Role::kDriver}, OrderStatus::kReady, OrderStatus::kPickedUp, false).ok());
+  EXPECT_TRUE(
+      may_set_status({"d1", Role::kDriver}, OrderStatus::kReady, OrderStatus::kPickedUp, true)
+          .ok());
+  EXPECT_FALSE(
+      may_set_status({"d1", Role::kDriver}, OrderStatus::kReady, OrderStatus::kPickedUp, false)
+          .ok());
   // Nobody sets scheduled by hand, not even an admin.
-  EXPECT_FALSE(may_set_status({"a", Role::kAdmin}, OrderStatus::kPending, OrderStatus::kScheduled, false).ok());
+  EXPECT_FALSE(
+      may_set_status({"a", Role::kAdmin}, OrderStatus::kPending, OrderStatus::kScheduled, false)
+          .ok());
 }
 
 }  // namespace

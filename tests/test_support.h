@@ -3,13 +3,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 #include "engine/aggregates.h"
 #include "engine/commands.h"
@@ -26,8 +26,8 @@ class TempDir {
     static std::atomic<uint64_t> counter{0};
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "comanda-test-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
-                       std::to_string(counter++);
+    std::string name = "comanda-test-" + std::to_string(::getpid()) + "-" + std::to_string(now) +
+                       "-" + std::to_string(counter++);
     if (info) name += std::string("-") + info->name();
     path_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::create_directories(path_);
@@ -66,8 +66,8 @@ inline engine::RestaurantRegistered restaurant_details(std::string currency = "P
   return d;
 }
 
-inline engine::Command register_restaurant(const engine::Uuid& id,
-                                           engine::RestaurantRegistered details = restaurant_details()) {
+inline engine::Command register_restaurant(
+    const engine::Uuid& id, engine::RestaurantRegistered details = restaurant_details()) {
   engine::Command c;
   c.principal = {"u-admin", engine::Role::kAdmin};
   c.correlation_id = engine::Uuid::v7();
@@ -87,8 +87,9 @@ inline std::vector<engine::OrderLine> burger_line() {
   return {line};
 }
 
-inline engine::PlaceOrder order_body(const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
-                                     engine::FulfillmentType type = engine::FulfillmentType::kDelivery) {
+inline engine::PlaceOrder order_body(
+    const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
+    engine::FulfillmentType type = engine::FulfillmentType::kDelivery) {
   engine::PlaceOrder p;
   p.order_id = order_id;
   p.restaurant_id = restaurant_id;
@@ -110,7 +111,8 @@ inline engine::Command place_order(const engine::Uuid& order_id, const engine::U
   return c;
 }
 
-inline engine::Command place_order(engine::PlaceOrder body, engine::Principal principal = customer()) {
+inline engine::Command place_order(engine::PlaceOrder body,
+                                   engine::Principal principal = customer()) {
   engine::Command c;
   c.principal = std::move(principal);
   c.correlation_id = engine::Uuid::v7();

@@ -11,7 +11,8 @@
 namespace comanda::tools {
 
 // Every event of one order: position, time, actor, type, status from -> to.
-int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out, std::ostream& err);
+int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out,
+            std::ostream& err);
 
 // Positions dense from 1, every event decodes (checksum and envelope), the
 // envelope's position matches its key, stream versions contiguous from 1,

@@ -9,7 +9,8 @@ namespace comanda::tools {
 
 using namespace comanda::engine;
 
-int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out, std::ostream& err) {
+int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out,
+            std::ostream& err) {
   auto id = Uuid::parse(order_id);
   if (!id) {
     err << "comanda history: '" << order_id << "' is not an order id\n";
@@ -23,10 +24,12 @@ int history(const std::filesystem::path& data, const std::string& order_id, std:
   size_t count = 0;
   Status status = (*log)->read_stream(*id, [&](const Event& e) {
     if (count++ == 0)
-      out << std::left << std::setw(10) << "POSITION" << std::setw(26) << "RECORDED AT" << std::setw(8) << "VERSION"
-          << std::setw(28) << "ACTOR" << "EVENT\n";
-    out << std::left << std::setw(10) << e.position << std::setw(26) << format_utc(e.recorded_at_us) << std::setw(8)
-        << e.stream_version << std::setw(28) << (std::string(role_name(e.actor.role)) + ":" + e.actor.subject)
+      out << std::left << std::setw(10) << "POSITION" << std::setw(26) << "RECORDED AT"
+          << std::setw(8) << "VERSION" << std::setw(28) << "ACTOR"
+          << "EVENT\n";
+    out << std::left << std::setw(10) << e.position << std::setw(26) << format_utc(e.recorded_at_us)
+        << std::setw(8) << e.stream_version << std::setw(28)
+        << (std::string(role_name(e.actor.role)) + ":" + e.actor.subject)
         << event_type_name(e.payload);
     if (auto* placed = std::get_if<OrderPlaced>(&e.payload))
       out << "  " << placed->reference << " -> " << status_name(placed->status);

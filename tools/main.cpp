@@ -1,9 +1,9 @@
 // comanda: the command-line tool for operators and auditors.
 #include <cstdlib>
 #include <functional>
-#include <utility>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/commands.h"
@@ -71,9 +71,11 @@ int main(int argc, char** argv) {
   const std::string& command = positional[0];
   if (command == "history" && positional.size() == 2)
     return comanda::tools::history(data, positional[1], std::cout, std::cerr);
-  if (command == "verify" && positional.size() == 1) return comanda::tools::verify(data, std::cout, std::cerr);
+  if (command == "verify" && positional.size() == 1)
+    return comanda::tools::verify(data, std::cout, std::cerr);
   if (command == "statuses" && positional.size() == 1) return comanda::tools::statuses(std::cout);
-  if (command == "token" && positional.size() == 1) return comanda::tools::token(token, std::cout, std::cerr);
+  if (command == "token" && positional.size() == 1)
+    return comanda::tools::token(token, std::cout, std::cerr);
   std::cerr << "comanda: unknown command or wrong arguments: " << command << "\n\n" << kUsage;
   return 2;
 }

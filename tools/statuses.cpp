@@ -9,8 +9,9 @@ namespace comanda::tools {
 using namespace comanda::engine;
 
 int statuses(std::ostream& out) {
-  out << std::left << std::setw(26) << "STATUS" << std::setw(8) << "CODE" << std::setw(26) << "ALIASES"
-      << std::setw(10) << "TERMINAL" << "FULFILLMENT\n";
+  out << std::left << std::setw(26) << "STATUS" << std::setw(8) << "CODE" << std::setw(26)
+      << "ALIASES" << std::setw(10) << "TERMINAL"
+      << "FULFILLMENT\n";
   for (const StatusInfo& s : status_table()) {
     std::string aliases, codes, types;
     for (auto a : s.aliases) aliases += (aliases.empty() ? "" : ",") + std::string(a);
@@ -18,7 +19,8 @@ int statuses(std::ostream& out) {
     if (codes.empty()) codes = "(" + std::to_string(s.code) + ")";
     for (int t = 0; t <= static_cast<int>(FulfillmentType::kEatIn); ++t)
       if (applies_to(s.status, static_cast<FulfillmentType>(t)))
-        types += (types.empty() ? "" : ",") + std::string(fulfillment_name(static_cast<FulfillmentType>(t)));
+        types += (types.empty() ? "" : ",") +
+                 std::string(fulfillment_name(static_cast<FulfillmentType>(t)));
     out << std::left << std::setw(26) << s.name << std::setw(8) << codes << std::setw(26) << aliases
         << std::setw(10) << (s.terminal ? "yes" : "") << types << "\n";
   }

@@ -23,7 +23,8 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
   std::string problem;
   Status chain = (*log)->scan_chain([&](uint64_t last, std::string_view link) {
     if (link.size() != 32) {
-      problem = "hash chain: the link of the batch ending at position " + std::to_string(last) + " is malformed";
+      problem = "hash chain: the link of the batch ending at position " + std::to_string(last) +
+                " is malformed";
       return false;
     }
     std::memcpy(links[last].data(), link.data(), 32);
@@ -48,7 +49,8 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
       problem = "position " + std::to_string(position) + ": " + what;
       return false;
     };
-    if (position != expected) return fail("expected position " + std::to_string(expected) + " (a gap)");
+    if (position != expected)
+      return fail("expected position " + std::to_string(expected) + " (a gap)");
     ++expected;
     // The chain covers the stored bytes exactly as they are, readable or not.
     hasher.add(stored);
@@ -57,8 +59,9 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     if (next_link->first == position) {
       const ChainLink link = hasher.finish();
       if (link != next_link->second)
-        return fail("the hash chain breaks in the batch of positions " + std::to_string(batch_start) + ".." +
-                    std::to_string(position) + ": an event there was changed");
+        return fail("the hash chain breaks in the batch of positions " +
+                    std::to_string(batch_start) + ".." + std::to_string(position) +
+                    ": an event there was changed");
       previous = link;
       hasher.begin(previous);
       batch_start = position + 1;
@@ -72,11 +75,12 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
       }
       return fail(event.error().message);
     }
-    if (event->position != position) return fail("the envelope says position " + std::to_string(event->position));
+    if (event->position != position)
+      return fail("the envelope says position " + std::to_string(event->position));
     uint64_t& version = versions[event->stream];
     if (event->stream_version != version + 1)
-      return fail("stream " + event->stream.to_string() + " jumps from version " + std::to_string(version) +
-                  " to " + std::to_string(event->stream_version));
+      return fail("stream " + event->stream.to_string() + " jumps from version " +
+                  std::to_string(version) + " to " + std::to_string(event->stream_version));
     version = event->stream_version;
     stream_positions[{event->stream, version}] = position;
     return true;
@@ -86,23 +90,27 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     problem = "hash chain: a link claims position " + std::to_string(next_link->first) +
               ", beyond the last event " + std::to_string(expected - 1);
   if (problem.empty() && batch_start != expected)
-    problem = "position " + std::to_string(batch_start) + ": the last batch has no link in the hash chain";
+    problem = "position " + std::to_string(batch_start) +
+              ": the last batch has no link in the hash chain";
 
   if (problem.empty()) {
     size_t indexed = 0;
-    Status index = (*log)->scan_stream_index([&](const Uuid& stream, uint64_t version, uint64_t position) {
-      auto it = stream_positions.find({stream, version});
-      if (it == stream_positions.end() || it->second != position) {
-        problem = "stream index: " + stream.to_string() + " version " + std::to_string(version) +
-                  " points at position " + std::to_string(position) + ", which does not hold it";
-        return false;
-      }
-      ++indexed;
-      return true;
-    });
+    Status index =
+        (*log)->scan_stream_index([&](const Uuid& stream, uint64_t version, uint64_t position) {
+          auto it = stream_positions.find({stream, version});
+          if (it == stream_positions.end() || it->second != position) {
+            problem = "stream index: " + stream.to_string() + " version " +
+                      std::to_string(version) + " points at position " + std::to_string(position) +
+                      ", which does not hold it";
+            return false;
+          }
+          ++indexed;
+          return true;
+        });
     if (!index.ok()) problem = index.error().message;
     if (problem.empty() && indexed != stream_positions.size())
-      problem = "stream index: " + std::to_string(stream_positions.size() - indexed) + " events are not indexed";
+      problem = "stream index: " + std::to_string(stream_positions.size() - indexed) +
+                " events are not indexed";
   }
 
   if (!problem.empty()) {
@@ -110,8 +118,8 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     return 1;
   }
   out << "ok: " << expected - 1 << " events in " << links.size() << " batches, " << versions.size()
-      << " streams; positions dense, checksums good, hash chain intact (head " << to_hex(previous).substr(0, 16)
-      << "...)";
+      << " streams; positions dense, checksums good, hash chain intact (head "
+      << to_hex(previous).substr(0, 16) << "...)";
   if (skipped) out << " (" << skipped << " events of unknown types skipped)";
   out << "\n";
   return 0;
