@@ -48,8 +48,11 @@ int serve(const api::ServerConfig& config) {
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;
+  // One pass over the log rebuilds both the sequencer's state and the read
+  // models.
+  auto rebuild_models = [&models](const engine::Event& e) { models.apply({&e, 1}); };
   for (auto status : {(**log).expire_idempotency(now_us - window_us),
-                      aggregates.load(**log, now_us), models.rebuild(**log)}) {
+                      aggregates.load(**log, now_us, rebuild_models)}) {
     if (!status.ok()) {
       std::cerr << "comandad: cannot load the log: " << status.error().message << "\n";
       return 1;

@@ -286,18 +286,21 @@ Result<std::optional<OrderState>> Aggregates::load_order(const EventLog& log, co
   return std::optional<OrderState>{*o};
 }
 
-Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us) {
+Status Aggregates::load(const EventLog& log, std::optional<int64_t> now_us,
+                        const std::function<void(const Event&)>& also) {
   // Built aside and swapped in only when whole: a failed load leaves the
   // state as it was.
   Aggregates fresh(options_);
-  Status loaded = fresh.load_into(log, now_us);
+  Status loaded = fresh.load_into(log, now_us, also);
   if (loaded.ok()) *this = std::move(fresh);
   return loaded;
 }
 
-Status Aggregates::load_into(const EventLog& log, std::optional<int64_t> now_us) {
+Status Aggregates::load_into(const EventLog& log, std::optional<int64_t> now_us,
+                             const std::function<void(const Event&)>& also) {
   Status events = log.scan(1, log.last_position(), [&](const Event& e) {
     apply(e);
+    if (also) also(e);
     return true;
   });
   if (!events.ok()) return events;

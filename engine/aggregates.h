@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -64,7 +65,10 @@ class Aggregates {
   // Replaces the state with the one the log holds, with the idempotency
   // records within the window before `now_us` (all of them without it).
   // All or nothing: on the log's error the state is left as it was.
-  Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt);
+  // `also`, if given, sees every event of the scan too, so that a caller
+  // rebuilding other state (the read models at start) reads the log once.
+  Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt,
+              const std::function<void(const Event&)>& also = {});
 
   // Drops finished orders whose last change is older than the hot window and
   // is committed (at or before `committed_position`). Memory then holds the
@@ -95,7 +99,8 @@ class Aggregates {
   Result<EventPayload> decide_place(const Command& command, PlaceOrder& cmd, Target& target);
   Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd,
                                      Target& target);
-  Status load_into(const EventLog& log, std::optional<int64_t> now_us);  // on an empty state
+  Status load_into(const EventLog& log, std::optional<int64_t> now_us,
+                   const std::function<void(const Event&)>& also);  // on an empty state
   void remember(IdempotencyRecord record);
   void forget_expired(int64_t now_us);
 
