@@ -88,24 +88,35 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
 }
 
 void RestApi::execute(const Request& request, std::string_view route, engine::Command command,
-                      Reply reply, Respond respond, std::function<void()> on_not_loaded) const {
+                      Reply reply, Respond respond) const {
+  if (auto keyed = attach_idempotency(request, route, command); !keyed.ok())
+    return reply(problem(keyed.error()));
+  submit(std::move(command), std::move(reply), std::move(respond));
+}
+
+engine::Status RestApi::attach_idempotency(const Request& request, std::string_view route,
+                                           engine::Command& command) const {
   const std::string_view key = request.header("idempotency-key");
-  if (!key.empty()) {
-    bool printable = key.size() <= 255;
-    for (char c : key) printable &= c > 0x20 && c < 0x7F;
-    if (!printable)
-      return reply(problem(Error::invalid(
-          "Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters")));
-    // Scoped to the principal and the route: two users, or two routes, never
-    // share a key. The hash tells a repeat from a reuse for another request.
-    const engine::Principal& who = command.principal;
-    // Length-prefixed subject: no `sub` can make its scope look like another's.
-    command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" +
-                                std::to_string(who.subject.size()) + ":" + who.subject + "|" +
-                                std::string(route) + "|" + std::string(key);
-    command.request_hash = engine::request_hash(
-        request.body, engine::request_hash(request.method + " " + request.path));
-  }
+  if (key.empty()) return {};
+  bool printable = key.size() <= 255;
+  for (char c : key) printable &= c > 0x20 && c < 0x7F;
+  if (!printable)
+    return Error::invalid("Idempotency-Key",
+                          "Idempotency-Key must be 1 to 255 visible ASCII characters");
+  // Scoped to the principal and the route: two users, or two routes, never
+  // share a key. The hash tells a repeat from a reuse for another request.
+  const engine::Principal& who = command.principal;
+  // Length-prefixed subject: no `sub` can make its scope look like another's.
+  command.idempotency_scope = std::string(engine::role_name(who.role)) + ":" +
+                              std::to_string(who.subject.size()) + ":" + who.subject + "|" +
+                              std::string(route) + "|" + std::string(key);
+  command.request_hash =
+      engine::request_hash(request.body, engine::request_hash(request.method + " " + request.path));
+  return {};
+}
+
+void RestApi::submit(engine::Command command, Reply reply, Respond respond,
+                     std::function<void()> on_not_loaded) const {
   command.done = [post = post_, reply, respond = std::move(respond),
                   on_not_loaded = std::move(on_not_loaded)](const engine::CommandOutcome& outcome) {
     // On the publisher thread: hand the outcome to a network thread at once.
@@ -209,29 +220,30 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (!parsed.ok()) return reply(problem(parsed.error()));
   parsed->order_id = *id;
 
-  submit_status_change(
-      request, {who, Uuid::v7(), *expected, std::move(parsed).value(), {}, request.body.size()},
-      std::move(reply));
+  engine::Command command{who, Uuid::v7(),         *expected, std::move(parsed).value(),
+                          {},  request.body.size()};
+  if (auto keyed = attach_idempotency(request, "POST /v1/orders/{id}/status", command); !keyed.ok())
+    return reply(problem(keyed.error()));
+  submit_status_change(std::move(command), std::move(reply));
 }
 
-void RestApi::submit_status_change(const Request& request, engine::Command command,
-                                   Reply reply) const {
+void RestApi::submit_status_change(engine::Command command, Reply reply) const {
   const Uuid id = std::get<engine::ChangeOrderStatus>(command.body).order_id;
   // The sequencer never reads disk: if the order has left its memory, load it
   // here, on a network thread, and submit once more with it attached.
   std::function<void()> load_and_retry;
   if (!command.cold_order && options_.load_order) {
     auto retry = std::make_shared<engine::Command>(command);
-    load_and_retry = [this, request, reply, retry, id] {
+    load_and_retry = [this, reply, retry, id] {
       auto loaded = options_.load_order(id);
       if (!loaded.ok()) return reply(problem(loaded.error()));
       if (!*loaded) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
       retry->cold_order = **loaded;
-      submit_status_change(request, std::move(*retry), reply);
+      submit_status_change(std::move(*retry), reply);
     };
   }
-  execute(
-      request, "POST /v1/orders/{id}/status", std::move(command), std::move(reply),
+  submit(
+      std::move(command), std::move(reply),
       [this](const engine::CommandResult& result) {
         auto order = models_.order(result.stream);
         return order ? order_response(200, *order, result.position) : not_in_read_models();

@@ -53,17 +53,23 @@ class RestApi {
 
   // Builds the success response from the result of an accepted command.
   using Respond = std::function<Response(const engine::CommandResult&)>;
-  // Submits `command` (with the request's Idempotency-Key, scoped to the
-  // principal and `route`); answers with `respond` once it is durable and
-  // applied (or replayed), with a problem if it is refused, or 503 if the
-  // queue is full.
-  // `on_not_loaded` runs (on a network thread) if the command's stream has
-  // left the sequencer's memory; without it, that answers 404.
+  // Attaches the request's Idempotency-Key (scoped to the principal and
+  // `route`) and submits: see submit().
   void execute(const Request& request, std::string_view route, engine::Command command, Reply reply,
-               Respond respond, std::function<void()> on_not_loaded = {}) const;
+               Respond respond) const;
+  // Sets the command's idempotency scope and request hash from the request's
+  // Idempotency-Key, if it has one; a malformed key is an error (400).
+  engine::Status attach_idempotency(const Request& request, std::string_view route,
+                                    engine::Command& command) const;
+  // Submits `command`; answers with `respond` once it is durable and applied
+  // (or replayed), with a problem if it is refused, or 503 if the queue is
+  // full. `on_not_loaded` runs (on a network thread) if the command's stream
+  // has left the sequencer's memory; without it, that answers 404.
+  void submit(engine::Command command, Reply reply, Respond respond,
+              std::function<void()> on_not_loaded = {}) const;
   // Submits a status change; if the order has left the sequencer's memory,
   // loads it from the log and submits once more with it attached.
-  void submit_status_change(const Request& request, engine::Command command, Reply reply) const;
+  void submit_status_change(engine::Command command, Reply reply) const;
 
   engine::Sequencer& sequencer_;
   const projections::ReadModels& models_;

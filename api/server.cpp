@@ -238,14 +238,14 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   bool closed_ = false;
 };
 
-Request to_request(const http::request<http::string_body>& in) {
+Request to_request(http::request<http::string_body>&& in) {
   Request out;
   out.method = std::string(in.method_string());
   std::string_view target = in.target();
   const size_t q = target.find('?');
   out.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
-  out.body = in.body();
+  out.body = std::move(in.body());  // up to 1 MiB: moved, not copied
   for (const auto& field : in) {
     std::string name(field.name_string());
     std::transform(name.begin(), name.end(), name.begin(),
@@ -304,7 +304,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return write(
           problem(404, "not-found", "Not found", "WebSocket upgrades are served at /v1/ws only"));
     }
-    handler_(to_request(request), [self = shared_from_this()](Response response) {
+    handler_(to_request(std::move(request)), [self = shared_from_this()](Response response) {
       net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->write(std::move(response));
       });
