@@ -1,12 +1,12 @@
-// Fans committed events out to WebSocket subscribers. The sequencer hands
+// Fans committed events out to WebSocket subscribers. The publisher hands
 // over each batch; encoding to JSON and delivery happen on the feed's own
-// strand, in log order, so the sequencer never waits for a subscriber.
+// strand, in log order, so the write pipeline never waits for a subscriber.
 //
 // Each subscriber receives only the events its principal may see
 // (engine/access.h): admins everything, owners their restaurants' events,
 // customers their orders' events.
 //
-// Threads: publish() on the sequencer thread; add() on any thread.
+// Threads: publish() on the publisher thread; add() on any thread.
 #pragma once
 
 #include <functional>

@@ -36,7 +36,7 @@ struct Response {
 using Reply = std::function<void(Response)>;
 
 // Runs a task on a network thread. Used to keep response building off the
-// sequencer thread.
+// write pipeline's threads.
 using Post = std::function<void(std::function<void()>)>;
 
 }  // namespace comanda::api

@@ -3,7 +3,7 @@
 // and answer reads from the read models.
 //
 // Threads: handle() is called on network threads. Command completions arrive
-// on the sequencer thread and are moved back to a network thread (`post`)
+// on the publisher thread and are moved back to a network thread (`post`)
 // before any JSON is built.
 #pragma once
 

@@ -1,7 +1,5 @@
 #include "engine/events.h"
 
-#include "engine/commands.h"
-
 namespace comanda::engine {
 
 std::string_view event_type_name(const EventPayload& payload) {
@@ -13,15 +11,6 @@ std::string_view event_type_name(const EventPayload& payload) {
     std::string_view operator()(const OrderStatusChanged&) const { return "order_status_changed"; }
   };
   return std::visit(Namer{}, payload);
-}
-
-uint64_t request_hash(std::string_view bytes, uint64_t seed) {
-  uint64_t h = seed;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
 }
 
 }  // namespace comanda::engine

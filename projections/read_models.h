@@ -2,8 +2,8 @@
 // orders per restaurant newest first. Applied batch by batch after each
 // commit, rebuilt from the log at start.
 //
-// Threads: apply() and rebuild() from one thread at a time (the sequencer's
-// commit listener, or start-up); the queries are safe on any thread and see
+// Threads: apply() and rebuild() from one thread at a time (the publisher,
+// through the commit listener, or start-up); the queries are safe on any thread and see
 // whole batches only.
 #pragma once
 
