@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -522,26 +523,36 @@ CommandOutcome get(std::future<CommandOutcome>& f) {
   return f.get();
 }
 
-TEST_F(SequencerTest, AFailedWriteFailsItsBatchAndEveryBatchDecidedOnTopOfIt) {
-  FaultyWriter writer(*log_);
-  CountingClock clock;
-  Sequencer::Options options;
-  options.write = writer.seam();
-  options.clock = clock.fn();
-  start(std::move(options));
+// A pipeline whose writes go through a FaultyWriter and whose batch
+// decisions are counted by a CountingClock.
+class FaultySequencerTest : public SequencerTest {
+ protected:
+  void SetUp() override {
+    SequencerTest::SetUp();
+    writer_.emplace(*log_);
+    Sequencer::Options options;
+    options.write = writer_->seam();
+    options.clock = clock_.fn();
+    start(std::move(options));
+  }
 
+  std::optional<FaultyWriter> writer_;
+  CountingClock clock_;
+};
+
+TEST_F(FaultySequencerTest, AFailedWriteFailsItsBatchAndEveryBatchDecidedOnTopOfIt) {
   const Uuid restaurant = Uuid::v7();
   ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
-  writer.hold(2, /*fail=*/true);
+  writer_->hold(2, /*fail=*/true);
   const Uuid first = Uuid::v7(), second = Uuid::v7();
   auto a = submit_async(*sequencer_, place_order(first, restaurant));
-  ASSERT_TRUE(writer.wait_held());
+  ASSERT_TRUE(writer_->wait_held());
   // Decided while the first is still being written, on top of it.
   auto b = submit_async(*sequencer_, place_order(second, restaurant));
-  ASSERT_TRUE(clock.wait_reads(3));
+  ASSERT_TRUE(clock_.wait_reads(3));
   auto b_status = submit_async(*sequencer_, change_status(first, "accepted", owner()));
-  ASSERT_TRUE(clock.wait_reads(4));
-  writer.release();
+  ASSERT_TRUE(clock_.wait_reads(4));
+  writer_->release();
 
   for (auto* f : {&a, &b, &b_status}) {
     CommandOutcome o = get(*f);
@@ -564,25 +575,18 @@ TEST_F(SequencerTest, AFailedWriteFailsItsBatchAndEveryBatchDecidedOnTopOfIt) {
   EXPECT_EQ(std::get<OrderPlaced>(events[1].payload).reference, "A001-000001");
 }
 
-TEST_F(SequencerTest, DecidesTheNextBatchWhileTheWriterSyncsThePrevious) {
-  FaultyWriter writer(*log_);
-  CountingClock clock;
-  Sequencer::Options options;
-  options.write = writer.seam();
-  options.clock = clock.fn();
-  start(std::move(options));
-
+TEST_F(FaultySequencerTest, DecidesTheNextBatchWhileTheWriterSyncsThePrevious) {
   const Uuid restaurant = Uuid::v7();
-  writer.hold(1, /*fail=*/false);
+  writer_->hold(1, /*fail=*/false);
   auto reg = submit_async(*sequencer_, register_restaurant(restaurant));
-  ASSERT_TRUE(writer.wait_held());
+  ASSERT_TRUE(writer_->wait_held());
   // The restaurant is not durable yet, but the order is decided on top of it.
   auto order = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
-  ASSERT_TRUE(clock.wait_reads(2));
+  ASSERT_TRUE(clock_.wait_reads(2));
   EXPECT_EQ(sequencer_->committed_position(), 0u)
       << "nothing is committed before the write returns";
   EXPECT_TRUE(listener_.batches().empty()) << "nothing is published before the write returns";
-  writer.release();
+  writer_->release();
   ASSERT_TRUE(get(reg).ok());
   CommandOutcome placed = get(order);
   ASSERT_TRUE(placed.ok()) << placed.error().message;
@@ -617,20 +621,13 @@ TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
 
 namespace {
 
-TEST_F(SequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) {
-  FaultyWriter writer(*log_);
-  CountingClock clock;
-  Sequencer::Options options;
-  options.write = writer.seam();
-  options.clock = clock.fn();
-  start(std::move(options));
-
+TEST_F(FaultySequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) {
   const Uuid restaurant = Uuid::v7();
   ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
-  writer.hold(2, /*fail=*/false);
-  writer.fail(3);
+  writer_->hold(2, /*fail=*/false);
+  writer_->fail(3);
   auto earlier = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
-  ASSERT_TRUE(writer.wait_held());
+  ASSERT_TRUE(writer_->wait_held());
   // While write 2 syncs, an order with a key and its retry are decided: the
   // retry is a replay with no events of its own. Both wait for write 3.
   Command first = place_order(Uuid::v7(), restaurant);
@@ -640,10 +637,10 @@ TEST_F(SequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) {
   retry.idempotency_scope = first.idempotency_scope;
   retry.request_hash = 7;
   auto placed = submit_async(*sequencer_, std::move(first));
-  ASSERT_TRUE(clock.wait_reads(3));
+  ASSERT_TRUE(clock_.wait_reads(3));
   auto replayed = submit_async(*sequencer_, std::move(retry));
-  ASSERT_TRUE(clock.wait_reads(4));
-  writer.release();
+  ASSERT_TRUE(clock_.wait_reads(4));
+  writer_->release();
 
   ASSERT_TRUE(get(earlier).ok());
   for (auto* f : {&placed, &replayed}) {

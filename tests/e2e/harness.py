@@ -284,6 +284,15 @@ class TempServer(Server):
         self.__exit__(None, None, None)
 
 
+def serve_for(test, **kw):
+    """Starts a TempServer(**kw) for a unittest `test` and stops it, data and
+    all, when the test ends (pass or fail)."""
+    server = TempServer(**kw)
+    server.__enter__()
+    test.addCleanup(server.cleanup)
+    return server
+
+
 def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT, raw=False):
     """One request with urllib.request. Returns (status, headers, body) where
     body is parsed JSON for JSON content types (application/json,

@@ -18,7 +18,7 @@ import jwt  # PyJWT
 
 import harness
 from harness import (OMIT, TempServer, binary, cli, history_actors, make_token, new_secret, order_body,
-                     place_order, register_restaurant, restaurant_body)
+                     place_order, register_restaurant, restaurant_body, serve_for)
 
 PROCESS_TIMEOUT = 20  # seconds for a comandad that is expected to exit at once
 LEEWAY = 30           # seconds of clock skew docs/api.md says are tolerated
@@ -86,9 +86,7 @@ class BadTokenTest(AuthAssertions, unittest.TestCase):
     """Every route refuses every bad token the same way and writes nothing."""
 
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self)
         self.rid = register_restaurant(self.server)
         self.order = place_order(self.server, self.rid)
 

@@ -6,7 +6,7 @@ import re
 import subprocess
 import unittest
 
-from harness import TempServer
+from harness import serve_for
 
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "api.md")
 SCRIPT_TIMEOUT = 60  # seconds for the whole example (a few curl calls)
@@ -28,9 +28,7 @@ def example_script():
 
 class DocsExampleTest(unittest.TestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self)
 
     def run_example(self, script, **env):
         # No proxy from the environment for these loopback requests.

@@ -4,14 +4,12 @@ state loaded from the log."""
 
 import unittest
 
-from harness import TempServer, place_order, register_restaurant
+from harness import place_order, register_restaurant, serve_for
 
 
 class HotColdTest(unittest.TestCase):
     def setUp(self):
-        self.server = TempServer(extra_args=["--hot-window", "0"])
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self, extra_args=["--hot-window", "0"])
         self.restaurant = register_restaurant(self.server)
 
     def step(self, order_id, status, **kw):

@@ -4,14 +4,12 @@ appends nothing, also after a restart; the same key for another request is a
 
 import unittest
 
-from harness import TempServer, order_body, register_restaurant
+from harness import order_body, register_restaurant, serve_for
 
 
 class IdempotencyTest(unittest.TestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self)
         self.restaurant = register_restaurant(self.server)
         self.owner = self.server.token("owner", "u-owner-1")
 

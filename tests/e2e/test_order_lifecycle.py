@@ -5,7 +5,7 @@ import concurrent.futures
 import re
 import unittest
 
-from harness import TempServer, cli, order_body, place_order, register_restaurant
+from harness import cli, order_body, place_order, register_restaurant, serve_for
 
 PEN = "PEN"
 
@@ -16,9 +16,7 @@ def money(amount, formatted):
 
 class OrderLifecycleTest(unittest.TestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self)
 
     # ---- helpers ----------------------------------------------------------
 

@@ -14,7 +14,7 @@ import uuid
 import jwt  # PyJWT
 
 import harness
-from harness import ADMIN_SUB, TempServer, history_actors, make_token, order_body, restaurant_body, ws_connect
+from harness import ADMIN_SUB, history_actors, make_token, order_body, restaurant_body, ws_connect, serve_for
 
 SUBJECTS = {"admin": ("admin", ADMIN_SUB), "owner1": ("owner", "u-owner-1"), "owner2": ("owner", "u-owner-2"),
             "cust1": ("customer", "u-cust-1"), "cust2": ("customer", "u-cust-2"),
@@ -35,13 +35,16 @@ def ctype(headers):
     return (headers.get("Content-Type") or "").split(";")[0].strip()
 
 
+def start_server_with_tokens(test):
+    """A fresh server for `test`, and a token for each of SUBJECTS."""
+    test.server = serve_for(test)
+    test.tokens = {name: test.server.token(role, sub) for name, (role, sub) in SUBJECTS.items()}
+    test.tokens["admin"] = test.server.admin_token
+
+
 class TenancyBase(unittest.TestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
-        self.tokens = {name: self.server.token(role, sub) for name, (role, sub) in SUBJECTS.items()}
-        self.tokens["admin"] = self.server.admin_token
+        start_server_with_tokens(self)
         self.r1 = self.register("admin", owners=["u-owner-1"], name="Sede 1", series="A001")
         self.r2 = self.register("admin", owners=["u-owner-2"], name="Sede 2", series="B002")
         self.o1 = self.place("admin", self.r1, "u-cust-1")
@@ -359,11 +362,7 @@ async def in_thread(fn, *args, **kw):
 
 class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
-        self.tokens = {name: self.server.token(role, sub) for name, (role, sub) in SUBJECTS.items()}
-        self.tokens["admin"] = self.server.admin_token
+        start_server_with_tokens(self)
 
     async def asyncSetUp(self):
         self.sockets = []

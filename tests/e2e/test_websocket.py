@@ -8,7 +8,7 @@ import json
 import unittest
 
 import harness
-from harness import ADMIN_SUB, TempServer, order_body, register_restaurant, ws_connect
+from harness import ADMIN_SUB, order_body, register_restaurant, ws_connect, serve_for
 
 RECV_TIMEOUT = 10.0   # seconds per message
 
@@ -42,9 +42,7 @@ async def barrier(ws):
 
 class WebSocketTest(unittest.IsolatedAsyncioTestCase):
     def setUp(self):
-        self.server = TempServer()
-        self.server.__enter__()
-        self.addCleanup(self.server.cleanup)
+        self.server = serve_for(self)
 
     async def asyncSetUp(self):
         self.sockets = []
