@@ -125,8 +125,9 @@ bool Sequencer::recover_after_failed_write() {
     written_cv_.wait(lock, [&] { return batches_written_ == batches_sent_; });
   }
   // The writer is idle: the log may be touched from here.
-  Status resumed = log_.resume();
-  Status reloaded = resumed.ok() ? state_.load(log_, options_.clock()) : resumed;
+  Status reloaded = log_.resume();
+  if (reloaded.ok() && options_.reload_fault) reloaded = options_.reload_fault();
+  if (reloaded.ok()) reloaded = state_.load(log_, options_.clock());
   if (!reloaded.ok()) {
     std::cerr << "error: cannot recover from the failed write: " << reloaded.error().message
               << "; writes answer 503 until it can\n";
@@ -185,12 +186,17 @@ void Sequencer::run_publisher() {
   while (auto next = to_publisher_.pop()) {
     BatchPtr batch = std::move(*next);
     if (batch->failed) {
-      for (CommandOutcome& outcome : batch->outcomes)
-        // A failed sync may still have reached the disk: the outcome is not
-        // known. A retry with the same Idempotency-Key is safe either way.
-        outcome = unavailable(
-            "the event log could not confirm the write; it may or may not be recorded: "
-            "retry with the same Idempotency-Key");
+      // Every caller of a failed batch gets a 503, whether its command was
+      // decided (then a failed sync may still have reached the disk: the
+      // outcome is unknown, and a retry with the same Idempotency-Key is safe
+      // either way) or not (the log could not be recovered yet).
+      const bool decided = !batch->outcomes.empty();
+      batch->outcomes.assign(
+          batch->commands.size(),
+          unavailable(decided ? "the event log could not confirm the write; it may or may not be "
+                                "recorded: retry with the same Idempotency-Key"
+                              : "the event log cannot be written at the moment; nothing was "
+                                "recorded: retry shortly"));
     } else if (!batch->events.empty()) {
       listener_.on_commit(batch->events);
       committed_.store(batch->events.back().position, std::memory_order_release);

@@ -59,6 +59,9 @@ class Sequencer {
     // Writes batches as one WriteBatch; defaults to the log's append(). A
     // seam for tests that inject write failures.
     std::function<Status(std::span<const EncodedBatch* const>)> write;
+    // Called before each attempt to reload after a failed write; an error
+    // makes the attempt fail. A seam for tests of a log that stays broken.
+    std::function<Status()> reload_fault;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must

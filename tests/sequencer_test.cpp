@@ -652,3 +652,38 @@ TEST_F(FaultySequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) 
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(SequencerTest, AnswersEveryCommand503WhileTheLogCannotBeRecovered) {
+  FaultyWriter writer(*log_);
+  std::atomic<int> reload_attempts{0};
+  Sequencer::Options options;
+  options.write = writer.seam();
+  options.reload_fault = [&]() -> Status {
+    if (reload_attempts++ == 0) return Error{ErrorCode::kIoError, "injected: still broken", "", {}};
+    return {};
+  };
+  start(std::move(options));
+
+  const Uuid restaurant = Uuid::v7();
+  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
+  writer.fail(2);
+  CommandOutcome failed = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
+
+  // The first recovery attempt fails: nothing is decided, the caller gets 503.
+  CommandOutcome while_broken = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_FALSE(while_broken.ok());
+  EXPECT_EQ(while_broken.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(while_broken.error().message.find("nothing was recorded"), std::string::npos);
+
+  // The next attempt succeeds: writes go on, positions dense.
+  CommandOutcome recovered = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_EQ(recovered->position, 2u);
+  EXPECT_EQ(reload_attempts.load(), 2);
+}
+
+}  // namespace
