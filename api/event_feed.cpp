@@ -35,7 +35,11 @@ void EventFeed::deliver(const std::vector<engine::Event>& events) {
     const projections::Audience audience = audience_of_(e);
     std::shared_ptr<const std::string> message;  // encoded once, for the first who may see it
     for (const auto& s : live) {
-      if (!engine::may_view_order(s->principal(), audience.owners, audience.customer_id)) continue;
+      const bool may_see =
+          audience.driver_user.empty()
+              ? engine::may_view_order(s->principal(), audience.owners, audience.customer_id)
+              : engine::may_act_as_driver(s->principal(), audience.driver_user);
+      if (!may_see) continue;
       if (!message) message = encode(e);
       s->deliver(message);
     }

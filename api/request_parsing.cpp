@@ -1,10 +1,13 @@
 #include "api/request_parsing.h"
 
+#include <date/date.h>
 #include <date/tz.h>
 #include <simdjson.h>
 
 #include <charconv>
+#include <cmath>
 #include <optional>
+#include <sstream>
 #include <vector>
 
 #include "engine/money.h"
@@ -306,6 +309,19 @@ Result<engine::OrderLine> parse_line(dom::element element, const std::string& pr
   return line;
 }
 
+// RFC 3339 ("2026-11-24T12:00:00.5Z", "...-05:00") to UTC microseconds.
+std::optional<int64_t> parse_rfc3339(std::string_view text) {
+  if (text.size() < 20 || text.size() > 40) return std::nullopt;
+  for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
+    std::istringstream in{std::string(text)};
+    date::sys_time<std::chrono::microseconds> t;
+    in >> date::parse(format, t);
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof())
+      return t.time_since_epoch().count();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool is_known_time_zone(const std::string& name) {
@@ -470,6 +486,49 @@ Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body) {
   cmd.reason = r.string("reason", false, 500);
   if (r.failed()) return r.error();
   return cmd;
+}
+
+Result<engine::RegisterDriver> parse_register_driver(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  engine::RegisterDriver cmd;
+  cmd.details.name = r.string("name", true, 200, 1);
+  cmd.details.phone = r.string("phone", false, 40);
+  cmd.details.user_id = r.string("user_id", false, 128);
+  cmd.details.vehicle = r.string("vehicle", false, 100);
+  if (r.failed()) return r.error();
+  return cmd;
+}
+
+Result<engine::DriverLocationReported> parse_location(std::string_view body, int64_t now_us) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  engine::DriverLocationReported ping;
+  const auto lat = r.number("lat", true, -90, 90);
+  const auto lng = r.number("lng", true, -180, 180);
+  const auto heading = r.number("heading", false, 0, 360);
+  const auto speed = r.number("speed", false, 0, 200);  // m/s: 720 km/h
+  const auto accuracy = r.number("accuracy", false, 0, 100'000);
+  const std::string at = r.string("at", false, 40);
+  if (r.failed()) return r.error();
+  ping.lat_e7 = static_cast<int32_t>(std::llround(*lat * 1e7));
+  ping.lng_e7 = static_cast<int32_t>(std::llround(*lng * 1e7));
+  if (heading) ping.heading_deg = static_cast<float>(*heading);
+  if (speed) ping.speed_mps = static_cast<float>(*speed);
+  if (accuracy) ping.accuracy_m = static_cast<float>(*accuracy);
+  if (!at.empty()) {
+    auto when = parse_rfc3339(at);
+    if (!when)
+      return Error::invalid("at", "at must be an RFC 3339 time, such as 2026-11-24T12:00:00Z");
+    constexpr int64_t kMaxAheadUs = int64_t{5} * 60 * 1'000'000;
+    if (*when > now_us + kMaxAheadUs)
+      return Error::unprocessable("at", "at is more than five minutes in the future");
+    if (*when <= 0) return Error::unprocessable("at", "at must be after 1970");
+    ping.reported_at_us = *when;
+  }
+  return ping;
 }
 
 }  // namespace comanda::api

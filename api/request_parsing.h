@@ -18,6 +18,11 @@ engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
     std::string_view body, const std::string& default_time_zone);
 engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body);
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
+engine::Result<engine::RegisterDriver> parse_register_driver(std::string_view body);
+// A GPS ping: lat, lng, optional heading, speed, accuracy and `at` (RFC 3339,
+// the device's time; refused when more than five minutes after `now_us`).
+engine::Result<engine::DriverLocationReported> parse_location(std::string_view body,
+                                                              int64_t now_us);
 
 // The token of a WebSocket's first message {"type": "auth", "token": "..."}.
 engine::Result<std::string> parse_ws_auth(std::string_view message);

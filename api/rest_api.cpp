@@ -1,6 +1,7 @@
 #include "api/rest_api.h"
 
 #include <charconv>
+#include <chrono>
 
 #include "api/json_writer.h"
 #include "api/problem.h"
@@ -56,6 +57,25 @@ Response order_response(int status, const projections::OrderView& order, uint64_
   return r;
 }
 
+Response no_such_driver() { return problem(Error{ErrorCode::kNotFound, "no such driver", "", {}}); }
+
+Response position_response(const projections::DriverView& driver, uint64_t position) {
+  if (!driver.position)
+    return problem(
+        Error{ErrorCode::kNotFound, "the driver has not reported a position yet", "", {}});
+  JsonWriter w;
+  write_driver_position(w, driver.id, *driver.position);
+  Response r = json_response(200, w.take(), position);
+  r.headers.emplace_back("ETag", etag(driver.version));
+  return r;
+}
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& models,
@@ -85,6 +105,10 @@ RestApi::RestApi(engine::Sequencer& sequencer, const projections::ReadModels& mo
   router_.add("GET", "/v1/orders", authenticated(&RestApi::list_orders));
   router_.add("GET", "/v1/orders/{id}", authenticated(&RestApi::get_order));
   router_.add("POST", "/v1/orders/{id}/status", authenticated(&RestApi::change_status));
+  router_.add("POST", "/v1/drivers", authenticated(&RestApi::register_driver));
+  router_.add("GET", "/v1/drivers/{id}", authenticated(&RestApi::get_driver));
+  router_.add("POST", "/v1/drivers/{id}/location", authenticated(&RestApi::report_location));
+  router_.add("GET", "/v1/drivers/{id}/position", authenticated(&RestApi::get_driver_position));
 }
 
 void RestApi::execute(const Request& request, std::string_view route, engine::Command command,
@@ -225,6 +249,69 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
   if (auto keyed = attach_idempotency(request, "POST /v1/orders/{id}/status", command); !keyed.ok())
     return reply(problem(keyed.error()));
   submit_status_change(std::move(command), std::move(reply));
+}
+
+void RestApi::register_driver(const engine::Principal& who, const Request& request,
+                              const PathParams&, Reply reply) const {
+  auto parsed = parse_register_driver(request.body);
+  if (!parsed.ok()) return reply(problem(parsed.error()));
+  parsed->driver_id = Uuid::v7();
+
+  execute(request, "POST /v1/drivers",
+          {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()},
+          std::move(reply), [this, who](const engine::CommandResult& result) {
+            uint64_t position = 0;
+            auto driver = models_.driver_for(result.stream, who, &position);
+            if (!driver) return not_in_read_models();
+            Response r = json_response(201, driver_json(*driver), position);
+            r.headers.emplace_back("Location", "/v1/drivers/" + result.stream.to_string());
+            r.headers.emplace_back("ETag", etag(driver->version));
+            return r;
+          });
+}
+
+void RestApi::get_driver(const engine::Principal& who, const Request&, const PathParams& params,
+                         Reply reply) const {
+  uint64_t position = 0;
+  auto id = Uuid::parse(params[0]);
+  auto driver = id ? models_.driver_for(*id, who, &position) : std::nullopt;
+  if (!driver) return reply(no_such_driver());
+  Response r = json_response(200, driver_json(*driver), position);
+  r.headers.emplace_back("ETag", etag(driver->version));
+  reply(std::move(r));
+}
+
+void RestApi::report_location(const engine::Principal& who, const Request& request,
+                              const PathParams& params, Reply reply) const {
+  auto id = Uuid::parse(params[0]);
+  if (!id) return reply(no_such_driver());
+  auto expected = parse_if_match(request.header("if-match"));
+  if (!expected.ok()) return reply(problem(expected.error()));
+  auto ping = parse_location(request.body, now_us());
+  if (!ping.ok()) return reply(problem(ping.error()));
+
+  execute(request, "POST /v1/drivers/{id}/location",
+          {who,
+           Uuid::v7(),
+           *expected,
+           engine::ReportLocation{*id, std::move(ping).value()},
+           {},
+           request.body.size()},
+          std::move(reply), [this, who](const engine::CommandResult& result) {
+            uint64_t position = 0;
+            auto driver = models_.driver_for(result.stream, who, &position);
+            if (!driver) return not_in_read_models();
+            return position_response(*driver, position);
+          });
+}
+
+void RestApi::get_driver_position(const engine::Principal& who, const Request&,
+                                  const PathParams& params, Reply reply) const {
+  uint64_t position = 0;
+  auto id = Uuid::parse(params[0]);
+  auto driver = id ? models_.driver_for(*id, who, &position) : std::nullopt;
+  if (!driver) return reply(no_such_driver());
+  reply(position_response(*driver, position));
 }
 
 void RestApi::submit_status_change(engine::Command command, Reply reply) const {

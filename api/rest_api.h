@@ -50,6 +50,13 @@ class RestApi {
   void get_order(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
   void list_orders(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
   void change_status(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void register_driver(const engine::Principal& who, const Request&, const PathParams&,
+                       Reply) const;
+  void get_driver(const engine::Principal& who, const Request&, const PathParams&, Reply) const;
+  void report_location(const engine::Principal& who, const Request&, const PathParams&,
+                       Reply) const;
+  void get_driver_position(const engine::Principal& who, const Request&, const PathParams&,
+                           Reply) const;
 
   // Builds the success response from the result of an accepted command.
   using Respond = std::function<Response(const engine::CommandResult&)>;

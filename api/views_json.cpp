@@ -30,6 +30,34 @@ void write_location(JsonWriter& w, const std::optional<GeoPoint>& p) {
   w.begin_object().key("lat").number(p->lat).key("lng").number(p->lng).end_object();
 }
 
+void optional_number(JsonWriter& w, std::string_view name, const std::optional<float>& value) {
+  w.key(name);
+  if (value)
+    w.number(static_cast<double>(*value));
+  else
+    w.null();
+}
+
+// Degrees from the stored degrees times 10^7, exactly as sent (to 7 decimals).
+double degrees(int32_t e7) { return static_cast<double>(e7) / 1e7; }
+
+void write_location_fields(JsonWriter& w, const DriverLocationReported& p, int64_t recorded_at_us) {
+  w.key("lat").number(degrees(p.lat_e7));
+  w.key("lng").number(degrees(p.lng_e7));
+  optional_number(w, "heading", p.heading_deg);
+  optional_number(w, "speed", p.speed_mps);
+  optional_number(w, "accuracy", p.accuracy_m);
+  w.key("at").string(format_utc(p.reported_at_us != 0 ? p.reported_at_us : recorded_at_us));
+  w.key("recorded_at").string(format_utc(recorded_at_us));
+}
+
+void write_driver_fields(JsonWriter& w, const DriverRegistered& d) {
+  w.key("name").string(d.name);
+  w.key("phone").string(d.phone);
+  w.key("user_id").string(d.user_id);
+  w.key("vehicle").string(d.vehicle);
+}
+
 void write_tax_policy(JsonWriter& w, const TaxPolicy& tax) {
   w.begin_object()
       .key("rate_bp")
@@ -171,6 +199,14 @@ void write_event(JsonWriter& w, const Event& e) {
           w.key("status_code").number(status_code(p.status, false));
           write_placed_fields(w, p);
           w.end_object();
+        } else if constexpr (std::is_same_v<T, DriverRegistered>) {
+          w.begin_object();
+          write_driver_fields(w, p);
+          w.end_object();
+        } else if constexpr (std::is_same_v<T, DriverLocationReported>) {
+          w.begin_object();
+          write_location_fields(w, p, e.recorded_at_us);
+          w.end_object();
         } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
           const bool by_customer =
               p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
@@ -184,6 +220,34 @@ void write_event(JsonWriter& w, const Event& e) {
       },
       e.payload);
   w.end_object();
+}
+
+void write_driver_position(JsonWriter& w, const Uuid& driver,
+                           const projections::DriverPosition& position) {
+  w.begin_object();
+  w.key("driver_id").string(driver.to_string());
+  write_location_fields(w, position.location, position.recorded_at_us);
+  w.end_object();
+}
+
+void write_driver(JsonWriter& w, const projections::DriverView& d) {
+  w.begin_object();
+  w.key("id").string(d.id.to_string());
+  write_driver_fields(w, d.details);
+  w.key("version").number(d.version);
+  w.key("registered_at").string(format_utc(d.registered_at_us));
+  w.key("position");
+  if (d.position)
+    write_driver_position(w, d.id, *d.position);
+  else
+    w.null();
+  w.end_object();
+}
+
+std::string driver_json(const projections::DriverView& driver) {
+  JsonWriter w;
+  write_driver(w, driver);
+  return w.take();
 }
 
 std::string order_json(const projections::OrderView& order) {

@@ -30,6 +30,12 @@ bool may_view_order(const Principal& principal, std::span<const std::string> res
   return false;
 }
 
+bool may_act_as_driver(const Principal& principal, std::string_view driver_user) {
+  if (principal.role == Role::kAdmin || principal.role == Role::kEngine) return true;
+  return principal.role == Role::kDriver && !driver_user.empty() &&
+         principal.subject == driver_user;
+}
+
 Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
                       bool driver_assigned) {
   const uint8_t setters = status_info(to).setters;

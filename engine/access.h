@@ -25,6 +25,10 @@ bool may_view_restaurant(const Principal& principal, std::span<const std::string
 bool may_view_order(const Principal& principal, std::span<const std::string> restaurant_owners,
                     std::string_view customer_id);
 
+// Admins act as any driver; a driver-role caller as the driver whose account
+// (`driver_user`) is theirs.
+bool may_act_as_driver(const Principal& principal, std::string_view driver_user);
+
 // Whether the role of `principal` (who may view the order) ever sets `to`.
 // kForbidden when the role never makes this step; kConflict when it makes it,
 // but not from `from` (a customer cancels only while pending or scheduled).

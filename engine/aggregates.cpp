@@ -35,6 +35,11 @@ const OrderState* Aggregates::order(const Uuid& id) const {
   return it == orders_.end() ? nullptr : &it->second;
 }
 
+const DriverState* Aggregates::driver(const Uuid& id) const {
+  auto it = drivers_.find(id);
+  return it == drivers_.end() ? nullptr : &it->second;
+}
+
 void Aggregates::remember(IdempotencyRecord record) {
   idempotency_by_age_.emplace_back(record.recorded_at_us, record.scope);
   std::string scope = record.scope;
@@ -74,6 +79,10 @@ CommandOutcome Aggregates::decide(Command& command, BatchContext& ctx, std::vect
         if constexpr (std::is_same_v<T, PlaceOrder>) return decide_place(command, body, target);
         if constexpr (std::is_same_v<T, ChangeOrderStatus>)
           return decide_status(command, body, target);
+        if constexpr (std::is_same_v<T, RegisterDriver>)
+          return decide_register_driver(command, body, target);
+        if constexpr (std::is_same_v<T, ReportLocation>)
+          return decide_location(command, body, target);
       },
       command.body);
   if (!payload.ok()) return std::move(payload).error();
@@ -222,6 +231,51 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
   return EventPayload{OrderStatusChanged{o->status, *status, cmd.reason}};
 }
 
+Result<EventPayload> Aggregates::decide_register_driver(const Command& command, RegisterDriver& cmd,
+                                                        Target& target) {
+  const Principal& who = command.principal;
+  DriverRegistered details = std::move(cmd.details);
+  if (who.role == Role::kDriver) {
+    // A driver signs themself up: the account is the caller's, whatever was sent.
+    if (!details.user_id.empty() && details.user_id != who.subject)
+      return Error{ErrorCode::kForbidden,
+                   "a driver may register only themself (user_id must be the token's subject)",
+                   "user_id",
+                   {}};
+    details.user_id = who.subject;
+  } else if (who.role != Role::kAdmin) {
+    return forbidden("a caller with role " + std::string(role_name(who.role)) +
+                     " cannot register drivers");
+  }
+  if (details.user_id.empty())
+    return Error::unprocessable("user_id", "the account the driver signs in with is required");
+  if (driver(cmd.driver_id))
+    return Error{ErrorCode::kConflict, "a driver with this id already exists", "id", {}};
+  if (driver_by_user_.contains(details.user_id))
+    return Error{
+        ErrorCode::kConflict, "this account is already registered as a driver", "user_id", {}};
+  target.stream = target.partition = cmd.driver_id;
+  return EventPayload{std::move(details)};
+}
+
+Result<EventPayload> Aggregates::decide_location(const Command& command, const ReportLocation& cmd,
+                                                 Target& target) {
+  const Principal& who = command.principal;
+  const DriverState* d = driver(cmd.driver_id);
+  // Only the driver's own account (or an admin) reports its position; anyone
+  // else's driver is answered exactly as an absent one.
+  if (!d || !may_act_as_driver(who, d->user_id)) return not_found("no such driver");
+  if (command.expected_version && *command.expected_version != d->version)
+    return Error{ErrorCode::kVersionMismatch,
+                 "expected version " + std::to_string(*command.expected_version) +
+                     ", the current version is " + std::to_string(d->version),
+                 "If-Match",
+                 {}};
+  target.stream = target.partition = cmd.driver_id;
+  target.version = d->version;
+  return EventPayload{cmd.location};
+}
+
 void Aggregates::apply(const Event& event) {
   last_recorded_at_us_ = std::max(last_recorded_at_us_, event.recorded_at_us);
   std::visit(
@@ -252,6 +306,13 @@ void Aggregates::apply(const Event& event) {
           o.last_position = event.position;
           o.updated_at_us = event.recorded_at_us;
           if (is_terminal(p.to)) finished_.emplace_back(event.recorded_at_us, event.stream);
+        } else if constexpr (std::is_same_v<T, DriverRegistered>) {
+          DriverState& d = drivers_[event.stream];
+          d.version = event.stream_version;
+          d.user_id = p.user_id;
+          driver_by_user_[p.user_id] = event.stream;
+        } else if constexpr (std::is_same_v<T, DriverLocationReported>) {
+          drivers_[event.stream].version = event.stream_version;
         }
       },
       event.payload);

@@ -1,4 +1,4 @@
-// The hot aggregate state (restaurants and orders) and the decision rules
+// The hot aggregate state (restaurants, orders and drivers) and the decision rules
 // that turn a command into events or a refusal.
 //
 // Threads: owned by the sequencer thread; nothing else may touch it while the
@@ -27,6 +27,11 @@ struct RestaurantState {
   TaxPolicy tax;
   std::string series;
   uint64_t last_order_number = 0;
+};
+
+struct DriverState {
+  uint64_t version = 0;
+  std::string user_id;  // the account that acts as this driver
 };
 
 // Everything decide() needs to stamp the events of one batch.
@@ -86,6 +91,7 @@ class Aggregates {
 
   const RestaurantState* restaurant(const Uuid& id) const;
   const OrderState* order(const Uuid& id) const;
+  const DriverState* driver(const Uuid& id) const;
 
  private:
   // Each sets the event's stream, partition and the stream's current version.
@@ -99,6 +105,10 @@ class Aggregates {
   Result<EventPayload> decide_place(const Command& command, PlaceOrder& cmd, Target& target);
   Result<EventPayload> decide_status(const Command& command, const ChangeOrderStatus& cmd,
                                      Target& target);
+  Result<EventPayload> decide_register_driver(const Command& command, RegisterDriver& cmd,
+                                              Target& target);
+  Result<EventPayload> decide_location(const Command& command, const ReportLocation& cmd,
+                                       Target& target);
   Status load_into(const EventLog& log, std::optional<int64_t> now_us,
                    const std::function<void(const Event&)>& also);  // on an empty state
   void remember(IdempotencyRecord record);
@@ -106,6 +116,8 @@ class Aggregates {
 
   std::unordered_map<Uuid, RestaurantState, UuidHash> restaurants_;
   std::unordered_map<Uuid, OrderState, UuidHash> orders_;
+  std::unordered_map<Uuid, DriverState, UuidHash> drivers_;
+  std::unordered_map<std::string, Uuid> driver_by_user_;  // one driver per account
   int64_t last_recorded_at_us_ = 0;
   Options options_;
   // Finished orders by the time they finished, oldest first: (time, id).

@@ -54,7 +54,19 @@ struct ChangeOrderStatus {
   std::string reason;
 };
 
-using CommandBody = std::variant<RegisterRestaurant, PlaceOrder, ChangeOrderStatus>;
+struct RegisterDriver {
+  Uuid driver_id;  // minted by the caller
+  DriverRegistered details;
+};
+
+// A GPS ping from a driver's app.
+struct ReportLocation {
+  Uuid driver_id;
+  DriverLocationReported location;
+};
+
+using CommandBody =
+    std::variant<RegisterRestaurant, PlaceOrder, ChangeOrderStatus, RegisterDriver, ReportLocation>;
 
 // What the caller learns once its command is decided and, if accepted, durable.
 struct CommandResult {

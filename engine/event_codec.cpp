@@ -81,6 +81,22 @@ void to_pb(const OrderStatusChanged& e, pb::OrderStatusChanged* out) {
   out->set_reason(e.reason);
 }
 
+void to_pb(const DriverRegistered& e, pb::DriverRegistered* out) {
+  out->set_name(e.name);
+  out->set_phone(e.phone);
+  out->set_user_id(e.user_id);
+  out->set_vehicle(e.vehicle);
+}
+
+void to_pb(const DriverLocationReported& e, pb::DriverLocationReported* out) {
+  out->set_lat_e7(e.lat_e7);
+  out->set_lng_e7(e.lng_e7);
+  if (e.heading_deg) out->set_heading_deg(*e.heading_deg);
+  if (e.speed_mps) out->set_speed_mps(*e.speed_mps);
+  if (e.accuracy_m) out->set_accuracy_m(*e.accuracy_m);
+  out->set_reported_at_us(e.reported_at_us);
+}
+
 // ---- Protobuf -> domain ----
 
 GeoPoint from_pb(const pb::GeoPoint& g) { return {g.lat(), g.lng()}; }
@@ -142,6 +158,21 @@ Result<EventPayload> payload_from_pb(const pb::Envelope& env) {
       return EventPayload{OrderStatusChanged{static_cast<OrderStatus>(p.from()),
                                              static_cast<OrderStatus>(p.to()), p.reason()}};
     }
+    case pb::Envelope::kDriverRegistered: {
+      const auto& p = env.driver_registered();
+      return EventPayload{DriverRegistered{p.name(), p.phone(), p.user_id(), p.vehicle()}};
+    }
+    case pb::Envelope::kDriverLocationReported: {
+      const auto& p = env.driver_location_reported();
+      DriverLocationReported e;
+      e.lat_e7 = p.lat_e7();
+      e.lng_e7 = p.lng_e7();
+      if (p.has_heading_deg()) e.heading_deg = p.heading_deg();
+      if (p.has_speed_mps()) e.speed_mps = p.speed_mps();
+      if (p.has_accuracy_m()) e.accuracy_m = p.accuracy_m();
+      e.reported_at_us = p.reported_at_us();
+      return EventPayload{e};
+    }
     case pb::Envelope::PAYLOAD_NOT_SET:
       break;
   }
@@ -167,7 +198,8 @@ void encode_event(const Event& event, std::string& out) {
   env.set_position(event.position);
   env.set_stream_id(event.stream.raw().data(), 16);
   env.set_stream_version(event.stream_version);
-  env.set_partition_key(event.partition.raw().data(), 16);
+  // A stream that is its own partition (a restaurant, a driver) stores it once.
+  if (event.partition != event.stream) env.set_partition_key(event.partition.raw().data(), 16);
   env.set_recorded_at_us(event.recorded_at_us);
   env.mutable_actor()->set_user_id(event.actor.subject);
   env.mutable_actor()->set_role(static_cast<pb::Role>(event.actor.role));
@@ -180,6 +212,10 @@ void encode_event(const Event& event, std::string& out) {
         if constexpr (std::is_same_v<T, OrderPlaced>) to_pb(p, env.mutable_order_placed());
         if constexpr (std::is_same_v<T, OrderStatusChanged>)
           to_pb(p, env.mutable_order_status_changed());
+        if constexpr (std::is_same_v<T, DriverRegistered>)
+          to_pb(p, env.mutable_driver_registered());
+        if constexpr (std::is_same_v<T, DriverLocationReported>)
+          to_pb(p, env.mutable_driver_location_reported());
       },
       event.payload);
 
@@ -202,7 +238,7 @@ Result<Event> decode_event(std::string_view stored) {
   if (!env.ParseFromArray(body.data(), static_cast<int>(body.size())))
     return Error{ErrorCode::kCorruption, "envelope does not parse", "", {}};
   auto stream = Uuid::from_raw(env.stream_id());
-  auto partition = Uuid::from_raw(env.partition_key());
+  auto partition = env.partition_key().empty() ? stream : Uuid::from_raw(env.partition_key());
   auto correlation = Uuid::from_raw(env.correlation_id());
   if (!stream || !partition || !correlation)
     return Error{ErrorCode::kCorruption, "envelope has a malformed id", "", {}};

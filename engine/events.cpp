@@ -9,6 +9,10 @@ std::string_view event_type_name(const EventPayload& payload) {
     }
     std::string_view operator()(const OrderPlaced&) const { return "order_placed"; }
     std::string_view operator()(const OrderStatusChanged&) const { return "order_status_changed"; }
+    std::string_view operator()(const DriverRegistered&) const { return "driver_registered"; }
+    std::string_view operator()(const DriverLocationReported&) const {
+      return "driver_location_reported";
+    }
   };
   return std::visit(Namer{}, payload);
 }

@@ -110,7 +110,27 @@ struct OrderStatusChanged {
   friend bool operator==(const OrderStatusChanged&, const OrderStatusChanged&) = default;
 };
 
-using EventPayload = std::variant<RestaurantRegistered, OrderPlaced, OrderStatusChanged>;
+struct DriverRegistered {
+  std::string name;
+  std::string phone;
+  std::string user_id;  // the `sub` of the driver's own account: who may act as this driver
+  std::string vehicle;
+  friend bool operator==(const DriverRegistered&, const DriverRegistered&) = default;
+};
+
+// A GPS ping. Coordinates are stored as degrees times 10^7 (about 1 cm).
+struct DriverLocationReported {
+  int32_t lat_e7 = 0;
+  int32_t lng_e7 = 0;
+  std::optional<float> heading_deg;  // 0..360, clockwise from north
+  std::optional<float> speed_mps;
+  std::optional<float> accuracy_m;
+  int64_t reported_at_us = 0;  // the device's clock; 0 when it sent none
+  friend bool operator==(const DriverLocationReported&, const DriverLocationReported&) = default;
+};
+
+using EventPayload = std::variant<RestaurantRegistered, OrderPlaced, OrderStatusChanged,
+                                  DriverRegistered, DriverLocationReported>;
 
 // The event's type name as clients see it ("order_placed").
 std::string_view event_type_name(const EventPayload& payload);
@@ -119,7 +139,7 @@ struct Event {
   uint64_t position = 0;        // global, dense from 1
   Uuid stream;                  // the aggregate's id
   uint64_t stream_version = 0;  // dense from 1 per stream
-  Uuid partition;               // the restaurant
+  Uuid partition;               // the restaurant; a driver's events: the driver
   int64_t recorded_at_us = 0;   // UTC microseconds, never decreasing along the log
   Principal actor;
   Uuid correlation_id;

@@ -43,6 +43,23 @@ void ReadModels::apply_one(const Event& e) {
           o.status_reason = p.reason;
           o.cancelled_by_customer =
               p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+        } else if constexpr (std::is_same_v<T, DriverRegistered>) {
+          DriverView& d = drivers_[e.stream];
+          d.id = e.stream;
+          d.version = e.stream_version;
+          d.registered_at_us = e.recorded_at_us;
+          d.details = p;
+        } else if constexpr (std::is_same_v<T, DriverLocationReported>) {
+          auto it = drivers_.find(e.stream);
+          if (it == drivers_.end()) return;
+          DriverView& d = it->second;
+          d.version = e.stream_version;
+          auto at = [](const DriverLocationReported& l, int64_t recorded_at_us) {
+            return l.reported_at_us != 0 ? l.reported_at_us : recorded_at_us;
+          };
+          if (!d.position ||
+              at(p, e.recorded_at_us) >= at(d.position->location, d.position->recorded_at_us))
+            d.position = DriverPosition{p, e.recorded_at_us, e.position};
         }
       },
       e.payload);
@@ -53,6 +70,7 @@ Status ReadModels::rebuild(const EventLog& log) {
     std::unique_lock lock(mu_);
     restaurants_.clear();
     orders_.clear();
+    drivers_.clear();
     all_orders_.clear();
     orders_by_restaurant_.clear();
     orders_by_customer_.clear();
@@ -102,9 +120,27 @@ std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& 
   return it->second;
 }
 
+std::optional<DriverView> ReadModels::driver_for(const Uuid& id, const Principal& viewer,
+                                                 uint64_t* position) const {
+  std::shared_lock lock(mu_);
+  if (position) *position = position_;
+  auto it = drivers_.find(id);
+  if (it == drivers_.end() || !may_act_as_driver(viewer, it->second.details.user_id))
+    return std::nullopt;
+  return it->second;
+}
+
 Audience ReadModels::audience(const Event& event) const {
   std::shared_lock lock(mu_);
   Audience out;
+  if (auto d = drivers_.find(event.stream); d != drivers_.end()) {
+    out.driver_user = d->second.details.user_id;
+    return out;
+  }
+  if (auto* registered = std::get_if<DriverRegistered>(&event.payload)) {
+    out.driver_user = registered->user_id;
+    return out;
+  }
   if (auto r = restaurants_.find(event.partition); r != restaurants_.end())
     out.owners = r->second.details.owners;
   if (auto* placed = std::get_if<OrderPlaced>(&event.payload)) {

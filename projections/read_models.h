@@ -1,6 +1,6 @@
-// The read models built from the log: restaurants and orders by id, and
-// orders per restaurant newest first. Applied batch by batch after each
-// commit, rebuilt from the log at start.
+// The read models built from the log: restaurants, orders and drivers by id
+// (a driver with its latest position), and orders per restaurant newest first. Applied batch by
+// batch after each commit, rebuilt from the log at start.
 //
 // Threads: apply() and rebuild() from one thread at a time (the publisher,
 // through the commit listener, or start-up); the queries are safe on any thread and see
@@ -42,6 +42,23 @@ struct OrderView {
   std::string status_reason;  // of the latest status change, if one was given
 };
 
+// A driver's last reported position.
+struct DriverPosition {
+  engine::DriverLocationReported location;
+  int64_t recorded_at_us = 0;  // when the engine recorded the ping
+  uint64_t log_position = 0;   // of the ping's event
+};
+
+struct DriverView {
+  Uuid id;
+  uint64_t version = 0;
+  int64_t registered_at_us = 0;
+  engine::DriverRegistered details;
+  // The newest ping by the device's time (by the engine's when the device
+  // sent none): a ping that arrives late never moves the driver back.
+  std::optional<DriverPosition> position;
+};
+
 struct OrderQuery {
   // Whose list this is: only orders this principal may see are listed
   // (engine/access.h). nullopt: every order (tools, rebuild checks).
@@ -59,10 +76,12 @@ struct OrderPage {
 };
 
 // Who may see an event: the owners of its restaurant and, for an order's
-// events, the order's customer (admins see everything).
+// events, the order's customer; for a driver's events, the driver's own
+// account (admins see everything).
 struct Audience {
   std::vector<std::string> owners;
   std::string customer_id;
+  std::string driver_user;  // set for a driver's events only
 };
 
 class ReadModels {
@@ -80,6 +99,10 @@ class ReadModels {
   std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer,
                                      uint64_t* position = nullptr) const;
   OrderPage list_orders(const OrderQuery& query) const;
+  // The driver if `viewer` may act as it (engine/access.h); nullopt when
+  // absent or not theirs, alike.
+  std::optional<DriverView> driver_for(const Uuid& id, const engine::Principal& viewer,
+                                       uint64_t* position = nullptr) const;
   Audience audience(const engine::Event& event) const;
   // The last position applied (the checkpoint).
   uint64_t position() const;
@@ -93,6 +116,7 @@ class ReadModels {
   mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, RestaurantView, engine::UuidHash> restaurants_;
   std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
+  std::unordered_map<Uuid, DriverView, engine::UuidHash> drivers_;
   std::vector<Placement> all_orders_;
   std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> orders_by_restaurant_;
   std::unordered_map<std::string, std::vector<Placement>> orders_by_customer_;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -128,6 +129,36 @@ inline engine::Command change_status(const engine::Uuid& order_id, std::string s
   c.correlation_id = engine::Uuid::v7();
   c.expected_version = expected_version;
   c.body = engine::ChangeOrderStatus{order_id, std::move(status), ""};
+  return c;
+}
+
+inline engine::Principal driver(std::string subject = "u-driver-1") {
+  return {std::move(subject), engine::Role::kDriver};
+}
+
+// A driver signing themself up (their account is the principal's subject).
+inline engine::Command register_driver(const engine::Uuid& id,
+                                       engine::Principal principal = driver()) {
+  engine::Command c;
+  c.principal = std::move(principal);
+  c.correlation_id = engine::Uuid::v7();
+  c.body = engine::RegisterDriver{id, {"Luis Rojas", "+51 988 777 666", "", "moto ABC-123"}};
+  return c;
+}
+
+// A ping at (lat, lng), heading 90, 8.5 m/s, taken at `at_us` by the device.
+inline engine::Command report_location(const engine::Uuid& driver_id, double lat, double lng,
+                                       int64_t at_us = 0, engine::Principal principal = driver()) {
+  engine::Command c;
+  c.principal = std::move(principal);
+  c.correlation_id = engine::Uuid::v7();
+  engine::DriverLocationReported ping;
+  ping.lat_e7 = static_cast<int32_t>(std::llround(lat * 1e7));
+  ping.lng_e7 = static_cast<int32_t>(std::llround(lng * 1e7));
+  ping.heading_deg = 90;
+  ping.speed_mps = 8.5f;
+  ping.reported_at_us = at_us;
+  c.body = engine::ReportLocation{driver_id, ping};
   return c;
 }
 

@@ -37,6 +37,8 @@ int history(const std::filesystem::path& data, const std::string& order_id, std:
       out << "  " << status_name(changed->from) << " -> " << status_name(changed->to);
       if (!changed->reason.empty()) out << " (" << changed->reason << ")";
     }
+    if (auto* ping = std::get_if<DriverLocationReported>(&e.payload))
+      out << "  " << ping->lat_e7 / 1e7 << "," << ping->lng_e7 / 1e7;
     out << "\n";
     return true;
   });
