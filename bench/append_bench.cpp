@@ -35,10 +35,8 @@
 // same filesystem gives the disk's sync rate: the physical limit of synced
 // batches per second.
 //
-// Workloads: "order" (sample_order(), 375 bytes stored) on every side;
-// "gps_ping" (60 bytes) on the raw sides only, because the engine has no
-// location command yet: its engine row is pending on the driver aggregate,
-// and becomes one more EngineWorkload in bench/workloads.h.
+// Workloads: "order" (sample_order(), 375 bytes stored) and "gps_ping" (a
+// driver_location_reported event, about 100 bytes stored), on every side.
 //
 // Throughput benchmarks on the engine and group-commit sides use manual time:
 // an iteration ends each time max(N, 64) more operations have completed, and
@@ -81,9 +79,8 @@ struct EngineWorkloadEntry {
   const char* name;
   std::unique_ptr<EngineWorkload> (*make)();
 };
-// The engine workloads. A "gps_ping" entry joins "order" here once the driver
-// aggregate can record a location; until then GPS pings run on the raw sides only.
-const EngineWorkloadEntry kEngineWorkloads[] = {{"order", make_order_workload}};
+const EngineWorkloadEntry kEngineWorkloads[] = {{"order", make_order_workload},
+                                                {"gps_ping", make_gps_workload}};
 
 struct RawWorkloadEntry {
   const char* name;
@@ -216,19 +213,30 @@ class Client {
   std::thread thread_;
 };
 
-// Submits `commands` one at a time, each waiting for the previous; returns
-// the first refusal's message, or "".
+// Submits `commands` (in order, decided in order) and waits until all have
+// completed; returns the first refusal's message, or "".
 std::string run_setup(Sequencer& sequencer, std::vector<CommandBody> commands) {
-  for (CommandBody& body : commands) {
-    std::promise<std::string> outcome;
-    Command command = bench_command(std::move(body));
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t left = commands.size();
+  std::string error;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    Command command = bench_command(std::move(commands[i]));
     command.done = [&](const CommandOutcome& o) {
-      outcome.set_value(o.ok() ? "" : o.error().message);
+      std::lock_guard lock(mu);
+      if (!o.ok() && error.empty()) error = "setup: " + o.error().message;
+      if (--left == 0) cv.notify_one();
     };
-    if (!sequencer.submit(std::move(command))) return "the sequencer refused a setup command";
-    if (std::string error = outcome.get_future().get(); !error.empty()) return "setup: " + error;
+    if (!sequencer.submit(std::move(command))) {
+      std::lock_guard lock(mu);
+      error = "the sequencer refused a setup command";
+      left -= commands.size() - i;  // this one and the rest are never submitted
+      break;
+    }
   }
-  return "";
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return left == 0; });
+  return error;
 }
 
 void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bool sync,

@@ -1,5 +1,6 @@
 #include "bench/workloads.h"
 
+#include <atomic>
 #include <cstring>
 #include <random>
 
@@ -57,27 +58,57 @@ Event order_placed_event(uint64_t n) {
   return e;
 }
 
-// 60 bytes: CRC-like word, lat, lng, heading, speed, device time, recorded
-// time, correlation id.
-std::string gps_ping_value(std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> jitter(-0.05, 0.05);
-  const double lat = -12.12 + jitter(rng), lng = -77.03 + jitter(rng);
-  const float heading = static_cast<float>(rng() % 360),
-              speed = static_cast<float>(rng() % 200) / 10.0f;
-  const uint32_t check = static_cast<uint32_t>(rng());
-  const int64_t at = 1'764'000'000'000'000 + static_cast<int64_t>(rng() % 1'000'000'000);
-  const int64_t recorded = at + 150'000;
-  const Uuid correlation = Uuid::v7();
-  std::string v;
-  v.append(reinterpret_cast<const char*>(&check), 4);
-  v.append(reinterpret_cast<const char*>(&lat), 8);
-  v.append(reinterpret_cast<const char*>(&lng), 8);
-  v.append(reinterpret_cast<const char*>(&heading), 4);
-  v.append(reinterpret_cast<const char*>(&speed), 4);
-  v.append(reinterpret_cast<const char*>(&at), 8);
-  v.append(reinterpret_cast<const char*>(&recorded), 8);
-  v.append(correlation.raw());
-  return v;
+// A GPS ping as a phone sends it: a position jittered around Lima, heading,
+// speed and the device's time.
+DriverLocationReported sample_ping(std::mt19937_64& rng, int64_t at_us) {
+  std::uniform_int_distribution<int32_t> jitter(-500'000, 500'000);  // +-0.05 degrees
+  DriverLocationReported ping;
+  ping.lat_e7 = -121'200'000 + jitter(rng);
+  ping.lng_e7 = -770'300'000 + jitter(rng);
+  ping.heading_deg = static_cast<float>(rng() % 360);
+  ping.speed_mps = static_cast<float>(rng() % 200) / 10.0f;
+  ping.reported_at_us = at_us;
+  return ping;
+}
+
+// Pings from kDrivers drivers, which setup() registers, in turn.
+class GpsWorkload final : public EngineWorkload {
+ public:
+  GpsWorkload() {
+    for (size_t i = 0; i < kDrivers; ++i) drivers_.push_back(Uuid::v7());
+    std::mt19937_64 rng(7);
+    for (size_t i = 0; i < kValuePool; ++i)
+      pings_.push_back(sample_ping(rng, 1'764'000'000'000'000 + static_cast<int64_t>(i) * 1000));
+  }
+  std::vector<CommandBody> setup() override {
+    std::vector<CommandBody> out;
+    for (size_t i = 0; i < kDrivers; ++i)
+      out.push_back(RegisterDriver{
+          drivers_[i], {"Driver", "+51 900 000 000", "u-driver-" + std::to_string(i), "moto"}});
+    return out;
+  }
+  CommandBody next() override {
+    const uint64_t n = next_.fetch_add(1, std::memory_order_relaxed);
+    return ReportLocation{drivers_[n % kDrivers], pings_[n % kValuePool]};
+  }
+
+ private:
+  std::vector<Uuid> drivers_;
+  std::vector<DriverLocationReported> pings_;
+  std::atomic<uint64_t> next_{0};
+};
+
+// A driver_location_reported event as the engine stores it.
+Event location_event(uint64_t n, const Uuid& driver, std::mt19937_64& rng) {
+  Event e;
+  e.position = n;
+  e.stream = e.partition = driver;
+  e.stream_version = n / kDrivers + 2;
+  e.recorded_at_us = 1'764'000'000'000'000 + static_cast<int64_t>(n) * 37;
+  e.actor = {"bench", Role::kAdmin};
+  e.correlation_id = Uuid::v7();
+  e.payload = sample_ping(rng, e.recorded_at_us - 150'000);
+  return e;
 }
 
 }  // namespace
@@ -100,6 +131,8 @@ PlaceOrder sample_order(const Uuid& restaurant) {
 
 std::unique_ptr<EngineWorkload> make_order_workload() { return std::make_unique<OrderWorkload>(); }
 
+std::unique_ptr<EngineWorkload> make_gps_workload() { return std::make_unique<GpsWorkload>(); }
+
 RawEvents RawEvents::orders() {
   RawEvents r;
   r.stream_per_event_ = true;
@@ -116,7 +149,11 @@ RawEvents RawEvents::gps_pings() {
   RawEvents r;
   std::mt19937_64 rng(42);
   for (size_t i = 0; i < kDrivers; ++i) r.streams_.push_back(Uuid::v7());
-  for (size_t i = 0; i < kValuePool; ++i) r.values_.push_back(gps_ping_value(rng));
+  for (size_t i = 0; i < kValuePool; ++i) {
+    std::string value;
+    encode_event(location_event(i + 1, r.streams_[i % kDrivers], rng), value);
+    r.values_.push_back(std::move(value));
+  }
   return r;
 }
 

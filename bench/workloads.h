@@ -20,10 +20,8 @@ namespace comanda::bench {
 // customer and an address; ~300 bytes once stored.
 engine::PlaceOrder sample_order(const engine::Uuid& restaurant);
 
-// The commands the engine benchmark's clients submit. One workload per event
-// kind: a GPS-ping workload becomes one more implementation (registering
-// drivers in setup(), reporting locations in next()) once the driver
-// aggregate has a location command.
+// The commands the engine benchmark's clients submit, one workload per event
+// kind.
 class EngineWorkload {
  public:
   virtual ~EngineWorkload() = default;
@@ -35,6 +33,8 @@ class EngineWorkload {
 
 // Orders placed at one restaurant, which setup() registers.
 std::unique_ptr<EngineWorkload> make_order_workload();
+// GPS pings from 1024 drivers in turn, which setup() registers.
+std::unique_ptr<EngineWorkload> make_gps_workload();
 
 // What EventLog::append writes. Per event: in `events`, the big-endian
 // position -> the stored value; in `streams`, the stream id + big-endian
@@ -50,10 +50,8 @@ class RawEvents {
   // order_placed envelopes encoded as the engine encodes them; each event
   // opens a new, time-ordered stream at version 1, as placing an order does.
   static RawEvents orders();
-  // GPS pings of 60 bytes over 1024 driver streams, each ping its driver's
-  // next version. The engine has no location event yet, so a value is 60
-  // bytes of ping-like content (coordinates, heading, speed, times, an id),
-  // the size the issue gives, not an envelope.
+  // driver_location_reported envelopes encoded as the engine encodes them,
+  // over 1024 driver streams, each ping its driver's next version.
   static RawEvents gps_pings();
 
   // Scratch buffers for put(), one set per writing thread.
