@@ -1,5 +1,7 @@
-// comandad: the Comanda server. Opens the event log, rebuilds the read models,
-// starts the sequencer and serves HTTP and WebSocket until SIGINT/SIGTERM.
+// comandad: the Comanda server. Opens the event log, loads the read models
+// (their snapshot in views/, then the log after it), starts the sequencer and
+// serves HTTP and WebSocket until SIGINT/SIGTERM; on the way out, saves the
+// read models' snapshot.
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "engine/event_log.h"
 #include "engine/sequencer.h"
 #include "projections/read_models.h"
+#include "projections/view_store.h"
 
 namespace {
 
@@ -48,9 +51,27 @@ int serve(const api::ServerConfig& config) {
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;
-  // One pass over the log rebuilds both the sequencer's state and the read
-  // models.
-  auto rebuild_models = [&models](const engine::Event& e) { models.apply({&e, 1}); };
+  // The read models start from their snapshot in views/ when it matches this
+  // log, else from nothing; then one pass over the log rebuilds the
+  // sequencer's state and brings the read models up to date.
+  auto views = projections::ViewStore::open(config.data / "views");
+  if (!views.ok()) {
+    std::cerr << "comandad: " << views.error().message << "\n";
+    return 1;
+  }
+  std::string why_not;
+  auto checkpoint = (**views).load(models, **log, &why_not);
+  if (!checkpoint.ok()) {
+    std::cerr << "comandad: " << checkpoint.error().message << "\n";
+    return 1;
+  }
+  if (*checkpoint != 0)
+    std::cerr << "comandad: read models from the snapshot at position " << *checkpoint << "\n";
+  else if ((**log).last_position() != 0)
+    std::cerr << "comandad: read models rebuilt from the log (" << why_not << ")\n";
+  auto rebuild_models = [&models, from = *checkpoint](const engine::Event& e) {
+    if (e.position > from) models.apply({&e, 1});
+  };
   for (auto status : {(**log).expire_idempotency(now_us - window_us),
                       aggregates.load(**log, now_us, rebuild_models)}) {
     if (!status.ok()) {
@@ -95,6 +116,11 @@ int serve(const api::ServerConfig& config) {
   server.run(handler, feed, auth);
   std::cout << "comandad stopping" << std::endl;
   sequencer.reset();
+  // Everything is written and applied: the next start need not replay it.
+  if (auto saved = (**views).save(models, **log); !saved.ok())
+    std::cerr << "comandad: the read models' snapshot was not saved (the next start rebuilds "
+                 "them from the log): "
+              << saved.error().message << "\n";
   return 0;
 }
 

@@ -305,6 +305,22 @@ Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const 
   return {};
 }
 
+Result<std::optional<ChainLink>> EventLog::chain_link(uint64_t last_position) const {
+  std::string value;
+  rocksdb::Status s =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->meta, chain_key(last_position), &value);
+  if (s.IsNotFound()) return std::optional<ChainLink>{};
+  if (!s.ok()) return io_error(s, "cannot read the hash chain");
+  ChainLink link{};
+  if (value.size() != link.size())
+    return Error{ErrorCode::kCorruption,
+                 "the hash-chain link at " + std::to_string(last_position) + " is malformed",
+                 "",
+                 {}};
+  std::memcpy(link.data(), value.data(), link.size());
+  return std::optional<ChainLink>{link};
+}
+
 Status EventLog::scan_chain(const std::function<bool(uint64_t, std::string_view)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->meta));

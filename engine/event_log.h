@@ -90,6 +90,10 @@ class EventLog {
   Status read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn,
                      uint64_t up_to = UINT64_MAX) const;
 
+  // The link of the batch that ends at `last_position`; nullopt when no batch
+  // ends there.
+  Result<std::optional<ChainLink>> chain_link(uint64_t last_position) const;
+
   // Visits the hash chain: (last position of a batch, its 32-byte link), in
   // position order.
   Status scan_chain(

@@ -30,9 +30,7 @@ void ReadModels::apply_one(const Event& e) {
           o.placed_at_us = o.updated_at_us = e.recorded_at_us;
           o.placed = p;
           o.status = p.status;
-          all_orders_.emplace_back(e.position, e.stream);
-          orders_by_restaurant_[p.restaurant_id].emplace_back(e.position, e.stream);
-          orders_by_customer_[p.customer.id].emplace_back(e.position, e.stream);
+          index_order(o);
         } else if constexpr (std::is_same_v<T, OrderStatusChanged>) {
           auto it = orders_.find(e.stream);
           if (it == orders_.end()) return;
@@ -63,6 +61,31 @@ void ReadModels::apply_one(const Event& e) {
         }
       },
       e.payload);
+}
+
+void ReadModels::index_order(const OrderView& o) {
+  const Placement placement{o.placed_position, o.id};
+  all_orders_.push_back(placement);
+  orders_by_restaurant_[o.placed.restaurant_id].push_back(placement);
+  orders_by_customer_[o.placed.customer.id].push_back(placement);
+}
+
+void ReadModels::sort_indexes() {
+  std::sort(all_orders_.begin(), all_orders_.end());
+  for (auto& [_, list] : orders_by_restaurant_) std::sort(list.begin(), list.end());
+  for (auto& [_, list] : orders_by_customer_) std::sort(list.begin(), list.end());
+}
+
+void ReadModels::take(ReadModels&& other) {
+  std::unique_lock lock(mu_);
+  std::unique_lock other_lock(other.mu_);
+  restaurants_ = std::move(other.restaurants_);
+  orders_ = std::move(other.orders_);
+  drivers_ = std::move(other.drivers_);
+  all_orders_ = std::move(other.all_orders_);
+  orders_by_restaurant_ = std::move(other.orders_by_restaurant_);
+  orders_by_customer_ = std::move(other.orders_by_customer_);
+  position_ = other.position_;
 }
 
 Status ReadModels::rebuild(const EventLog& log) {

@@ -108,7 +108,14 @@ class ReadModels {
   uint64_t position() const;
 
  private:
+  friend class ViewStore;  // snapshots the maps below, and loads them back
   void apply_one(const engine::Event& event);
+  // Adds a new order to the lists (placements ascending, as apply() adds them).
+  void index_order(const OrderView& order);
+  // Sorts the lists after orders were added out of placement order.
+  void sort_indexes();
+  // Replaces everything with `other`'s state.
+  void take(ReadModels&& other);
   bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
 
   using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending

@@ -157,12 +157,29 @@ class DriversTest(unittest.TestCase):
     def test_positions_survive_a_restart(self):
         self.assertEqual(self.ping({"lat": -12.5, "lng": -77.25, "accuracy": 4})[0], 200)
         before = self.server.get(f"/v1/drivers/{self.driver}/position", token=self.luis)[2]
+        position = self.server.position()
         self.server.restart()
+        # A clean stop saved the read models: the new process starts from them.
+        self.assertIn(f"read models from the snapshot at position {position}", self.server.stderr())
         status, _, after = self.server.get(f"/v1/drivers/{self.driver}/position", token=self.luis)
         self.assertEqual(status, 200, after)
         self.assertEqual(after, before)
         status, _, body = self.server.post("/v1/drivers", {"name": "Luis twice"}, token=self.luis)
         self.assertEqual(status, 409, body)
+
+    def test_a_crash_after_a_snapshot_loses_nothing(self):
+        self.assertEqual(self.ping({"lat": 1, "lng": 1})[0], 200)
+        self.server.restart()  # a clean stop: a snapshot
+        status, _, last = self.ping({"lat": 2, "lng": 3})  # after the snapshot
+        self.assertEqual(status, 200, last)
+        self.server.proc.kill()  # no snapshot this time
+        self.server.proc.wait(timeout=10)
+        self.server.stop()
+        self.server.start()
+        status, _, after = self.server.get(f"/v1/drivers/{self.driver}/position", token=self.luis)
+        self.assertEqual(status, 200, after)
+        self.assertEqual(after, last)
+        self.assertEqual(self.server.get(f"/v1/drivers/{self.driver}")[2]["version"], 3)
 
     def test_the_driver_alone_sees_its_pings_live(self):
         # The live feed streams every committed event its principal may see.

@@ -1,0 +1,62 @@
+// views/: the second RocksDB instance of the data directory (DESIGN.md
+// "Storage"). Derived data only, never synced, rebuildable from log/ at any
+// time; written off the hot path, never through log/.
+//
+// What it holds today: a snapshot of the read models, written when the
+// server stops, with its checkpoint (the last log position applied) and the
+// log's hash-chain link there. At start a snapshot that matches this build
+// and this log is loaded and only the events after its checkpoint are
+// applied; any other (another format or code version, a checkpoint the log
+// does not reach, a link that differs: another or a restored log) is ignored
+// and the read models are rebuilt from the log.
+//
+// Threads: one caller at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "engine/error.h"
+#include "engine/event_log.h"
+#include "projections/read_models.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace comanda::projections {
+
+class ViewStore {
+ public:
+  // Opens (creating if absent) the store under `dir`.
+  static engine::Result<std::unique_ptr<ViewStore>> open(const std::filesystem::path& dir);
+  ~ViewStore();
+  ViewStore(const ViewStore&) = delete;
+  ViewStore& operator=(const ViewStore&) = delete;
+
+  // Replaces the snapshot with `models` as they are now. `log` must hold
+  // every event the models applied (for the checkpoint's chain link).
+  engine::Status save(const ReadModels& models, const engine::EventLog& log);
+
+  // Loads the snapshot into `models`, which must be empty, if it is usable
+  // with `log`. Returns its checkpoint, or 0 when there was none usable
+  // (then `why`, if given, says why and `models` is still empty).
+  engine::Result<uint64_t> load(ReadModels& models, const engine::EventLog& log,
+                                std::string* why = nullptr);
+
+  // Drops the snapshot (for tests and operators: the next start rebuilds).
+  engine::Status clear();
+
+ private:
+  ViewStore() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* rows_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace comanda::projections
