@@ -111,10 +111,31 @@ void Sequencer::run_sequencer() {
     encode_batch(batch->events, batch->idempotency, chain_head_, hasher_, batch->encoded);
     if (!batch->encoded.empty()) chain_head_ = batch->encoded.link;
     batch->epoch = epoch_;
+    // A lone command, with nothing else waiting and the writer idle, is
+    // written (and published) here: two thread hand-offs fewer for it. Under
+    // load batches go to the writer, and the next one is decided while this
+    // one syncs.
+    if (options_.write_lone_commands_inline && batch->commands.size() == 1 && pipeline_idle()) {
+      ++batches_sent_;
+      inline_group_.push_back(std::move(batch));
+      write_group(inline_group_, inline_units_);
+      continue;
+    }
     ++batches_sent_;
     to_writer_.push(std::move(batch));
   }
   to_writer_.close();
+}
+
+bool Sequencer::pipeline_idle() {
+  {
+    std::lock_guard lock(mu_);
+    if (!queue_.empty()) return false;
+  }
+  // Every batch sent has been written: the writer thread is waiting for the
+  // next one and touches nothing until this thread pushes it.
+  std::lock_guard lock(write_mu_);
+  return batches_written_ == batches_sent_;
 }
 
 bool Sequencer::recover_after_failed_write() {
@@ -144,73 +165,91 @@ void Sequencer::run_writer() {
   pthread_setname_np(pthread_self(), "writer");
   std::vector<BatchPtr> taken;
   std::vector<const EncodedBatch*> units;
-  while (to_writer_.pop_all(taken)) {
-    // Everything decided while the previous write synced goes in one write.
-    units.clear();
-    for (BatchPtr& batch : taken) {
-      if (batch->epoch == failed_epoch_) {
-        // Decided on top of a batch that was never written: nothing of it holds.
-        batch->failed = true;
-      } else if (!batch->events.empty()) {
-        units.push_back(&batch->encoded);
-      }
-    }
-    if (!units.empty()) {
-      Status written = options_.write(units);
-      if (!written.ok()) {
-        std::cerr << "error: " << written.error().message << "; positions "
-                  << units.front()->first_position << ".." << units.back()->last_position
-                  << " refused\n";
-        // The whole group fails, batches without events included: their
-        // outcomes (refusals, idempotent replays) were decided on top of the
-        // batches that were not written.
-        for (BatchPtr& batch : taken) {
-          batch->failed = true;
-          failed_epoch_ = batch->epoch;
-        }
-        broken_.store(true, std::memory_order_release);
-      }
-    }
-    const size_t count = taken.size();
-    for (BatchPtr& batch : taken) to_publisher_.push(std::move(batch));
-    taken.clear();
-    std::lock_guard lock(write_mu_);
-    batches_written_ += count;
-    written_cv_.notify_all();
-  }
+  // Everything decided while the previous write synced goes in one write.
+  while (to_writer_.pop_all(taken)) write_group(taken, units);
   to_publisher_.close();
+}
+
+void Sequencer::write_group(std::vector<BatchPtr>& taken, std::vector<const EncodedBatch*>& units) {
+  units.clear();
+  for (BatchPtr& batch : taken) {
+    if (batch->epoch == failed_epoch_) {
+      // Decided on top of a batch that was never written: nothing of it holds.
+      batch->failed = true;
+    } else if (!batch->events.empty()) {
+      units.push_back(&batch->encoded);
+    }
+  }
+  if (!units.empty()) {
+    Status written = options_.write(units);
+    if (!written.ok()) {
+      std::cerr << "error: " << written.error().message << "; positions "
+                << units.front()->first_position << ".." << units.back()->last_position
+                << " refused\n";
+      // The whole group fails, batches without events included: their
+      // outcomes (refusals, idempotent replays) were decided on top of the
+      // batches that were not written.
+      for (BatchPtr& batch : taken) {
+        batch->failed = true;
+        failed_epoch_ = batch->epoch;
+      }
+      broken_.store(true, std::memory_order_release);
+    }
+  }
+  const size_t count = taken.size();
+  if (published_.load(std::memory_order_acquire) == handed_on_) {
+    // The publisher thread is idle with nothing queued, and stays so until
+    // the writing side pushes: publishing here keeps log order and saves a
+    // wake-up.
+    for (BatchPtr& batch : taken) {
+      publish(*batch);
+      free_.push(std::move(batch));
+    }
+  } else {
+    for (BatchPtr& batch : taken) to_publisher_.push(std::move(batch));
+  }
+  handed_on_ += count;
+  taken.clear();
+  std::lock_guard lock(write_mu_);
+  batches_written_ += count;
+  written_cv_.notify_all();
 }
 
 void Sequencer::run_publisher() {
   pthread_setname_np(pthread_self(), "publisher");
   while (auto next = to_publisher_.pop()) {
     BatchPtr batch = std::move(*next);
-    if (batch->failed) {
-      // Every caller of a failed batch gets a 503, whether its command was
-      // decided (then a failed sync may still have reached the disk: the
-      // outcome is unknown, and a retry with the same Idempotency-Key is safe
-      // either way) or not (the log could not be recovered yet).
-      const bool decided = !batch->outcomes.empty();
-      batch->outcomes.assign(
-          batch->commands.size(),
-          unavailable(decided ? "the event log could not confirm the write; it may or may not be "
-                                "recorded: retry with the same Idempotency-Key"
-                              : "the event log cannot be written at the moment; nothing was "
-                                "recorded: retry shortly"));
-    } else if (!batch->events.empty()) {
-      listener_.on_commit(batch->events);
-      committed_.store(batch->events.back().position, std::memory_order_release);
-    }
-    for (size_t i = 0; i < batch->commands.size(); ++i)
-      if (batch->commands[i].done) batch->commands[i].done(batch->outcomes[i]);
-    batch->commands.clear();
-    batch->outcomes.clear();
-    batch->events.clear();
-    batch->idempotency.clear();
-    batch->encoded.clear();
-    batch->failed = false;
+    publish(*batch);
     free_.push(std::move(batch));
   }
+}
+
+void Sequencer::publish(Batch& batch) {
+  if (batch.failed) {
+    // Every caller of a failed batch gets a 503, whether its command was
+    // decided (then a failed sync may still have reached the disk: the
+    // outcome is unknown, and a retry with the same Idempotency-Key is safe
+    // either way) or not (the log could not be recovered yet).
+    const bool decided = !batch.outcomes.empty();
+    batch.outcomes.assign(
+        batch.commands.size(),
+        unavailable(decided ? "the event log could not confirm the write; it may or may not be "
+                              "recorded: retry with the same Idempotency-Key"
+                            : "the event log cannot be written at the moment; nothing was "
+                              "recorded: retry shortly"));
+  } else if (!batch.events.empty()) {
+    listener_.on_commit(batch.events);
+    committed_.store(batch.events.back().position, std::memory_order_release);
+  }
+  for (size_t i = 0; i < batch.commands.size(); ++i)
+    if (batch.commands[i].done) batch.commands[i].done(batch.outcomes[i]);
+  batch.commands.clear();
+  batch.outcomes.clear();
+  batch.events.clear();
+  batch.idempotency.clear();
+  batch.encoded.clear();
+  batch.failed = false;
+  published_.fetch_add(1, std::memory_order_release);
 }
 
 }  // namespace comanda::engine

@@ -4,6 +4,7 @@
 #include "engine/sequencer.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
@@ -533,6 +534,9 @@ class FaultySequencerTest : public SequencerTest {
     Sequencer::Options options;
     options.write = writer_->seam();
     options.clock = clock_.fn();
+    // These tests hold a write and decide more on top of it: every batch
+    // goes through the writer thread.
+    options.write_lone_commands_inline = false;
     start(std::move(options));
   }
 
@@ -591,6 +595,65 @@ TEST_F(FaultySequencerTest, DecidesTheNextBatchWhileTheWriterSyncsThePrevious) {
   CommandOutcome placed = get(order);
   ASSERT_TRUE(placed.ok()) << placed.error().message;
   EXPECT_EQ(placed->position, 2u);
+}
+
+// Which thread called the write seam, for each write.
+std::function<Status(std::span<const EncodedBatch* const>)> recording_writer(
+    EventLog& log, std::vector<std::string>& threads, std::mutex& mu) {
+  return [&log, &threads, &mu](std::span<const EncodedBatch* const> batches) {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    {
+      std::lock_guard lock(mu);
+      threads.emplace_back(name);
+    }
+    return log.append(batches);
+  };
+}
+
+TEST_F(SequencerTest, ALoneCommandIsWrittenWithoutAHandOff) {
+  std::vector<std::string> threads;
+  std::mutex mu;
+  Sequencer::Options options;
+  options.write = recording_writer(*log_, threads, mu);
+  start(std::move(options));
+  ASSERT_TRUE(run(register_restaurant(Uuid::v7())).ok());
+  ASSERT_TRUE(run(register_restaurant(Uuid::v7())).ok());
+  sequencer_.reset();
+  EXPECT_EQ(threads, (std::vector<std::string>{"sequencer", "sequencer"}));
+  EXPECT_EQ(listener_.batches().size(), 2u) << "published, in order";
+}
+
+TEST_F(SequencerTest, WithoutInlineWritesTheWriterThreadWrites) {
+  std::vector<std::string> threads;
+  std::mutex mu;
+  Sequencer::Options options;
+  options.write = recording_writer(*log_, threads, mu);
+  options.write_lone_commands_inline = false;
+  start(std::move(options));
+  ASSERT_TRUE(run(register_restaurant(Uuid::v7())).ok());
+  sequencer_.reset();
+  EXPECT_EQ(threads, (std::vector<std::string>{"writer"}));
+}
+
+TEST_F(SequencerTest, AFailedInlineWriteIsA503AndTheNextCommandContinuesTheLog) {
+  FaultyWriter writer(*log_);
+  Sequencer::Options options;
+  options.write = writer.seam();
+  start(std::move(options));
+  const Uuid restaurant = Uuid::v7();
+  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
+  writer.fail(2);
+  CommandOutcome failed = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
+  CommandOutcome next = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->position, 2u);
+  const auto events = log_events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<OrderPlaced>(events[1].payload).reference, "A001-000001")
+      << "the failed order's number is not used up";
 }
 
 TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
