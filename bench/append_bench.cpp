@@ -14,12 +14,17 @@
 //   keeping N/2 outstanding, for N >= 64; a client refills its window as
 //   completions come back. Latency is measured for every command, from
 //   submit() to its `done` callback.
+// - raw_queued: raw WriteBatches with the engine's shape and none of its
+//   work: the same clients keep N writes outstanding; one thread takes every
+//   write waiting as one WriteBatch (the same keys per event, one batch
+//   link), writes it, and completes them. No deciding, encoding, hashing,
+//   read models or pipeline: the like-for-like baseline of the ratio target.
 // - raw_write_batch: one thread writing N events per WriteBatch, one Write
-//   per batch: what the engine's writer would do if every batch held exactly
-//   the N commands in flight, with no deciding, encoding, hashing, queueing
-//   or completing. It is the simplest like-for-like baseline; it does not
-//   model how the engine's batches form. Latency is per Write, from building
-//   the batch to Write returning; at N = 1 that is "one synced WriteBatch".
+//   per batch, back to back: an upper bound no closed-loop client reaches in
+//   `sync` (a write's callers can only send their next commands once it is
+//   synced, so they miss the write that starts next). Latency is per Write,
+//   from building the batch to Write returning; at N = 1 that is "one synced
+//   WriteBatch".
 // - raw_group_commit: RocksDB's own group commit: min(N, 64) threads each
 //   writing one event per Write (the event and its keys in one WriteBatch),
 //   so that RocksDB's write thread groups concurrent writers into
@@ -130,13 +135,18 @@ Command bench_command(CommandBody body) {
   return command;
 }
 
-// One client thread keeping `window` commands outstanding: it submits as
+// Called once an operation is complete (on the writing side's thread).
+using Done = std::function<void(const CommandOutcome&)>;
+// Issues one operation that calls `done` when complete; false when refused
+// for now (a full queue).
+using Submit = std::function<bool(Done done)>;
+
+// One client thread keeping `window` operations outstanding: it submits as
 // many as the window has room for, then sleeps until completions make room.
-// Its `done` callbacks run on an engine thread.
 class Client {
  public:
-  Client(Sequencer& sequencer, EngineWorkload& workload, CompletionMeter& meter, size_t window)
-      : sequencer_(sequencer), workload_(workload), meter_(meter), window_(window) {
+  Client(Submit submit, CompletionMeter& meter, size_t window)
+      : submit_(std::move(submit)), meter_(meter), window_(window) {
     latencies_.reserve(1 << 20);
   }
   ~Client() { stop(); }
@@ -178,29 +188,24 @@ class Client {
   }
 
   void submit_one() {
-    Command command = bench_command(workload_.next());
     const Clock::time_point submitted = Clock::now();
-    command.done = [this, submitted](const CommandOutcome& outcome) {
-      complete(submitted, outcome);
-    };
-    while (!sequencer_.submit(std::move(command)))
-      std::this_thread::yield();  // queue full: never at N <= 512
+    Done done = [this, submitted](const CommandOutcome& outcome) { complete(submitted, outcome); };
+    while (!submit_(done)) std::this_thread::yield();  // queue full: never at N <= 512
   }
 
   void complete(Clock::time_point submitted, const CommandOutcome& outcome) {
     const Clock::duration latency = Clock::now() - submitted;
-    {
-      std::lock_guard lock(mu_);
-      latencies_.add(latency);
-      if (!outcome.ok() && first_error_.empty()) first_error_ = outcome.error().message;
-      --outstanding_;
-    }
-    room_.notify_one();
+    // Counted before it stops being outstanding: once the last one is not,
+    // stop() returns and the meter may be gone.
     meter_.add();
+    std::lock_guard lock(mu_);
+    latencies_.add(latency);
+    if (!outcome.ok() && first_error_.empty()) first_error_ = outcome.error().message;
+    --outstanding_;
+    room_.notify_one();
   }
 
-  Sequencer& sequencer_;
-  EngineWorkload& workload_;
+  const Submit submit_;
   CompletionMeter& meter_;
   const size_t window_;
 
@@ -239,6 +244,35 @@ std::string run_setup(Sequencer& sequencer, std::vector<CommandBody> commands) {
   return error;
 }
 
+// Runs the measured phase: N operations in flight from one client thread
+// (N <= 8) or two, until Google Benchmark has enough; then reports every
+// operation's latency. `clients` must be declared before whatever `submit`
+// completes through, so that it outlives the last callback. False (the
+// benchmark skipped with `error_prefix` and the first refusal) on a refusal.
+bool run_clients(benchmark::State& state, const Submit& submit, size_t in_flight,
+                 std::vector<std::unique_ptr<Client>>& clients, const std::string& error_prefix) {
+  CompletionMeter meter;
+  const size_t threads = in_flight <= 8 ? 1 : 2;
+  for (size_t i = 0; i < threads; ++i)
+    clients.push_back(std::make_unique<Client>(submit, meter, in_flight / threads));
+  meter.start();
+  for (auto& client : clients) client->start();
+  meter.measure(state, std::max<uint64_t>(in_flight, kMinPerIteration));
+  Latencies all;
+  std::string error;
+  for (auto& client : clients) {
+    client->stop();
+    all.merge(client->latencies());
+    if (error.empty()) error = client->first_error();
+  }
+  if (!error.empty()) {
+    state.SkipWithError((error_prefix + error).c_str());
+    return false;
+  }
+  all.report(state);
+  return true;
+}
+
 void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bool sync,
                    size_t in_flight) {
   TempDir dir("engine");
@@ -250,7 +284,6 @@ void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bo
   std::unique_ptr<EngineWorkload> workload = entry.make();
   Aggregates aggregates;
   CountingListener listener;
-  CompletionMeter meter;
   // Declared before the sequencer so that they outlive its last callback.
   std::vector<std::unique_ptr<Client>> clients;
   Sequencer sequencer(**log, aggregates, listener, {});
@@ -258,27 +291,13 @@ void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bo
     state.SkipWithError(error.c_str());
     return;
   }
-  const size_t threads = in_flight <= 8 ? 1 : 2;
-  for (size_t i = 0; i < threads; ++i)
-    clients.push_back(std::make_unique<Client>(sequencer, *workload, meter, in_flight / threads));
-
+  const Submit submit = [&sequencer, &workload](Done done) {
+    Command command = bench_command(workload->next());
+    command.done = std::move(done);
+    return sequencer.submit(std::move(command));
+  };
   listener.arm();
-  meter.start();
-  for (auto& client : clients) client->start();
-  meter.measure(state, std::max<uint64_t>(in_flight, kMinPerIteration));
-
-  Latencies all;
-  std::string error;
-  for (auto& client : clients) {
-    client->stop();
-    all.merge(client->latencies());
-    if (error.empty()) error = client->first_error();
-  }
-  if (!error.empty()) {
-    state.SkipWithError(("the engine refused a command: " + error).c_str());
-    return;
-  }
-  all.report(state);
+  if (!run_clients(state, submit, in_flight, clients, "the engine refused a command: ")) return;
   state.counters["events_per_batch"] = listener.events_per_batch();
   state.counters["value_bytes"] = static_cast<double>(listener.value_bytes());
 }
@@ -312,6 +331,84 @@ void raw_write_batch(benchmark::State& state, const RawWorkloadEntry& entry, boo
   }
   state.SetItemsProcessed(static_cast<int64_t>(position));
   latencies.report(state);
+  state.counters["value_bytes"] = events.value_bytes();
+}
+
+// Writes queued by clients: one thread takes every write waiting as one
+// WriteBatch, writes it, then completes them, in order.
+class RawQueuedWriter {
+ public:
+  RawQueuedWriter(RawLog& log, const RawEvents& events) : log_(log), events_(events) {
+    thread_ = std::thread([this] { run(); });
+  }
+  // Writes and completes what is queued, then stops.
+  ~RawQueuedWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+
+  bool submit(Done done) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return false;
+      queue_.push_back(std::move(done));
+    }
+    ready_.notify_one();
+    return true;
+  }
+
+ private:
+  void run() {
+    pthread_setname_np(pthread_self(), "raw-writer");
+    std::vector<Done> taken;
+    RawEvents::Scratch scratch;
+    rocksdb::WriteBatch batch;
+    uint64_t position = 0;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        taken.swap(queue_);
+      }
+      batch.Clear();
+      for (size_t i = 0; i < taken.size(); ++i) events_.put(++position, log_, batch, scratch);
+      events_.put_batch_link(position, log_, batch, scratch);
+      const rocksdb::Status s = log_.write(batch);
+      const CommandOutcome outcome =
+          s.ok() ? CommandOutcome{CommandResult{}}
+                 : CommandOutcome{Error{ErrorCode::kIoError, s.ToString(), "", {}}};
+      for (Done& done : taken) done(outcome);
+      taken.clear();
+    }
+  }
+
+  RawLog& log_;
+  const RawEvents& events_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::vector<Done> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+void raw_queued(benchmark::State& state, const RawWorkloadEntry& entry, bool sync,
+                size_t in_flight) {
+  TempDir dir("raw-queued");
+  std::unique_ptr<RawLog> log;
+  if (rocksdb::Status s = RawLog::open(dir.path(), sync, &log); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  const RawEvents events = entry.make();
+  std::vector<std::unique_ptr<Client>> clients;  // outlives the writer's callbacks
+  RawQueuedWriter writer(*log, events);
+  const Submit submit = [&writer](Done done) { return writer.submit(std::move(done)); };
+  if (!run_clients(state, submit, in_flight, clients, "a raw write failed: ")) return;
   state.counters["value_bytes"] = events.value_bytes();
 }
 
@@ -430,6 +527,10 @@ void register_benchmarks() {
     for (const bool sync : {true, false}) {
       for (const int64_t n : kInFlight) {
         const auto in_flight = static_cast<size_t>(n);
+        benchmark::RegisterBenchmark(name("raw_queued", raw.name, sync, n).c_str(), raw_queued, raw,
+                                     sync, in_flight)
+            ->UseManualTime()
+            ->MinTime(kMinTime);
         benchmark::RegisterBenchmark(name("raw_write_batch", raw.name, sync, n).c_str(),
                                      raw_write_batch, raw, sync, in_flight)
             ->UseRealTime()

@@ -23,7 +23,7 @@ WORKLOADS = (
     ("gps_ping", "GPS pings (driver_location_reported event)"),
 )
 
-RATIO_TARGET = 0.8  # engine / raw WriteBatch at 64 and 512 in flight, both modes
+RATIO_TARGET = 0.8  # engine / raw queued WriteBatch at 64 and 512 in flight, both modes
 LATENCY_TARGET = 1.3  # 1 in flight, sync: engine p50 and p99 within this multiple of one synced WriteBatch
 RATE_TARGETS = {"order": 150_000, "gps_ping": 300_000}  # durable events/s at 512 in flight
 
@@ -104,24 +104,26 @@ def machine(context, fsync):
 
 def throughput_table(runs, workload):
     lines = [
-        "| mode | in flight | engine (events/s) | raw WriteBatch | engine / raw WriteBatch "
-        "| raw group commit | engine / group commit | engine events per batch |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| mode | in flight | engine (events/s) | raw queued | engine / raw queued "
+        "| raw WriteBatch, N per batch | engine / raw WriteBatch | raw group commit "
+        "| engine / group commit | engine events per batch |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in MODES:
         for n in IN_FLIGHT:
             eng = runs.get(("engine", workload, mode, n))
+            rq = runs.get(("raw_queued", workload, mode, n))
             wb = runs.get(("raw_write_batch", workload, mode, n))
             gc = runs.get(("raw_group_commit", workload, mode, n))
-            if eng is None and wb is None and gc is None:
+            if eng is None and rq is None and wb is None and gc is None:
                 continue
-            eng_cell = fmt_rate(eng)
             if n == 1:  # latency instead of a ratio
-                r_wb = r_gc = "see latency"
+                r_rq = r_wb = r_gc = "see latency"
             else:
-                r_wb, r_gc = fmt_ratio(rate(eng), rate(wb)), fmt_ratio(rate(eng), rate(gc))
+                r_rq, r_wb, r_gc = (fmt_ratio(rate(eng), rate(x)) for x in (rq, wb, gc))
             per_batch = f"{eng['events_per_batch']:.1f}" if rate(eng) and "events_per_batch" in eng else "–"
-            lines.append(f"| {mode} | {n} | {eng_cell} | {fmt_rate(wb)} | {r_wb} | {fmt_rate(gc)} | {r_gc} | {per_batch} |")
+            lines.append(f"| {mode} | {n} | {fmt_rate(eng)} | {fmt_rate(rq)} | {r_rq} | {fmt_rate(wb)} | {r_wb} "
+                         f"| {fmt_rate(gc)} | {r_gc} | {per_batch} |")
     return lines
 
 
@@ -160,10 +162,12 @@ def targets(runs):
         for mode in MODES:
             for n in (64, 512):
                 eng = rate(runs.get(("engine", workload, mode, n)))
+                rq = rate(runs.get(("raw_queued", workload, mode, n)))
                 wb = rate(runs.get(("raw_write_batch", workload, mode, n)))
-                ok = None if eng is None or not wb else eng / wb >= RATIO_TARGET
-                lines.append(f"| {what}, {mode}, {n} in flight: engine / raw WriteBatch ≥ {RATIO_TARGET} "
-                             f"| {fmt_ratio(eng, wb)} | {verdict(ok)} |")
+                ok = None if eng is None or not rq else eng / rq >= RATIO_TARGET
+                lines.append(f"| {what}, {mode}, {n} in flight: engine / raw queued WriteBatch ≥ {RATIO_TARGET} "
+                             f"| {fmt_ratio(eng, rq)} (upper bound, N per batch: {fmt_ratio(eng, wb)}) "
+                             f"| {verdict(ok)} |")
     for workload, what in names.items():
         goal = RATE_TARGETS[workload]
         eng = runs.get(("engine", workload, "sync", 512))
