@@ -26,6 +26,9 @@ TempDir::TempDir(std::string_view name) {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+  // The removal's metadata reaches the disk now, not in the middle of the
+  // next benchmark's fsyncs.
+  ::sync();
 }
 
 void Latencies::report(benchmark::State& state) {
