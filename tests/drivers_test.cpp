@@ -216,21 +216,27 @@ TEST_F(DriversTest, RebuildingFromTheLogGivesTheLivePositions) {
   }
 }
 
-TEST(DriverEvents, RoundTripThroughTheStoredForm) {
+// A ping as the engine records it: the driver is its own partition.
+Event ping_event(DriverLocationReported ping, uint64_t position = 9) {
   Event e;
-  e.position = 9;
+  e.position = position;
   e.stream = e.partition = Uuid::v7();
   e.stream_version = 4;
   e.recorded_at_us = kNow;
-  e.actor = driver();
+  e.actor = driver("u-driver-123456");
   e.correlation_id = Uuid::v7();
-  DriverLocationReported ping;
   ping.lat_e7 = -121234567;
   ping.lng_e7 = -770301234;
+  e.payload = ping;
+  return e;
+}
+
+TEST(DriverEvents, RoundTripThroughTheStoredForm) {
+  DriverLocationReported ping;
   ping.heading_deg = 271.5f;
   ping.accuracy_m = 4.0f;
   ping.reported_at_us = kNow - 800'000;
-  e.payload = ping;
+  Event e = ping_event(ping);
 
   std::string stored;
   encode_event(e, stored);
@@ -250,20 +256,12 @@ TEST(DriverEvents, RoundTripThroughTheStoredForm) {
 TEST(DriverEvents, APingIsStoredCompactly) {
   // The log's most frequent event: the driver is its own partition (stored
   // once) and coordinates are integers.
-  Event e;
-  e.position = 123'456'789;
-  e.stream = e.partition = Uuid::v7();
-  e.stream_version = 40'000;
-  e.recorded_at_us = kNow;
-  e.actor = driver("u-driver-123456");
-  e.correlation_id = Uuid::v7();
   DriverLocationReported ping;
-  ping.lat_e7 = -121234567;
-  ping.lng_e7 = -770301234;
   ping.heading_deg = 90;
   ping.speed_mps = 8.5f;
   ping.reported_at_us = kNow;
-  e.payload = ping;
+  Event e = ping_event(ping, 123'456'789);
+  e.stream_version = 40'000;
   std::string stored;
   encode_event(e, stored);
   EXPECT_LE(stored.size(), 120u);

@@ -636,26 +636,6 @@ TEST_F(SequencerTest, WithoutInlineWritesTheWriterThreadWrites) {
   EXPECT_EQ(threads, (std::vector<std::string>{"writer"}));
 }
 
-TEST_F(SequencerTest, AFailedInlineWriteIsA503AndTheNextCommandContinuesTheLog) {
-  FaultyWriter writer(*log_);
-  Sequencer::Options options;
-  options.write = writer.seam();
-  start(std::move(options));
-  const Uuid restaurant = Uuid::v7();
-  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
-  writer.fail(2);
-  CommandOutcome failed = run(place_order(Uuid::v7(), restaurant));
-  ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
-  CommandOutcome next = run(place_order(Uuid::v7(), restaurant));
-  ASSERT_TRUE(next.ok()) << next.error().message;
-  EXPECT_EQ(next->position, 2u);
-  const auto events = log_events();
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(std::get<OrderPlaced>(events[1].payload).reference, "A001-000001")
-      << "the failed order's number is not used up";
-}
-
 TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
   Sequencer::Options options;
   options.queue_bytes = 1000;
@@ -718,6 +698,7 @@ TEST_F(FaultySequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) 
 
 namespace {
 
+// Lone commands: each is written by the sequencer itself (the inline path).
 TEST_F(SequencerTest, AnswersEveryCommand503WhileTheLogCannotBeRecovered) {
   FaultyWriter writer(*log_);
   std::atomic<int> reload_attempts{0};
