@@ -1,6 +1,7 @@
 #include "engine/aggregates.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <deque>
 
@@ -11,10 +12,16 @@
 namespace comanda::engine {
 namespace {
 
+// "A001-000123": the series, then the number in at least six digits.
 std::string format_reference(const std::string& series, uint64_t number) {
-  char digits[32];
-  std::snprintf(digits, sizeof digits, "%06llu", static_cast<unsigned long long>(number));
-  return series + "-" + digits;
+  char digits[20];
+  const char* end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  const size_t length = static_cast<size_t>(end - digits);
+  std::string out;
+  out.reserve(series.size() + 1 + std::max<size_t>(length, 6));
+  out.append(series).push_back('-');
+  out.append(6 - std::min<size_t>(length, 6), '0').append(digits, length);
+  return out;
 }
 
 Error not_found(std::string what, std::string field = "") {

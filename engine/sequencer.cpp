@@ -68,12 +68,22 @@ bool Sequencer::take_commands(Batch& batch) {
   std::unique_lock lock(mu_);
   wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   if (queue_.empty()) return false;  // stopping, and everything queued is taken
+  size_t count = 0;
   size_t bytes = 0;
-  while (!queue_.empty() && batch.commands.size() < options_.max_batch &&
-         (batch.commands.empty() || bytes + queue_.front().bytes <= options_.max_batch_bytes)) {
-    bytes += queue_.front().bytes;
-    batch.commands.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  while (count < queue_.size() && count < options_.max_batch &&
+         (count == 0 || bytes + queue_[count].bytes <= options_.max_batch_bytes)) {
+    bytes += queue_[count].bytes;
+    ++count;
+  }
+  if (count == queue_.size()) {
+    // The usual case: everything waiting is one batch. Taken whole, without
+    // moving a command; the queue gets the batch's spare vector.
+    batch.commands.swap(queue_);
+    queue_.clear();
+  } else {
+    batch.commands.insert(batch.commands.end(), std::make_move_iterator(queue_.begin()),
+                          std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(count)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(count));
   }
   queued_bytes_ -= bytes;
   return true;

@@ -31,7 +31,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -113,8 +112,10 @@ class Sequencer {
   void write_group(std::vector<BatchPtr>& taken, std::vector<const EncodedBatch*>& units);
   // No command waiting and the writer idle with nothing sent to it (sequencer thread).
   bool pipeline_idle();
-  void publish(Batch& batch);        // the publisher stage's work for one batch
-  bool take_commands(Batch& batch);  // false: stopping and nothing left
+  void publish(Batch& batch);  // the publisher stage's work for one batch
+  // Moves what is waiting (up to the batch bounds) into the batch, whose
+  // command list must be empty. False: stopping and nothing left.
+  bool take_commands(Batch& batch);
   // False when the log cannot be resumed or reloaded yet.
   bool recover_after_failed_write();
 
@@ -126,7 +127,7 @@ class Sequencer {
   // The command queue.
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Command> queue_;
+  std::vector<Command> queue_;  // oldest first
   size_t queued_bytes_ = 0;
   bool stopping_ = false;
 

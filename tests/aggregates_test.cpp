@@ -75,6 +75,23 @@ TEST_F(AggregatesTest, UsesTheRestaurantsSeriesAndNumberInTheReference) {
   EXPECT_EQ(placed_at(outcome->position).number, 1u);
 }
 
+TEST_F(AggregatesTest, ReferencesGrowPastSixDigits) {
+  const Uuid r = registered();
+  // The restaurant's 999,999th order, as the log would replay it.
+  Event previous;
+  previous.position = ctx_.next_position++;
+  previous.stream = Uuid::v7();
+  previous.stream_version = 1;
+  previous.partition = r;
+  OrderPlaced placed;
+  placed.restaurant_id = r;
+  placed.number = 999'999;
+  previous.payload = placed;
+  state_.apply(previous);
+  events_.push_back(previous);
+  EXPECT_EQ(reference_of(decide(place_order(Uuid::v7(), r))), "A001-1000000");
+}
+
 TEST_F(AggregatesTest, KeepsNumbersGaplessAcrossRefusedOrders) {
   const Uuid r = registered();
   EXPECT_EQ(reference_of(decide(place_order(Uuid::v7(), r))), "A001-000001");
