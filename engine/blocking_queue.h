@@ -40,6 +40,12 @@ class BlockingQueue {
     return true;
   }
 
+  // Whether nothing is queued (at the moment of asking).
+  bool empty() {
+    std::lock_guard lock(mu_);
+    return items_.empty();
+  }
+
   // Wakes every pop(); items already queued are still handed out.
   void close() {
     std::lock_guard lock(mu_);

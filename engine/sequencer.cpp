@@ -164,11 +164,41 @@ bool Sequencer::recover_after_failed_write() {
               << "; writes answer 503 until it can\n";
     return false;
   }
+  // A write whose sync failed may still have reached the log (its callers
+  // were told the outcome is unknown). What the log holds beyond the
+  // committed position is durable now: publish it, or the read models and
+  // subscribers would miss events the log has.
+  if (Status published = publish_recovered(); !published.ok()) {
+    std::cerr << "error: cannot publish what the log kept of the failed write: "
+              << published.error().message << "; writes answer 503 until it can\n";
+    return false;
+  }
   next_position_ = log_.last_position() + 1;
   chain_head_ = log_.chain_head();
   ++epoch_;
   broken_.store(false, std::memory_order_release);
   return true;
+}
+
+Status Sequencer::publish_recovered() {
+  // Every batch handed on is published first (the failed ones answered
+  // 503), so that the publisher stage is idle and this comes after them.
+  for (uint64_t seen; (seen = published_.load(std::memory_order_acquire)) != handed_on_;)
+    published_.wait(seen, std::memory_order_acquire);
+  const uint64_t from = committed_position() + 1;
+  const uint64_t last = log_.last_position();
+  if (from > last) return {};
+  std::vector<Event> recovered;
+  Status read = log_.scan(from, last, [&](const Event& e) {
+    recovered.push_back(e);
+    return true;
+  });
+  if (!read.ok()) return read;
+  if (!recovered.empty()) {
+    listener_.on_commit(recovered);
+    committed_.store(recovered.back().position, std::memory_order_release);
+  }
+  return {};
 }
 
 void Sequencer::run_writer() {
@@ -207,10 +237,11 @@ void Sequencer::write_group(std::vector<BatchPtr>& taken, std::vector<const Enco
     }
   }
   const size_t count = taken.size();
-  if (published_.load(std::memory_order_acquire) == handed_on_) {
+  if (published_.load(std::memory_order_acquire) == handed_on_ && to_writer_.empty()) {
     // The publisher thread is idle with nothing queued, and stays so until
     // the writing side pushes: publishing here keeps log order and saves a
-    // wake-up.
+    // wake-up. Only when no batch waits to be written, though: under load
+    // the publisher thread publishes while the next write syncs.
     for (BatchPtr& batch : taken) {
       publish(*batch);
       free_.push(std::move(batch));
@@ -260,6 +291,7 @@ void Sequencer::publish(Batch& batch) {
   batch.encoded.clear();
   batch.failed = false;
   published_.fetch_add(1, std::memory_order_release);
+  published_.notify_all();  // publish_recovered() may be waiting
 }
 
 }  // namespace comanda::engine

@@ -23,9 +23,10 @@
 // state from the log before deciding anything else.
 //
 // Threads: submit() and committed_position() are safe on any thread; the
-// listener and every command's `done` run on the publisher stage (the
-// publisher thread, or the writer when the publisher is idle): one batch at
-// a time, in log order, never two at once.
+// listener and every command's `done` run on the publisher stage: the
+// publisher thread, or, when it is idle, the writer or the sequencer thread
+// (so they must not block: post slow work elsewhere). One batch at a time,
+// in log order, never two at once.
 #pragma once
 
 #include <atomic>
@@ -113,6 +114,10 @@ class Sequencer {
   // No command waiting and the writer idle with nothing sent to it (sequencer thread).
   bool pipeline_idle();
   void publish(Batch& batch);  // the publisher stage's work for one batch
+  // After a reload: publishes what the log holds beyond the committed
+  // position (a failed sync that reached the disk after all). Sequencer
+  // thread, with the writer idle.
+  Status publish_recovered();
   // Moves what is waiting (up to the batch bounds) into the batch, whose
   // command list must be empty. False: stopping and nothing left.
   bool take_commands(Batch& batch);
@@ -135,9 +140,9 @@ class Sequencer {
   BlockingQueue<BatchPtr> free_;
   BlockingQueue<BatchPtr> to_writer_;
   BlockingQueue<BatchPtr> to_publisher_;
-  // Batches published so far (written by the publisher stage). The writer
-  // publishes a group itself only when this equals the batches it handed on
-  // before the group: then the publisher thread has nothing in hand.
+  // Batches published so far (written by the publisher stage). The writing
+  // side publishes a group itself only when this equals the batches it
+  // handed on before the group: then the publisher thread has nothing in hand.
   std::atomic<uint64_t> published_{0};
   uint64_t handed_on_ = 0;  // the writing side: batches before the current group
 

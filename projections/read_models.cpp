@@ -16,6 +16,7 @@ void ReadModels::apply(std::span<const Event> events) {
 
 void ReadModels::apply_one(const Event& e) {
   if (e.position <= position_) return;  // already applied
+  if (e.position != position_ + 1) gap_ = true;
   position_ = e.position;
   std::visit(
       [&](const auto& p) {
@@ -86,6 +87,7 @@ void ReadModels::take(ReadModels&& other) {
   orders_by_restaurant_ = std::move(other.orders_by_restaurant_);
   orders_by_customer_ = std::move(other.orders_by_customer_);
   position_ = other.position_;
+  gap_ = other.gap_;
 }
 
 Status ReadModels::rebuild(const EventLog& log) {
@@ -98,6 +100,7 @@ Status ReadModels::rebuild(const EventLog& log) {
     orders_by_restaurant_.clear();
     orders_by_customer_.clear();
     position_ = 0;
+    gap_ = false;
   }
   // Apply in chunks so that a long rebuild does not hold the lock throughout.
   std::vector<Event> chunk;
@@ -177,6 +180,11 @@ Audience ReadModels::audience(const Event& event) const {
 uint64_t ReadModels::position() const {
   std::shared_lock lock(mu_);
   return position_;
+}
+
+bool ReadModels::has_gap() const {
+  std::shared_lock lock(mu_);
+  return gap_;
 }
 
 OrderPage ReadModels::list_orders(const OrderQuery& query) const {

@@ -2,9 +2,9 @@
 // (a driver with its latest position), and orders per restaurant newest first. Applied batch by
 // batch after each commit, rebuilt from the log at start.
 //
-// Threads: apply() and rebuild() from one thread at a time (the publisher,
-// through the commit listener, or start-up); the queries are safe on any thread and see
-// whole batches only.
+// Threads: apply() and rebuild() from one thread at a time (the pipeline's
+// publisher stage, through the commit listener, or start-up); the queries are safe on any thread
+// and see whole batches only.
 #pragma once
 
 #include <cstdint>
@@ -106,6 +106,9 @@ class ReadModels {
   Audience audience(const engine::Event& event) const;
   // The last position applied (the checkpoint).
   uint64_t position() const;
+  // Whether a position was skipped since the start (an event type this build
+  // does not know, or a lost write): such models are not snapshotted.
+  bool has_gap() const;
 
  private:
   friend class ViewStore;  // snapshots the maps below, and loads them back
@@ -128,6 +131,7 @@ class ReadModels {
   std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> orders_by_restaurant_;
   std::unordered_map<std::string, std::vector<Placement>> orders_by_customer_;
   uint64_t position_ = 0;
+  bool gap_ = false;
 };
 
 }  // namespace comanda::projections

@@ -99,11 +99,14 @@ engine::Status ViewStore::clear() {
 }
 
 engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog& log) {
-  // The old snapshot goes first: a crash halfway leaves no snapshot (a
-  // rebuild at the next start), never a mixed one. The meta row, written
-  // last, is what makes the rows a snapshot.
-  if (auto cleared = clear(); !cleared.ok()) return cleared;
   std::shared_lock lock(models.mu_);
+  if (models.gap_)
+    // Loaded back, they would stay without what they missed for good; the
+    // previous snapshot, if any, plus the log after it is still right.
+    return Error{ErrorCode::kCorruption,
+                 "the read models skipped a position since the start; not snapshotted",
+                 "",
+                 {}};
   v1::SnapshotMeta meta;
   meta.set_format(kFormat);
   meta.set_code_version(code_version());
@@ -119,6 +122,10 @@ engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog&
                    {}};
     meta.set_checkpoint_link((*link)->data(), (*link)->size());
   }
+  // The old snapshot goes first: a crash halfway leaves no snapshot (a
+  // rebuild at the next start), never a mixed one. The meta row, written
+  // last, is what makes the rows a snapshot.
+  if (auto cleared = clear(); !cleared.ok()) return cleared;
 
   rocksdb::WriteBatch batch;
   uint64_t rows = 0;
@@ -174,6 +181,9 @@ engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog&
 
 engine::Result<uint64_t> ViewStore::load(ReadModels& models, const engine::EventLog& log,
                                          std::string* why) {
+  if (models.position() != 0)
+    return Error{
+        ErrorCode::kInvalidArgument, "a snapshot loads into empty read models only", "", {}};
   auto unusable = [&](std::string reason) -> engine::Result<uint64_t> {
     if (why) *why = std::move(reason);
     return uint64_t{0};

@@ -32,9 +32,17 @@ constexpr auto kDeadline = 30s;
 class RecordingListener : public CommitListener {
  public:
   void on_commit(std::span<const Event> events) override {
+    char thread[16] = {};
+    pthread_getname_np(pthread_self(), thread, sizeof thread);
     std::lock_guard lock(mu_);
     batches_.emplace_back(events.begin(), events.end());
+    threads_.emplace_back(thread);
     for (const Event& e : events) positions_.insert(e.position);
+  }
+  // The thread that applied each batch.
+  std::vector<std::string> threads() const {
+    std::lock_guard lock(mu_);
+    return threads_;
   }
   bool holds(uint64_t position) const {
     std::lock_guard lock(mu_);
@@ -54,6 +62,7 @@ class RecordingListener : public CommitListener {
  private:
   mutable std::mutex mu_;
   std::vector<std::vector<Event>> batches_;
+  std::vector<std::string> threads_;
   std::set<uint64_t> positions_;
 };
 
@@ -444,6 +453,12 @@ class FaultyWriter {
       std::unique_lock lock(mu_);
       ++writes_;
       if (writes_ == fail_write_) return Error{ErrorCode::kIoError, "injected: I/O error", "", {}};
+      if (writes_ == keep_and_fail_write_) {
+        // The data reached the log, but the sync reported an error.
+        Status kept = log_.append(units);
+        EXPECT_TRUE(kept.ok());
+        return Error{ErrorCode::kIoError, "injected: fsync failed", "", {}};
+      }
       if (writes_ == hold_write_) {
         held_ = true;
         cv_.notify_all();
@@ -465,6 +480,12 @@ class FaultyWriter {
     std::lock_guard lock(mu_);
     fail_write_ = n;
   }
+  // The `n`th write is written, then reported as failed (a failed fsync
+  // whose data reached the disk all the same).
+  void keep_and_fail(int n) {
+    std::lock_guard lock(mu_);
+    keep_and_fail_write_ = n;
+  }
   bool wait_held() {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, kDeadline, [&] { return held_; });
@@ -482,6 +503,7 @@ class FaultyWriter {
   int writes_ = 0;
   int hold_write_ = -1;
   int fail_write_ = -1;
+  int keep_and_fail_write_ = -1;
   bool fail_held_ = false;
   bool held_ = false;
   bool released_ = false;
@@ -697,6 +719,46 @@ TEST_F(FaultySequencerTest, AReplayWrittenInTheSameGroupAsAFailedBatchFailsToo) 
 }  // namespace
 
 namespace {
+
+TEST_F(FaultySequencerTest, UnderLoadThePublisherThreadPublishesWhileTheNextWriteSyncs) {
+  const Uuid restaurant = Uuid::v7();
+  writer_->hold(1, /*fail=*/false);
+  auto reg = submit_async(*sequencer_, register_restaurant(restaurant));
+  ASSERT_TRUE(writer_->wait_held());
+  auto first = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(clock_.wait_reads(2));
+  auto second = submit_async(*sequencer_, place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(clock_.wait_reads(3));  // so the first order's batch is queued for the writer
+  writer_->release();
+  for (auto* f : {&reg, &first, &second}) ASSERT_TRUE(get(*f).ok());
+  const auto threads = listener_.threads();
+  ASSERT_FALSE(threads.empty());
+  EXPECT_EQ(threads.front(), "publisher")
+      << "with a batch waiting to be written, the writer hands publishing on";
+}
+
+TEST_F(SequencerTest, AFailedSyncThatReachedTheLogIsPublishedOnRecovery) {
+  FaultyWriter writer(*log_);
+  Sequencer::Options options;
+  options.write = writer.seam();
+  start(std::move(options));
+  const Uuid restaurant = Uuid::v7();
+  ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
+  writer.keep_and_fail(2);
+  CommandOutcome unknown = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(unknown.error().message.find("may or may not"), std::string::npos);
+
+  // The next command finds the log holding the order after all: it is
+  // published (read models, feed) before anything new is decided.
+  CommandOutcome next = run(place_order(Uuid::v7(), restaurant));
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->position, 3u);
+  EXPECT_TRUE(listener_.holds(2)) << "an event the log holds never reached the read models";
+  EXPECT_EQ(sequencer_->committed_position(), 3u);
+  EXPECT_EQ(listener_.events(), log_events());
+}
 
 // Lone commands: each is written by the sequencer itself (the inline path).
 TEST_F(SequencerTest, AnswersEveryCommand503WhileTheLogCannotBeRecovered) {

@@ -176,6 +176,23 @@ TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
   EXPECT_EQ(loaded.position(), 0u);
 }
 
+TEST_F(ViewStoreTest, ReadModelsThatSkippedAPositionAreNotSnapshotted) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  const uint64_t first_checkpoint = server_.models.position();
+  Event beyond;  // as if the event before it had never been applied
+  beyond.position = server_.models.position() + 2;
+  beyond.stream = beyond.partition = Uuid::v7();
+  beyond.stream_version = 1;
+  beyond.payload = restaurant_details();
+  server_.models.apply({&beyond, 1});
+  EXPECT_TRUE(server_.models.has_gap());
+  EXPECT_FALSE(views_->save(server_.models, *server_.log).ok());
+  ReadModels loaded;
+  auto checkpoint = views_->load(loaded, *server_.log);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, first_checkpoint) << "the earlier snapshot is kept";
+}
+
 TEST_F(ViewStoreTest, ASecondSaveReplacesTheFirst) {
   ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
   server_.commit(change_status(orders_[0], "cancelled", customer()));
