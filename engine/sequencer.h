@@ -11,8 +11,9 @@
 // - the *publisher*, once a batch is durable, applies it to the read models
 //   through the CommitListener, advances the committed position, and only
 //   then completes the batch's callers. When the publisher thread has
-//   nothing in hand, the writer publishes what it just wrote itself: at low
-//   load that saves a thread hand-off (tens of microseconds) per command.
+//   nothing in hand and no batch waits to be written, the writer publishes
+//   what it just wrote itself: at low load that saves a thread hand-off
+//   (tens of microseconds) per command.
 //
 // Batch size follows load: a lone command is written at once, with no timer.
 // At the lowest load (a lone command, nothing else waiting, the writer idle)
