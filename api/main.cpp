@@ -3,6 +3,7 @@
 // serves HTTP and WebSocket until SIGINT/SIGTERM; on the way out, saves the
 // read models' snapshot.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -39,6 +40,19 @@ class CommitFanout final : public engine::CommitListener {
   api::EventFeed& feed_;
 };
 
+// views/ holds derived data only: if it cannot be opened (damaged files), it
+// is started afresh rather than keeping the server down.
+engine::Result<std::unique_ptr<projections::ViewStore>> open_views(
+    const std::filesystem::path& dir) {
+  auto views = projections::ViewStore::open(dir);
+  if (views.ok() || !std::filesystem::exists(dir)) return views;
+  std::cerr << "comandad: " << views.error().message
+            << "; views/ holds only data rebuildable from the log: starting it afresh\n";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return projections::ViewStore::open(dir);
+}
+
 int serve(const api::ServerConfig& config) {
   auto log = engine::EventLog::open(config.data / "log", {config.durability, false});
   if (!log.ok()) {
@@ -54,16 +68,16 @@ int serve(const api::ServerConfig& config) {
   // The read models start from their snapshot in views/ when it matches this
   // log, else from nothing; then one pass over the log rebuilds the
   // sequencer's state and brings the read models up to date.
-  auto views = projections::ViewStore::open(config.data / "views");
+  auto views = open_views(config.data / "views");
   if (!views.ok()) {
     std::cerr << "comandad: " << views.error().message << "\n";
     return 1;
   }
   std::string why_not;
   auto checkpoint = (**views).load(models, **log, &why_not);
-  if (!checkpoint.ok()) {
-    std::cerr << "comandad: " << checkpoint.error().message << "\n";
-    return 1;
+  if (!checkpoint.ok()) {  // unreadable: derived data, so rebuilt rather than fatal
+    why_not = checkpoint.error().message;
+    checkpoint = uint64_t{0};
   }
   if (*checkpoint != 0)
     std::cerr << "comandad: read models from the snapshot at position " << *checkpoint << "\n";

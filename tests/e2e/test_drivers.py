@@ -5,6 +5,7 @@ a restart."""
 
 import asyncio
 import json
+import os
 import unittest
 import uuid
 
@@ -180,6 +181,18 @@ class DriversTest(unittest.TestCase):
         self.assertEqual(status, 200, after)
         self.assertEqual(after, last)
         self.assertEqual(self.server.get(f"/v1/drivers/{self.driver}")[2]["version"], 3)
+
+    def test_a_damaged_views_directory_is_started_afresh(self):
+        self.assertEqual(self.ping({"lat": 4, "lng": 5})[0], 200)
+        before = self.server.get(f"/v1/drivers/{self.driver}/position", token=self.luis)[2]
+        self.server.stop()
+        with open(os.path.join(self.server.data_dir, "views", "CURRENT"), "w") as f:
+            f.write("garbage\n")
+        self.server.start()
+        self.assertIn("starting it afresh", self.server.stderr())
+        status, _, after = self.server.get(f"/v1/drivers/{self.driver}/position", token=self.luis)
+        self.assertEqual(status, 200, after)
+        self.assertEqual(after, before, "the read models were rebuilt from the log")
 
     def test_the_driver_alone_sees_its_pings_live(self):
         # The live feed streams every committed event its principal may see.
