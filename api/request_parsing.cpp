@@ -268,7 +268,9 @@ Result<dom::object> parse_object(std::string_view body) {
   if (err == simdjson::NUMBER_ERROR) {
     const std::string field = path_of_bad_number(body);
     if (!field.empty())
-      return Error::invalid(field, field + " is out of range (integers must fit in 64 bits)");
+      return Error::invalid(field, field +
+                                       " is out of range (integers must fit in 64 bits, "
+                                       "other numbers in a double)");
   }
   if (err)
     return Error::invalid(
@@ -310,10 +312,29 @@ Result<engine::OrderLine> parse_line(dom::element element, const std::string& pr
 }
 
 // RFC 3339 ("2026-11-24T12:00:00.5Z", "...-05:00") to UTC microseconds.
+// Fractions beyond microseconds are cut; offsets are at most 23:59.
 std::optional<int64_t> parse_rfc3339(std::string_view text) {
   if (text.size() < 20 || text.size() > 40) return std::nullopt;
+  std::string trimmed(text);
+  if (trimmed.size() > 20 && trimmed[19] == '.') {
+    size_t end = 20;
+    while (end < trimmed.size() && trimmed[end] >= '0' && trimmed[end] <= '9') ++end;
+    if (end == 20) return std::nullopt;  // a dot without digits
+    if (end > 26) trimmed.erase(26, end - 26);
+  }
+  const char last = trimmed.back();
+  if (last != 'Z' && last != 'z') {
+    // "+hh:mm": date::parse reads any two-digit hours.
+    if (trimmed.size() < 6 || trimmed[trimmed.size() - 3] != ':') return std::nullopt;
+    const int hours =
+        (trimmed[trimmed.size() - 5] - '0') * 10 + (trimmed[trimmed.size() - 4] - '0');
+    const int minutes = (trimmed[trimmed.size() - 2] - '0') * 10 + (last - '0');
+    if (hours > 23 || minutes > 59) return std::nullopt;
+  } else {
+    trimmed.back() = 'Z';
+  }
   for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
-    std::istringstream in{std::string(text)};
+    std::istringstream in{trimmed};
     date::sys_time<std::chrono::microseconds> t;
     in >> date::parse(format, t);
     if (!in.fail() && in.peek() == std::char_traits<char>::eof())

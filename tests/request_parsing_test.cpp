@@ -345,3 +345,51 @@ TEST(TimeZones, KnowsIanaNamesOnly) {
 }
 
 }  // namespace
+
+namespace {
+
+using comanda::api::parse_location;
+
+int64_t at_of(std::string_view at) {
+  const std::string body = R"({"lat": 1, "lng": 2, "at": ")" + std::string(at) + R"("})";
+  auto ping = parse_location(body, int64_t{4'000'000'000'000'000});
+  return ping.ok() ? ping->reported_at_us : -1;
+}
+
+TEST(LocationParsing, ReadsRfc3339TimesInAnyOffsetAndPrecision) {
+  const int64_t noon = at_of("2026-11-24T12:00:00Z");
+  ASSERT_GT(noon, 0);
+  EXPECT_EQ(at_of("2026-11-24T07:00:00-05:00"), noon);
+  EXPECT_EQ(at_of("2026-11-24T17:30:00+05:30"), noon);
+  EXPECT_EQ(at_of("2026-11-24T12:00:00.5Z"), noon + 500'000);
+  EXPECT_EQ(at_of("2026-11-24T12:00:00.123456789Z"), noon + 123'456) << "cut to microseconds";
+  EXPECT_EQ(at_of("2026-11-24T12:00:00z"), noon);
+}
+
+TEST(LocationParsing, RefusesTimesThatAreNotRfc3339NamingTheField) {
+  for (std::string_view bad :
+       {"2026-11-24T12:00:00", "2026-11-24T12:00:00+25:00", "2026-11-24T12:00:00+05:60",
+        "2026-11-24T12:00:00.Z", "2026-11-24 12:00:00Z", "2026-13-01T00:00:00Z", "yesterday"}) {
+    const std::string body = R"({"lat": 1, "lng": 2, "at": ")" + std::string(bad) + R"("})";
+    auto ping = parse_location(body, int64_t{4'000'000'000'000'000});
+    ASSERT_FALSE(ping.ok()) << bad;
+    EXPECT_EQ(ping.error().field, "at") << bad;
+  }
+}
+
+TEST(LocationParsing, KeepsSevenDecimalsOfDegrees) {
+  auto ping = parse_location(R"({"lat": -12.1234567, "lng": 179.9999999})", 0);
+  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  EXPECT_EQ(ping->lat_e7, -121234567);
+  EXPECT_EQ(ping->lng_e7, 1799999999);
+  EXPECT_FALSE(ping->heading_deg);
+  EXPECT_EQ(ping->reported_at_us, 0) << "no `at`: the engine's time is shown";
+}
+
+TEST(LocationParsing, NamesAFloatOutOfRange) {
+  auto ping = parse_location(R"({"lat": 1e400, "lng": 1})", 0);
+  ASSERT_FALSE(ping.ok());
+  EXPECT_EQ(ping.error().field, "lat");
+}
+
+}  // namespace

@@ -129,6 +129,7 @@ class DriversTest(unittest.TestCase):
             ({"lat": 1, "lng": 1, "accuracy": []}, 400, "accuracy"),
             ({"lat": 1, "lng": 1, "at": "yesterday"}, 400, "at"),
             ({"lat": 1, "lng": 1, "at": "2026-13-01T00:00:00Z"}, 400, "at"),
+            ({"lat": 1, "lng": 1, "at": "2026-11-24T12:00:00+25:00"}, 400, "at"),
             ({"lat": 1, "lng": 1, "at": 1700000000}, 400, "at"),
             ({"lat": 1, "lng": 1, "at": "2999-01-01T00:00:00Z"}, 422, "at"),
         ]
@@ -137,6 +138,8 @@ class DriversTest(unittest.TestCase):
             with self.subTest(body=body):
                 status, headers, problem = self.ping(body)
                 self.assert_refused(status, headers, problem, expected, field)
+        status, headers, problem = self.ping(b'{"lat": 1e400, "lng": 1}')  # beyond a double
+        self.assert_refused(status, headers, problem, 400, "lat")
         for raw in (b"", b"[1,2]", b"{\"lat\": 1, \"lng\": 1", b"{\"lat\": 1, \"lng\": \"\xff\"}"):
             with self.subTest(raw=raw):
                 status, headers, problem = self.ping(raw)
