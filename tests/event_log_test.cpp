@@ -57,6 +57,14 @@ class EventLogTest : public ::testing::Test {
     return log.ok() ? std::move(log).value() : nullptr;
   }
 
+  // Opens the log, appends `event` as a batch of its own, and closes it again
+  // (as a restart between batches would).
+  void append_alone(const Event& event) {
+    auto log = open();
+    ASSERT_NE(log, nullptr);
+    ASSERT_TRUE(log->append(std::vector<Event>{event}).ok());
+  }
+
   std::vector<Event> scan_all(const EventLog& log) {
     std::vector<Event> out;
     Status s = log.scan(1, UINT64_MAX, [&](const Event& e) {
@@ -404,18 +412,8 @@ TEST_F(EventLogTest, VerifyReportsAStreamVersionGap) {
 
 TEST_F(EventLogTest, TheHashChainContinuesAcrossRestarts) {
   write_three();
-  {
-    auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
-                                4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))})
-                    .ok());
-  }
-  {
-    auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
-                                5, b_, 3, step(OrderStatus::kReady, OrderStatus::kDelivered))})
-                    .ok());
-  }
+  append_alone(make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady)));
+  append_alone(make_event(5, b_, 3, step(OrderStatus::kReady, OrderStatus::kDelivered)));
   std::ostringstream out, err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 0) << err.str();
   EXPECT_NE(out.str().find("5 events in 3 batches"), std::string::npos) << out.str();
@@ -423,12 +421,7 @@ TEST_F(EventLogTest, TheHashChainContinuesAcrossRestarts) {
 
 TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
   write_three();
-  {
-    auto log = open();
-    ASSERT_TRUE(log->append(std::vector<Event>{make_event(
-                                4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))})
-                    .ok());
-  }
+  append_alone(make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady)));
   // Deleting the first batch's link makes two batches hash as one: caught.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
                                                       {"events", {}},
