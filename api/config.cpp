@@ -83,19 +83,20 @@ const std::vector<Flag>& flags() {
          c.time_zone = v;
          return std::nullopt;
        }},
+      // Before the file: with both set, the file wins, as in `comanda token`.
+      {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)",
+       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
+         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok())
+           return status.error();
+         c.jwt_secret = v;
+         return std::nullopt;
+       }},
       {"--jwt-secret-file", "COMANDA_JWT_SECRET_FILE",
        "FILE  file holding the HS256 secret (at least 32 bytes)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
          auto secret = read_secret_file(v);
          if (!secret.ok()) return secret.error();
          c.jwt_secret = *secret;
-         return std::nullopt;
-       }},
-      {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok())
-           return status.error();
-         c.jwt_secret = v;
          return std::nullopt;
        }},
       {"--jwt-issuer", "COMANDA_JWT_ISSUER", "ISS  accept only tokens with this 'iss'",
@@ -127,7 +128,9 @@ const std::vector<Flag>& flags() {
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (v == "1" || v == "true" || v.empty())
+         // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is
+         // refused rather than read as "on" (it opens authentication).
+         if (v == "1" || v == "true")
            c.dev = true;
          else if (v == "0" || v == "false")
            c.dev = false;
@@ -184,6 +187,7 @@ engine::Result<ServerConfig> parse_server_config(const std::vector<std::string>&
     if (!flag) return Error::invalid(name, "unknown flag '" + name + "' (see --help)");
     if (!flag->takes_value) {
       if (inline_value) return Error::invalid(name, name + " takes no value");
+      value = "1";
     } else if (!inline_value) {
       if (i + 1 >= args.size()) return Error::invalid(name, name + " needs a value");
       value = args[++i];

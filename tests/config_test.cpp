@@ -49,6 +49,30 @@ TEST(ServerConfig, ReadsTheSecretFromTheEnvironmentOrAFile) {
   EXPECT_EQ(from_file->jwt_secret, "file-secret-file-secret-file-secret");
 }
 
+TEST(ServerConfig, WithASecretAndASecretFileTheFileWinsAsInTheTokenTool) {
+  comanda::test_support::TempDir dir;
+  const auto file = dir.path() / "secret";
+  std::ofstream(file) << "file-secret-file-secret-file-secret\n";
+  Env env({"COMANDA_JWT_SECRET_FILE=" + file.string(), "COMANDA_JWT_SECRET=" + kSecret});
+  auto c = parse_server_config({}, env.get());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->jwt_secret, "file-secret-file-secret-file-secret");
+}
+
+TEST(ServerConfig, AnEmptyComandaDevIsRefusedNotReadAsOn) {
+  Env empty({"COMANDA_DEV="});
+  auto c = parse_server_config({}, empty.get());
+  ASSERT_FALSE(c.ok()) << "an empty COMANDA_DEV opened authentication";
+  Env on({"COMANDA_DEV=1"});
+  auto dev = parse_server_config({}, on.get());
+  ASSERT_TRUE(dev.ok());
+  EXPECT_TRUE(dev->dev);
+  Env off({"COMANDA_DEV=0", "COMANDA_JWT_SECRET=" + kSecret});
+  auto not_dev = parse_server_config({}, off.get());
+  ASSERT_TRUE(not_dev.ok());
+  EXPECT_FALSE(not_dev->dev);
+}
+
 TEST(ServerConfig, RefusesAShortSecret) {
   Env env({"COMANDA_JWT_SECRET=short"});
   EXPECT_FALSE(parse_server_config({}, env.get()).ok());
