@@ -57,6 +57,8 @@ Response order_response(int status, const projections::OrderView& order, uint64_
   return r;
 }
 
+Response no_such_order() { return problem(Error{ErrorCode::kNotFound, "no such order", "", {}}); }
+
 Response no_such_driver() { return problem(Error{ErrorCode::kNotFound, "no such driver", "", {}}); }
 
 Response position_response(const projections::DriverView& driver, uint64_t position) {
@@ -147,7 +149,7 @@ void RestApi::submit(engine::Command command, Reply reply, Respond respond,
     post([reply, respond, on_not_loaded, outcome] {
       if (!outcome.ok() && outcome.error().code == ErrorCode::kNotLoaded) {
         if (on_not_loaded) return on_not_loaded();
-        return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+        return reply(no_such_order());
       }
       if (!outcome.ok()) return reply(problem(outcome.error()));
       Response r = respond(*outcome);
@@ -212,7 +214,7 @@ void RestApi::get_order(const engine::Principal& who, const Request&, const Path
   uint64_t position = 0;
   auto id = Uuid::parse(params[0]);
   auto order = id ? models_.order_for(*id, who, &position) : std::nullopt;
-  if (!order) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+  if (!order) return reply(no_such_order());
   reply(order_response(200, *order, position));
 }
 
@@ -237,7 +239,7 @@ void RestApi::list_orders(const engine::Principal& who, const Request& request, 
 void RestApi::change_status(const engine::Principal& who, const Request& request,
                             const PathParams& params, Reply reply) const {
   auto id = Uuid::parse(params[0]);
-  if (!id) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+  if (!id) return reply(no_such_order());
   auto expected = parse_if_match(request.header("if-match"));
   if (!expected.ok()) return reply(problem(expected.error()));
   auto parsed = parse_status_change(request.body);
@@ -324,7 +326,7 @@ void RestApi::submit_status_change(engine::Command command, Reply reply) const {
     load_and_retry = [this, reply, retry, id] {
       auto loaded = options_.load_order(id);
       if (!loaded.ok()) return reply(problem(loaded.error()));
-      if (!*loaded) return reply(problem(Error{ErrorCode::kNotFound, "no such order", "", {}}));
+      if (!*loaded) return reply(no_such_order());
       retry->cold_order = **loaded;
       submit_status_change(std::move(*retry), reply);
     };

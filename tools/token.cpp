@@ -1,3 +1,4 @@
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <ostream>
@@ -19,13 +20,17 @@ std::optional<int64_t> parse_duration(const std::string& text) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  if (n <= 0) return std::nullopt;
+  if (n <= 0 || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
   const std::string unit = text.substr(used);
-  if (unit.empty() || unit == "s") return n;
-  if (unit == "m") return n * 60;
-  if (unit == "h") return n * 3600;
-  if (unit == "d") return n * 86400;
-  return std::nullopt;
+  int64_t seconds_per_unit = 0;
+  if (unit.empty() || unit == "s") seconds_per_unit = 1;
+  if (unit == "m") seconds_per_unit = 60;
+  if (unit == "h") seconds_per_unit = 3600;
+  if (unit == "d") seconds_per_unit = 86400;
+  // At most ten years: a token's expiry must stay a representable time.
+  constexpr int64_t kMaxSeconds = int64_t{3650} * 86400;
+  if (seconds_per_unit == 0 || n > kMaxSeconds / seconds_per_unit) return std::nullopt;
+  return n * seconds_per_unit;
 }
 
 }  // namespace

@@ -369,6 +369,16 @@ class ComandaTokenTest(unittest.TestCase):
         status, _, body = self.server.get("/v1/orders", token=token)
         self.assertEqual(status, 200, body)
 
+    def test_a_ttl_that_is_malformed_or_beyond_ten_years_is_refused(self):
+        for ttl in ("200000000000000d", "3651d", "0", "-5m", " 5m", "5w", "1.5h", ""):
+            with self.subTest(ttl=ttl):
+                out = cli("token", "--role", "admin", "--sub", "u-a", "--ttl", ttl,
+                          "--jwt-secret-file", self.secret_file)
+                self.assertNotEqual(out.returncode, 0, out.stdout)
+                self.assertEqual(out.stdout, "")
+                self.assertIn("ttl", out.stderr.lower())
+        self.mint("--role", "admin", "--sub", "u-a", "--ttl", "3650d", "--jwt-secret-file", self.secret_file)
+
     def test_a_token_for_another_secret_is_refused(self):
         other_file = os.path.join(self.tmp.name, "other-secret")
         with open(other_file, "w") as f:
