@@ -262,21 +262,26 @@ void RestApi::register_driver(const engine::Principal& who, const Request& reque
   execute(request, "POST /v1/drivers",
           {who, Uuid::v7(), std::nullopt, std::move(parsed).value(), {}, request.body.size()},
           std::move(reply), [this, who](const engine::CommandResult& result) {
-            uint64_t position = 0;
-            auto driver = models_.driver_for(result.stream, who, &position);
+            auto driver = models_.driver_for(result.stream, who);
             if (!driver) return not_in_read_models();
-            Response r = json_response(201, driver_json(*driver), position);
+            Response r = json_response(201, driver_json(*driver), result.position);
             r.headers.emplace_back("Location", "/v1/drivers/" + result.stream.to_string());
             r.headers.emplace_back("ETag", etag(driver->version));
             return r;
           });
 }
 
+std::optional<projections::DriverView> RestApi::driver_at(const engine::Principal& who,
+                                                          const PathParams& params,
+                                                          uint64_t& position) const {
+  auto id = Uuid::parse(params[0]);
+  return id ? models_.driver_for(*id, who, &position) : std::nullopt;
+}
+
 void RestApi::get_driver(const engine::Principal& who, const Request&, const PathParams& params,
                          Reply reply) const {
   uint64_t position = 0;
-  auto id = Uuid::parse(params[0]);
-  auto driver = id ? models_.driver_for(*id, who, &position) : std::nullopt;
+  auto driver = driver_at(who, params, position);
   if (!driver) return reply(no_such_driver());
   Response r = json_response(200, driver_json(*driver), position);
   r.headers.emplace_back("ETag", etag(driver->version));
@@ -300,18 +305,18 @@ void RestApi::report_location(const engine::Principal& who, const Request& reque
            {},
            request.body.size()},
           std::move(reply), [this, who](const engine::CommandResult& result) {
-            uint64_t position = 0;
-            auto driver = models_.driver_for(result.stream, who, &position);
+            // The driver's position now: the newest by device time, which a
+            // late ping does not move.
+            auto driver = models_.driver_for(result.stream, who);
             if (!driver) return not_in_read_models();
-            return position_response(*driver, position);
+            return position_response(*driver, result.position);
           });
 }
 
 void RestApi::get_driver_position(const engine::Principal& who, const Request&,
                                   const PathParams& params, Reply reply) const {
   uint64_t position = 0;
-  auto id = Uuid::parse(params[0]);
-  auto driver = id ? models_.driver_for(*id, who, &position) : std::nullopt;
+  auto driver = driver_at(who, params, position);
   if (!driver) return reply(no_such_driver());
   reply(position_response(*driver, position));
 }

@@ -20,7 +20,8 @@ class Sequencer;
 }
 namespace comanda::projections {
 class ReadModels;
-}
+struct DriverView;
+}  // namespace comanda::projections
 
 namespace comanda::api {
 
@@ -57,6 +58,12 @@ class RestApi {
                        Reply) const;
   void get_driver_position(const engine::Principal& who, const Request&, const PathParams&,
                            Reply) const;
+
+  // The driver named by the path if `who` may see it; `position` receives
+  // the log position the answer reflects.
+  std::optional<projections::DriverView> driver_at(const engine::Principal& who,
+                                                   const PathParams& params,
+                                                   uint64_t& position) const;
 
   // Builds the success response from the result of an accepted command.
   using Respond = std::function<Response(const engine::CommandResult&)>;

@@ -47,6 +47,8 @@ class DriversTest(unittest.TestCase):
                                            "speed": 8.5, "at": "2026-11-24T12:00:00.250Z"})
         self.assertEqual(status, 200, body)
         self.assertEqual(headers.get("ETag"), '"2"')
+        self.assertEqual(int(headers["Comanda-Position"]), self.server.position(),
+                         "a write answers with its event's position")
         self.assertEqual(body["driver_id"], self.driver)
         self.assertEqual((body["lat"], body["lng"]), (-12.1234567, -77.0301234))
         self.assertEqual((body["heading"], body["speed"], body["accuracy"]), (90, 8.5, None))
