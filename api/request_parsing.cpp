@@ -314,9 +314,10 @@ Result<engine::OrderLine> parse_line(dom::element element, const std::string& pr
 // RFC 3339 ("2026-11-24T12:00:00.5Z", "...-05:00") to UTC microseconds.
 // Fractions beyond microseconds are cut; offsets are at most 23:59.
 std::optional<int64_t> parse_rfc3339(std::string_view text) {
-  if (text.size() < 20 || text.size() > 40) return std::nullopt;
+  if (text.size() < 20 || text.size() > 64) return std::nullopt;
   std::string trimmed(text);
-  if (trimmed.size() > 20 && trimmed[19] == '.') {
+  if (trimmed[10] == 't') trimmed[10] = 'T';  // RFC 3339 allows either case
+  if (trimmed[19] == '.') {
     size_t end = 20;
     while (end < trimmed.size() && trimmed[end] >= '0' && trimmed[end] <= '9') ++end;
     if (end == 20) return std::nullopt;  // a dot without digits
@@ -532,7 +533,7 @@ Result<engine::DriverLocationReported> parse_location(std::string_view body, int
   const auto heading = r.number("heading", false, 0, 360);
   const auto speed = r.number("speed", false, 0, 200);  // m/s: 720 km/h
   const auto accuracy = r.number("accuracy", false, 0, 100'000);
-  const std::string at = r.string("at", false, 40);
+  const std::string at = r.string("at", false, 64);
   if (r.failed()) return r.error();
   ping.lat_e7 = static_cast<int32_t>(std::llround(*lat * 1e7));
   ping.lng_e7 = static_cast<int32_t>(std::llround(*lng * 1e7));

@@ -364,6 +364,8 @@ TEST(LocationParsing, ReadsRfc3339TimesInAnyOffsetAndPrecision) {
   EXPECT_EQ(at_of("2026-11-24T12:00:00.5Z"), noon + 500'000);
   EXPECT_EQ(at_of("2026-11-24T12:00:00.123456789Z"), noon + 123'456) << "cut to microseconds";
   EXPECT_EQ(at_of("2026-11-24T12:00:00z"), noon);
+  EXPECT_EQ(at_of("2026-11-24t12:00:00Z"), noon);
+  EXPECT_EQ(at_of("2026-11-24T12:00:00.123456789012345678901234567890Z"), noon + 123'456);
 }
 
 TEST(LocationParsing, RefusesTimesThatAreNotRfc3339NamingTheField) {
