@@ -1,6 +1,6 @@
 #include "api/auth.h"
 
-#include <chrono>
+#include "engine/time_text.h"
 
 namespace comanda::api {
 namespace {
@@ -9,11 +9,7 @@ engine::Error unauthenticated(std::string why) {
   return engine::Error{engine::ErrorCode::kUnauthenticated, std::move(why), "Authorization", {}};
 }
 
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t now_seconds() { return engine::utc_now_us() / 1'000'000; }
 
 }  // namespace
 

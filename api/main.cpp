@@ -2,7 +2,6 @@
 // (their snapshot in views/, then the log after it), starts the sequencer and
 // serves HTTP and WebSocket until SIGINT/SIGTERM; on the way out, saves the
 // read models' snapshot.
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "engine/aggregates.h"
 #include "engine/event_log.h"
 #include "engine/sequencer.h"
+#include "engine/time_text.h"
 #include "projections/read_models.h"
 #include "projections/view_store.h"
 
@@ -59,9 +59,7 @@ int serve(const api::ServerConfig& config) {
     std::cerr << "comandad: " << log.error().message << "\n";
     return 1;
   }
-  const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_us = engine::utc_now_us();
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;

@@ -1,7 +1,6 @@
 #include "api/rest_api.h"
 
 #include <charconv>
-#include <chrono>
 
 #include "api/json_writer.h"
 #include "api/problem.h"
@@ -9,6 +8,7 @@
 #include "api/request_parsing.h"
 #include "api/views_json.h"
 #include "engine/sequencer.h"
+#include "engine/time_text.h"
 #include "projections/read_models.h"
 
 namespace comanda::api {
@@ -70,12 +70,6 @@ Response position_response(const projections::DriverView& driver, uint64_t posit
   Response r = json_response(200, w.take(), position);
   r.headers.emplace_back("ETag", etag(driver.version));
   return r;
-}
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -294,7 +288,7 @@ void RestApi::report_location(const engine::Principal& who, const Request& reque
   if (!id) return reply(no_such_driver());
   auto expected = parse_if_match(request.header("if-match"));
   if (!expected.ok()) return reply(problem(expected.error()));
-  auto ping = parse_location(request.body, now_us());
+  auto ping = parse_location(request.body, engine::utc_now_us());
   if (!ping.ok()) return reply(problem(ping.error()));
 
   execute(request, "POST /v1/drivers/{id}/location",

@@ -3,17 +3,12 @@
 #include <pthread.h>
 
 #include <algorithm>
-#include <chrono>
 #include <iostream>
+
+#include "engine/time_text.h"
 
 namespace comanda::engine {
 namespace {
-
-int64_t system_clock_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error unavailable(std::string why) {
   return Error{ErrorCode::kUnavailable, std::move(why), "", {}};
@@ -23,7 +18,7 @@ Error unavailable(std::string why) {
 
 Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options)
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
-  if (!options_.clock) options_.clock = system_clock_us;
+  if (!options_.clock) options_.clock = utc_now_us;
   if (!options_.write)
     options_.write = [this](std::span<const EncodedBatch* const> batches) {
       return log_.append(batches);

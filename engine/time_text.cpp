@@ -1,9 +1,16 @@
 #include "engine/time_text.h"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace comanda::engine {
+
+int64_t utc_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string format_utc(int64_t unix_us) {
   int64_t seconds = unix_us / 1'000'000;

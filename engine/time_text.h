@@ -8,6 +8,9 @@
 
 namespace comanda::engine {
 
+// The wall clock: microseconds since the Unix epoch, UTC.
+int64_t utc_now_us();
+
 // "2026-11-24T12:00:00.123Z" for microseconds since the Unix epoch.
 std::string format_utc(int64_t unix_us);
 

@@ -1,9 +1,9 @@
 #include <cctype>
-#include <chrono>
 #include <cstdlib>
 #include <ostream>
 
 #include "api/jwt.h"
+#include "engine/time_text.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {
@@ -70,9 +70,7 @@ int token(const TokenRequest& request, std::ostream& out, std::ostream& err) {
   }
   options.issuer = request.issuer;
   options.audience = request.audience;
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = engine::utc_now_us() / 1'000'000;
   auto token = api::mint_jwt(options, {request.subject, *role}, now, *ttl);
   if (!token.ok()) {
     err << "comanda token: " << token.error().message << "\n";
