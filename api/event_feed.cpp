@@ -4,7 +4,6 @@
 
 #include "api/json_writer.h"
 #include "api/views_json.h"
-#include "engine/access.h"
 
 namespace comanda::api {
 
@@ -35,11 +34,7 @@ void EventFeed::deliver(const std::vector<engine::Event>& events) {
     const projections::Audience audience = audience_of_(e);
     std::shared_ptr<const std::string> message;  // encoded once, for the first who may see it
     for (const auto& s : live) {
-      const bool may_see =
-          audience.driver_user.empty()
-              ? engine::may_view_order(s->principal(), audience.owners, audience.customer_id)
-              : engine::may_act_as_driver(s->principal(), audience.driver_user);
-      if (!may_see) continue;
+      if (!audience.admits(s->principal())) continue;
       if (!message) message = encode(e);
       s->deliver(message);
     }

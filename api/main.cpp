@@ -81,9 +81,8 @@ int serve(const api::ServerConfig& config) {
     std::cerr << "comandad: read models from the snapshot at position " << *checkpoint << "\n";
   else if ((**log).last_position() != 0)
     std::cerr << "comandad: read models rebuilt from the log (" << why_not << ")\n";
-  auto rebuild_models = [&models, from = *checkpoint](const engine::Event& e) {
-    if (e.position > from) models.apply({&e, 1});
-  };
+  // Events up to the snapshot's checkpoint are skipped by the read models.
+  auto rebuild_models = [&models](const engine::Event& e) { models.apply({&e, 1}); };
   for (auto status : {(**log).expire_idempotency(now_us - window_us),
                       aggregates.load(**log, now_us, rebuild_models)}) {
     if (!status.ok()) {

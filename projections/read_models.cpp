@@ -146,6 +146,11 @@ std::optional<OrderView> ReadModels::order_for(const Uuid& id, const Principal& 
   return it->second;
 }
 
+bool Audience::admits(const Principal& principal) const {
+  return driver_user.empty() ? may_view_order(principal, owners, customer_id)
+                             : may_act_as_driver(principal, driver_user);
+}
+
 std::optional<DriverView> ReadModels::driver_for(const Uuid& id, const Principal& viewer,
                                                  uint64_t* position) const {
   std::shared_lock lock(mu_);

@@ -82,6 +82,9 @@ struct Audience {
   std::vector<std::string> owners;
   std::string customer_id;
   std::string driver_user;  // set for a driver's events only
+
+  // Whether `principal` may see the event (engine/access.h's rules).
+  bool admits(const engine::Principal& principal) const;
 };
 
 class ReadModels {
