@@ -175,7 +175,7 @@ Result<EventPayload> Aggregates::decide_place(const Command& command, PlaceOrder
     return Error::unprocessable("total", "the total is " + std::to_string(totals->total) + " (" +
                                              show(totals->total) + "), not " +
                                              std::to_string(*cmd.claimed_total));
-  if (cmd.payment.cash_tendered && *cmd.payment.cash_tendered < totals->total)
+  if (placed.payment.cash_tendered && *placed.payment.cash_tendered < totals->total)
     return Error::unprocessable("payment.cash_tendered",
                                 "cash tendered does not cover the total of " +
                                     std::to_string(totals->total) + " (" + show(totals->total) +
@@ -202,9 +202,8 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
     if (is_terminal(o->status)) finished_.emplace_back(o->updated_at_us, cmd.order_id);
   }
   if (!o) return Error{ErrorCode::kNotLoaded, "the order is not in memory", "", {}};
-  const RestaurantState* r = o ? restaurant(o->restaurant_id) : nullptr;
-  if (!o || !r || !may_view_order(who, r->owners, o->customer_id))
-    return not_found("no such order");
+  const RestaurantState* r = restaurant(o->restaurant_id);
+  if (!r || !may_view_order(who, r->owners, o->customer_id)) return not_found("no such order");
   // A stale version is answered as such before the transition is judged: the
   // loser of two simultaneous accepts learns it was too late, not that
   // "accepted cannot become accepted".

@@ -41,7 +41,6 @@ struct EventLog::Impl {
   // Reused across append() calls (writer thread only): no per-event allocation
   // once they have grown to the largest batch.
   rocksdb::WriteBatch batch;
-  std::string value_buf;
   std::string key_buf;
   std::string stream_key_buf;
   EncodedBatch encoded;  // for append(events): encoded here, on the caller's thread

@@ -198,6 +198,8 @@ OrderPage ReadModels::list_orders(const OrderQuery& query) const {
   page.position = position_;
   if (query.limit == 0) return page;
   const std::vector<Placement>* index = &all_orders_;
+  // Drivers see no orders until dispatch exists: no scan of everyone's.
+  if (query.viewer && query.viewer->role == Role::kDriver) return page;
   if (query.viewer && query.viewer->role == Role::kCustomer) {
     // A customer's own orders have their own index: no scan of everyone's.
     auto it = orders_by_customer_.find(query.viewer->subject);
