@@ -83,6 +83,13 @@ TEST_F(IdempotencyTest, KeysExpireAfterTheWindow) {
   // Stored records outside the window are not loaded, and can be removed.
   Aggregates fresh({24 * kHour});
   ASSERT_TRUE(fresh.load(*log_, kNow + 50 * kHour).ok());
+  // Decided at a time when the second record would still be in its window:
+  // only load()'s own filter keeps it out.
+  std::vector<Event> events;
+  BatchContext ctx{kNow + 25 * kHour + 1000, log_->last_position() + 1};
+  auto after_restart = fresh.decide(keyed_order("k1", 42), ctx, events);
+  ASSERT_TRUE(after_restart.ok()) << after_restart.error().message;
+  EXPECT_FALSE(after_restart->replayed) << "a record outside the window was loaded";
   ASSERT_TRUE(log_->expire_idempotency(kNow + 26 * kHour - 24 * kHour).ok());
   size_t stored = 0;
   ASSERT_TRUE(log_->scan_idempotency([&](const IdempotencyRecord&) {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "api/auth.h"
+#include "engine/time_text.h"
 
 namespace {
 
@@ -144,7 +145,15 @@ TEST(Authenticator, NeedsABearerTokenUnlessInDevMode) {
   api::Authenticator strict(JwtVerifier({kSecret}), false);
   EXPECT_EQ(strict.from_header("").error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ(strict.from_header("Basic dXNlcjpwYXNz").error().code, ErrorCode::kUnauthenticated);
-  EXPECT_FALSE(strict.from_header("Bearer " + sign(JWT_ALG_HS256, kSecret, claims("", kNow))).ok());
+  // Against the wall clock: a token valid for ten more minutes passes, one
+  // that expired an hour ago does not.
+  const int64_t now_s = comanda::engine::utc_now_us() / 1'000'000;
+  auto valid =
+      strict.from_header("Bearer " + sign(JWT_ALG_HS256, kSecret, claims("", now_s + 600)));
+  ASSERT_TRUE(valid.ok()) << valid.error().message;
+  EXPECT_EQ(valid->role, Role::kOwner);
+  EXPECT_FALSE(
+      strict.from_header("Bearer " + sign(JWT_ALG_HS256, kSecret, claims("", now_s - 3600))).ok());
 
   api::Authenticator dev(std::nullopt, true);
   auto anonymous = dev.from_header("");

@@ -509,6 +509,25 @@ class FaultyWriter {
   bool released_ = false;
 };
 
+// Declared after the locals a sequencer points into (a FaultyWriter, a
+// counter its seams use): stops the sequencer, releasing a held write first,
+// before they are destroyed, also when an ASSERT ends the test early.
+class StopSequencerFirst {
+ public:
+  StopSequencerFirst(std::unique_ptr<Sequencer>& sequencer, FaultyWriter& writer)
+      : sequencer_(sequencer), writer_(writer) {}
+  ~StopSequencerFirst() {
+    writer_.release();
+    sequencer_.reset();
+  }
+  StopSequencerFirst(const StopSequencerFirst&) = delete;
+  StopSequencerFirst& operator=(const StopSequencerFirst&) = delete;
+
+ private:
+  std::unique_ptr<Sequencer>& sequencer_;
+  FaultyWriter& writer_;
+};
+
 // Counts the sequencer's batch decisions (it reads the clock once per batch).
 class CountingClock {
  public:
@@ -560,6 +579,12 @@ class FaultySequencerTest : public SequencerTest {
     // goes through the writer thread.
     options.write_lone_commands_inline = false;
     start(std::move(options));
+  }
+
+  void TearDown() override {
+    // writer_ and clock_ are destroyed before the base's sequencer_.
+    writer_->release();
+    sequencer_.reset();
   }
 
   std::optional<FaultyWriter> writer_;
@@ -665,6 +690,7 @@ TEST_F(SequencerTest, RefusesCommandsBeyondTheQueuesByteBound) {
   FaultyWriter writer(*log_);
   options.write = writer.seam();
   start(std::move(options));
+  StopSequencerFirst stop_first(sequencer_, writer);
   writer.hold(1, false);
   Command big = register_restaurant(Uuid::v7());
   big.bytes = 600;
@@ -742,6 +768,7 @@ TEST_F(SequencerTest, AFailedSyncThatReachedTheLogIsPublishedOnRecovery) {
   Sequencer::Options options;
   options.write = writer.seam();
   start(std::move(options));
+  StopSequencerFirst stop_first(sequencer_, writer);
   const Uuid restaurant = Uuid::v7();
   ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
   writer.keep_and_fail(2);
@@ -771,6 +798,7 @@ TEST_F(SequencerTest, AnswersEveryCommand503WhileTheLogCannotBeRecovered) {
     return {};
   };
   start(std::move(options));
+  StopSequencerFirst stop_first(sequencer_, writer);
 
   const Uuid restaurant = Uuid::v7();
   ASSERT_TRUE(run(register_restaurant(restaurant)).ok());  // write 1
