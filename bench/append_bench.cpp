@@ -55,7 +55,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
-#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -76,7 +75,7 @@ using namespace engine;
 
 constexpr int64_t kInFlight[] = {1, 8, 64, 512};
 constexpr double kMinTime =
-    0.5;  // seconds per benchmark: the whole run takes about a minute on 2 cores
+    0.5;  // seconds per benchmark: the whole run takes about two minutes on 2 cores
 constexpr size_t kMaxGroupCommitThreads = 64;
 constexpr uint64_t kMinPerIteration = 64;
 

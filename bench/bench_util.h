@@ -44,7 +44,6 @@ class Latencies {
     ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
   }
   void merge(const Latencies& other) { ns_.insert(ns_.end(), other.ns_.begin(), other.ns_.end()); }
-  size_t size() const { return ns_.size(); }
 
   // Sets the counters p50_us and p99_us (nearest rank) on `state`. Sorts.
   void report(benchmark::State& state);

@@ -1,7 +1,6 @@
 #include "bench/workloads.h"
 
 #include <atomic>
-#include <cstring>
 #include <random>
 
 #include "engine/event_codec.h"

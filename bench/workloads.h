@@ -17,7 +17,7 @@
 namespace comanda::bench {
 
 // A delivery order as a kitchen sees them: two lines, a modifier, notes, a
-// customer and an address; ~300 bytes once stored.
+// customer and an address; 375 bytes once stored.
 engine::PlaceOrder sample_order(const engine::Uuid& restaurant);
 
 // The commands the engine benchmark's clients submit, one workload per event
