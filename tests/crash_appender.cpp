@@ -29,6 +29,7 @@
 #include "engine/aggregates.h"
 #include "engine/event_log.h"
 #include "engine/sequencer.h"
+#include "engine/time_text.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -104,12 +105,6 @@ class BatchReporter : public CommitListener {
   Reports& reports_;
 };
 
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,7 +124,7 @@ int main(int argc, char** argv) {
     int64_t previous = last_time->load();
     int64_t next;
     do {
-      next = std::max(now_us(), previous + 1);
+      next = std::max(utc_now_us(), previous + 1);
     } while (!last_time->compare_exchange_weak(previous, next));
     return next;
   };

@@ -44,7 +44,7 @@ class TenancyTest : public ::testing::Test {
 };
 
 TEST_F(TenancyTest, OnlyAdminsAndOwnersRegisterRestaurants) {
-  for (Principal who : {customer(), Principal{"d1", Role::kDriver}}) {
+  for (Principal who : {customer(), driver("d1")}) {
     Command c = register_restaurant(Uuid::v7());
     c.principal = who;
     auto outcome = decide(c);
@@ -87,7 +87,7 @@ TEST_F(TenancyTest, ACustomerOrdersOnlyForThemself) {
 
 TEST_F(TenancyTest, DriversDoNotPlaceOrders) {
   const Uuid r = restaurant_of("u-owner-1");
-  auto outcome = decide(place_order(order_body(Uuid::v7(), r), Principal{"d1", Role::kDriver}));
+  auto outcome = decide(place_order(order_body(Uuid::v7(), r), driver("d1")));
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, ErrorCode::kForbidden);
 }
@@ -97,7 +97,7 @@ TEST_F(TenancyTest, AnotherTenantsOrderLooksLikeAnAbsentOrderToEveryRole) {
   const Uuid o1 = order_at(r1, "u-owner-1", "u-cust-1");
   // The API answers an absent order (nothing in the log) with this same
   // error; the end-to-end tenancy tests compare the HTTP answers byte for byte.
-  for (Principal who : {owner("u-owner-2"), customer("u-cust-2"), Principal{"d1", Role::kDriver}}) {
+  for (Principal who : {owner("u-owner-2"), customer("u-cust-2"), driver("d1")}) {
     auto outcome = decide(change_status(o1, "cancelled", who));
     ASSERT_FALSE(outcome.ok()) << who.subject;
     EXPECT_EQ(outcome.error().code, ErrorCode::kNotFound) << who.subject;

@@ -15,6 +15,7 @@ Binary paths come from the environment: COMANDAD (the server) and COMANDA
 (the command-line tool), as set by CTest.
 """
 
+import asyncio
 import json
 import os
 import re
@@ -88,6 +89,20 @@ def _auth_headers(headers, token):
     if token is not None and not any(k.lower() == "authorization" for k in hdrs):
         hdrs["Authorization"] = f"Bearer {token}"
     return hdrs
+
+
+def env_without_comanda(**extra):
+    """os.environ without any inherited COMANDA_* setting (but the binaries'
+    paths, COMANDAD and COMANDA), plus `extra`: for runs that must decide
+    every setting themselves."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMANDA_") or k in ("COMANDAD", "COMANDA")}
+    env.update(extra)
+    return env
+
+
+def content_type(headers):
+    """The media type of a response, without parameters."""
+    return (headers.get("Content-Type") or "").split(";")[0].strip()
 
 
 def _clean_env(extra):
@@ -387,6 +402,20 @@ def history_actors(data_dir, stream_id):
 # ---- WebSocket (python3-websockets, imported only by the tests that use it) ----
 
 WS_OPEN_TIMEOUT = 10.0
+WS_RECV_TIMEOUT = 10.0  # seconds per expected WebSocket message
+
+
+async def recv_json(ws, timeout=WS_RECV_TIMEOUT):
+    """The next WebSocket message, which must be JSON text."""
+    raw = await asyncio.wait_for(ws.recv(), timeout)
+    if isinstance(raw, bytes):
+        raise AssertionError(f"expected a text message, got binary {raw[:80]!r}")
+    return json.loads(raw)
+
+
+async def in_thread(fn, *args, **kw):
+    """Blocking HTTP from the event loop's executor, so sockets keep being read."""
+    return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kw))
 
 
 async def ws_connect(server, token=DEFAULT, path="/v1/ws", headers=None, **kw):

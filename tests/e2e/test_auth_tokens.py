@@ -17,8 +17,7 @@ import unittest
 import jwt  # PyJWT
 
 import harness
-from harness import (OMIT, TempServer, binary, cli, history_actors, make_token, new_secret, order_body,
-                     place_order, register_restaurant, restaurant_body, serve_for)
+from harness import (OMIT, TempServer, binary, cli, history_actors, make_token, new_secret, order_body, place_order, register_restaurant, restaurant_body, serve_for, env_without_comanda)
 
 PROCESS_TIMEOUT = 20  # seconds for a comandad that is expected to exit at once
 LEEWAY = 30           # seconds of clock skew docs/api.md says are tolerated
@@ -57,13 +56,6 @@ def run_comandad(args, env, timeout=PROCESS_TIMEOUT):
         out, err = proc.communicate(timeout=timeout)
         raise AssertionError(f"comandad {args} did not exit within {timeout}s (it started?): {out!r} {err!r}")
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def clean_env(**extra):
-    """The environment without any COMANDA_* setting (but the binaries' paths)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMANDA_") or k in ("COMANDAD", "COMANDA")}
-    env.update(extra)
-    return env
 
 
 class AuthAssertions:
@@ -406,21 +398,21 @@ class ServerProcessTest(AuthAssertions, unittest.TestCase):
             self.assertIn(word, out.stderr)
 
     def test_refuses_to_start_without_a_secret(self):
-        out = run_comandad(self.args(), clean_env())
+        out = run_comandad(self.args(), env_without_comanda())
         self.assert_refused(out, "COMANDA_JWT_SECRET")
 
     def test_refuses_a_secret_shorter_than_32_bytes(self):
         for secret in ("x" * 31, ""):
             with self.subTest(length=len(secret)):
-                out = run_comandad(self.args(), clean_env(COMANDA_JWT_SECRET=secret))
+                out = run_comandad(self.args(), env_without_comanda(COMANDA_JWT_SECRET=secret))
                 self.assert_refused(out, "32")
         short_file = os.path.join(self.tmp.name, "short")
         with open(short_file, "w") as f:
             f.write("s" * 31)
-        out = run_comandad(self.args("--jwt-secret-file", short_file), clean_env())
+        out = run_comandad(self.args("--jwt-secret-file", short_file), env_without_comanda())
         self.assert_refused(out, "32")
         missing = os.path.join(self.tmp.name, "no-such-file")
-        out = run_comandad(self.args("--jwt-secret-file", missing), clean_env())
+        out = run_comandad(self.args("--jwt-secret-file", missing), env_without_comanda())
         self.assert_refused(out)
 
     def test_a_secret_of_exactly_32_bytes_is_enough(self):

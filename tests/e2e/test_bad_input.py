@@ -3,14 +3,14 @@ application/problem+json with the right status, a detail naming the field at
 fault, and appends nothing to the log."""
 
 import json
-import os
 import socket
 import subprocess
 import time
 import unittest
 import urllib.error
 
-from harness import TempServer, binary, new_secret, order_body, place_order, register_restaurant, restaurant_body
+from harness import (TempServer, binary, env_without_comanda, new_secret, order_body, place_order, register_restaurant,
+                     restaurant_body)
 
 MIB = 1 << 20
 PROCESS_TIMEOUT = 20  # seconds for a comandad that is expected to exit at once
@@ -364,7 +364,7 @@ class ProcessTest(unittest.TestCase):
             started = time.monotonic()
             second = subprocess.run([binary("COMANDAD"), "--data", first.data_dir, "--listen", "127.0.0.1:0"],
                                     capture_output=True, text=True, timeout=PROCESS_TIMEOUT,
-                                    stdin=subprocess.DEVNULL, env=_env(COMANDA_JWT_SECRET=first.secret))
+                                    stdin=subprocess.DEVNULL, env=env_without_comanda(COMANDA_JWT_SECRET=first.secret))
             self.assertLess(time.monotonic() - started, 10, "it must give up at once, not wait for the lock")
             self.assertNotEqual(second.returncode, 0)
             self.assertIn("in use", second.stderr)
@@ -379,7 +379,7 @@ class ProcessTest(unittest.TestCase):
                 # With a valid secret, so that the flag alone is at fault.
                 out = subprocess.run([binary("COMANDAD"), *args], capture_output=True, text=True,
                                      timeout=PROCESS_TIMEOUT, stdin=subprocess.DEVNULL,
-                                     env=_env(COMANDA_JWT_SECRET=new_secret()))
+                                     env=env_without_comanda(COMANDA_JWT_SECRET=new_secret()))
                 self.assertEqual(out.returncode, 2, out.stderr)
                 self.assertIn(args[0], out.stderr)
                 self.assertIn("usage", out.stderr)
@@ -399,13 +399,6 @@ class ProcessTest(unittest.TestCase):
                                   "COMANDA_JWT_SECRET": new_secret()})
         self.assertEqual(out.returncode, 2, out.stderr)
         self.assertIn("COMANDA_THREADS", out.stderr)
-
-
-def _env(**extra):
-    """The environment without inherited COMANDA_* settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMANDA_") or k in ("COMANDAD", "COMANDA")}
-    env.update(extra)
-    return env
 
 
 def _curl_as_http(result):

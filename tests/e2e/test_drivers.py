@@ -9,13 +9,9 @@ import os
 import unittest
 import uuid
 
-from harness import serve_for, ws_connect
+from harness import content_type as ctype, serve_for, ws_connect
 
 RECV_TIMEOUT = 10.0  # seconds per expected WebSocket message
-
-
-def ctype(headers):
-    return (headers.get("Content-Type") or "").split(";")[0].strip()
 
 
 class DriversTest(unittest.TestCase):

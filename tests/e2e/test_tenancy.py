@@ -14,14 +14,14 @@ import uuid
 import jwt  # PyJWT
 
 import harness
-from harness import ADMIN_SUB, history_actors, make_token, order_body, restaurant_body, ws_connect, serve_for
+from harness import (ADMIN_SUB, content_type as ctype, history_actors, in_thread, make_token, order_body, recv_json,
+                     restaurant_body, serve_for, ws_connect)
 
 SUBJECTS = {"admin": ("admin", ADMIN_SUB), "owner1": ("owner", "u-owner-1"), "owner2": ("owner", "u-owner-2"),
             "cust1": ("customer", "u-cust-1"), "cust2": ("customer", "u-cust-2"),
             "driver1": ("driver", "u-driver-1")}
 PRINCIPALS = list(SUBJECTS)
 
-RECV_TIMEOUT = 10.0     # seconds per expected WebSocket message
 AUTH_TIMEOUT = 10.0     # bound on waiting for the server's 5-second first-message deadline
 
 
@@ -29,10 +29,6 @@ def absent_id():
     """A well-formed id (UUIDv7 shape) that names nothing on the server."""
     u = uuid.uuid4()
     return str(uuid.UUID(int=(u.int & ~(0xF << 76)) | (0x7 << 76)))
-
-
-def ctype(headers):
-    return (headers.get("Content-Type") or "").split(";")[0].strip()
 
 
 def start_server_with_tokens(test):
@@ -349,15 +345,6 @@ class HttpTenancyTest(TenancyBase):
 
 # ---- WebSocket --------------------------------------------------------------------------
 
-async def recv_json(ws, timeout=RECV_TIMEOUT):
-    raw = await asyncio.wait_for(ws.recv(), timeout)
-    if isinstance(raw, bytes):
-        raise AssertionError(f"expected a text message, got binary {raw[:80]!r}")
-    return json.loads(raw)
-
-
-async def in_thread(fn, *args, **kw):
-    return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kw))
 
 
 class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):

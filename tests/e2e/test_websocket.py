@@ -8,26 +8,15 @@ import json
 import unittest
 
 import harness
-from harness import ADMIN_SUB, order_body, register_restaurant, ws_connect, serve_for
-
-RECV_TIMEOUT = 10.0   # seconds per message
+from harness import ADMIN_SUB, in_thread, order_body, recv_json, register_restaurant, serve_for, ws_connect
 
 
-async def recv_json(ws, timeout=RECV_TIMEOUT):
-    raw = await asyncio.wait_for(ws.recv(), timeout)
-    if isinstance(raw, bytes):
-        raise AssertionError(f"expected a text message, got binary {raw[:80]!r}")
-    return json.loads(raw)
 
 
 async def connect(server):
     """A socket authenticated as the server's admin (upgrade header)."""
     return await ws_connect(server)
 
-
-async def in_thread(fn, *args, **kw):
-    """Blocking HTTP from the event loop's executor, so sockets keep being read."""
-    return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kw))
 
 
 async def barrier(ws):
