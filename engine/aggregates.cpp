@@ -194,13 +194,12 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
   const Principal& who = command.principal;
   const std::optional<uint64_t> expected_version = command.expected_version;
   const OrderState* o = order(cmd.order_id);
-  if (!o && command.cold_order) {
-    // Loaded from the log by a network thread. It is current: every change to
-    // an order passes through here, and an order leaves memory only once its
-    // last change is committed.
-    o = &orders_.try_emplace(cmd.order_id, *command.cold_order).first->second;
-    if (is_terminal(o->status)) finished_.emplace_back(o->updated_at_us, cmd.order_id);
-  }
+  // Loaded from the log by a network thread. It is current: every change to
+  // an order passes through here, and an order leaves memory only once its
+  // last change is committed. It enters memory only if the change is
+  // accepted: a refusal leaves the state as it was.
+  const bool cold = !o && command.cold_order;
+  if (cold) o = &*command.cold_order;
   if (!o) return Error{ErrorCode::kNotLoaded, "the order is not in memory", "", {}};
   const RestaurantState* r = restaurant(o->restaurant_id);
   if (!r || !may_view_order(who, r->owners, o->customer_id)) return not_found("no such order");
@@ -234,7 +233,9 @@ Result<EventPayload> Aggregates::decide_status(const Command& command, const Cha
   target.stream = cmd.order_id;
   target.partition = o->restaurant_id;
   target.version = o->version;
-  return EventPayload{OrderStatusChanged{o->status, *status, cmd.reason}};
+  const OrderStatus from = o->status;
+  if (cold) orders_.try_emplace(cmd.order_id, *command.cold_order);  // apply() updates it
+  return EventPayload{OrderStatusChanged{from, *status, cmd.reason}};
 }
 
 Result<EventPayload> Aggregates::decide_register_driver(const Command& command, RegisterDriver& cmd,

@@ -58,12 +58,14 @@ TEST_F(HotColdTest, ACommandOnAColdOrderIsDecidedOnItsStateLoadedFromTheLog) {
   auto refused = commit(again, kNow + 16 * kMinute);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict) << "a delivered order cannot be cancelled";
+  EXPECT_EQ(state_.order(done), nullptr) << "a refusal leaves the state as it was";
 
   Command stale = change_status(done, "cancelled", owner(), /*expected_version=*/1);
   stale.cold_order = **loaded;
   auto mismatch = commit(stale, kNow + 16 * kMinute);
   ASSERT_FALSE(mismatch.ok());
   EXPECT_EQ(mismatch.error().code, ErrorCode::kVersionMismatch);
+  EXPECT_EQ(state_.order(done), nullptr);
 }
 
 TEST_F(HotColdTest, MemoryIsNewerThanAnAttachedState) {
