@@ -1,0 +1,67 @@
+"""A data directory written by an earlier build (tests/e2e/fixtures/v0_1,
+made by fixtures/make_fixture.py with the build of commit 0771875) opens with
+this build and serves the same answers: every read, every refusal, the
+order's history and the log's verification, byte for byte. Then the log
+grows on: order numbers and the hash chain continue where the old build left
+them."""
+
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+from harness import Server, cli, order_body
+
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "v0_1")
+
+
+class OldDataTest(unittest.TestCase):
+    def setUp(self):
+        with open(os.path.join(FIXTURE, "expected.json"), encoding="utf-8") as f:
+            self.expected = json.load(f)
+        tmp = tempfile.TemporaryDirectory(prefix="comanda-old-data-")
+        self.addCleanup(tmp.cleanup)
+        # A copy: RocksDB writes to a directory it opens.
+        self.data = os.path.join(tmp.name, "data")
+        shutil.copytree(os.path.join(FIXTURE, "data"), self.data)
+        self.server = Server(self.data, extra_args=["--hot-window", "0"], secret=self.expected["secret"])
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def assert_same_answers(self):
+        for r in self.expected["requests"]:
+            with self.subTest(r["name"]):
+                status, headers, answer = self.server.request(
+                    r["method"], r["path"], r["body"], headers=r["headers"], token=self.server.token(*r["as"]))
+                self.assertEqual(status, r["status"], answer)
+                self.assertEqual(answer, r["answer"])
+                self.assertEqual(headers.get("ETag"), r["etag"])
+                self.assertEqual(headers.get("Comanda-Position"), r["position"])
+
+    def test_the_old_directory_serves_the_same_answers_before_and_after_a_restart(self):
+        self.assertEqual(self.server.position(), self.expected["position"])
+        self.assert_same_answers()
+        self.server.restart()  # now from this build's own snapshot of the read models
+        self.assert_same_answers()
+
+    def test_history_and_verify_read_the_old_log_as_before(self):
+        self.server.stop()
+        history = cli("history", self.expected["ids"]["delivered"], "--data", self.data)
+        self.assertEqual((history.returncode, history.stdout), (0, self.expected["history"]), history.stderr)
+        verify = cli("verify", "--data", self.data)
+        self.assertEqual((verify.returncode, verify.stdout), (0, self.expected["verify"]), verify.stderr)
+
+    def test_the_log_grows_on_from_where_the_old_build_left_it(self):
+        status, _, order = self.server.post("/v1/orders", order_body(self.expected["ids"]["lima"]))
+        self.assertEqual(status, 201, order)
+        self.assertEqual(order["reference"], "A001-000004")  # three were placed at Lima before
+        self.assertEqual(self.server.position(), self.expected["position"] + 1)
+        self.server.stop()
+        verify = cli("verify", "--data", self.data)
+        self.assertEqual(verify.returncode, 0, verify.stderr)
+        self.assertIn(f"ok: {self.expected['position'] + 1} events", verify.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
