@@ -1,6 +1,6 @@
 #include "api/auth.h"
 
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
 
 namespace comanda::api {
 namespace {

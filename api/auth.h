@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "api/jwt.h"
-#include "engine/error.h"
-#include "engine/principal.h"
+#include "engine/base/error.h"
+#include "engine/domain/principal.h"
 
 namespace comanda::api {
 

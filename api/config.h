@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
-#include "engine/event_log.h"
+#include "engine/base/error.h"
+#include "engine/log/event_log.h"
 
 namespace comanda::api {
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "api/http_types.h"
-#include "engine/events.h"
-#include "engine/principal.h"
+#include "engine/domain/events.h"
+#include "engine/domain/principal.h"
 #include "projections/read_models.h"
 
 namespace comanda::api {

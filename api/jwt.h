@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/error.h"
-#include "engine/principal.h"
+#include "engine/base/error.h"
+#include "engine/domain/principal.h"
 
 namespace comanda::api {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
-#include "engine/error.h"
+#include "engine/base/error.h"
 
 namespace comanda::api {
 

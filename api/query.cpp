@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "engine/order_status.h"
+#include "engine/domain/order_status.h"
 
 namespace comanda::api {
 namespace {

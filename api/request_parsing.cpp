@@ -10,8 +10,8 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/money.h"
-#include "engine/order_status.h"
+#include "engine/domain/money.h"
+#include "engine/domain/order_status.h"
 
 namespace comanda::api {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/commands.h"
-#include "engine/error.h"
+#include "engine/base/error.h"
+#include "engine/pipeline/command.h"
 
 namespace comanda::api {
 

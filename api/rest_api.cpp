@@ -7,8 +7,8 @@
 #include "api/query.h"
 #include "api/request_parsing.h"
 #include "api/views_json.h"
-#include "engine/sequencer.h"
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
+#include "engine/pipeline/sequencer.h"
 #include "projections/read_models.h"
 
 namespace comanda::api {

@@ -12,8 +12,8 @@
 #include "api/auth.h"
 #include "api/http_types.h"
 #include "api/router.h"
-#include "engine/commands.h"
-#include "engine/principal.h"
+#include "engine/domain/principal.h"
+#include "engine/pipeline/command.h"
 
 namespace comanda::engine {
 class Sequencer;

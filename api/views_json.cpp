@@ -1,7 +1,7 @@
 #include "api/views_json.h"
 
-#include "engine/money.h"
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
+#include "engine/domain/money.h"
 
 namespace comanda::api {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "api/json_writer.h"
-#include "engine/events.h"
+#include "engine/domain/events.h"
 #include "projections/read_models.h"
 
 namespace comanda::api {

@@ -63,10 +63,10 @@
 #include "bench/bench_util.h"
 #include "bench/raw_log.h"
 #include "bench/workloads.h"
-#include "engine/aggregates.h"
-#include "engine/event_codec.h"
-#include "engine/event_log.h"
-#include "engine/sequencer.h"
+#include "engine/log/event_codec.h"
+#include "engine/log/event_log.h"
+#include "engine/pipeline/aggregates.h"
+#include "engine/pipeline/sequencer.h"
 
 namespace comanda::bench {
 namespace {

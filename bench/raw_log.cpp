@@ -1,6 +1,6 @@
 #include "bench/raw_log.h"
 
-#include "engine/log_options.h"
+#include "engine/log/log_options.h"
 
 namespace comanda::bench {
 

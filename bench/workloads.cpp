@@ -3,8 +3,9 @@
 #include <atomic>
 #include <random>
 
-#include "engine/event_codec.h"
-#include "engine/hash_chain.h"
+#include "engine/base/bytes.h"
+#include "engine/log/event_codec.h"
+#include "engine/log/hash_chain.h"
 
 namespace comanda::bench {
 

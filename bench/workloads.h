@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bench/raw_log.h"
-#include "engine/commands.h"
+#include "engine/pipeline/command.h"
 
 namespace comanda::bench {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "engine/access.h"
+#include "engine/domain/access.h"
 
 namespace comanda::projections {
 

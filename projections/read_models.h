@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/error.h"
-#include "engine/event_log.h"
-#include "engine/events.h"
+#include "engine/base/error.h"
+#include "engine/domain/events.h"
+#include "engine/log/event_log.h"
 
 namespace comanda::projections {
 

@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "comanda/v1/views.pb.h"
-#include "engine/event_codec.h"
+#include "engine/log/event_codec.h"
 
 namespace comanda::projections {
 namespace {

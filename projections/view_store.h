@@ -18,8 +18,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/error.h"
-#include "engine/event_log.h"
+#include "engine/base/error.h"
+#include "engine/log/event_log.h"
 #include "projections/read_models.h"
 
 namespace rocksdb {

@@ -1,6 +1,6 @@
 // The decision rules (engine/aggregates.h): what each command produces or why
 // it is refused, and that loading from the log rebuilds the same state.
-#include "engine/aggregates.h"
+#include "engine/pipeline/aggregates.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

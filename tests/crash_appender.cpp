@@ -25,10 +25,10 @@
 #include <mutex>
 #include <string>
 
-#include "engine/aggregates.h"
-#include "engine/event_log.h"
-#include "engine/sequencer.h"
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
+#include "engine/log/event_log.h"
+#include "engine/pipeline/aggregates.h"
+#include "engine/pipeline/sequencer.h"
 #include "tests/test_support.h"
 
 namespace {

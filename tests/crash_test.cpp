@@ -28,7 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/event_log.h"
+#include "engine/log/event_log.h"
 #include "tests/test_support.h"
 #include "tools/commands.h"
 

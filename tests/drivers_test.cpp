@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "engine/aggregates.h"
-#include "engine/event_codec.h"
+#include "engine/log/event_codec.h"
+#include "engine/pipeline/aggregates.h"
 #include "projections/read_models.h"
 #include "tests/test_support.h"
 

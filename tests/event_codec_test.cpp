@@ -1,12 +1,13 @@
 // The stored form of events (engine/event_codec.h): round trips, checksums,
 // and the big-endian keys.
-#include "engine/event_codec.h"
+#include "engine/log/event_codec.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "engine/crc32c.h"
+#include "engine/base/bytes.h"
+#include "engine/base/crc32c.h"
 
 namespace {
 

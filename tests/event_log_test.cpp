@@ -1,6 +1,6 @@
 // The durable event log (engine/event_log.h) and `comanda verify`
 // (tools/commands.h) against a real RocksDB in a temporary directory.
-#include "engine/event_log.h"
+#include "engine/log/event_log.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -13,8 +13,9 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/event_codec.h"
-#include "engine/hash_chain.h"
+#include "engine/base/bytes.h"
+#include "engine/log/event_codec.h"
+#include "engine/log/hash_chain.h"
 #include "tests/test_support.h"
 #include "tools/commands.h"
 

@@ -3,8 +3,8 @@
 // an order carries its state loaded from the log and is decided as usual.
 #include <gtest/gtest.h>
 
-#include "engine/aggregates.h"
-#include "engine/event_log.h"
+#include "engine/log/event_log.h"
+#include "engine/pipeline/aggregates.h"
 #include "tests/test_support.h"
 
 namespace {

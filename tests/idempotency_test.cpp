@@ -3,8 +3,8 @@
 // reuse for another request is a conflict; keys expire after the window.
 #include <gtest/gtest.h>
 
-#include "engine/aggregates.h"
-#include "engine/event_log.h"
+#include "engine/log/event_log.h"
+#include "engine/pipeline/aggregates.h"
 #include "tests/test_support.h"
 
 namespace {

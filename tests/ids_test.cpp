@@ -1,5 +1,5 @@
 // Identifiers (engine/ids.h): UUIDv7 minting, the canonical text form, raw bytes.
-#include "engine/ids.h"
+#include "engine/base/ids.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "api/auth.h"
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
 
 namespace {
 

@@ -1,13 +1,13 @@
 // Money formatting, rounding, checked arithmetic (engine/money.h) and order
 // pricing (engine/pricing.h).
-#include "engine/money.h"
+#include "engine/domain/money.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 
-#include "engine/pricing.h"
+#include "engine/domain/pricing.h"
 
 namespace {
 

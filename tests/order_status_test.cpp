@@ -1,6 +1,6 @@
 // The order state machine (engine/order_status.h): the table, the seeds'
 // aliases and codes, and the transition rule.
-#include "engine/order_status.h"
+#include "engine/domain/order_status.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

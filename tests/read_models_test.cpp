@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-#include "engine/aggregates.h"
+#include "engine/pipeline/aggregates.h"
 #include "tests/test_support.h"
 
 namespace {

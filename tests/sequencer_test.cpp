@@ -1,7 +1,7 @@
 // The sequencer (engine/sequencer.h) with a real event log: every caller is
 // completed exactly once, after its events are durable and applied, with
 // dense positions, per-command refusals and a clock that never goes back.
-#include "engine/sequencer.h"
+#include "engine/pipeline/sequencer.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>

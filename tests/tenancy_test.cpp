@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "engine/access.h"
-#include "engine/aggregates.h"
+#include "engine/domain/access.h"
+#include "engine/pipeline/aggregates.h"
 #include "tests/test_support.h"
 
 namespace {

@@ -12,11 +12,11 @@
 #include <string>
 #include <system_error>
 
-#include "engine/aggregates.h"
-#include "engine/commands.h"
-#include "engine/event_log.h"
-#include "engine/events.h"
-#include "engine/ids.h"
+#include "engine/base/ids.h"
+#include "engine/domain/events.h"
+#include "engine/log/event_log.h"
+#include "engine/pipeline/aggregates.h"
+#include "engine/pipeline/command.h"
 
 namespace comanda::test_support {
 

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "engine/aggregates.h"
+#include "engine/pipeline/aggregates.h"
 #include "tests/test_support.h"
 
 namespace {

@@ -1,8 +1,8 @@
 #include <iomanip>
 #include <ostream>
 
-#include "engine/event_log.h"
-#include "engine/time_text.h"
+#include "engine/base/time_text.h"
+#include "engine/log/event_log.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {

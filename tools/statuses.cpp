@@ -1,7 +1,7 @@
 #include <iomanip>
 #include <ostream>
 
-#include "engine/order_status.h"
+#include "engine/domain/order_status.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {

@@ -3,9 +3,9 @@
 #include <ostream>
 #include <unordered_map>
 
-#include "engine/event_codec.h"
-#include "engine/event_log.h"
-#include "engine/hash_chain.h"
+#include "engine/log/event_codec.h"
+#include "engine/log/event_log.h"
+#include "engine/log/hash_chain.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {

@@ -1,0 +1,79 @@
+#include "engine/domain/access.h"
+
+#include <algorithm>
+
+namespace comanda::engine {
+
+bool is_owner(const Principal& principal, std::span<const std::string> owners) {
+  return principal.role == Role::kOwner &&
+         std::find(owners.begin(), owners.end(), principal.subject) != owners.end();
+}
+
+bool may_view_restaurant(const Principal& principal, std::span<const std::string> owners) {
+  return principal.role == Role::kAdmin || principal.role == Role::kEngine ||
+         is_owner(principal, owners);
+}
+
+bool may_view_order(const Principal& principal, std::span<const std::string> restaurant_owners,
+                    std::string_view customer_id) {
+  switch (principal.role) {
+    case Role::kAdmin:
+    case Role::kEngine:
+      return true;
+    case Role::kOwner:
+      return is_owner(principal, restaurant_owners);
+    case Role::kCustomer:
+      return !customer_id.empty() && principal.subject == customer_id;
+    case Role::kDriver:
+      return false;  // drivers see the orders assigned to them, once dispatch exists
+  }
+  return false;
+}
+
+bool may_act_as_driver(const Principal& principal, std::string_view driver_user) {
+  if (principal.role == Role::kAdmin || principal.role == Role::kEngine) return true;
+  return principal.role == Role::kDriver && !driver_user.empty() &&
+         principal.subject == driver_user;
+}
+
+Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
+                      bool driver_assigned) {
+  const uint8_t setters = status_info(to).setters;
+  bool allowed = false;
+  switch (principal.role) {
+    case Role::kAdmin:
+      allowed = to != OrderStatus::kScheduled;
+      break;
+    case Role::kEngine:
+      allowed = (setters & kSetByEngine) != 0;
+      break;
+    case Role::kOwner:
+      // The owner also makes the driver's steps while no driver is assigned
+      // (a restaurant's own rider).
+      allowed =
+          (setters & kSetByRestaurant) != 0 || ((setters & kSetByDriver) != 0 && !driver_assigned);
+      break;
+    case Role::kCustomer:
+      allowed = (setters & kSetByCustomer) != 0;
+      break;
+    case Role::kDriver:
+      allowed = (setters & kSetByDriver) != 0 && driver_assigned;
+      break;
+  }
+  if (!allowed)
+    return Error{ErrorCode::kForbidden,
+                 "a caller with role " + std::string(role_name(principal.role)) +
+                     " never sets status " + std::string(status_name(to)),
+                 "status",
+                 {}};
+  if (principal.role == Role::kCustomer && to == OrderStatus::kCancelled &&
+      from != OrderStatus::kPending && from != OrderStatus::kScheduled)
+    return Error{ErrorCode::kConflict,
+                 "a customer may cancel only while the order is pending; it is " +
+                     std::string(status_name(from)),
+                 "status",
+                 {}};
+  return {};
+}
+
+}  // namespace comanda::engine

@@ -1,0 +1,38 @@
+// Who may see and do what (DESIGN.md "API": authority lives in the
+// aggregates, never in token claims). The one place that states the tenancy
+// rules; the sequencer's decisions, the REST reads and the live feed all ask
+// here. Pure functions; safe on any thread.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "engine/base/error.h"
+#include "engine/domain/order_status.h"
+#include "engine/domain/principal.h"
+
+namespace comanda::engine {
+
+// Whether `principal` is one of a restaurant's `owners`.
+bool is_owner(const Principal& principal, std::span<const std::string> owners);
+
+// Admins see every restaurant; owners see theirs.
+bool may_view_restaurant(const Principal& principal, std::span<const std::string> owners);
+
+// Admins see every order; owners the orders of their restaurants; a customer
+// the orders placed for them.
+bool may_view_order(const Principal& principal, std::span<const std::string> restaurant_owners,
+                    std::string_view customer_id);
+
+// Admins act as any driver; a driver-role caller as the driver whose account
+// (`driver_user`) is theirs.
+bool may_act_as_driver(const Principal& principal, std::string_view driver_user);
+
+// Whether the role of `principal` (who may view the order) ever sets `to`.
+// kForbidden when the role never makes this step; kConflict when it makes it,
+// but not from `from` (a customer cancels only while pending or scheduled).
+Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
+                      bool driver_assigned);
+
+}  // namespace comanda::engine
