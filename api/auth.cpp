@@ -1,12 +1,12 @@
 #include "api/auth.h"
 
-#include "engine/base/time_text.h"
+#include "engine/base/clock.h"
 
 namespace comanda::api {
 namespace {
 
 engine::Error unauthenticated(std::string why) {
-  return engine::Error{engine::ErrorCode::kUnauthenticated, std::move(why), "Authorization", {}};
+  return engine::Error::unauthenticated("Authorization", std::move(why));
 }
 
 int64_t now_seconds() { return engine::utc_now_us() / 1'000'000; }

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "api/jwt.h"
-#include "api/request_parsing.h"
+#include "engine/base/time_zone.h"
 
 namespace comanda::api {
 namespace {
@@ -78,7 +78,7 @@ const std::vector<Flag>& flags() {
       {"--time-zone", "COMANDA_TIME_ZONE",
        "ZONE  IANA zone for restaurants registered without one (default UTC)",
        [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (!is_known_time_zone(v))
+         if (!engine::is_known_time_zone(v))
            return bad("--time-zone", "'" + v + "' is not an IANA time zone");
          c.time_zone = v;
          return std::nullopt;

@@ -3,7 +3,7 @@
 // strand, in log order, so the write pipeline never waits for a subscriber.
 //
 // Each subscriber receives only the events its principal may see
-// (engine/access.h): admins everything, owners their restaurants' events,
+// (engine/domain/access.h): admins everything, owners their restaurants' events,
 // customers their orders' events.
 //
 // Threads: publish() on the publisher thread; add() on any thread.
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "api/http_types.h"
-#include "engine/domain/events.h"
+#include "engine/domain/event.h"
 #include "engine/domain/principal.h"
 #include "projections/read_models.h"
 

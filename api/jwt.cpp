@@ -13,9 +13,7 @@ namespace {
 using engine::Error;
 using engine::ErrorCode;
 
-Error unauthenticated(std::string why) {
-  return Error{ErrorCode::kUnauthenticated, std::move(why), "", {}};
-}
+Error unauthenticated(std::string why) { return Error::unauthenticated(std::move(why)); }
 
 struct JwtDeleter {
   void operator()(jwt_t* j) const { jwt_free(j); }
@@ -105,7 +103,7 @@ engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, in
 engine::Result<std::string> mint_jwt(const JwtOptions& options, const engine::Principal& principal,
                                      int64_t now_s, int64_t ttl_s) {
   jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) return Error{ErrorCode::kIoError, "cannot allocate a token", "", {}};
+  if (jwt_new(&raw) != 0) return Error::io("cannot allocate a token");
   JwtPtr jwt(raw);
   const auto* key = reinterpret_cast<const unsigned char*>(options.secret.data());
   int rc = jwt_set_alg(jwt.get(), JWT_ALG_HS256, key, static_cast<int>(options.secret.size()));
@@ -115,9 +113,9 @@ engine::Result<std::string> mint_jwt(const JwtOptions& options, const engine::Pr
   rc |= jwt_add_grant_int(jwt.get(), "exp", now_s + ttl_s);
   if (!options.issuer.empty()) rc |= jwt_add_grant(jwt.get(), "iss", options.issuer.c_str());
   if (!options.audience.empty()) rc |= jwt_add_grant(jwt.get(), "aud", options.audience.c_str());
-  if (rc != 0) return Error{ErrorCode::kInvalidArgument, "cannot build the token's claims", "", {}};
+  if (rc != 0) return Error::invalid("", "cannot build the token's claims");
   std::unique_ptr<char, decltype(&free)> text(jwt_encode_str(jwt.get()), &free);
-  if (!text) return Error{ErrorCode::kIoError, "cannot sign the token", "", {}};
+  if (!text) return Error::io("cannot sign the token");
   return std::string(text.get());
 }
 

@@ -13,9 +13,9 @@
 #include "api/event_feed.h"
 #include "api/rest_api.h"
 #include "api/server.h"
-#include "engine/base/time_text.h"
+#include "engine/base/clock.h"
 #include "engine/log/event_log.h"
-#include "engine/pipeline/aggregates.h"
+#include "engine/pipeline/hot_state.h"
 #include "engine/pipeline/sequencer.h"
 #include "projections/read_models.h"
 #include "projections/view_store.h"
@@ -61,7 +61,7 @@ int serve(const api::ServerConfig& config) {
   }
   const int64_t now_us = engine::utc_now_us();
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
-  engine::Aggregates aggregates({window_us, config.hot_window_s * 1'000'000});
+  engine::HotState aggregates({window_us, config.hot_window_s * 1'000'000});
   projections::ReadModels models;
   // The read models start from their snapshot in views/ when it matches this
   // log, else from nothing; then one pass over the log rebuilds the
@@ -112,7 +112,7 @@ int serve(const api::ServerConfig& config) {
   const engine::EventLog& log_for_loading = **log;
   api::RestApiOptions rest_options{
       config.time_zone, [&log_for_loading, &sequencer](const engine::Uuid& id) {
-        return engine::Aggregates::load_order(log_for_loading, id, sequencer->committed_position());
+        return engine::HotState::load_stream(log_for_loading, id, sequencer->committed_position());
       }};
   api::RestApi rest(*sequencer, models, auth, server.post(), rest_options);
   const api::Server::Handler handler = [&rest](const api::Request& rq, api::Reply reply) {

@@ -35,8 +35,6 @@ ProblemKind kind_of(ErrorCode code) {
       return {503, "storage-error", "Storage error"};
     case ErrorCode::kCorruption:
       return {500, "corruption", "Stored data failed its checks"};
-    case ErrorCode::kNotLoaded:
-      return {404, "not-found", "Not found"};
   }
   return {500, "internal", "Internal error"};
 }

@@ -1,7 +1,5 @@
 #include "api/request_parsing.h"
 
-#include <date/date.h>
-#include <date/tz.h>
 #include <simdjson.h>
 
 #include <charconv>
@@ -10,8 +8,9 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/domain/money.h"
-#include "engine/domain/order_status.h"
+#include "engine/base/time_text.h"
+#include "engine/domain/order.h"
+#include "engine/domain/restaurant.h"
 
 namespace comanda::api {
 namespace {
@@ -21,8 +20,6 @@ using engine::Result;
 namespace dom = simdjson::dom;
 
 constexpr int64_t kMaxAmount = 1'000'000'000'000;  // 10^12 minor units per amount
-constexpr std::string_view kPaymentMethods[] = {"cash",     "card",    "online", "wallet",
-                                                "transfer", "voucher", "other"};
 
 // Reads the members of one JSON object, remembering the first error. Field
 // paths in errors are `prefix` + key.
@@ -311,48 +308,7 @@ Result<engine::OrderLine> parse_line(dom::element element, const std::string& pr
   return line;
 }
 
-// RFC 3339 ("2026-11-24T12:00:00.5Z", "...-05:00") to UTC microseconds.
-// Fractions beyond microseconds are cut; offsets are at most 23:59.
-std::optional<int64_t> parse_rfc3339(std::string_view text) {
-  if (text.size() < 20 || text.size() > 64) return std::nullopt;
-  std::string trimmed(text);
-  if (trimmed[10] == 't') trimmed[10] = 'T';  // RFC 3339 allows either case
-  if (trimmed[19] == '.') {
-    size_t end = 20;
-    while (end < trimmed.size() && trimmed[end] >= '0' && trimmed[end] <= '9') ++end;
-    if (end == 20) return std::nullopt;  // a dot without digits
-    if (end > 26) trimmed.erase(26, end - 26);
-  }
-  const char last = trimmed.back();
-  if (last != 'Z' && last != 'z') {
-    // "+hh:mm": date::parse reads any two-digit hours.
-    if (trimmed.size() < 6 || trimmed[trimmed.size() - 3] != ':') return std::nullopt;
-    const int hours =
-        (trimmed[trimmed.size() - 5] - '0') * 10 + (trimmed[trimmed.size() - 4] - '0');
-    const int minutes = (trimmed[trimmed.size() - 2] - '0') * 10 + (last - '0');
-    if (hours > 23 || minutes > 59) return std::nullopt;
-  } else {
-    trimmed.back() = 'Z';
-  }
-  for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
-    std::istringstream in{trimmed};
-    date::sys_time<std::chrono::microseconds> t;
-    in >> date::parse(format, t);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof())
-      return t.time_since_epoch().count();
-  }
-  return std::nullopt;
-}
-
 }  // namespace
-
-bool is_known_time_zone(const std::string& name) {
-  try {
-    return date::locate_zone(name) != nullptr;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 Result<engine::RegisterRestaurant> parse_register_restaurant(std::string_view body,
                                                              const std::string& default_time_zone) {
@@ -384,19 +340,8 @@ Result<engine::RegisterRestaurant> parse_register_restaurant(std::string_view bo
     }
   }
   if (r.failed()) return r.error();
-
-  if (!engine::find_currency(d.currency))
-    return Error::unprocessable(
-        "currency", "currency '" + d.currency +
-                        "' is not supported; supported: " + engine::supported_currencies());
   if (d.time_zone.empty()) d.time_zone = default_time_zone;
-  if (!is_known_time_zone(d.time_zone))
-    return Error::unprocessable("time_zone",
-                                "time_zone '" + d.time_zone + "' is not an IANA time zone");
-  if (d.series.empty()) d.series = "A001";
-  for (char c : d.series)
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-      return Error::invalid("series", "series must be 1 to 8 characters A-Z or 0-9");
+  if (auto valid = engine::validate(cmd); !valid.ok()) return valid.error();
   return cmd;
 }
 
@@ -444,9 +389,6 @@ Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
           "fulfillment.type",
           "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
     cmd.fulfillment.type = *parsed;
-    if (cmd.fulfillment.type == engine::FulfillmentType::kDelivery &&
-        cmd.fulfillment.address.empty())
-      return Error::invalid("fulfillment.address", "fulfillment.address is required for delivery");
     if (preorder)
       return Error::unprocessable(
           "fulfillment.scheduled_for",
@@ -459,21 +401,13 @@ Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
     cmd.payment.method = pr.string("method", true, 32);
     cmd.payment.cash_tendered = pr.integer("cash_tendered", false, 0, kMaxAmount);
     if (pr.failed()) return pr.error();
-    bool known = false;
-    for (std::string_view m : kPaymentMethods) known |= m == cmd.payment.method;
-    if (!known)
-      return Error::invalid(
-          "payment.method",
-          "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
-    if (cmd.payment.cash_tendered && cmd.payment.method != "cash")
-      return Error::unprocessable("payment.cash_tendered",
-                                  "cash_tendered applies to cash payments only");
   }
   cmd.tip = r.integer("tip", false, 0, kMaxAmount).value_or(0);
   cmd.notes = r.string("notes", false, 1000);
   cmd.claimed_subtotal = r.integer("subtotal", false, 0, INT64_MAX);
   cmd.claimed_total = r.integer("total", false, 0, INT64_MAX);
   if (r.failed()) return r.error();
+  if (auto valid = engine::validate(cmd); !valid.ok()) return valid.error();
   return cmd;
 }
 
@@ -541,7 +475,7 @@ Result<engine::DriverLocationReported> parse_location(std::string_view body, int
   if (speed) ping.speed_mps = static_cast<float>(*speed);
   if (accuracy) ping.accuracy_m = static_cast<float>(*accuracy);
   if (!at.empty()) {
-    auto when = parse_rfc3339(at);
+    auto when = engine::parse_rfc3339(at);
     if (!when)
       return Error::invalid("at", "at must be an RFC 3339 time, such as 2026-11-24T12:00:00Z");
     constexpr int64_t kMaxAheadUs = int64_t{5} * 60 * 1'000'000;

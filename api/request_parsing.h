@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "engine/base/error.h"
-#include "engine/pipeline/command.h"
+#include "engine/domain/aggregates.h"
 
 namespace comanda::api {
 
@@ -26,8 +26,5 @@ engine::Result<engine::DriverLocationReported> parse_location(std::string_view b
 
 // The token of a WebSocket's first message {"type": "auth", "token": "..."}.
 engine::Result<std::string> parse_ws_auth(std::string_view message);
-
-// Whether `name` is an IANA time zone this machine's tz database knows.
-bool is_known_time_zone(const std::string& name);
 
 }  // namespace comanda::api

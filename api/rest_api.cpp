@@ -7,6 +7,7 @@
 #include "api/query.h"
 #include "api/request_parsing.h"
 #include "api/views_json.h"
+#include "engine/base/clock.h"
 #include "engine/base/time_text.h"
 #include "engine/pipeline/sequencer.h"
 #include "projections/read_models.h"
@@ -30,10 +31,8 @@ Response json_response(int status, std::string body, uint64_t position) {
 // caller completes, so this does not happen; if it ever did, the client must
 // not be told a success it cannot see.
 Response not_in_read_models() {
-  return problem(Error{ErrorCode::kUnavailable,
-                       "the result is not readable yet; retry with the same Idempotency-Key",
-                       "",
-                       {}});
+  return problem(
+      Error::unavailable("the result is not readable yet; retry with the same Idempotency-Key"));
 }
 
 std::string etag(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
@@ -57,14 +56,13 @@ Response order_response(int status, const projections::OrderView& order, uint64_
   return r;
 }
 
-Response no_such_order() { return problem(Error{ErrorCode::kNotFound, "no such order", "", {}}); }
+Response no_such_order() { return problem(Error::not_found("no such order")); }
 
-Response no_such_driver() { return problem(Error{ErrorCode::kNotFound, "no such driver", "", {}}); }
+Response no_such_driver() { return problem(Error::not_found("no such driver")); }
 
 Response position_response(const projections::DriverView& driver, uint64_t position) {
   if (!driver.position)
-    return problem(
-        Error{ErrorCode::kNotFound, "the driver has not reported a position yet", "", {}});
+    return problem(Error::not_found("the driver has not reported a position yet"));
   JsonWriter w;
   write_driver_position(w, driver.id, *driver.position);
   Response r = json_response(200, w.take(), position);
@@ -135,15 +133,29 @@ engine::Status RestApi::attach_idempotency(const Request& request, std::string_v
   return {};
 }
 
-void RestApi::submit(engine::Command command, Reply reply, Respond respond,
-                     std::function<void()> on_not_loaded) const {
-  command.done = [post = post_, reply, respond = std::move(respond),
-                  on_not_loaded = std::move(on_not_loaded)](const engine::CommandOutcome& outcome) {
+void RestApi::submit(engine::Command command, Reply reply, Respond respond) const {
+  // Kept for the rare retry after a cold load: the command is moved into the queue.
+  auto retry = std::make_shared<engine::Command>();
+  retry->principal = command.principal;
+  retry->correlation_id = command.correlation_id;
+  retry->expected_version = command.expected_version;
+  retry->body = command.body;
+  retry->bytes = command.bytes;
+  retry->idempotency_scope = command.idempotency_scope;
+  retry->request_hash = command.request_hash;
+  retry->cold = command.cold;
+  command.done = [this, reply, respond = std::move(respond),
+                  retry](const engine::CommandOutcome& outcome) {
     // On the publisher thread: hand the outcome to a network thread at once.
-    post([reply, respond, on_not_loaded, outcome] {
-      if (!outcome.ok() && outcome.error().code == ErrorCode::kNotLoaded) {
-        if (on_not_loaded) return on_not_loaded();
-        return reply(no_such_order());
+    post_([this, reply, respond, retry, outcome] {
+      if (auto stream = outcome.needs_load()) {
+        // The sequencer never reads disk: the stream is read here and the
+        // command submitted once more with it attached.
+        if (!options_.load_stream) return reply(no_such_order());
+        auto loaded = options_.load_stream(*stream);
+        if (!loaded.ok()) return reply(problem(loaded.error()));
+        retry->cold.push_back(std::move(loaded).value());
+        return submit(std::move(*retry), reply, respond);
       }
       if (!outcome.ok()) return reply(problem(outcome.error()));
       Response r = respond(*outcome);
@@ -152,8 +164,7 @@ void RestApi::submit(engine::Command command, Reply reply, Respond respond,
     });
   };
   if (!sequencer_.submit(std::move(command)))
-    reply(problem(
-        Error{ErrorCode::kUnavailable, "too many commands are waiting; retry shortly", "", {}}));
+    reply(problem(engine::Error::unavailable("too many commands are waiting; retry shortly")));
 }
 
 void RestApi::healthz(const Request&, const PathParams&, Reply reply) const {
@@ -244,7 +255,10 @@ void RestApi::change_status(const engine::Principal& who, const Request& request
                           {},  request.body.size()};
   if (auto keyed = attach_idempotency(request, "POST /v1/orders/{id}/status", command); !keyed.ok())
     return reply(problem(keyed.error()));
-  submit_status_change(std::move(command), std::move(reply));
+  submit(std::move(command), std::move(reply), [this](const engine::CommandResult& result) {
+    auto order = models_.order(result.stream);
+    return order ? order_response(200, *order, result.position) : not_in_read_models();
+  });
 }
 
 void RestApi::register_driver(const engine::Principal& who, const Request& request,
@@ -313,30 +327,6 @@ void RestApi::get_driver_position(const engine::Principal& who, const Request&,
   auto driver = driver_at(who, params, position);
   if (!driver) return reply(no_such_driver());
   reply(position_response(*driver, position));
-}
-
-void RestApi::submit_status_change(engine::Command command, Reply reply) const {
-  const Uuid id = std::get<engine::ChangeOrderStatus>(command.body).order_id;
-  // The sequencer never reads disk: if the order has left its memory, load it
-  // here, on a network thread, and submit once more with it attached.
-  std::function<void()> load_and_retry;
-  if (!command.cold_order && options_.load_order) {
-    auto retry = std::make_shared<engine::Command>(command);
-    load_and_retry = [this, reply, retry, id] {
-      auto loaded = options_.load_order(id);
-      if (!loaded.ok()) return reply(problem(loaded.error()));
-      if (!*loaded) return reply(no_such_order());
-      retry->cold_order = **loaded;
-      submit_status_change(std::move(*retry), reply);
-    };
-  }
-  submit(
-      std::move(command), std::move(reply),
-      [this](const engine::CommandResult& result) {
-        auto order = models_.order(result.stream);
-        return order ? order_response(200, *order, result.position) : not_in_read_models();
-      },
-      std::move(load_and_retry));
 }
 
 }  // namespace comanda::api

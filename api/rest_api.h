@@ -12,6 +12,7 @@
 #include "api/auth.h"
 #include "api/http_types.h"
 #include "api/router.h"
+#include "engine/domain/decision.h"
 #include "engine/domain/principal.h"
 #include "engine/pipeline/command.h"
 
@@ -27,9 +28,9 @@ namespace comanda::api {
 
 struct RestApiOptions {
   std::string default_time_zone = "UTC";  // for restaurants registered without one
-  // Loads an order that left the sequencer's memory from the log (on the
+  // Reads a stream that left the sequencer's memory from the log (on the
   // calling network thread).
-  std::function<engine::Result<std::optional<engine::OrderState>>(const engine::Uuid&)> load_order;
+  std::function<engine::Result<engine::ColdStream>(const engine::Uuid&)> load_stream;
 };
 
 class RestApi {
@@ -77,13 +78,10 @@ class RestApi {
                                     engine::Command& command) const;
   // Submits `command`; answers with `respond` once it is durable and applied
   // (or replayed), with a problem if it is refused, or 503 if the queue is
-  // full. `on_not_loaded` runs (on a network thread) if the command's stream
-  // has left the sequencer's memory; without it, that answers 404.
-  void submit(engine::Command command, Reply reply, Respond respond,
-              std::function<void()> on_not_loaded = {}) const;
-  // Submits a status change; if the order has left the sequencer's memory,
-  // loads it from the log and submits once more with it attached.
-  void submit_status_change(engine::Command command, Reply reply) const;
+  // full. If the command names a stream that has left the sequencer's
+  // memory, reads it from the log (on a network thread) and submits again
+  // with it attached.
+  void submit(engine::Command command, Reply reply, Respond respond) const;
 
   engine::Sequencer& sequencer_;
   const projections::ReadModels& models_;

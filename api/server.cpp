@@ -80,10 +80,8 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
       // a page from another site that the developer happens to open.
       return refuse_upgrade(
           std::move(request),
-          engine::Error{engine::ErrorCode::kForbidden,
-                        "dev mode: WebSockets without a token are open to local pages only",
-                        "Origin",
-                        {}});
+          engine::Error::forbidden(
+              "Origin", "dev mode: WebSockets without a token are open to local pages only"));
     }
     if (!authorization.empty() || auth_.dev()) {
       auto who = auth_.from_header(authorization);

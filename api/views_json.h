@@ -5,7 +5,7 @@
 #include <string>
 
 #include "api/json_writer.h"
-#include "engine/domain/events.h"
+#include "engine/domain/event.h"
 #include "projections/read_models.h"
 
 namespace comanda::api {

@@ -65,7 +65,7 @@
 #include "bench/workloads.h"
 #include "engine/log/event_codec.h"
 #include "engine/log/event_log.h"
-#include "engine/pipeline/aggregates.h"
+#include "engine/pipeline/hot_state.h"
 #include "engine/pipeline/sequencer.h"
 
 namespace comanda::bench {
@@ -281,11 +281,11 @@ void engine_append(benchmark::State& state, const EngineWorkloadEntry& entry, bo
     return;
   }
   std::unique_ptr<EngineWorkload> workload = entry.make();
-  Aggregates aggregates;
+  HotState hot;
   CountingListener listener;
   // Declared before the sequencer so that they outlive its last callback.
   std::vector<std::unique_ptr<Client>> clients;
-  Sequencer sequencer(**log, aggregates, listener, {});
+  Sequencer sequencer(**log, hot, listener, {});
   if (std::string error = run_setup(sequencer, workload->setup()); !error.empty()) {
     state.SkipWithError(error.c_str());
     return;

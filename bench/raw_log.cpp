@@ -6,7 +6,7 @@ namespace comanda::bench {
 
 rocksdb::Status RawLog::open(const std::filesystem::path& dir, bool sync,
                              std::unique_ptr<RawLog>* out) {
-  // Exactly the event log's options (engine/log_options.h).
+  // Exactly the event log's options (engine/log/log_options.h).
   const std::vector<rocksdb::ColumnFamilyDescriptor> cfs = engine::log_column_families();
   std::unique_ptr<RawLog> log(new RawLog);
   rocksdb::DB* db = nullptr;

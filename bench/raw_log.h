@@ -1,5 +1,5 @@
 // The raw RocksDB side of the append benchmarks: a database opened with the
-// same options as the engine's EventLog (engine/event_log.cpp), written with
+// same options as the engine's EventLog (engine/log/event_log.cpp), written with
 // plain WriteBatches and no engine code in between.
 //
 // Threads: write() is safe on any thread (RocksDB groups concurrent writers);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "engine/base/error.h"
-#include "engine/domain/events.h"
+#include "engine/domain/event.h"
 #include "engine/log/event_log.h"
 
 namespace comanda::projections {
@@ -61,7 +61,7 @@ struct DriverView {
 
 struct OrderQuery {
   // Whose list this is: only orders this principal may see are listed
-  // (engine/access.h). nullopt: every order (tools, rebuild checks).
+  // (engine/domain/access.h). nullopt: every order (tools, rebuild checks).
   std::optional<engine::Principal> viewer;
   std::optional<Uuid> restaurant_id;
   std::vector<engine::OrderStatus> statuses;  // empty: any status
@@ -83,7 +83,7 @@ struct Audience {
   std::string customer_id;
   std::string driver_user;  // set for a driver's events only
 
-  // Whether `principal` may see the event (engine/access.h's rules).
+  // Whether `principal` may see the event (engine/domain/access.h's rules).
   bool admits(const engine::Principal& principal) const;
 };
 
@@ -102,7 +102,7 @@ class ReadModels {
   std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer,
                                      uint64_t* position = nullptr) const;
   OrderPage list_orders(const OrderQuery& query) const;
-  // The driver if `viewer` may act as it (engine/access.h); nullopt when
+  // The driver if `viewer` may act as it (engine/domain/access.h); nullopt when
   // absent or not theirs, alike.
   std::optional<DriverView> driver_for(const Uuid& id, const engine::Principal& viewer,
                                        uint64_t* position = nullptr) const;

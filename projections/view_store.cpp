@@ -32,7 +32,7 @@ std::string row_key(Kind kind, const Uuid& id) {
 }
 
 Error io_error(const rocksdb::Status& s, const std::string& what) {
-  return Error{ErrorCode::kIoError, what + ": " + s.ToString(), "", {}};
+  return Error::io(what + ": " + s.ToString());
 }
 
 std::string stored(const Event& e) {
@@ -103,10 +103,7 @@ engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog&
   if (models.gap_)
     // Loaded back, they would stay without what they missed for good; the
     // previous snapshot, if any, plus the log after it is still right.
-    return Error{ErrorCode::kCorruption,
-                 "the read models skipped a position since the start; not snapshotted",
-                 "",
-                 {}};
+    return Error::corruption("the read models skipped a position since the start; not snapshotted");
   v1::SnapshotMeta meta;
   meta.set_format(kFormat);
   meta.set_code_version(code_version());
@@ -115,11 +112,8 @@ engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog&
     auto link = log.chain_link(models.position_);
     if (!link.ok()) return link.error();
     if (!*link)
-      return Error{ErrorCode::kCorruption,
-                   "no batch of the log ends at the read models' position " +
-                       std::to_string(models.position_),
-                   "",
-                   {}};
+      return Error::corruption("no batch of the log ends at the read models' position " +
+                               std::to_string(models.position_));
     meta.set_checkpoint_link((*link)->data(), (*link)->size());
   }
   // The old snapshot goes first: a crash halfway leaves no snapshot (a
@@ -182,8 +176,7 @@ engine::Status ViewStore::save(const ReadModels& models, const engine::EventLog&
 engine::Result<uint64_t> ViewStore::load(ReadModels& models, const engine::EventLog& log,
                                          std::string* why) {
   if (models.position() != 0)
-    return Error{
-        ErrorCode::kInvalidArgument, "a snapshot loads into empty read models only", "", {}};
+    return Error::invalid("", "a snapshot loads into empty read models only");
   auto unusable = [&](std::string reason) -> engine::Result<uint64_t> {
     if (why) *why = std::move(reason);
     return uint64_t{0};

@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "api/jwt.h"
-#include "engine/base/time_text.h"
+#include "engine/base/clock.h"
 #include "tools/commands.h"
 
 namespace comanda::tools {

@@ -1,5 +1,7 @@
 // Errors that callers handle, as values. An Error carries a machine code, a
 // message for humans, and (when one input is at fault) the field it names.
+// Build them with the named factories below; api/problem.cpp is the one map
+// from codes to HTTP statuses and RFC 9457 problem types.
 #pragma once
 
 #include <cassert>
@@ -22,8 +24,6 @@ enum class ErrorCode : uint8_t {
   kUnavailable,      // overloaded or the log refused a write (503)
   kIoError,          // storage failure
   kCorruption,       // stored data fails its checks
-  kNotLoaded,  // the stream is not in the sequencer's memory: load it and retry (never sent to
-               // clients)
 };
 
 struct Error {
@@ -32,12 +32,22 @@ struct Error {
   std::string field;                 // the offending input field, if any
   std::vector<std::string> allowed;  // for kConflict: the steps allowed from here
 
-  static Error invalid(std::string field, std::string message) {
-    return {ErrorCode::kInvalidArgument, std::move(message), std::move(field), {}};
-  }
-  static Error unprocessable(std::string field, std::string message) {
-    return {ErrorCode::kUnprocessable, std::move(message), std::move(field), {}};
-  }
+  // Where a factory takes a field, it comes first: invalid("items[0].sku", "...").
+  static Error invalid(std::string field, std::string message);
+  static Error unprocessable(std::string field, std::string message);
+  static Error unauthenticated(std::string message);
+  static Error unauthenticated(std::string field, std::string message);
+  static Error forbidden(std::string message);
+  static Error forbidden(std::string field, std::string message);
+  static Error not_found(std::string message);
+  static Error not_found(std::string field, std::string message);
+  static Error conflict(std::string message);
+  static Error conflict(std::string field, std::string message);
+  // "expected version 3, the current version is 4", naming If-Match.
+  static Error version_mismatch(uint64_t expected, uint64_t current);
+  static Error unavailable(std::string message);
+  static Error io(std::string message);
+  static Error corruption(std::string message);
 };
 
 // A value or an Error. A small stand-in for C++23 std::expected.

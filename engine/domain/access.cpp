@@ -61,18 +61,14 @@ Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus 
       break;
   }
   if (!allowed)
-    return Error{ErrorCode::kForbidden,
-                 "a caller with role " + std::string(role_name(principal.role)) +
-                     " never sets status " + std::string(status_name(to)),
-                 "status",
-                 {}};
+    return Error::forbidden("status", "a caller with role " +
+                                          std::string(role_name(principal.role)) +
+                                          " never sets status " + std::string(status_name(to)));
   if (principal.role == Role::kCustomer && to == OrderStatus::kCancelled &&
       from != OrderStatus::kPending && from != OrderStatus::kScheduled)
-    return Error{ErrorCode::kConflict,
-                 "a customer may cancel only while the order is pending; it is " +
-                     std::string(status_name(from)),
-                 "status",
-                 {}};
+    return Error::conflict("status",
+                           "a customer may cancel only while the order is pending; it is " +
+                               std::string(status_name(from)));
   return {};
 }
 

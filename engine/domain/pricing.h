@@ -2,12 +2,47 @@
 // DESIGN.md "Menus, money and pricing" says. Pure; safe on any thread.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/base/error.h"
-#include "engine/domain/events.h"
 
 namespace comanda::engine {
+
+struct TaxPolicy {
+  uint32_t rate_bp = 0;  // basis points: 1800 = 18 %
+  bool included = false;
+  friend bool operator==(const TaxPolicy&, const TaxPolicy&) = default;
+};
+
+struct Modifier {
+  std::string name;
+  int64_t price = 0;  // minor units per unit of the line
+  friend bool operator==(const Modifier&, const Modifier&) = default;
+};
+
+struct OrderLine {
+  std::string sku;
+  std::string name;
+  uint32_t quantity = 0;
+  int64_t unit_price = 0;
+  std::vector<Modifier> modifiers;
+  std::string notes;
+  int64_t line_total = 0;
+  friend bool operator==(const OrderLine&, const OrderLine&) = default;
+};
+
+struct Totals {
+  int64_t subtotal = 0;
+  int64_t discount = 0;
+  int64_t delivery_fee = 0;
+  int64_t taxable_base = 0;
+  int64_t tax = 0;
+  int64_t tip = 0;
+  int64_t total = 0;
+  friend bool operator==(const Totals&, const Totals&) = default;
+};
 
 struct PricingInput {
   std::vector<OrderLine>* items;  // line_total is filled in

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/domain/events.h"
+#include "engine/domain/event.h"
 #include "engine/log/hash_chain.h"
 #include "engine/log/idempotency.h"
 

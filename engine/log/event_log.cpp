@@ -23,7 +23,7 @@ constexpr const char* kFormatKey = "format_version";
 constexpr const char* kFormatVersion = "1";
 
 Error io_error(const rocksdb::Status& s, const std::string& what) {
-  return Error{ErrorCode::kIoError, what + ": " + s.ToString(), "", {}};
+  return Error::io(what + ": " + s.ToString());
 }
 
 }  // namespace
@@ -74,11 +74,9 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   }
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
-      return Error{ErrorCode::kUnavailable,
-                   "the data directory " + path +
-                       " is in use by another process (is comandad already running on it?)",
-                   "",
-                   {}};
+      return Error::unavailable(
+          "the data directory " + path +
+          " is in use by another process (is comandad already running on it?)");
     return io_error(s, "cannot open the event log at " + path);
   }
   impl->db.reset(raw);
@@ -105,11 +103,8 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   }
   if (!fs.ok() && !fs.IsNotFound()) return io_error(fs, "cannot read the log's format version");
   if (!format.empty() && format != kFormatVersion)
-    return Error{ErrorCode::kCorruption,
-                 "the log at " + path + " has format " + format + "; this build reads format " +
-                     kFormatVersion,
-                 "",
-                 {}};
+    return Error::corruption("the log at " + path + " has format " + format +
+                             "; this build reads format " + kFormatVersion);
 
   // The chain head is the link stored under the highest chain key; it must
   // belong to the last position, as both are written in one batch.
@@ -121,14 +116,11 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
     const std::string_view key(chain->key().data(), chain->key().size());
     const uint64_t head_position = get_u64_be(key.substr(chain_key_prefix().size()));
     if (head_position != impl->last_position || chain->value().size() != 32)
-      return Error{ErrorCode::kCorruption,
-                   "the hash chain ends at position " + std::to_string(head_position) +
-                       " but the log at " + std::to_string(impl->last_position.load()),
-                   "",
-                   {}};
+      return Error::corruption("the hash chain ends at position " + std::to_string(head_position) +
+                               " but the log at " + std::to_string(impl->last_position.load()));
     std::memcpy(impl->chain_head.data(), chain->value().data(), 32);
   } else if (impl->last_position != 0) {
-    return Error{ErrorCode::kCorruption, "the log has events but no hash chain", "", {}};
+    return Error::corruption("the log has events but no hash chain");
   }
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
@@ -143,7 +135,7 @@ Status EventLog::scan_idempotency(const std::function<bool(const IdempotencyReco
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto record = decode_idempotency(std::string_view(it->key().data(), it->key().size()),
                                      std::string_view(it->value().data(), it->value().size()));
-    if (!record) return Error{ErrorCode::kCorruption, "malformed idempotency record", "", {}};
+    if (!record) return Error::corruption("malformed idempotency record");
     if (!fn(*record)) break;
   }
   if (!it->status().ok()) return io_error(it->status(), "cannot read the idempotency records");
@@ -185,7 +177,7 @@ Status EventLog::resume() {
   if (last != 0) {
     rocksdb::Status g = d.db->Get(rocksdb::ReadOptions(), d.meta, chain_key(last), &link);
     if (!g.ok() || link.size() != 32)
-      return Error{ErrorCode::kCorruption, "the hash chain has no link for the last batch", "", {}};
+      return Error::corruption("the hash chain has no link for the last batch");
     std::memcpy(d.chain_head.data(), link.data(), 32);
   } else {
     d.chain_head = {};
@@ -202,7 +194,7 @@ Status EventLog::append(std::span<const EncodedBatch* const> batches) {
   for (const EncodedBatch* b : batches) {
     if (b->empty()) continue;
     if (b->first_position != next || !b->dense)
-      return Error{ErrorCode::kInvalidArgument, "positions must continue the log densely", "", {}};
+      return Error::invalid("", "positions must continue the log densely");
     for (size_t i = 0; i < b->size(); ++i) {
       d.key_buf.clear();
       put_u64_be(d.key_buf, next++);
@@ -251,10 +243,7 @@ Status EventLog::scan(uint64_t from, uint64_t to,
                   << "\n";
         return true;
       }
-      result = Error{ErrorCode::kCorruption,
-                     "position " + std::to_string(pos) + ": " + event.error().message,
-                     "",
-                     {}};
+      result = Error::corruption("position " + std::to_string(pos) + ": " + event.error().message);
       return false;
     }
     return fn(*event);
@@ -278,10 +267,7 @@ Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const 
     auto event = decode_event(value);
     if (!event.ok()) {
       if (event.error().code == ErrorCode::kUnprocessable) continue;
-      return Error{ErrorCode::kCorruption,
-                   "position " + std::to_string(pos) + ": " + event.error().message,
-                   "",
-                   {}};
+      return Error::corruption("position " + std::to_string(pos) + ": " + event.error().message);
     }
     if (!fn(*event)) break;
   }
@@ -297,10 +283,8 @@ Result<std::optional<ChainLink>> EventLog::chain_link(uint64_t last_position) co
   if (!s.ok()) return io_error(s, "cannot read the hash chain");
   ChainLink link{};
   if (value.size() != link.size())
-    return Error{ErrorCode::kCorruption,
-                 "the hash-chain link at " + std::to_string(last_position) + " is malformed",
-                 "",
-                 {}};
+    return Error::corruption("the hash-chain link at " + std::to_string(last_position) +
+                             " is malformed");
   std::memcpy(link.data(), value.data(), link.size());
   return std::optional<ChainLink>{link};
 }
@@ -327,8 +311,7 @@ Status EventLog::scan_stream_index(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    if (key.size() != 24)
-      return Error{ErrorCode::kCorruption, "malformed stream index key", "", {}};
+    if (key.size() != 24) return Error::corruption("malformed stream index key");
     const Uuid stream = *Uuid::from_raw(key.substr(0, 16));
     if (!fn(stream, get_u64_be(key.substr(16)),
             get_u64_be(std::string_view(it->value().data(), it->value().size()))))

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "engine/base/error.h"
-#include "engine/domain/events.h"
+#include "engine/domain/event.h"
 #include "engine/log/encoded_batch.h"
 #include "engine/log/hash_chain.h"
 #include "engine/log/idempotency.h"

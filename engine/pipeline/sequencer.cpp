@@ -5,18 +5,16 @@
 #include <algorithm>
 #include <iostream>
 
-#include "engine/base/time_text.h"
+#include "engine/base/clock.h"
 
 namespace comanda::engine {
 namespace {
 
-Error unavailable(std::string why) {
-  return Error{ErrorCode::kUnavailable, std::move(why), "", {}};
-}
+Error unavailable(std::string why) { return Error::unavailable(std::move(why)); }
 
 }  // namespace
 
-Sequencer::Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options)
+Sequencer::Sequencer(EventLog& log, HotState& state, CommitListener& listener, Options options)
     : log_(log), state_(state), listener_(listener), options_(std::move(options)) {
   if (!options_.clock) options_.clock = utc_now_us;
   if (!options_.write)

@@ -41,9 +41,9 @@
 
 #include "engine/log/encoded_batch.h"
 #include "engine/log/event_log.h"
-#include "engine/pipeline/aggregates.h"
 #include "engine/pipeline/blocking_queue.h"
 #include "engine/pipeline/command.h"
+#include "engine/pipeline/hot_state.h"
 
 namespace comanda::engine {
 
@@ -79,7 +79,7 @@ class Sequencer {
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must
   // already hold what the log holds. The threads start at once.
-  Sequencer(EventLog& log, Aggregates& state, CommitListener& listener, Options options);
+  Sequencer(EventLog& log, HotState& state, CommitListener& listener, Options options);
   // Stops accepting, decides, writes and completes what is queued, then joins.
   ~Sequencer();
   Sequencer(const Sequencer&) = delete;
@@ -126,7 +126,7 @@ class Sequencer {
   bool recover_after_failed_write();
 
   EventLog& log_;
-  Aggregates& state_;
+  HotState& state_;
   CommitListener& listener_;
   Options options_;
 

@@ -1,0 +1,78 @@
+// What every aggregate kind has in common. A kind (engine/domain/restaurant.h,
+// order.h, driver.h) is a struct naming its State (one stream's state), its
+// Book (every hot stream of the kind), its Commands and its Events:
+//
+//   struct Order {
+//     static constexpr std::string_view kName = "order";
+//     using State = OrderState;
+//     using Book = OrderBook;
+//     using Commands = TypeList<PlaceOrder, ChangeOrderStatus>;
+//     using Events = TypeList<OrderPlaced, OrderStatusChanged>;
+//     static bool finished(const OrderState&);  // only kinds that leave memory
+//   };
+//
+// beside free functions `Status validate(Command&)` (rules that need no state,
+// run where the command is built) and `Status decide(Command&, Decision&)`
+// for each command, and `Book::apply(const Event&, const E&)` for each event.
+// engine/domain/aggregates.h lists the kinds; everything that dispatches on
+// commands or events (the pipeline's hot state, the codec, the JSON) is
+// generic over that list.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <unordered_map>
+
+#include "engine/base/ids.h"
+
+namespace comanda::engine {
+
+template <class... T>
+struct TypeList {};
+
+// Where an event goes: the stream it extends, the stream's partition (its
+// restaurant; a driver is its own) and the stream's version before it.
+struct Target {
+  Uuid stream;
+  Uuid partition;
+  uint64_t version = 0;  // 0: the event opens the stream
+};
+
+// A kind whose finished streams leave the sequencer's memory after the hot
+// window, and come back from the log when a command names them.
+template <class K>
+concept Evictable = requires(const typename K::State& s) {
+  { K::finished(s) } -> std::convertible_to<bool>;
+  { s.last_position } -> std::convertible_to<uint64_t>;
+  { s.updated_at_us } -> std::convertible_to<int64_t>;
+};
+
+// The hot streams of one kind, by id. Kinds derive their Book from it and
+// add the indexes their rules need.
+//
+// Threads: the sequencer's (see engine/pipeline/hot_state.h).
+template <class State>
+class Book {
+ public:
+  const State* find(const Uuid& id) const {
+    auto it = states_.find(id);
+    return it == states_.end() ? nullptr : &it->second;
+  }
+  // Drops a stream from memory (its events stay in the log).
+  void erase(const Uuid& id) { states_.erase(id); }
+  size_t size() const { return states_.size(); }
+
+ protected:
+  State* find_mutable(const Uuid& id) {
+    auto it = states_.find(id);
+    return it == states_.end() ? nullptr : &it->second;
+  }
+  // The stream's state, created empty by its first event.
+  State& at(const Uuid& id) { return states_[id]; }
+
+ private:
+  std::unordered_map<Uuid, State, UuidHash> states_;
+};
+
+}  // namespace comanda::engine

@@ -1,0 +1,160 @@
+#include "engine/domain/order.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "engine/domain/access.h"
+#include "engine/domain/decision.h"
+#include "engine/domain/money.h"
+#include "engine/domain/restaurant.h"
+
+namespace comanda::engine {
+
+void OrderBook::apply(const Event& e, const OrderPlaced& p) {
+  OrderState& o = at(e.stream);
+  o.restaurant_id = p.restaurant_id;
+  o.version = e.stream_version;
+  o.status = p.status;
+  o.fulfillment = p.fulfillment.type;
+  o.customer_id = p.customer.id;
+  o.last_position = e.position;
+  o.updated_at_us = e.recorded_at_us;
+  uint64_t& last = last_number_[p.restaurant_id];
+  last = std::max(last, p.number);
+}
+
+void OrderBook::apply(const Event& e, const OrderStatusChanged& p) {
+  OrderState& o = at(e.stream);
+  o.version = e.stream_version;
+  o.status = p.to;
+  o.last_position = e.position;
+  o.updated_at_us = e.recorded_at_us;
+}
+
+uint64_t OrderBook::last_number(const Uuid& restaurant_id) const {
+  auto it = last_number_.find(restaurant_id);
+  return it == last_number_.end() ? 0 : it->second;
+}
+
+std::string format_reference(std::string_view series, uint64_t number) {
+  char digits[20];
+  const char* end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  const size_t length = static_cast<size_t>(end - digits);
+  std::string out;
+  out.reserve(series.size() + 1 + std::max<size_t>(length, 6));
+  out.append(series).push_back('-');
+  out.append(6 - std::min<size_t>(length, 6), '0').append(digits, length);
+  return out;
+}
+
+Status validate(PlaceOrder& cmd) {
+  if (cmd.fulfillment.type == FulfillmentType::kDelivery && cmd.fulfillment.address.empty())
+    return Error::invalid("fulfillment.address", "fulfillment.address is required for delivery");
+  if (std::find(std::begin(kPaymentMethods), std::end(kPaymentMethods), cmd.payment.method) ==
+      std::end(kPaymentMethods))
+    return Error::invalid(
+        "payment.method",
+        "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
+  if (cmd.payment.cash_tendered && cmd.payment.method != "cash")
+    return Error::unprocessable("payment.cash_tendered",
+                                "cash_tendered applies to cash payments only");
+  return {};
+}
+
+namespace {
+
+// A priced order's totals against what the client claimed and tendered.
+Status check_totals(const PlaceOrder& cmd, const OrderPlaced& placed) {
+  const Totals& totals = placed.totals;
+  const auto currency = find_currency(placed.currency);
+  auto show = [&](int64_t amount) {
+    return currency ? format_money(amount, *currency) : std::to_string(amount);
+  };
+  if (cmd.claimed_subtotal && *cmd.claimed_subtotal != totals.subtotal)
+    return Error::unprocessable("subtotal", "the subtotal is " + std::to_string(totals.subtotal) +
+                                                " (" + show(totals.subtotal) + "), not " +
+                                                std::to_string(*cmd.claimed_subtotal));
+  if (cmd.claimed_total && *cmd.claimed_total != totals.total)
+    return Error::unprocessable("total", "the total is " + std::to_string(totals.total) + " (" +
+                                             show(totals.total) + "), not " +
+                                             std::to_string(*cmd.claimed_total));
+  if (placed.payment.cash_tendered && *placed.payment.cash_tendered < totals.total)
+    return Error::unprocessable("payment.cash_tendered",
+                                "cash tendered does not cover the total of " +
+                                    std::to_string(totals.total) + " (" + show(totals.total) + ")");
+  return {};
+}
+
+}  // namespace
+
+Status decide(PlaceOrder& cmd, Decision& d) {
+  const Principal& who = d.caller();
+  if (who.role == Role::kDriver)
+    return Error::forbidden("a caller with role driver cannot place orders");
+  if (who.role == Role::kCustomer && cmd.customer.id != who.subject)
+    return Error::forbidden("customer.id",
+                            "a customer may place orders only for themself (customer.id must be "
+                            "the token's subject)");
+  const RestaurantState* r = d.find<Restaurant>(cmd.restaurant_id);
+  // An owner's point-of-sale order goes to their own restaurants only; another
+  // tenant's restaurant is answered exactly as an absent one.
+  if (!r || (who.role == Role::kOwner && !is_owner(who, r->owners)))
+    return Error::not_found("restaurant_id", "no such restaurant");
+  // Ids are minted fresh by the caller: only one still in memory could clash.
+  if (d.book<Order>().find(cmd.order_id))
+    return Error::conflict("id", "an order with this id already exists");
+
+  OrderPlaced placed;
+  placed.restaurant_id = cmd.restaurant_id;
+  // The command is consumed here: its data moves into the event.
+  placed.customer = std::move(cmd.customer);
+  placed.items = std::move(cmd.items);
+  placed.fulfillment = std::move(cmd.fulfillment);
+  placed.payment = std::move(cmd.payment);
+  placed.notes = std::move(cmd.notes);
+  placed.currency = r->currency;
+  placed.tax = r->tax;
+  auto totals = price_order({&placed.items, r->tax, 0, 0, cmd.tip});
+  if (!totals.ok()) return totals.error();
+  placed.totals = *totals;
+  if (Status checked = check_totals(cmd, placed); !checked.ok()) return checked;
+
+  placed.number = d.book<Order>().last_number(cmd.restaurant_id) + 1;
+  placed.reference = format_reference(r->series, placed.number);
+  placed.status = OrderStatus::kPending;
+  d.emit({cmd.order_id, cmd.restaurant_id, 0}, std::move(placed));
+  return {};
+}
+
+Status decide(ChangeOrderStatus& cmd, Decision& d) {
+  const Principal& who = d.caller();
+  const OrderState* o = d.find<Order>(cmd.order_id);
+  const RestaurantState* r = o ? d.find<Restaurant>(o->restaurant_id) : nullptr;
+  if (!r || !may_view_order(who, r->owners, o->customer_id))
+    return Error::not_found("no such order");
+  // A stale version is answered as such before the transition is judged: the
+  // loser of two simultaneous accepts learns it was too late, not that
+  // "accepted cannot become accepted".
+  if (Status version = d.expect_version(o->version); !version.ok()) return version;
+  auto status = resolve_status(cmd.status, o->fulfillment);
+  if (!status.ok()) return status.error();
+  constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
+  // A conflict lists the steps this caller could take from here.
+  auto with_allowed = [&](Error e) {
+    for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
+      if (may_set_status(who, o->status, s, kDriverAssigned).ok())
+        e.allowed.emplace_back(status_name(s));
+    return e;
+  };
+  if (Status role = may_set_status(who, o->status, *status, kDriverAssigned); !role.ok())
+    return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
+  if (!transition_allowed(o->status, *status, o->fulfillment))
+    return with_allowed(
+        Error::conflict("status", "an order that is " + std::string(status_name(o->status)) +
+                                      " cannot become " + std::string(status_name(*status))));
+  d.emit({cmd.order_id, o->restaurant_id, o->version},
+         OrderStatusChanged{o->status, *status, std::move(cmd.reason)});
+  return {};
+}
+
+}  // namespace comanda::engine

@@ -1,0 +1,45 @@
+// Time as text both ways, and time zones (engine/base/time_text.h,
+// engine/base/time_zone.h).
+#include "engine/base/time_text.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/base/time_zone.h"
+
+namespace {
+
+using namespace comanda::engine;
+
+constexpr int64_t kNoon = 1'795'521'600'000'000;  // 2026-11-24T12:00:00Z
+
+TEST(TimeText, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(format_utc(kNoon), "2026-11-24T12:00:00.000Z");
+  EXPECT_EQ(format_utc(kNoon + 123'456), "2026-11-24T12:00:00.123Z");
+  EXPECT_EQ(format_utc(-1), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(TimeText, ParsesRfc3339WithZoneOrOffset) {
+  EXPECT_EQ(parse_rfc3339("2026-11-24T12:00:00Z"), kNoon);
+  EXPECT_EQ(parse_rfc3339("2026-11-24t12:00:00z"), kNoon);
+  EXPECT_EQ(parse_rfc3339("2026-11-24T07:00:00-05:00"), kNoon);
+  EXPECT_EQ(parse_rfc3339("2026-11-24T12:00:00.25Z"), kNoon + 250'000);
+  // Beyond microseconds the fraction is cut, not refused.
+  EXPECT_EQ(parse_rfc3339("2026-11-24T12:00:00.123456789Z"), kNoon + 123'456);
+  EXPECT_EQ(parse_rfc3339(format_utc(kNoon + 5'000)), kNoon + 5'000);
+}
+
+TEST(TimeText, RefusesWhatIsNotRfc3339) {
+  for (const char* bad : {"", "2026-11-24", "2026-11-24 12:00:00Z", "2026-11-24T12:00:00",
+                          "2026-11-24T12:00:00.Z", "2026-11-24T12:00:00+25:00",
+                          "2026-11-24T12:00:00+05:60", "2026-13-24T12:00:00Z", "yesterday"})
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+}
+
+TEST(TimeZones, KnowsIanaNamesOnly) {
+  EXPECT_TRUE(is_known_time_zone("America/Lima"));
+  EXPECT_TRUE(is_known_time_zone("UTC"));
+  EXPECT_FALSE(is_known_time_zone("Mars/Olympus_Mons"));
+  EXPECT_FALSE(is_known_time_zone(""));
+}
+
+}  // namespace

@@ -1,0 +1,211 @@
+// The read models' snapshot in views/ (projections/view_store.h): what is
+// loaded back equals what was saved, the log after the checkpoint brings it up
+// to date, and a snapshot that does not belong to the log is ignored.
+#include "projections/view_store.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "engine/pipeline/hot_state.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using namespace comanda::engine;
+using namespace comanda::test_support;
+using comanda::projections::OrderQuery;
+using comanda::projections::ReadModels;
+using comanda::projections::ViewStore;
+
+const Principal kAdmin{"u-admin", Role::kAdmin};
+
+// A log with the read models applied batch by batch, as the server runs.
+struct Server {
+  explicit Server(const std::filesystem::path& dir) {
+    auto opened = EventLog::open(dir, {Durability::kAsync, false});
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    log = std::move(opened).value();
+  }
+  CommandOutcome commit(Command command) {
+    std::vector<Event> events;
+    BatchContext ctx{now += 1000, log->last_position() + 1};
+    CommandOutcome outcome = state.decide(command, ctx, events);
+    EXPECT_TRUE(outcome.ok()) << outcome.error().message;
+    EXPECT_TRUE(log->append(events).ok());
+    models.apply(events);
+    return outcome;
+  }
+  std::unique_ptr<EventLog> log;
+  HotState state;
+  ReadModels models;
+  int64_t now = 1'795'000'000'000'000;
+};
+
+// Everything a client could read, as comparable text.
+std::string everything(const ReadModels& m, const std::vector<Uuid>& drivers) {
+  std::string out = "position " + std::to_string(m.position()) + "\n";
+  OrderQuery all;
+  all.limit = 10'000;
+  for (const auto& o : m.list_orders(all).orders) {
+    out += o.id.to_string() + " v" + std::to_string(o.version) + " " +
+           std::string(status_name(o.status)) + " " + o.placed.reference + " " + o.status_reason +
+           " " + std::to_string(o.updated_at_us) + " " + std::to_string(o.placed.totals.total) +
+           " " + o.placed.items.at(0).name + "\n";
+    auto r = m.restaurant(o.placed.restaurant_id);
+    out += r ? r->details.name + " v" + std::to_string(r->version) + "\n" : "no restaurant\n";
+  }
+  for (const Uuid& id : drivers) {
+    auto d = m.driver_for(id, kAdmin);
+    if (!d) {
+      out += "no driver\n";
+      continue;
+    }
+    out += d->details.user_id + " v" + std::to_string(d->version);
+    if (d->position)
+      out += " at " + std::to_string(d->position->location.lat_e7) + "," +
+             std::to_string(d->position->location.lng_e7) + " #" +
+             std::to_string(d->position->log_position);
+    out += "\n";
+  }
+  return out;
+}
+
+class ViewStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto views = ViewStore::open(dir_.path() / "views");
+    ASSERT_TRUE(views.ok()) << views.error().message;
+    views_ = std::move(views).value();
+    const Uuid r = Uuid::v7();
+    server_.commit(register_restaurant(r));
+    for (int i = 0; i < 5; ++i)
+      orders_.push_back(server_.commit(place_order(Uuid::v7(), r))->stream);
+    server_.commit(change_status(orders_[1], "accepted"));
+    Command reasoned = change_status(orders_[2], "rejected");
+    std::get<ChangeOrderStatus>(reasoned.body).reason = "sin stock";
+    server_.commit(std::move(reasoned));
+    drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-1")))->stream);
+    drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-2")))->stream);
+    server_.commit(report_location(drivers_[0], -12.5, -77.25, 0, driver("u-driver-1")));
+  }
+
+  TempDir dir_;
+  Server server_{dir_.path() / "log"};
+  std::unique_ptr<ViewStore> views_;
+  std::vector<Uuid> orders_;
+  std::vector<Uuid> drivers_;
+};
+
+TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ReadModels loaded;
+  auto checkpoint = views_->load(loaded, *server_.log);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
+  EXPECT_EQ(*checkpoint, server_.log->last_position());
+  EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));
+  // Tenancy survives too: a customer sees their orders only.
+  OrderQuery mine;
+  mine.viewer = customer();
+  EXPECT_EQ(loaded.list_orders(mine).orders.size(), 5u);
+  mine.viewer = customer("u-cust-2");
+  EXPECT_TRUE(loaded.list_orders(mine).orders.empty());
+}
+
+TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  const uint64_t saved_at = server_.log->last_position();
+  server_.commit(change_status(orders_[1], "preparing"));
+  server_.commit(report_location(drivers_[1], 1, 2, 0, driver("u-driver-2")));
+  server_.commit(
+      place_order(Uuid::v7(), server_.models.list_orders({}).orders[0].placed.restaurant_id));
+
+  ReadModels loaded;
+  auto checkpoint = views_->load(loaded, *server_.log);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, saved_at);
+  ASSERT_TRUE(server_.log
+                  ->scan(*checkpoint + 1, server_.log->last_position(),
+                         [&](const Event& e) {
+                           loaded.apply({&e, 1});
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));
+}
+
+TEST_F(ViewStoreTest, WithoutASnapshotNothingIsLoaded) {
+  ReadModels loaded;
+  std::string why;
+  auto checkpoint = views_->load(loaded, *server_.log, &why);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, 0u);
+  EXPECT_EQ(why, "no snapshot");
+  EXPECT_EQ(loaded.position(), 0u);
+
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->clear().ok());
+  EXPECT_EQ(*views_->load(loaded, *server_.log), 0u);
+}
+
+TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+
+  // A shorter log: the checkpoint is beyond its end.
+  Server shorter(dir_.path() / "shorter");
+  shorter.commit(register_restaurant(Uuid::v7()));
+  ReadModels loaded;
+  std::string why;
+  auto checkpoint = views_->load(loaded, *shorter.log, &why);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, 0u);
+  EXPECT_NE(why.find("not in the log"), std::string::npos) << why;
+  EXPECT_EQ(loaded.position(), 0u);
+
+  // A log as long, of other events (a restored backup, another server's
+  // directory): the hash chain tells them apart.
+  Server other(dir_.path() / "other");
+  const Uuid r = Uuid::v7();
+  other.commit(register_restaurant(r));
+  const uint64_t length = server_.log->last_position();
+  for (uint64_t i = 1; i < length; ++i) ASSERT_TRUE(other.commit(place_order(Uuid::v7(), r)).ok());
+  ASSERT_EQ(other.log->last_position(), length);
+  checkpoint = views_->load(loaded, *other.log, &why);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, 0u);
+  EXPECT_EQ(why, "the snapshot was taken of another log");
+  EXPECT_EQ(loaded.position(), 0u);
+}
+
+TEST_F(ViewStoreTest, ReadModelsThatSkippedAPositionAreNotSnapshotted) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  const uint64_t first_checkpoint = server_.models.position();
+  Event beyond;  // as if the event before it had never been applied
+  beyond.position = server_.models.position() + 2;
+  beyond.stream = beyond.partition = Uuid::v7();
+  beyond.stream_version = 1;
+  beyond.payload = restaurant_details();
+  server_.models.apply({&beyond, 1});
+  EXPECT_TRUE(server_.models.has_gap());
+  EXPECT_FALSE(views_->save(server_.models, *server_.log).ok());
+  ReadModels loaded;
+  auto checkpoint = views_->load(loaded, *server_.log);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, first_checkpoint) << "the earlier snapshot is kept";
+}
+
+TEST_F(ViewStoreTest, ASecondSaveReplacesTheFirst) {
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  server_.commit(change_status(orders_[0], "cancelled", customer()));
+  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ReadModels loaded;
+  auto checkpoint = views_->load(loaded, *server_.log);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, server_.log->last_position());
+  EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));
+  auto cancelled = loaded.order(orders_[0]);
+  ASSERT_TRUE(cancelled);
+  EXPECT_TRUE(cancelled->cancelled_by_customer);
+}
+
+}  // namespace

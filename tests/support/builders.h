@@ -1,0 +1,124 @@
+// Builders for the commands and events most tests start from, at the
+// domain's level: a Call is who asks what (a command body, a principal, an
+// expected version). The pipeline's tests turn a Call into an
+// engine::Command (tests/support/test_support.h); the domain's tests decide
+// it directly (tests/engine/domain/domain_state.h).
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/aggregates.h"
+#include "engine/domain/principal.h"
+
+namespace comanda::engine {
+struct Command;
+}
+
+namespace comanda::test_support {
+
+struct Call {
+  engine::Principal principal;
+  engine::CommandBody body;
+  std::optional<uint64_t> expected_version;
+  // For the pipeline's tests (defined in tests/support/test_support.h).
+  operator engine::Command() const;  // NOLINT: implicit by design
+};
+
+inline engine::Principal admin(std::string subject = "u-admin") {
+  return {std::move(subject), engine::Role::kAdmin};
+}
+inline engine::Principal owner(std::string subject = "u-owner-1") {
+  return {std::move(subject), engine::Role::kOwner};
+}
+inline engine::Principal customer(std::string subject = "u-cust-1") {
+  return {std::move(subject), engine::Role::kCustomer};
+}
+inline engine::Principal driver(std::string subject = "u-driver-1") {
+  return {std::move(subject), engine::Role::kDriver};
+}
+
+inline engine::RestaurantRegistered restaurant_details(std::string currency = "PEN",
+                                                       engine::TaxPolicy tax = {1800, true}) {
+  engine::RestaurantRegistered d;
+  d.name = "Sede 1";
+  d.address = "Av. Larco 101";
+  d.location = engine::GeoPoint{-12.12, -77.03};
+  d.currency = std::move(currency);
+  d.time_zone = "America/Lima";
+  d.tax = tax;
+  d.owners = {"u-owner-1"};
+  d.series = "A001";
+  return d;
+}
+
+inline Call register_restaurant(const engine::Uuid& id,
+                                engine::RestaurantRegistered details = restaurant_details()) {
+  return {admin(), engine::RegisterRestaurant{id, std::move(details)}, std::nullopt};
+}
+
+// One line of 2 x (1550 + 0 + 300) = 3700 minor units.
+inline std::vector<engine::OrderLine> burger_line() {
+  engine::OrderLine line;
+  line.sku = "BURGER";
+  line.name = "Hamburguesa";
+  line.quantity = 2;
+  line.unit_price = 1550;
+  line.modifiers = {{"No onion", 0}, {"Extra cheese", 300}};
+  line.notes = "bien cocida";
+  return {line};
+}
+
+inline engine::PlaceOrder order_body(
+    const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
+    engine::FulfillmentType type = engine::FulfillmentType::kDelivery) {
+  engine::PlaceOrder p;
+  p.order_id = order_id;
+  p.restaurant_id = restaurant_id;
+  p.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
+  p.items = burger_line();
+  p.fulfillment.type = type;
+  p.fulfillment.address = type == engine::FulfillmentType::kDelivery ? "Calle 1 234" : "";
+  p.payment.method = "card";
+  p.notes = "sin ají";
+  return p;
+}
+
+inline Call place_order(const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
+                        engine::Principal principal = customer()) {
+  return {std::move(principal), order_body(order_id, restaurant_id), std::nullopt};
+}
+
+inline Call place_order(engine::PlaceOrder body, engine::Principal principal = customer()) {
+  return {std::move(principal), std::move(body), std::nullopt};
+}
+
+inline Call change_status(const engine::Uuid& order_id, std::string status,
+                          engine::Principal principal = owner(),
+                          std::optional<uint64_t> expected_version = std::nullopt) {
+  return {std::move(principal), engine::ChangeOrderStatus{order_id, std::move(status), ""},
+          expected_version};
+}
+
+// A driver signing themself up (their account is the principal's subject).
+inline Call register_driver(const engine::Uuid& id, engine::Principal principal = driver()) {
+  return {std::move(principal),
+          engine::RegisterDriver{id, {"Luis Rojas", "+51 988 777 666", "", "moto ABC-123"}},
+          std::nullopt};
+}
+
+// A ping at (lat, lng), heading 90, 8.5 m/s, taken at `at_us` by the device.
+inline Call report_location(const engine::Uuid& driver_id, double lat, double lng,
+                            int64_t at_us = 0, engine::Principal principal = driver()) {
+  engine::DriverLocationReported ping;
+  ping.lat_e7 = static_cast<int32_t>(std::llround(lat * 1e7));
+  ping.lng_e7 = static_cast<int32_t>(std::llround(lng * 1e7));
+  ping.heading_deg = 90;
+  ping.speed_mps = 8.5f;
+  ping.reported_at_us = at_us;
+  return {std::move(principal), engine::ReportLocation{driver_id, ping}, std::nullopt};
+}
+
+}  // namespace comanda::test_support
