@@ -5,7 +5,7 @@
 #include <functional>
 #include <optional>
 
-#include "api/jwt.h"
+#include "api/auth/jwt.h"
 #include "engine/base/time_zone.h"
 
 namespace comanda::api {

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <ostream>
 
-#include "api/jwt.h"
+#include "api/auth/jwt.h"
 #include "engine/base/clock.h"
 #include "tools/commands.h"
 

@@ -1,5 +1,5 @@
 // The streaming JSON writer (api/json_writer.h): escaping, commas, numbers.
-#include "api/json_writer.h"
+#include "api/json/json_writer.h"
 
 #include <gtest/gtest.h>
 

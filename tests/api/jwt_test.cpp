@@ -1,13 +1,13 @@
 // Token verification (api/jwt.h, api/auth.h): only HS256 with our secret,
 // with the claims a principal needs, within its validity window.
-#include "api/jwt.h"
+#include "api/auth/jwt.h"
 
 #include <gtest/gtest.h>
 #include <jwt.h>
 
 #include <memory>
 
-#include "api/auth.h"
+#include "api/auth/authenticator.h"
 #include "engine/base/clock.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // RFC 9457 problem responses (api/problem.h): status per error code, the
 // field named in the detail, the allowed steps of a conflict.
-#include "api/problem.h"
+#include "api/http/problem.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

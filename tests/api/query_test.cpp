@@ -1,11 +1,12 @@
 // Query strings (api/query.h): percent-decoding, the order list's filters and
 // the opaque cursor.
-#include "api/query.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "api/http/query_string.h"
+#include "api/routes/order_query.h"
 
 namespace {
 

@@ -1,0 +1,39 @@
+#include "api/auth/authenticator.h"
+
+#include "engine/base/clock.h"
+
+namespace comanda::api {
+namespace {
+
+engine::Error unauthenticated(std::string why) {
+  return engine::Error::unauthenticated("Authorization", std::move(why));
+}
+
+int64_t now_seconds() { return engine::utc_now_us() / 1'000'000; }
+
+}  // namespace
+
+engine::Result<engine::Principal> Authenticator::from_header(std::string_view authorization) const {
+  if (authorization.empty()) {
+    if (dev_) return engine::Principal{"dev", engine::Role::kAdmin};
+    return unauthenticated("an Authorization: Bearer token is required");
+  }
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      }))
+    return unauthenticated("the Authorization header must be 'Bearer <token>'");
+  return from_token(authorization.substr(kScheme.size()));
+}
+
+engine::Result<engine::Principal> Authenticator::from_token(std::string_view token) const {
+  if (!verifier_)
+    return unauthenticated("no JWT secret is configured, so no token can be verified");
+  auto principal = verifier_->verify(token, now_seconds());
+  if (!principal.ok()) return unauthenticated(principal.error().message);
+  return principal;
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,36 @@
+// Who is calling: the `Authorization: Bearer <JWT>` header (or a token sent
+// in a WebSocket's first message) turned into a Principal. In --dev mode a
+// request without the header acts as an administrator named "dev".
+//
+// Thread-safe: immutable after construction.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "api/auth/jwt.h"
+#include "engine/base/error.h"
+#include "engine/domain/principal.h"
+
+namespace comanda::api {
+
+class Authenticator {
+ public:
+  // `verifier` may be absent only in dev mode (then every token is refused).
+  Authenticator(std::optional<JwtVerifier> verifier, bool dev)
+      : verifier_(std::move(verifier)), dev_(dev) {}
+
+  // From the Authorization header's value ("" when the header is absent).
+  // Error: kUnauthenticated, saying why.
+  engine::Result<engine::Principal> from_header(std::string_view authorization) const;
+  // From a bare token.
+  engine::Result<engine::Principal> from_token(std::string_view token) const;
+
+  bool dev() const { return dev_; }
+
+ private:
+  std::optional<JwtVerifier> verifier_;
+  bool dev_;
+};
+
+}  // namespace comanda::api

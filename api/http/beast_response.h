@@ -1,0 +1,26 @@
+// Our plain Response (api/http/http_types.h) as a Beast response, and the
+// names the Beast-based files share. Included only by the files that speak
+// Beast (api/http/, api/ws/websocket_session.*): Beast stays out of the rest.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <memory>
+
+#include "api/http/http_types.h"
+
+namespace comanda::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// The response, with `Server: comandad` and its length.
+std::shared_ptr<http::response<http::string_body>> to_beast(Response response, unsigned version,
+                                                            bool keep_alive);
+
+}  // namespace comanda::api

@@ -1,0 +1,45 @@
+// HTTP requests and responses as the handlers see them: plain structs, so
+// that Beast stays inside server.cpp and the build stays fast.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace comanda::api {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::string query;   // after '?', undecoded
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercase
+
+  // The first header named `name` (lowercase), or "" when absent.
+  std::string_view header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (k == name) return v;
+    return {};
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Completes a request. Call exactly once, from any thread.
+using Reply = std::function<void(Response)>;
+
+// Answers a request through its Reply, now or later, from any thread.
+using RequestHandler = std::function<void(const Request&, Reply)>;
+
+// Runs a task on a network thread. Used to keep response building off the
+// write pipeline's threads.
+using Post = std::function<void(std::function<void()>)>;
+
+}  // namespace comanda::api

@@ -1,0 +1,29 @@
+#include "api/routes/health.h"
+
+#include "api/json/json_writer.h"
+#include "api/routes/responses.h"
+#include "projections/read_models.h"
+
+namespace comanda::api {
+
+RouteTable health_routes(const ApiContext& ctx) {
+  RouteTable table;
+  table.push_back({.method = "GET",
+                   .pattern = "/healthz",
+                   .summary = "Liveness, and the committed log position",
+                   .open = true,
+                   .response_schema = "Health",
+                   .action = Query([&ctx](const RouteRequest&) {
+                     JsonWriter w;
+                     w.begin_object()
+                         .key("status")
+                         .string("ok")
+                         .key("position")
+                         .number(ctx.committed_position())
+                         .end_object();
+                     return json_response(200, w.take(), ctx.models.position());
+                   })});
+  return table;
+}
+
+}  // namespace comanda::api

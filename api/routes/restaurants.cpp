@@ -1,0 +1,42 @@
+#include "api/routes/restaurants.h"
+
+#include "api/json/restaurant_json.h"
+#include "api/routes/responses.h"
+#include "projections/read_models.h"
+
+namespace comanda::api {
+
+using engine::Role;
+
+RouteTable restaurant_routes(const ApiContext& ctx) {
+  RouteTable table;
+  table.push_back(
+      {.method = "POST",
+       .pattern = "/v1/restaurants",
+       .summary = "Register a restaurant (its owners, currency, time zone, tax, series)",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot register restaurants",
+       .request_schema = "RegisterRestaurant",
+       .response_schema = "Restaurant",
+       .problems = {400, 401, 403, 409, 413, 422, 503},
+       .action = CommandSpec{
+           .parse = [&ctx](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+             auto parsed = parse_register_restaurant(rq.http.body, ctx.default_time_zone);
+             if (!parsed.ok()) return parsed.error();
+             parsed->restaurant_id = engine::Uuid::v7();
+             return engine::CommandBody{std::move(parsed).value()};
+           },
+           .respond =
+               [&ctx](const engine::Principal&, const engine::CommandResult& result) {
+                 // result.stream, not the id minted above: a replay names the first one.
+                 auto restaurant = ctx.models.restaurant(result.stream);
+                 if (!restaurant) return not_in_read_models();
+                 Response r = json_response(201, restaurant_json(*restaurant), result.position);
+                 r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());
+                 r.headers.emplace_back("ETag", etag(restaurant->version));
+                 return r;
+               }}});
+  return table;
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,95 @@
+// A route of the REST API, described once: method and pattern, who may call
+// it, the schemas and problem types it has (for the API's description), and
+// what it does: a query answered from the read models, or a command for the
+// engine, run by the one command path (api/routes/command_path.h). Each
+// resource has a table of them (api/routes/orders.cpp, ...), and
+// api/routes/routes.cpp lists the tables.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "api/http/http_types.h"
+#include "engine/base/error.h"
+#include "engine/domain/aggregates.h"
+#include "engine/domain/principal.h"
+#include "engine/pipeline/command.h"
+
+namespace comanda::projections {
+class ReadModels;
+}
+
+namespace comanda::api {
+
+// The values of a route's {placeholders}, in pattern order.
+using PathParams = std::vector<std::string>;
+
+// Which roles may call a route: a bit per engine::Role.
+using RoleMask = uint8_t;
+constexpr RoleMask role_bit(engine::Role role) {
+  return static_cast<RoleMask>(1u << static_cast<unsigned>(role));
+}
+constexpr RoleMask roles(std::initializer_list<engine::Role> list) {
+  RoleMask mask = 0;
+  for (engine::Role r : list) mask |= role_bit(r);
+  return mask;
+}
+inline constexpr RoleMask kAnyRole = 0xFF;
+
+// What a route's handler gets. `caller` is null on an open route.
+struct RouteRequest {
+  const Request& http;
+  const engine::Principal* caller;
+  const PathParams& params;
+
+  const engine::Principal& who() const { return *caller; }
+};
+
+// A read: answered at once, from the read models.
+using Query = std::function<Response(const RouteRequest&)>;
+
+// A write: the command a request asks for, decided by the engine.
+struct CommandSpec {
+  using Parse = std::function<engine::Result<engine::CommandBody>(const RouteRequest&)>;
+  using Respond =
+      std::function<Response(const engine::Principal& caller, const engine::CommandResult&)>;
+
+  // The command's body from the request, with the ids of what it creates
+  // minted; an error is answered as a problem. The domain's rules that need
+  // no state (engine::validate_command) are checked after it.
+  Parse parse = {};
+  // The answer once the command's events are durable and applied (or it was
+  // an idempotent replay: then it shows the resource as it is now).
+  Respond respond = {};
+  // The route takes If-Match: the version the caller expects of the stream.
+  bool if_match = false;
+};
+
+struct Route {
+  std::string_view method = {};   // "POST"
+  std::string_view pattern = {};  // "/v1/orders/{id}/status"; also the Idempotency-Key's scope
+  std::string_view summary = {};  // one line, for the API's description
+  bool open = false;              // no token needed (health checks)
+  RoleMask roles = kAnyRole;      // the roles that ever may; the aggregates decide the rest
+  // For another role, the 403's detail: "a caller with role X <forbidden>".
+  std::string_view forbidden = {};
+  std::string_view request_schema = {};   // the body's schema ("" without a body)
+  std::string_view response_schema = {};  // the success body's schema
+  std::vector<int> problems = {};         // the statuses of the problems it may answer
+  std::variant<Query, CommandSpec> action = {};
+};
+
+using RouteTable = std::vector<Route>;
+
+// What the route tables read from and write to. Must outlive the routes.
+struct ApiContext {
+  const projections::ReadModels& models;
+  std::function<uint64_t()> committed_position;  // the pipeline's
+  std::string default_time_zone = "UTC";         // for restaurants registered without one
+};
+
+}  // namespace comanda::api

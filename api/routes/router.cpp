@@ -1,0 +1,81 @@
+#include "api/routes/router.h"
+
+#include "api/http/problem.h"
+
+namespace comanda::api {
+namespace {
+
+bool match(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& path,
+           PathParams& params) {
+  if (pattern.size() != path.size()) return false;
+  params.clear();
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (pattern[i].starts_with('{')) {
+      if (path[i].empty()) return false;
+      params.emplace_back(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = path.starts_with('/') ? 1 : 0;
+  while (start <= path.size()) {
+    const size_t end = path.find('/', start);
+    const size_t stop = end == std::string_view::npos ? path.size() : end;
+    out.push_back(path.substr(start, stop - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+Router::Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands)
+    : routes_(std::move(routes)), auth_(auth), commands_(commands) {
+  for (const Route& route : routes_) segments_.push_back(split_path(route.pattern));
+}
+
+void Router::dispatch(const Request& request, Reply reply) const {
+  const auto path = split_path(request.path);
+  PathParams params;
+  std::string allowed;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    if (!match(segments_[i], path, params)) continue;
+    if (route.method == request.method) return run(route, request, params, std::move(reply));
+    if (allowed.find(route.method) == std::string::npos)
+      allowed.append(allowed.empty() ? "" : ", ").append(route.method);
+  }
+  if (!allowed.empty()) {
+    Response r =
+        problem(405, "method-not-allowed", "Method not allowed",
+                request.method + " is not allowed on " + request.path + "; allowed: " + allowed);
+    r.headers.emplace_back("Allow", allowed);
+    return reply(std::move(r));
+  }
+  reply(problem(404, "not-found", "Not found", "no route for " + request.path));
+}
+
+void Router::run(const Route& route, const Request& request, const PathParams& params,
+                 Reply reply) const {
+  std::optional<engine::Principal> caller;
+  if (!route.open) {
+    auto who = auth_.from_header(request.header("authorization"));
+    if (!who.ok()) return reply(problem(who.error()));
+    caller = std::move(who).value();
+    if (!(route.roles & role_bit(caller->role)))
+      return reply(problem(engine::Error::forbidden("a caller with role " +
+                                                    std::string(engine::role_name(caller->role)) +
+                                                    " " + std::string(route.forbidden))));
+  }
+  const RouteRequest rq{request, caller ? &*caller : nullptr, params};
+  if (const auto* query = std::get_if<Query>(&route.action)) return reply((*query)(rq));
+  commands_.run(route, std::get<CommandSpec>(route.action), rq, std::move(reply));
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,40 @@
+// Dispatches requests to routes (api/routes/route.h): the pattern matched,
+// then the caller authenticated (unless the route is open) and its role
+// checked, then the route's query run or its command handed to the command
+// path. Unknown paths answer 404 and known paths with another method 405,
+// both as problems. Built once at start; dispatch() is safe on any thread.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "api/auth/authenticator.h"
+#include "api/http/http_types.h"
+#include "api/routes/command_path.h"
+#include "api/routes/route.h"
+
+namespace comanda::api {
+
+class Router {
+ public:
+  // Routes match in table order: put literal paths before patterns that
+  // would also match them ("/v1/orders/active" before "/v1/orders/{id}").
+  // `auth` and `commands` must outlive the router.
+  Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands);
+
+  void dispatch(const Request& request, Reply reply) const;
+  const RouteTable& routes() const { return routes_; }
+
+ private:
+  void run(const Route& route, const Request& request, const PathParams& params, Reply reply) const;
+
+  RouteTable routes_;
+  std::vector<std::vector<std::string_view>> segments_;  // per route; "{x}" matches any one
+  const Authenticator& auth_;
+  const CommandPath& commands_;
+};
+
+// Splits a path on '/', dropping the empty first segment.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace comanda::api

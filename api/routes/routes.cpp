@@ -1,0 +1,25 @@
+#include "api/routes/routes.h"
+
+#include "api/routes/drivers.h"
+#include "api/routes/health.h"
+#include "api/routes/orders.h"
+#include "api/routes/restaurants.h"
+
+namespace comanda::api {
+
+RouteTable all_routes(const ApiContext& context) {
+  // One line per resource. A 405's Allow header lists methods in this order.
+  using TableOf = RouteTable (*)(const ApiContext&);
+  constexpr TableOf kResources[] = {
+      &health_routes,
+      &restaurant_routes,
+      &order_routes,
+      &driver_routes,
+  };
+  RouteTable all;
+  for (TableOf table : kResources)
+    for (Route& route : table(context)) all.push_back(std::move(route));
+  return all;
+}
+
+}  // namespace comanda::api

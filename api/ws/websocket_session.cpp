@@ -1,0 +1,161 @@
+#include "api/ws/websocket_session.h"
+
+#include <chrono>
+
+#include "api/http/problem.h"
+#include "api/ws/protocol.h"
+
+namespace comanda::api {
+namespace {
+
+constexpr size_t kMaxQueuedMessages = 8192;             // beyond it the client is too slow
+constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for the first-message auth
+constexpr size_t kMaxMessageBytes = 64 * 1024;
+
+// No Origin (not a browser), or a page served from this machine.
+bool local_origin(std::string_view origin) {
+  if (origin.empty()) return true;
+  for (std::string_view local : {"http://127.0.0.1", "http://localhost", "http://[::1]"})
+    if (origin == local || (origin.starts_with(local) && origin[local.size()] == ':')) return true;
+  return false;
+}
+
+}  // namespace
+
+void WebSocketSession::run(http::request<http::string_body> request) {
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
+  ws_.read_message_max(kMaxMessageBytes);
+  const std::string_view authorization = request[http::field::authorization];
+  if (authorization.empty() && auth_.dev() && !local_origin(request[http::field::origin])) {
+    // In dev mode a socket without a token is an admin: never hand that to
+    // a page from another site that the developer happens to open.
+    return refuse_upgrade(
+        std::move(request),
+        engine::Error::forbidden(
+            "Origin", "dev mode: WebSockets without a token are open to local pages only"));
+  }
+  if (!authorization.empty() || auth_.dev()) {
+    auto who = auth_.from_header(authorization);
+    // Refuse the upgrade itself: a plain 401, as for any other route.
+    if (!who.ok()) return refuse_upgrade(std::move(request), who.error());
+    // Subscribe before the handshake answer goes out, so that every event
+    // committed after the client sees the upgrade reaches it; messages wait
+    // in the queue until the handshake is done.
+    authenticated(std::move(who).value());
+  }
+  ws_.async_accept(request,
+                   beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::deliver(std::shared_ptr<const std::string> message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->enqueue(message); });
+}
+
+void WebSocketSession::refuse_upgrade(http::request<http::string_body> request,
+                                      const engine::Error& error) {
+  auto res = to_beast(problem(error), request.version(), /*keep_alive=*/false);
+  http::async_write(beast::get_lowest_layer(ws_), *res,
+                    [self = shared_from_this(), res](beast::error_code, size_t) {
+                      beast::error_code ignored;
+                      beast::get_lowest_layer(self->ws_).socket().shutdown(
+                          tcp::socket::shutdown_send, ignored);
+                    });
+}
+
+void WebSocketSession::authenticated(engine::Principal who) {
+  auto announcement = std::make_shared<const std::string>(authenticated_message(who));
+  principal_ = std::move(who);
+  // Subscribe before the announcement can reach the client: any event
+  // committed after the client reads it is then delivered.
+  feed_.add(weak_from_this());
+  enqueue(std::move(announcement));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) {
+    closed_ = true;
+    return;
+  }
+  accepted_ = true;
+  if (!queue_.empty()) do_write();
+  if (!principal_) {
+    timer_.expires_after(kAuthTimeout);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && !self->principal_)
+        self->fail(401,
+                   "no auth message within " + std::to_string(kAuthTimeout.count()) + " seconds");
+    });
+  }
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, size_t) {
+  if (ec) {
+    closed_ = true;
+    timer_.cancel();
+    return;
+  }
+  const std::string message = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (!principal_) {
+    timer_.cancel();
+    auto token = parse_ws_auth(message);
+    if (!token.ok()) return fail(401, token.error().message);
+    auto who = auth_.from_token(*token);
+    if (!who.ok()) return fail(401, who.error().message);
+    authenticated(std::move(who).value());
+  } else {
+    enqueue(error_message(
+        400, "this socket streams every event you may see; client messages are not supported yet"));
+  }
+  do_read();
+}
+
+void WebSocketSession::fail(int status, std::string_view detail) {
+  enqueue(error_message(status, detail));
+  closing_ = true;
+  if (queue_.size() == 1 && accepted_) return;  // the write in flight closes when done
+  if (queue_.empty()) close();
+}
+
+void WebSocketSession::enqueue(std::shared_ptr<const std::string> message) {
+  if (closed_ || closing_) return;
+  if (queue_.size() >= kMaxQueuedMessages) {
+    // Too slow: drop what waits (the front may be in flight) and close.
+    closing_ = true;
+    queue_.erase(queue_.begin() + 1, queue_.end());
+    return;
+  }
+  queue_.push_back(std::move(message));
+  if (accepted_ && queue_.size() == 1) do_write();
+}
+
+void WebSocketSession::do_write() {
+  ws_.text(true);
+  ws_.async_write(net::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, size_t) {
+  if (ec) {
+    closed_ = true;
+    return;
+  }
+  queue_.pop_front();
+  if (!queue_.empty()) return do_write();
+  if (closing_) close();
+}
+
+void WebSocketSession::close() {
+  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error),
+                  [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
+}
+
+}  // namespace comanda::api

@@ -1,0 +1,62 @@
+// One WebSocket connection (Beast), in the manner of Beast's
+// websocket_session: owned by shared_ptr, every step on the connection's
+// strand. The client is known from the upgrade's Authorization header, or
+// from its first message {"type": "auth", ...}, which must come within a few
+// seconds. It joins the feed (api/ws/feed.h) once known; messages go out one
+// async_write at a time from a queue, and a client that lets the queue grow
+// past its bound is disconnected rather than slowing anyone else.
+//
+// Threads: the network threads, on the connection's strand; deliver() from
+// the feed's strand.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/auth/authenticator.h"
+#include "api/http/beast_response.h"
+#include "api/ws/feed.h"
+
+namespace comanda::api {
+
+class WebSocketSession : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  // `feed` and `auth` must outlive the session.
+  WebSocketSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth)
+      : ws_(std::move(socket)), timer_(ws_.get_executor()), feed_(feed), auth_(auth) {}
+
+  // Answers the upgrade `request` (or refuses it: a bad token is a plain 401).
+  void run(http::request<http::string_body> request);
+
+  void deliver(std::shared_ptr<const std::string> message) override;
+  const engine::Principal& principal() const override { return *principal_; }
+
+ private:
+  void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error);
+  void authenticated(engine::Principal who);
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, size_t bytes);
+  // Sends an error, then closes the socket with "policy violation".
+  void fail(int status, std::string_view detail);
+  void enqueue(std::shared_ptr<const std::string> message);
+  void do_write();
+  void on_write(beast::error_code ec, size_t bytes);
+  void close();
+
+  websocket::stream<beast::tcp_stream> ws_;
+  net::steady_timer timer_;
+  EventFeed& feed_;
+  const Authenticator& auth_;
+  std::optional<engine::Principal> principal_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool accepted_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace comanda::api
