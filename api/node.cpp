@@ -15,7 +15,9 @@
 #include "engine/log/event_log.h"
 #include "engine/pipeline/hot_state.h"
 #include "engine/pipeline/sequencer.h"
+#include "projections/audience.h"
 #include "projections/read_models.h"
+#include "projections/registry.h"
 #include "projections/view_store.h"
 
 namespace comanda::api {
@@ -25,14 +27,15 @@ namespace {
 // write), then the live feed.
 class CommitFanout final : public engine::CommitListener {
  public:
-  CommitFanout(projections::ReadModels& models, EventFeed& feed) : models_(models), feed_(feed) {}
+  CommitFanout(projections::ProjectionRegistry& models, EventFeed& feed)
+      : models_(models), feed_(feed) {}
   void on_commit(std::span<const engine::Event> events) override {
     models_.apply(events);
     feed_.publish(events);
   }
 
  private:
-  projections::ReadModels& models_;
+  projections::ProjectionRegistry& models_;
   EventFeed& feed_;
 };
 
@@ -64,7 +67,10 @@ struct Node::Parts {
         state({c.idempotency_window_s * 1'000'000, c.hot_window_s * 1'000'000}),
         auth(verifier_of(c), c.dev),
         server({c.host, c.port, c.threads}),
-        feed(server.post_in_order(), [this](const engine::Event& e) { return models.audience(e); }),
+        feed(server.post_in_order(),
+             projections::AudienceOf(models.get<projections::RestaurantsModel>(),
+                                     models.get<projections::OrdersModel>(),
+                                     models.get<projections::DriversModel>())),
         fanout(models, feed),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
@@ -87,7 +93,7 @@ struct Node::Parts {
   std::unique_ptr<engine::EventLog> log;
   std::unique_ptr<projections::ViewStore> views;
   engine::HotState state;
-  projections::ReadModels models;
+  projections::ProjectionRegistry models{projections::read_models()};
   Authenticator auth;
   Server server;
   EventFeed feed;

@@ -3,12 +3,12 @@
 // time; written off the hot path, never through log/.
 //
 // What it holds today: a snapshot of the read models, written when the
-// server stops, with its checkpoint (the last log position applied) and the
-// log's hash-chain link there. At start a snapshot that matches this build
-// and this log is loaded and only the events after its checkpoint are
-// applied; any other (another format or code version, a checkpoint the log
-// does not reach, a link that differs: another or a restored log) is ignored
-// and the read models are rebuilt from the log.
+// server stops: each model's rows under its name (opaque here: each model
+// writes and reads its own, projections/projection.h), with the checkpoint
+// (the last log position applied) and the log's hash-chain link there. At start a snapshot that
+// matches this build and this log is loaded and only the events after its checkpoint are applied;
+// any other (another format or code version, a checkpoint the log does not reach, a link that
+// differs: another or a restored log) is ignored and the read models are rebuilt from the log.
 //
 // Threads: one caller at a time.
 #pragma once
@@ -20,7 +20,7 @@
 
 #include "engine/base/error.h"
 #include "engine/log/event_log.h"
-#include "projections/read_models.h"
+#include "projections/registry.h"
 
 namespace rocksdb {
 class DB;
@@ -37,14 +37,15 @@ class ViewStore {
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;
 
-  // Replaces the snapshot with `models` as they are now. `log` must hold
-  // every event the models applied (for the checkpoint's chain link).
-  engine::Status save(const ReadModels& models, const engine::EventLog& log);
+  // Replaces the snapshot with the registry's models as they are now. `log`
+  // must hold every event the models applied (for the checkpoint's chain
+  // link). Models that skipped a position are not saved.
+  engine::Status save(const ProjectionRegistry& models, const engine::EventLog& log);
 
-  // Loads the snapshot into `models`, which must be empty, if it is usable
-  // with `log`. Returns its checkpoint, or 0 when there was none usable
-  // (then `why`, if given, says why and `models` is still empty).
-  engine::Result<uint64_t> load(ReadModels& models, const engine::EventLog& log,
+  // Loads the snapshot into the registry's models, which must be empty, if
+  // it is usable with `log`. Returns its checkpoint, or 0 when there was
+  // none usable (then `why`, if given, says why and the models are empty).
+  engine::Result<uint64_t> load(ProjectionRegistry& models, const engine::EventLog& log,
                                 std::string* why = nullptr);
 
   // Drops the snapshot (for tests and operators: the next start rebuilds).

@@ -11,7 +11,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/driver.h"
 #include "engine/domain/event.h"
-#include "projections/read_models.h"
+#include "projections/drivers.h"
 
 namespace comanda::api {
 

@@ -10,7 +10,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/event.h"
 #include "engine/domain/order.h"
-#include "projections/read_models.h"
+#include "projections/orders.h"
 
 namespace comanda::api {
 

@@ -10,7 +10,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/event.h"
 #include "engine/domain/restaurant.h"
-#include "projections/read_models.h"
+#include "projections/restaurants.h"
 
 namespace comanda::api {
 

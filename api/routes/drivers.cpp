@@ -4,7 +4,8 @@
 #include "api/json/driver_json.h"
 #include "api/routes/responses.h"
 #include "engine/base/clock.h"
-#include "projections/read_models.h"
+#include "projections/drivers.h"
+#include "projections/registry.h"
 
 namespace comanda::api {
 namespace {
@@ -36,7 +37,8 @@ Response position_response(const projections::DriverView& driver, uint64_t posit
 std::optional<projections::DriverView> driver_at(const ApiContext& ctx, const RouteRequest& rq,
                                                  uint64_t& position) {
   auto id = Uuid::parse(rq.params[0]);
-  return id ? ctx.models.driver_for(*id, rq.who(), &position) : std::nullopt;
+  return id ? ctx.views.get<projections::DriversModel>().driver_for(*id, rq.who(), &position)
+            : std::nullopt;
 }
 
 }  // namespace
@@ -61,7 +63,8 @@ RouteTable driver_routes(const ApiContext& ctx) {
            },
            .respond =
                [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
-                 auto driver = ctx.models.driver_for(result.stream, caller);
+                 auto driver =
+                     ctx.views.get<projections::DriversModel>().driver_for(result.stream, caller);
                  if (!driver) return not_in_read_models();
                  Response r = driver_response(201, *driver, result.position);
                  r.headers.emplace_back("Location", "/v1/drivers/" + result.stream.to_string());
@@ -96,7 +99,8 @@ RouteTable driver_routes(const ApiContext& ctx) {
            // late ping does not move.
            .respond =
                [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
-                 auto driver = ctx.models.driver_for(result.stream, caller);
+                 auto driver =
+                     ctx.views.get<projections::DriversModel>().driver_for(result.stream, caller);
                  return driver ? position_response(*driver, result.position) : not_in_read_models();
                },
            .if_match = true}});

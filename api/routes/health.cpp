@@ -2,7 +2,7 @@
 
 #include "api/json/json_writer.h"
 #include "api/routes/responses.h"
-#include "projections/read_models.h"
+#include "projections/registry.h"
 
 namespace comanda::api {
 
@@ -21,7 +21,7 @@ RouteTable health_routes(const ApiContext& ctx) {
                          .key("position")
                          .number(ctx.committed_position())
                          .end_object();
-                     return json_response(200, w.take(), ctx.models.position());
+                     return json_response(200, w.take(), ctx.views.position());
                    })});
   return table;
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/base/error.h"
-#include "projections/read_models.h"
+#include "projections/orders.h"
 
 namespace comanda::api {
 

@@ -4,7 +4,8 @@
 #include "api/json/order_json.h"
 #include "api/routes/order_query.h"
 #include "api/routes/responses.h"
-#include "projections/read_models.h"
+#include "projections/orders.h"
+#include "projections/registry.h"
 
 namespace comanda::api {
 namespace {
@@ -24,7 +25,7 @@ Response no_such_order() { return problem(Error::not_found("no such order")); }
 // The order now, as the answer to a command on it.
 CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
   return [&ctx, status](const engine::Principal&, const engine::CommandResult& result) {
-    auto order = ctx.models.order(result.stream);
+    auto order = ctx.views.get<projections::OrdersModel>().order(result.stream);
     if (!order) return not_in_read_models();
     Response r = order_response(status, *order, result.position);
     if (status == 201)
@@ -37,7 +38,7 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
   auto query = parse_order_query(rq.http.query);
   if (!query.ok()) return problem(query.error());
   query->viewer = rq.who();
-  const projections::OrderPage page = ctx.models.list_orders(*query);
+  const projections::OrderPage page = ctx.views.get<projections::OrdersModel>().list_orders(*query);
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
   for (const auto& o : page.orders) write_order(w, o);
@@ -53,7 +54,8 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
 Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
   uint64_t position = 0;
   auto id = Uuid::parse(rq.params[0]);
-  auto order = id ? ctx.models.order_for(*id, rq.who(), &position) : std::nullopt;
+  auto order = id ? ctx.views.get<projections::OrdersModel>().order_for(*id, rq.who(), &position)
+                  : std::nullopt;
   if (!order) return no_such_order();
   return order_response(200, *order, position);
 }

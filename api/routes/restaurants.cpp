@@ -2,7 +2,8 @@
 
 #include "api/json/restaurant_json.h"
 #include "api/routes/responses.h"
-#include "projections/read_models.h"
+#include "projections/registry.h"
+#include "projections/restaurants.h"
 
 namespace comanda::api {
 
@@ -29,7 +30,8 @@ RouteTable restaurant_routes(const ApiContext& ctx) {
            .respond =
                [&ctx](const engine::Principal&, const engine::CommandResult& result) {
                  // result.stream, not the id minted above: a replay names the first one.
-                 auto restaurant = ctx.models.restaurant(result.stream);
+                 auto restaurant =
+                     ctx.views.get<projections::RestaurantsModel>().restaurant(result.stream);
                  if (!restaurant) return not_in_read_models();
                  Response r = json_response(201, restaurant_json(*restaurant), result.position);
                  r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());

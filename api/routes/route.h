@@ -20,7 +20,7 @@
 #include "engine/pipeline/command.h"
 
 namespace comanda::projections {
-class ReadModels;
+class ProjectionRegistry;
 }
 
 namespace comanda::api {
@@ -87,7 +87,7 @@ using RouteTable = std::vector<Route>;
 
 // What the route tables read from and write to. Must outlive the routes.
 struct ApiContext {
-  const projections::ReadModels& models;
+  const projections::ProjectionRegistry& views;  // the read models
   std::function<uint64_t()> committed_position;  // the pipeline's
   std::string default_time_zone = "UTC";         // for restaurants registered without one
 };

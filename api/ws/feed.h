@@ -19,7 +19,7 @@
 #include "api/http/http_types.h"
 #include "engine/domain/event.h"
 #include "engine/domain/principal.h"
-#include "projections/read_models.h"
+#include "projections/audience.h"
 
 namespace comanda::api {
 
@@ -36,11 +36,11 @@ class Subscriber {
 
 class EventFeed {
  public:
-  using AudienceOf = std::function<projections::Audience(const engine::Event&)>;
+  using AudienceLookup = std::function<projections::Audience(const engine::Event&)>;
 
   // `post_in_order` must run tasks one at a time, in the order posted.
   // `audience_of` says who may see an event.
-  EventFeed(Post post_in_order, AudienceOf audience_of)
+  EventFeed(Post post_in_order, AudienceLookup audience_of)
       : post_(std::move(post_in_order)), audience_of_(std::move(audience_of)) {}
 
   void add(std::weak_ptr<Subscriber> subscriber);
@@ -50,7 +50,7 @@ class EventFeed {
   void deliver(const std::vector<engine::Event>& events);
 
   Post post_;
-  AudienceOf audience_of_;
+  AudienceLookup audience_of_;
   std::mutex mu_;
   std::vector<std::weak_ptr<Subscriber>> subscribers_;
 };

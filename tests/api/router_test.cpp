@@ -14,6 +14,7 @@
 #include "api/routes/routes.h"
 #include "engine/base/clock.h"
 #include "projections/read_models.h"
+#include "projections/registry.h"
 
 namespace {
 
@@ -168,7 +169,7 @@ namespace {
 // Every route of the API is described wholly: its descriptor feeds the API's
 // description, and its pattern is the Idempotency-Key's scope.
 TEST(ApiRoutes, EveryRouteIsDescribedOnceAndWhole) {
-  projections::ReadModels models;
+  projections::ProjectionRegistry models{projections::read_models()};
   const api::ApiContext context{models, [] { return uint64_t{0}; }};
   const api::RouteTable routes = api::all_routes(context);
   ASSERT_FALSE(routes.empty());

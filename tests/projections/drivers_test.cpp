@@ -8,14 +8,13 @@
 
 #include "engine/log/event_codec.h"
 #include "engine/pipeline/hot_state.h"
-#include "projections/read_models.h"
+#include "tests/support/read_models.h"
 #include "tests/support/test_support.h"
 
 namespace {
 
 using namespace comanda::engine;
 using namespace comanda::test_support;
-using comanda::projections::ReadModels;
 using ::testing::HasSubstr;
 
 constexpr int64_t kNow = 1'795'000'000'000'000;

@@ -1,6 +1,6 @@
-// The read models (projections/read_models.h): order lists, filters,
+// The read models (projections/orders.h and the registry): order lists, filters,
 // pagination, and rebuilding from the log.
-#include "projections/read_models.h"
+#include "tests/support/read_models.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,7 +18,6 @@ using namespace comanda::test_support;
 using comanda::projections::OrderPage;
 using comanda::projections::OrderQuery;
 using comanda::projections::OrderView;
-using comanda::projections::ReadModels;
 
 class ReadModelsTest : public ::testing::Test {
  protected:

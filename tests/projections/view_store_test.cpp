@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/pipeline/hot_state.h"
+#include "tests/support/read_models.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -15,7 +16,6 @@ namespace {
 using namespace comanda::engine;
 using namespace comanda::test_support;
 using comanda::projections::OrderQuery;
-using comanda::projections::ReadModels;
 using comanda::projections::ViewStore;
 
 const Principal kAdmin{"u-admin", Role::kAdmin};
@@ -98,9 +98,9 @@ class ViewStoreTest : public ::testing::Test {
 };
 
 TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   ReadModels loaded;
-  auto checkpoint = views_->load(loaded, *server_.log);
+  auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
   EXPECT_EQ(*checkpoint, server_.log->last_position());
   EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));
@@ -113,7 +113,7 @@ TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
 }
 
 TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   const uint64_t saved_at = server_.log->last_position();
   server_.commit(change_status(orders_[1], "preparing"));
   server_.commit(report_location(drivers_[1], 1, 2, 0, driver("u-driver-2")));
@@ -121,7 +121,7 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
       place_order(Uuid::v7(), server_.models.list_orders({}).orders[0].placed.restaurant_id));
 
   ReadModels loaded;
-  auto checkpoint = views_->load(loaded, *server_.log);
+  auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, saved_at);
   ASSERT_TRUE(server_.log
@@ -137,26 +137,26 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
 TEST_F(ViewStoreTest, WithoutASnapshotNothingIsLoaded) {
   ReadModels loaded;
   std::string why;
-  auto checkpoint = views_->load(loaded, *server_.log, &why);
+  auto checkpoint = views_->load(loaded.registry(), *server_.log, &why);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, 0u);
   EXPECT_EQ(why, "no snapshot");
   EXPECT_EQ(loaded.position(), 0u);
 
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   ASSERT_TRUE(views_->clear().ok());
-  EXPECT_EQ(*views_->load(loaded, *server_.log), 0u);
+  EXPECT_EQ(*views_->load(loaded.registry(), *server_.log), 0u);
 }
 
 TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
 
   // A shorter log: the checkpoint is beyond its end.
   Server shorter(dir_.path() / "shorter");
   shorter.commit(register_restaurant(Uuid::v7()));
   ReadModels loaded;
   std::string why;
-  auto checkpoint = views_->load(loaded, *shorter.log, &why);
+  auto checkpoint = views_->load(loaded.registry(), *shorter.log, &why);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, 0u);
   EXPECT_NE(why.find("not in the log"), std::string::npos) << why;
@@ -170,7 +170,7 @@ TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
   const uint64_t length = server_.log->last_position();
   for (uint64_t i = 1; i < length; ++i) ASSERT_TRUE(other.commit(place_order(Uuid::v7(), r)).ok());
   ASSERT_EQ(other.log->last_position(), length);
-  checkpoint = views_->load(loaded, *other.log, &why);
+  checkpoint = views_->load(loaded.registry(), *other.log, &why);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, 0u);
   EXPECT_EQ(why, "the snapshot was taken of another log");
@@ -178,7 +178,7 @@ TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
 }
 
 TEST_F(ViewStoreTest, ReadModelsThatSkippedAPositionAreNotSnapshotted) {
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   const uint64_t first_checkpoint = server_.models.position();
   Event beyond;  // as if the event before it had never been applied
   beyond.position = server_.models.position() + 2;
@@ -187,19 +187,19 @@ TEST_F(ViewStoreTest, ReadModelsThatSkippedAPositionAreNotSnapshotted) {
   beyond.payload = restaurant_details();
   server_.models.apply({&beyond, 1});
   EXPECT_TRUE(server_.models.has_gap());
-  EXPECT_FALSE(views_->save(server_.models, *server_.log).ok());
+  EXPECT_FALSE(views_->save(server_.models.registry(), *server_.log).ok());
   ReadModels loaded;
-  auto checkpoint = views_->load(loaded, *server_.log);
+  auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, first_checkpoint) << "the earlier snapshot is kept";
 }
 
 TEST_F(ViewStoreTest, ASecondSaveReplacesTheFirst) {
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   server_.commit(change_status(orders_[0], "cancelled", customer()));
-  ASSERT_TRUE(views_->save(server_.models, *server_.log).ok());
+  ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   ReadModels loaded;
-  auto checkpoint = views_->load(loaded, *server_.log);
+  auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, server_.log->last_position());
   EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));

@@ -1,0 +1,110 @@
+#include "projections/drivers.h"
+
+#include <mutex>
+
+#include "comanda/v1/views.pb.h"
+#include "engine/domain/access.h"
+#include "projections/rows.h"
+
+namespace comanda::projections {
+
+using namespace comanda::engine;
+
+namespace {
+
+// The device's time of a ping, or the engine's when the device sent none.
+int64_t taken_at(const DriverLocationReported& ping, int64_t recorded_at_us) {
+  return ping.reported_at_us != 0 ? ping.reported_at_us : recorded_at_us;
+}
+
+}  // namespace
+
+void DriversModel::apply(std::span<const Event> events) {
+  std::unique_lock lock(mu_);
+  for (const Event& e : events) {
+    if (auto* registered = std::get_if<DriverRegistered>(&e.payload)) {
+      DriverView& d = drivers_[e.stream];
+      d.id = e.stream;
+      d.version = e.stream_version;
+      d.registered_at_us = e.recorded_at_us;
+      d.details = *registered;
+    } else if (auto* ping = std::get_if<DriverLocationReported>(&e.payload)) {
+      auto it = drivers_.find(e.stream);
+      if (it == drivers_.end()) continue;
+      DriverView& d = it->second;
+      d.version = e.stream_version;
+      if (!d.position || taken_at(*ping, e.recorded_at_us) >=
+                             taken_at(d.position->location, d.position->recorded_at_us))
+        d.position = DriverPosition{*ping, e.recorded_at_us, e.position};
+    }
+  }
+  position_ = events.back().position;
+}
+
+void DriversModel::reset(uint64_t position) {
+  std::unique_lock lock(mu_);
+  drivers_.clear();
+  position_ = position;
+}
+
+uint64_t DriversModel::position() const {
+  std::shared_lock lock(mu_);
+  return position_;
+}
+
+std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Principal& viewer,
+                                                   uint64_t* position) const {
+  std::shared_lock lock(mu_);
+  if (position) *position = position_;
+  auto it = drivers_.find(id);
+  if (it == drivers_.end() || !may_act_as_driver(viewer, it->second.details.user_id))
+    return std::nullopt;
+  return it->second;
+}
+
+std::string DriversModel::user_of(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = drivers_.find(id);
+  return it == drivers_.end() ? std::string() : it->second.details.user_id;
+}
+
+engine::Status DriversModel::save(const RowSink& put) const {
+  std::shared_lock lock(mu_);
+  v1::ViewRow row;
+  std::string value;
+  for (const auto& [id, d] : drivers_) {
+    row.Clear();
+    row.set_origin(founding_event(id, id, 0, d.registered_at_us, d.details));
+    row.set_version(d.version);
+    if (d.position)
+      row.set_position_event(founding_event(id, id, d.position->log_position,
+                                            d.position->recorded_at_us, d.position->location));
+    value.clear();
+    row.SerializeToString(&value);
+    if (auto s = put(id.raw(), value); !s.ok()) return s;
+  }
+  return {};
+}
+
+engine::Status DriversModel::load_row(std::string_view, std::string_view value) {
+  v1::ViewRow row;
+  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return bad_row(kName, "does not parse");
+  auto origin = stored_event(row.origin());
+  if (!origin.ok()) return origin.error();
+  auto* registered = std::get_if<DriverRegistered>(&origin->payload);
+  if (!registered) return bad_row(kName, "holds another event");
+  DriverView view{origin->stream, row.version(), origin->recorded_at_us, std::move(*registered),
+                  std::nullopt};
+  if (!row.position_event().empty()) {
+    auto ping = stored_event(row.position_event());
+    auto* location = ping.ok() ? std::get_if<DriverLocationReported>(&ping->payload) : nullptr;
+    if (!location) return bad_row(kName, "has a corrupt position");
+    view.position = DriverPosition{*location, ping->recorded_at_us, ping->position};
+  }
+  std::unique_lock lock(mu_);
+  drivers_[view.id] = std::move(view);
+  return {};
+}
+
+}  // namespace comanda::projections

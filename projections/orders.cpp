@@ -1,0 +1,225 @@
+#include "projections/orders.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "comanda/v1/views.pb.h"
+#include "engine/domain/access.h"
+#include "projections/rows.h"
+
+namespace comanda::projections {
+
+using namespace comanda::engine;
+
+namespace {
+
+// Row keys: an order's, and a restaurant's owners'.
+constexpr char kOrderRow = 'o';
+constexpr char kOwnersRow = 'r';
+
+std::string row_key(char kind, const Uuid& id) {
+  std::string key(1, kind);
+  key += id.raw();
+  return key;
+}
+
+}  // namespace
+
+void OrdersModel::apply(std::span<const Event> events) {
+  std::unique_lock lock(mu_);
+  for (const Event& e : events) apply_one(e);
+  position_ = events.back().position;
+}
+
+void OrdersModel::apply_one(const Event& e) {
+  if (auto* registered = std::get_if<RestaurantRegistered>(&e.payload)) {
+    owners_[e.stream] = registered->owners;
+  } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
+    OrderView& o = orders_[e.stream];
+    o.id = e.stream;
+    o.version = e.stream_version;
+    o.placed_position = e.position;
+    o.placed_at_us = o.updated_at_us = e.recorded_at_us;
+    o.placed = *placed;
+    o.status = placed->status;
+    index_order(o);
+  } else if (auto* changed = std::get_if<OrderStatusChanged>(&e.payload)) {
+    auto it = orders_.find(e.stream);
+    if (it == orders_.end()) return;
+    OrderView& o = it->second;
+    o.version = e.stream_version;
+    o.updated_at_us = e.recorded_at_us;
+    o.status = changed->to;
+    o.status_reason = changed->reason;
+    o.cancelled_by_customer =
+        changed->to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+  }
+}
+
+void OrdersModel::index_order(const OrderView& o) {
+  const Placement placement{o.placed_position, o.id};
+  all_orders_.push_back(placement);
+  by_restaurant_[o.placed.restaurant_id].push_back(placement);
+  by_customer_[o.placed.customer.id].push_back(placement);
+}
+
+void OrdersModel::reset(uint64_t position) {
+  std::unique_lock lock(mu_);
+  orders_.clear();
+  owners_.clear();
+  all_orders_.clear();
+  by_restaurant_.clear();
+  by_customer_.clear();
+  position_ = position;
+}
+
+uint64_t OrdersModel::position() const {
+  std::shared_lock lock(mu_);
+  return position_;
+}
+
+std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = orders_.find(id);
+  if (it == orders_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const {
+  auto r = owners_.find(order.placed.restaurant_id);
+  static const std::vector<std::string> kNoOwners;
+  return may_view_order(viewer, r == owners_.end() ? kNoOwners : r->second,
+                        order.placed.customer.id);
+}
+
+std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal& viewer,
+                                                uint64_t* position) const {
+  std::shared_lock lock(mu_);
+  if (position) *position = position_;
+  auto it = orders_.find(id);
+  if (it == orders_.end() || !visible(it->second, viewer)) return std::nullopt;
+  return it->second;
+}
+
+std::string OrdersModel::customer_of(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = orders_.find(id);
+  return it == orders_.end() ? std::string() : it->second.placed.customer.id;
+}
+
+OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
+  std::shared_lock lock(mu_);
+  OrderPage page;
+  page.position = position_;
+  if (query.limit == 0) return page;
+  const std::vector<Placement>* index = &all_orders_;
+  // Drivers see no orders until dispatch exists: no scan of everyone's.
+  if (query.viewer && query.viewer->role == Role::kDriver) return page;
+  if (query.viewer && query.viewer->role == Role::kCustomer) {
+    // A customer's own orders have their own index: no scan of everyone's.
+    auto it = by_customer_.find(query.viewer->subject);
+    if (it == by_customer_.end()) return page;
+    index = &it->second;
+  } else if (query.restaurant_id) {
+    auto it = by_restaurant_.find(*query.restaurant_id);
+    if (it == by_restaurant_.end()) return page;
+    index = &it->second;
+  }
+  // Placements are ascending by position: start just below the cursor.
+  auto end = index->end();
+  if (query.before_position != 0)
+    end = std::lower_bound(index->begin(), end, query.before_position,
+                           [](const Placement& p, uint64_t pos) { return p.first < pos; });
+  for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
+    const OrderView& o = orders_.at(it->second);
+    if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
+    if (query.viewer && !visible(o, *query.viewer)) continue;
+    if (!query.statuses.empty() &&
+        std::find(query.statuses.begin(), query.statuses.end(), o.status) == query.statuses.end())
+      continue;
+    if (page.orders.size() == query.limit) {
+      page.next_cursor = page.orders.back().placed_position;
+      break;
+    }
+    page.orders.push_back(o);
+  }
+  return page;
+}
+
+engine::Status OrdersModel::save(const RowSink& put) const {
+  std::shared_lock lock(mu_);
+  v1::ViewRow row;
+  std::string value;
+  auto emit = [&](std::string key) {
+    value.clear();
+    row.SerializeToString(&value);
+    return put(key, value);
+  };
+  for (const auto& [id, owners] : owners_) {
+    row.Clear();
+    for (const std::string& owner : owners) row.add_owners(owner);
+    if (auto s = emit(row_key(kOwnersRow, id)); !s.ok()) return s;
+  }
+  for (const auto& [id, o] : orders_) {
+    row.Clear();
+    row.set_origin(
+        founding_event(id, o.placed.restaurant_id, o.placed_position, o.placed_at_us, o.placed));
+    row.set_version(o.version);
+    row.set_updated_at_us(o.updated_at_us);
+    row.set_status(static_cast<v1::OrderStatus>(o.status));
+    row.set_cancelled_by_customer(o.cancelled_by_customer);
+    row.set_status_reason(o.status_reason);
+    if (auto s = emit(row_key(kOrderRow, id)); !s.ok()) return s;
+  }
+  return {};
+}
+
+engine::Status OrdersModel::load_row(std::string_view key, std::string_view value) {
+  if (key.size() == 17 && key[0] == kOwnersRow) return load_owners(key, value);
+  if (key.size() == 17 && key[0] == kOrderRow) return load_order(value);
+  return bad_row(kName, "has an unknown key");
+}
+
+engine::Status OrdersModel::load_owners(std::string_view key, std::string_view value) {
+  v1::ViewRow row;
+  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return bad_row(kName, "does not parse");
+  std::unique_lock lock(mu_);
+  owners_[*Uuid::from_raw(key.substr(1))].assign(row.owners().begin(), row.owners().end());
+  return {};
+}
+
+engine::Status OrdersModel::load_order(std::string_view value) {
+  v1::ViewRow row;
+  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return bad_row(kName, "does not parse");
+  auto origin = stored_event(row.origin());
+  if (!origin.ok()) return origin.error();
+  auto* placed = std::get_if<OrderPlaced>(&origin->payload);
+  if (!placed) return bad_row(kName, "holds another event");
+  if (row.status() < 0 || row.status() >= static_cast<int>(kStatusCount))
+    return bad_row(kName, "has an unknown status");
+  std::unique_lock lock(mu_);
+  OrderView& o = orders_[origin->stream];
+  o.id = origin->stream;
+  o.version = row.version();
+  o.placed_position = origin->position;
+  o.placed_at_us = origin->recorded_at_us;
+  o.updated_at_us = row.updated_at_us();
+  o.placed = std::move(*placed);
+  o.status = static_cast<OrderStatus>(row.status());
+  o.cancelled_by_customer = row.cancelled_by_customer();
+  o.status_reason = row.status_reason();
+  index_order(o);
+  return {};
+}
+
+void OrdersModel::finish_load() {
+  // Rows come in key order, not placement order.
+  std::unique_lock lock(mu_);
+  std::sort(all_orders_.begin(), all_orders_.end());
+  for (auto& [_, list] : by_restaurant_) std::sort(list.begin(), list.end());
+  for (auto& [_, list] : by_customer_) std::sort(list.begin(), list.end());
+}
+
+}  // namespace comanda::projections

@@ -1,0 +1,92 @@
+// The orders read model: every order's summary by id, lists newest first
+// (all, per restaurant, per customer) with status filters and a cursor, and
+// who may see each order (the owners of its restaurant, kept here too).
+//
+// Threads: see projections/projection.h; the queries on any thread.
+#pragma once
+
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/domain/order.h"
+#include "engine/domain/principal.h"
+#include "projections/projection.h"
+
+namespace comanda::projections {
+
+using engine::Uuid;
+
+struct OrderView {
+  Uuid id;
+  uint64_t version = 0;
+  uint64_t placed_position = 0;  // orders sort newest first by this
+  int64_t placed_at_us = 0;
+  int64_t updated_at_us = 0;
+  engine::OrderPlaced placed;  // as placed (status there is the initial one)
+  engine::OrderStatus status = engine::OrderStatus::kPending;
+  bool cancelled_by_customer = false;
+  std::string status_reason;  // of the latest status change, if one was given
+};
+
+struct OrderQuery {
+  // Whose list this is: only orders this principal may see are listed
+  // (engine/domain/access.h). nullopt: every order (tools, rebuild checks).
+  std::optional<engine::Principal> viewer;
+  std::optional<Uuid> restaurant_id;
+  std::vector<engine::OrderStatus> statuses;  // empty: any status
+  uint64_t before_position = 0;  // cursor: only orders placed before it; 0 = from the newest
+  size_t limit = 50;
+};
+
+struct OrderPage {
+  std::vector<OrderView> orders;  // newest first
+  uint64_t next_cursor = 0;       // 0: no more
+  uint64_t position = 0;          // the log position the page reflects
+};
+
+class OrdersModel final : public Projection {
+ public:
+  static constexpr std::string_view kName = "orders";
+
+  std::optional<OrderView> order(const Uuid& id) const;
+  // The order if `viewer` may see it; nullopt when absent or not theirs (the
+  // two are indistinguishable to the caller on purpose). `position`, if
+  // given, receives the position the answer reflects.
+  std::optional<OrderView> order_for(const Uuid& id, const engine::Principal& viewer,
+                                     uint64_t* position = nullptr) const;
+  OrderPage list_orders(const OrderQuery& query) const;
+  // The customer an order was placed for ("" for an unknown order).
+  std::string customer_of(const Uuid& id) const;
+
+  std::string_view name() const override { return kName; }
+  void apply(std::span<const engine::Event> events) override;
+  void reset(uint64_t position) override;
+  uint64_t position() const override;
+  engine::Status save(const RowSink& put) const override;
+  engine::Status load_row(std::string_view key, std::string_view value) override;
+  void finish_load() override;
+
+ private:
+  using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
+
+  void apply_one(const engine::Event& e);
+  // Adds a new order to the lists (placements ascending, as apply() adds them).
+  void index_order(const OrderView& order);
+  bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
+  engine::Status load_order(std::string_view value);
+  engine::Status load_owners(std::string_view key, std::string_view value);
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
+  std::unordered_map<Uuid, std::vector<std::string>, engine::UuidHash> owners_;  // by restaurant
+  std::vector<Placement> all_orders_;
+  std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> by_restaurant_;
+  std::unordered_map<std::string, std::vector<Placement>> by_customer_;
+  uint64_t position_ = 0;
+};
+
+}  // namespace comanda::projections

@@ -1,0 +1,49 @@
+#include "projections/registry.h"
+
+#include <cassert>
+#include <cstdlib>
+
+namespace comanda::projections {
+
+ProjectionRegistry::ProjectionRegistry(std::vector<std::unique_ptr<Projection>> models)
+    : models_(std::move(models)) {
+  for (size_t i = 0; i < models_.size(); ++i)
+    for (size_t j = 0; j < i; ++j) assert(models_[i]->name() != models_[j]->name());
+}
+
+void ProjectionRegistry::apply(std::span<const engine::Event> events) {
+  // Already applied (a recovery that publishes what a snapshot holds): skip.
+  const uint64_t checkpoint = position();
+  size_t first = 0;
+  while (first < events.size() && events[first].position <= checkpoint) ++first;
+  events = events.subspan(first);
+  if (events.empty()) return;
+  uint64_t expected = checkpoint + 1;
+  for (const engine::Event& e : events)
+    if (e.position != expected++) gap_.store(true, std::memory_order_release);
+  for (const auto& model : models_) model->apply(events);
+  position_.store(events.back().position, std::memory_order_release);
+}
+
+void ProjectionRegistry::reset(uint64_t position) {
+  for (const auto& model : models_) model->reset(position);
+  position_.store(position, std::memory_order_release);
+  gap_.store(false, std::memory_order_release);
+}
+
+engine::Status ProjectionRegistry::rebuild(const engine::EventLog& log) {
+  reset(0);
+  std::vector<engine::Event> chunk;
+  engine::Status status = log.scan(1, log.last_position(), [&](const engine::Event& e) {
+    chunk.push_back(e);
+    if (chunk.size() == 4096) {
+      apply(chunk);
+      chunk.clear();
+    }
+    return true;
+  });
+  apply(chunk);
+  return status;
+}
+
+}  // namespace comanda::projections

@@ -1,0 +1,72 @@
+#include "projections/restaurants.h"
+
+#include <mutex>
+
+#include "comanda/v1/views.pb.h"
+#include "projections/rows.h"
+
+namespace comanda::projections {
+
+std::optional<RestaurantView> RestaurantsModel::restaurant(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = restaurants_.find(id);
+  if (it == restaurants_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> RestaurantsModel::owners(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = restaurants_.find(id);
+  if (it == restaurants_.end()) return {};
+  return it->second.details.owners;
+}
+
+void RestaurantsModel::apply(std::span<const engine::Event> events) {
+  std::unique_lock lock(mu_);
+  for (const engine::Event& e : events)
+    if (auto* p = std::get_if<engine::RestaurantRegistered>(&e.payload))
+      restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, *p};
+  position_ = events.back().position;
+}
+
+void RestaurantsModel::reset(uint64_t position) {
+  std::unique_lock lock(mu_);
+  restaurants_.clear();
+  position_ = position;
+}
+
+uint64_t RestaurantsModel::position() const {
+  std::shared_lock lock(mu_);
+  return position_;
+}
+
+engine::Status RestaurantsModel::save(const RowSink& put) const {
+  std::shared_lock lock(mu_);
+  v1::ViewRow row;
+  std::string value;
+  for (const auto& [id, r] : restaurants_) {
+    row.Clear();
+    row.set_origin(founding_event(id, id, 0, r.registered_at_us, r.details));
+    row.set_version(r.version);
+    value.clear();
+    row.SerializeToString(&value);
+    if (auto s = put(id.raw(), value); !s.ok()) return s;
+  }
+  return {};
+}
+
+engine::Status RestaurantsModel::load_row(std::string_view, std::string_view value) {
+  v1::ViewRow row;
+  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return bad_row(kName, "does not parse");
+  auto origin = stored_event(row.origin());
+  if (!origin.ok()) return origin.error();
+  auto* registered = std::get_if<engine::RestaurantRegistered>(&origin->payload);
+  if (!registered) return bad_row(kName, "holds another event");
+  std::unique_lock lock(mu_);
+  restaurants_[origin->stream] =
+      RestaurantView{origin->stream, row.version(), origin->recorded_at_us, std::move(*registered)};
+  return {};
+}
+
+}  // namespace comanda::projections

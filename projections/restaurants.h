@@ -1,0 +1,47 @@
+// The restaurants read model: every restaurant by id, as registered.
+//
+// Threads: see projections/projection.h; the queries on any thread.
+#pragma once
+
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/domain/restaurant.h"
+#include "projections/projection.h"
+
+namespace comanda::projections {
+
+using engine::Uuid;
+
+struct RestaurantView {
+  Uuid id;
+  uint64_t version = 0;
+  int64_t registered_at_us = 0;
+  engine::RestaurantRegistered details;
+};
+
+class RestaurantsModel final : public Projection {
+ public:
+  static constexpr std::string_view kName = "restaurants";
+
+  std::optional<RestaurantView> restaurant(const Uuid& id) const;
+  // Its owners; empty for an unknown restaurant.
+  std::vector<std::string> owners(const Uuid& id) const;
+
+  std::string_view name() const override { return kName; }
+  void apply(std::span<const engine::Event> events) override;
+  void reset(uint64_t position) override;
+  uint64_t position() const override;
+  engine::Status save(const RowSink& put) const override;
+  engine::Status load_row(std::string_view key, std::string_view value) override;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<Uuid, RestaurantView, engine::UuidHash> restaurants_;
+  uint64_t position_ = 0;
+};
+
+}  // namespace comanda::projections
