@@ -34,7 +34,9 @@ class DriversTest : public ::testing::Test {
     std::vector<Event> events;
     BatchContext ctx{now_ += 1'000'000, log_->last_position() + 1};
     CommandOutcome outcome = state_.decide(command, ctx, events);
-    if (!outcome.ok()) EXPECT_TRUE(events.empty()) << "a refused command produced events";
+    if (!outcome.ok()) {
+      EXPECT_TRUE(events.empty()) << "a refused command produced events";
+    }
     EXPECT_TRUE(log_->append(events).ok());
     models_.apply(events);
     return outcome;
