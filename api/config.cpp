@@ -34,110 +34,126 @@ std::optional<int> integer_in(const std::string& text, int min, int max) {
   return n;
 }
 
+// ---- each setting's parser: the value (flag or environment) into the config ----
+
+std::optional<Error> set_data(ServerConfig& c, const std::string& v) {
+  if (v.empty()) return bad("--data", "must not be empty");
+  c.data = v;
+  return std::nullopt;
+}
+
+std::optional<Error> set_listen(ServerConfig& c, const std::string& v) {
+  const size_t colon = v.rfind(':');
+  if (colon == std::string::npos) return bad("--listen", "expected HOST:PORT, got '" + v + "'");
+  unsigned port = 0;
+  const char* begin = v.data() + colon + 1;
+  auto [end, ec] = std::from_chars(begin, v.data() + v.size(), port);
+  if (ec != std::errc() || end != v.data() + v.size() || port > 65535)
+    return bad("--listen", "'" + v.substr(colon + 1) + "' is not a port");
+  c.host = v.substr(0, colon);
+  c.port = static_cast<uint16_t>(port);
+  return std::nullopt;
+}
+
+std::optional<Error> set_threads(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 1, 256);
+  if (!n) return bad("--threads", "must be an integer from 1 to 256");
+  c.threads = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_durability(ServerConfig& c, const std::string& v) {
+  if (v == "sync")
+    c.durability = engine::Durability::kSync;
+  else if (v == "async")
+    c.durability = engine::Durability::kAsync;
+  else
+    return bad("--durability", "must be sync or async");
+  return std::nullopt;
+}
+
+std::optional<Error> set_time_zone(ServerConfig& c, const std::string& v) {
+  if (!engine::is_known_time_zone(v))
+    return bad("--time-zone", "'" + v + "' is not an IANA time zone");
+  c.time_zone = v;
+  return std::nullopt;
+}
+
+std::optional<Error> set_jwt_secret(ServerConfig& c, const std::string& v) {
+  if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok()) return status.error();
+  c.jwt_secret = v;
+  return std::nullopt;
+}
+
+std::optional<Error> set_jwt_secret_file(ServerConfig& c, const std::string& v) {
+  auto secret = read_secret_file(v);
+  if (!secret.ok()) return secret.error();
+  c.jwt_secret = *secret;
+  return std::nullopt;
+}
+
+std::optional<Error> set_jwt_issuer(ServerConfig& c, const std::string& v) {
+  c.jwt_issuer = v;
+  return std::nullopt;
+}
+
+std::optional<Error> set_jwt_audience(ServerConfig& c, const std::string& v) {
+  c.jwt_audience = v;
+  return std::nullopt;
+}
+
+std::optional<Error> set_idempotency_window(ServerConfig& c, const std::string& v) {
+  auto hours = integer_in(v, 1, 24 * 30);
+  if (!hours) return bad("--idempotency-window", "must be a number of hours from 1 to 720");
+  c.idempotency_window_s = int64_t{*hours} * 3600;
+  return std::nullopt;
+}
+
+std::optional<Error> set_hot_window(ServerConfig& c, const std::string& v) {
+  auto minutes = integer_in(v, 0, 24 * 60);
+  if (!minutes) return bad("--hot-window", "must be a number of minutes from 0 to 1440");
+  c.hot_window_s = int64_t{*minutes} * 60;
+  return std::nullopt;
+}
+
+std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
+  // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
+  // rather than read as "on" (it opens authentication).
+  if (v == "1" || v == "true")
+    c.dev = true;
+  else if (v == "0" || v == "false")
+    c.dev = false;
+  else
+    return bad("--dev", "COMANDA_DEV must be 1 or 0");
+  return std::nullopt;
+}
+
+// Every setting, in the order the environment is read and --help lists them.
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> kFlags = {
-      {"--data", "COMANDA_DATA", "DIR    data directory (default ./data)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (v.empty()) return bad("--data", "must not be empty");
-         c.data = v;
-         return std::nullopt;
-       }},
+      {"--data", "COMANDA_DATA", "DIR    data directory (default ./data)", set_data},
       {"--listen", "COMANDA_LISTEN",
        "HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         const size_t colon = v.rfind(':');
-         if (colon == std::string::npos)
-           return bad("--listen", "expected HOST:PORT, got '" + v + "'");
-         unsigned port = 0;
-         const char* begin = v.data() + colon + 1;
-         auto [end, ec] = std::from_chars(begin, v.data() + v.size(), port);
-         if (ec != std::errc() || end != v.data() + v.size() || port > 65535)
-           return bad("--listen", "'" + v.substr(colon + 1) + "' is not a port");
-         c.host = v.substr(0, colon);
-         c.port = static_cast<uint16_t>(port);
-         return std::nullopt;
-       }},
-      {"--threads", "COMANDA_THREADS", "N   network threads (default 2)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         auto n = integer_in(v, 1, 256);
-         if (!n) return bad("--threads", "must be an integer from 1 to 256");
-         c.threads = *n;
-         return std::nullopt;
-       }},
+       set_listen},
+      {"--threads", "COMANDA_THREADS", "N   network threads (default 2)", set_threads},
       {"--durability", "COMANDA_DURABILITY",
-       "sync|async  sync: fsync before acknowledging (default)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (v == "sync")
-           c.durability = engine::Durability::kSync;
-         else if (v == "async")
-           c.durability = engine::Durability::kAsync;
-         else
-           return bad("--durability", "must be sync or async");
-         return std::nullopt;
-       }},
+       "sync|async  sync: fsync before acknowledging (default)", set_durability},
       {"--time-zone", "COMANDA_TIME_ZONE",
-       "ZONE  IANA zone for restaurants registered without one (default UTC)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (!engine::is_known_time_zone(v))
-           return bad("--time-zone", "'" + v + "' is not an IANA time zone");
-         c.time_zone = v;
-         return std::nullopt;
-       }},
+       "ZONE  IANA zone for restaurants registered without one (default UTC)", set_time_zone},
       // Before the file: with both set, the file wins, as in `comanda token`.
-      {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         if (auto status = check_secret(v, "COMANDA_JWT_SECRET"); !status.ok())
-           return status.error();
-         c.jwt_secret = v;
-         return std::nullopt;
-       }},
+      {nullptr, "COMANDA_JWT_SECRET", "the HS256 secret itself (environment only)", set_jwt_secret},
       {"--jwt-secret-file", "COMANDA_JWT_SECRET_FILE",
-       "FILE  file holding the HS256 secret (at least 32 bytes)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         auto secret = read_secret_file(v);
-         if (!secret.ok()) return secret.error();
-         c.jwt_secret = *secret;
-         return std::nullopt;
-       }},
+       "FILE  file holding the HS256 secret (at least 32 bytes)", set_jwt_secret_file},
       {"--jwt-issuer", "COMANDA_JWT_ISSUER", "ISS  accept only tokens with this 'iss'",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         c.jwt_issuer = v;
-         return std::nullopt;
-       }},
+       set_jwt_issuer},
       {"--jwt-audience", "COMANDA_JWT_AUDIENCE", "AUD  accept only tokens with this 'aud'",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         c.jwt_audience = v;
-         return std::nullopt;
-       }},
+       set_jwt_audience},
       {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW",
-       "HOURS  how long Idempotency-Keys are kept (default 24)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         auto hours = integer_in(v, 1, 24 * 30);
-         if (!hours) return bad("--idempotency-window", "must be a number of hours from 1 to 720");
-         c.idempotency_window_s = int64_t{*hours} * 3600;
-         return std::nullopt;
-       }},
+       "HOURS  how long Idempotency-Keys are kept (default 24)", set_idempotency_window},
       {"--hot-window", "COMANDA_HOT_WINDOW",
-       "MINUTES  how long finished orders stay in memory (default 15)",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         auto minutes = integer_in(v, 0, 24 * 60);
-         if (!minutes) return bad("--hot-window", "must be a number of minutes from 0 to 1440");
-         c.hot_window_s = int64_t{*minutes} * 60;
-         return std::nullopt;
-       }},
+       "MINUTES  how long finished orders stay in memory (default 15)", set_hot_window},
       {"--dev", "COMANDA_DEV",
-       "      open auth for local trials: requests without a token act as an admin",
-       [](ServerConfig& c, const std::string& v) -> std::optional<Error> {
-         // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is
-         // refused rather than read as "on" (it opens authentication).
-         if (v == "1" || v == "true")
-           c.dev = true;
-         else if (v == "0" || v == "false")
-           c.dev = false;
-         else
-           return bad("--dev", "COMANDA_DEV must be 1 or 0");
-         return std::nullopt;
-       },
+       "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},
   };
   return kFlags;

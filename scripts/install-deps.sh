@@ -9,7 +9,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  libjwt-dev libssl-dev libjemalloc-dev
+  libjwt-dev libssl-dev libjemalloc-dev libcli11-dev
   curl python3 python3-websockets python3-jwt
 )
 

@@ -1,16 +1,18 @@
+#include "tools/history.h"
+
 #include <iomanip>
 #include <ostream>
 
 #include "engine/base/time_text.h"
 #include "engine/log/event_log.h"
-#include "tools/commands.h"
+#include "tools/subcommand.h"
 
 namespace comanda::tools {
 
 using namespace comanda::engine;
 
-int history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out,
-            std::ostream& err) {
+int print_history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out,
+                  std::ostream& err) {
   auto id = Uuid::parse(order_id);
   if (!id) {
     err << "comanda history: '" << order_id << "' is not an order id\n";
@@ -52,5 +54,28 @@ int history(const std::filesystem::path& data, const std::string& order_id, std:
   }
   return 0;
 }
+
+namespace {
+
+class History final : public Subcommand {
+ public:
+  std::string_view name() const override { return "history"; }
+  std::string_view summary() const override { return "every event of an order"; }
+  void configure(CLI::App& app) override {
+    app.add_option("ORDER_ID", order_id_, "the order's id")->required();
+    add_data_flag(app, data_);
+  }
+  int run(std::ostream& out, std::ostream& err) override {
+    return print_history(data_, order_id_, out, err);
+  }
+
+ private:
+  std::string order_id_;
+  std::filesystem::path data_;
+};
+
+}  // namespace
+
+std::unique_ptr<Subcommand> history_command() { return std::make_unique<History>(); }
 
 }  // namespace comanda::tools

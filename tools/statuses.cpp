@@ -2,13 +2,15 @@
 #include <ostream>
 
 #include "engine/domain/order_status.h"
-#include "tools/commands.h"
+#include "tools/subcommand.h"
 
 namespace comanda::tools {
+namespace {
 
 using namespace comanda::engine;
 
-int statuses(std::ostream& out) {
+// The order state machine's table (engine/domain/order_status.h).
+int print_statuses(std::ostream& out) {
   out << std::left << std::setw(26) << "STATUS" << std::setw(8) << "CODE" << std::setw(26)
       << "ALIASES" << std::setw(10) << "TERMINAL"
       << "FULFILLMENT\n";
@@ -29,5 +31,17 @@ int statuses(std::ostream& out) {
          "completed / COMPLETADO / 1 resolve by fulfillment type.\n";
   return 0;
 }
+
+class Statuses final : public Subcommand {
+ public:
+  std::string_view name() const override { return "statuses"; }
+  std::string_view summary() const override { return "print the order state machine"; }
+  void configure(CLI::App&) override {}
+  int run(std::ostream& out, std::ostream&) override { return print_statuses(out); }
+};
+
+}  // namespace
+
+std::unique_ptr<Subcommand> statuses_command() { return std::make_unique<Statuses>(); }
 
 }  // namespace comanda::tools

@@ -1,14 +1,24 @@
+// `comanda token`: mints an HS256 JWT with the server's own code
+// (api/auth/jwt.h), for local use and scripts.
 #include <cctype>
 #include <cstdlib>
 #include <ostream>
 
 #include "api/auth/jwt.h"
 #include "engine/base/clock.h"
-#include "tools/commands.h"
+#include "tools/subcommand.h"
 
 namespace comanda::tools {
-
 namespace {
+
+struct TokenRequest {
+  std::string role;
+  std::string subject;
+  std::string ttl = "1h";
+  std::string secret_file;  // else COMANDA_JWT_SECRET
+  std::string issuer;
+  std::string audience;
+};
 
 // "90s", "15m", "1h", "7d" or plain seconds; nullopt when malformed.
 std::optional<int64_t> parse_duration(const std::string& text) {
@@ -33,9 +43,7 @@ std::optional<int64_t> parse_duration(const std::string& text) {
   return n * seconds_per_unit;
 }
 
-}  // namespace
-
-int token(const TokenRequest& request, std::ostream& out, std::ostream& err) {
+int mint(const TokenRequest& request, std::ostream& out, std::ostream& err) {
   auto role = engine::parse_role(request.role);
   if (!role) {
     err << "comanda token: --role must be admin, owner, customer or driver\n";
@@ -79,5 +87,32 @@ int token(const TokenRequest& request, std::ostream& out, std::ostream& err) {
   out << *token << "\n";
   return 0;
 }
+
+class Token final : public Subcommand {
+ public:
+  std::string_view name() const override { return "token"; }
+  std::string_view summary() const override {
+    return "mint a JWT (secret from --jwt-secret-file or $COMANDA_JWT_SECRET)";
+  }
+  void configure(CLI::App& app) override {
+    if (const char* file = std::getenv("COMANDA_JWT_SECRET_FILE")) request_.secret_file = file;
+    app.add_option("--role", request_.role, "admin, owner, customer or driver (required)");
+    app.add_option("--sub", request_.subject, "the token's subject, the account (required)");
+    app.add_option("--ttl", request_.ttl, "how long it is valid: 90s, 15m, 1h, 7d (default 1h)");
+    app.add_option("--jwt-secret-file", request_.secret_file,
+                   "the file holding the secret (default $COMANDA_JWT_SECRET_FILE)")
+        ->type_name("FILE");
+    app.add_option("--iss", request_.issuer, "the token's issuer (iss)");
+    app.add_option("--aud", request_.audience, "the token's audience (aud)");
+  }
+  int run(std::ostream& out, std::ostream& err) override { return mint(request_, out, err); }
+
+ private:
+  TokenRequest request_;
+};
+
+}  // namespace
+
+std::unique_ptr<Subcommand> token_command() { return std::make_unique<Token>(); }
 
 }  // namespace comanda::tools

@@ -1,3 +1,5 @@
+#include "tools/verify.h"
+
 #include <cstring>
 #include <map>
 #include <ostream>
@@ -6,11 +8,164 @@
 #include "engine/log/event_codec.h"
 #include "engine/log/event_log.h"
 #include "engine/log/hash_chain.h"
-#include "tools/commands.h"
+#include "tools/subcommand.h"
 
 namespace comanda::tools {
 
 using namespace comanda::engine;
+
+namespace {
+
+// One pass of checks over a log, in the order they can fail: the hash chain
+// readable, then every event in position order (dense, chained, decodable,
+// its envelope agreeing with its key, its stream's versions contiguous),
+// then the stream index against what the events say. The first problem
+// found ends the pass.
+class LogCheck {
+ public:
+  explicit LogCheck(const EventLog& log) : log_(log) {}
+
+  // The first problem found; empty when everything holds.
+  std::string run() {
+    read_chain();
+    if (problem_.empty()) scan_events();
+    if (problem_.empty()) check_ends();
+    if (problem_.empty()) check_index();
+    return problem_;
+  }
+
+  // What was checked, for a log that holds.
+  std::string summary() const {
+    std::string out = "ok: " + std::to_string(expected_ - 1) + " events in " +
+                      std::to_string(links_.size()) + " batches, " +
+                      std::to_string(versions_.size()) +
+                      " streams; positions dense, checksums good, hash chain intact (head " +
+                      to_hex(previous_).substr(0, 16) + "...)";
+    if (skipped_) out += " (" + std::to_string(skipped_) + " events of unknown types skipped)";
+    return out;
+  }
+
+ private:
+  void read_chain() {
+    Status chain = log_.scan_chain([&](uint64_t last, std::string_view link) {
+      if (link.size() != 32) {
+        problem_ = "hash chain: the link of the batch ending at position " + std::to_string(last) +
+                   " is malformed";
+        return false;
+      }
+      std::memcpy(links_[last].data(), link.data(), 32);
+      return true;
+    });
+    if (!chain.ok()) problem_ = chain.error().message;
+  }
+
+  void scan_events() {
+    next_link_ = links_.begin();
+    hasher_.begin(previous_);
+    Status io = log_.scan_raw(1, [&](uint64_t position, std::string_view stored) {
+      return check_position(position) && check_chain(position, stored) &&
+             check_event(position, stored);
+    });
+    if (!io.ok()) problem_ = io.error().message;
+  }
+
+  bool fail(uint64_t position, const std::string& what) {
+    problem_ = "position " + std::to_string(position) + ": " + what;
+    return false;
+  }
+
+  bool check_position(uint64_t position) {
+    if (position != expected_)
+      return fail(position, "expected position " + std::to_string(expected_) + " (a gap)");
+    ++expected_;
+    return true;
+  }
+
+  // The chain covers the stored bytes exactly as they are, readable or not.
+  bool check_chain(uint64_t position, std::string_view stored) {
+    hasher_.add(stored);
+    if (next_link_ == links_.end())
+      return fail(position,
+                  "no link of the hash chain covers this position (written outside the engine?)");
+    if (next_link_->first != position) return true;
+    const ChainLink link = hasher_.finish();
+    if (link != next_link_->second)
+      return fail(position, "the hash chain breaks in the batch of positions " +
+                                std::to_string(batch_start_) + ".." + std::to_string(position) +
+                                ": an event there was changed");
+    previous_ = link;
+    hasher_.begin(previous_);
+    batch_start_ = position + 1;
+    ++next_link_;
+    return true;
+  }
+
+  bool check_event(uint64_t position, std::string_view stored) {
+    auto event = decode_event(stored);
+    if (!event.ok()) {
+      if (event.error().code != ErrorCode::kUnprocessable)
+        return fail(position, event.error().message);
+      ++skipped_;  // written by a newer build
+      return true;
+    }
+    if (event->position != position)
+      return fail(position, "the envelope says position " + std::to_string(event->position));
+    uint64_t& version = versions_[event->stream];
+    if (event->stream_version != version + 1)
+      return fail(position, "stream " + event->stream.to_string() + " jumps from version " +
+                                std::to_string(version) + " to " +
+                                std::to_string(event->stream_version));
+    version = event->stream_version;
+    stream_positions_[{event->stream, version}] = position;
+    return true;
+  }
+
+  // Nothing of the chain beyond the last event, nothing of the last batch
+  // without a link.
+  void check_ends() {
+    if (next_link_ != links_.end())
+      problem_ = "hash chain: a link claims position " + std::to_string(next_link_->first) +
+                 ", beyond the last event " + std::to_string(expected_ - 1);
+    else if (batch_start_ != expected_)
+      problem_ = "position " + std::to_string(batch_start_) +
+                 ": the last batch has no link in the hash chain";
+  }
+
+  void check_index() {
+    size_t indexed = 0;
+    Status index =
+        log_.scan_stream_index([&](const Uuid& stream, uint64_t version, uint64_t position) {
+          auto it = stream_positions_.find({stream, version});
+          if (it == stream_positions_.end() || it->second != position) {
+            problem_ = "stream index: " + stream.to_string() + " version " +
+                       std::to_string(version) + " points at position " + std::to_string(position) +
+                       ", which does not hold it";
+            return false;
+          }
+          ++indexed;
+          return true;
+        });
+    if (!index.ok()) problem_ = index.error().message;
+    if (problem_.empty() && indexed != stream_positions_.size())
+      problem_ = "stream index: " + std::to_string(stream_positions_.size() - indexed) +
+                 " events are not indexed";
+  }
+
+  const EventLog& log_;
+  std::string problem_;
+  std::map<uint64_t, ChainLink> links_;  // by the last position of their batch
+  std::map<uint64_t, ChainLink>::const_iterator next_link_;
+  ChainHasher hasher_;
+  ChainLink previous_{};
+  uint64_t expected_ = 1;
+  uint64_t batch_start_ = 1;
+  std::unordered_map<Uuid, uint64_t, UuidHash> versions_;
+  // (stream, version) -> position as the events say, to check the index.
+  std::map<std::pair<Uuid, uint64_t>, uint64_t> stream_positions_;
+  size_t skipped_ = 0;
+};
+
+}  // namespace
 
 int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& err) {
   auto log = EventLog::open(data / "log", {Durability::kSync, true});
@@ -18,111 +173,32 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     err << "comanda verify: " << log.error().message << "\n";
     return 1;
   }
-  // The chain's links by the last position of their batch.
-  std::map<uint64_t, ChainLink> links;
-  std::string problem;
-  Status chain = (*log)->scan_chain([&](uint64_t last, std::string_view link) {
-    if (link.size() != 32) {
-      problem = "hash chain: the link of the batch ending at position " + std::to_string(last) +
-                " is malformed";
-      return false;
-    }
-    std::memcpy(links[last].data(), link.data(), 32);
-    return true;
-  });
-  if (!chain.ok()) problem = chain.error().message;
-
-  uint64_t expected = 1;
-  ChainHasher hasher;
-  ChainLink previous{};
-  uint64_t batch_start = 1;
-  auto next_link = links.begin();
-  hasher.begin(previous);
-  std::unordered_map<Uuid, uint64_t, UuidHash> versions;
-  // (stream, version) -> position as the events say, to check the index.
-  std::map<std::pair<Uuid, uint64_t>, uint64_t> stream_positions;
-  size_t skipped = 0;
-
-  Status io = (*log)->scan_raw(1, [&](uint64_t position, std::string_view stored) {
-    if (!problem.empty()) return false;  // the chain itself is unreadable
-    auto fail = [&](const std::string& what) {
-      problem = "position " + std::to_string(position) + ": " + what;
-      return false;
-    };
-    if (position != expected)
-      return fail("expected position " + std::to_string(expected) + " (a gap)");
-    ++expected;
-    // The chain covers the stored bytes exactly as they are, readable or not.
-    hasher.add(stored);
-    if (next_link == links.end())
-      return fail("no link of the hash chain covers this position (written outside the engine?)");
-    if (next_link->first == position) {
-      const ChainLink link = hasher.finish();
-      if (link != next_link->second)
-        return fail("the hash chain breaks in the batch of positions " +
-                    std::to_string(batch_start) + ".." + std::to_string(position) +
-                    ": an event there was changed");
-      previous = link;
-      hasher.begin(previous);
-      batch_start = position + 1;
-      ++next_link;
-    }
-    auto event = decode_event(stored);
-    if (!event.ok()) {
-      if (event.error().code == ErrorCode::kUnprocessable) {
-        ++skipped;  // written by a newer build
-        return true;
-      }
-      return fail(event.error().message);
-    }
-    if (event->position != position)
-      return fail("the envelope says position " + std::to_string(event->position));
-    uint64_t& version = versions[event->stream];
-    if (event->stream_version != version + 1)
-      return fail("stream " + event->stream.to_string() + " jumps from version " +
-                  std::to_string(version) + " to " + std::to_string(event->stream_version));
-    version = event->stream_version;
-    stream_positions[{event->stream, version}] = position;
-    return true;
-  });
-  if (!io.ok()) problem = io.error().message;
-  if (problem.empty() && next_link != links.end())
-    problem = "hash chain: a link claims position " + std::to_string(next_link->first) +
-              ", beyond the last event " + std::to_string(expected - 1);
-  if (problem.empty() && batch_start != expected)
-    problem = "position " + std::to_string(batch_start) +
-              ": the last batch has no link in the hash chain";
-
-  if (problem.empty()) {
-    size_t indexed = 0;
-    Status index =
-        (*log)->scan_stream_index([&](const Uuid& stream, uint64_t version, uint64_t position) {
-          auto it = stream_positions.find({stream, version});
-          if (it == stream_positions.end() || it->second != position) {
-            problem = "stream index: " + stream.to_string() + " version " +
-                      std::to_string(version) + " points at position " + std::to_string(position) +
-                      ", which does not hold it";
-            return false;
-          }
-          ++indexed;
-          return true;
-        });
-    if (!index.ok()) problem = index.error().message;
-    if (problem.empty() && indexed != stream_positions.size())
-      problem = "stream index: " + std::to_string(stream_positions.size() - indexed) +
-                " events are not indexed";
-  }
-
-  if (!problem.empty()) {
+  LogCheck check(**log);
+  if (std::string problem = check.run(); !problem.empty()) {
     err << "comanda verify: FAILED at " << problem << "\n";
     return 1;
   }
-  out << "ok: " << expected - 1 << " events in " << links.size() << " batches, " << versions.size()
-      << " streams; positions dense, checksums good, hash chain intact (head "
-      << to_hex(previous).substr(0, 16) << "...)";
-  if (skipped) out << " (" << skipped << " events of unknown types skipped)";
-  out << "\n";
+  out << check.summary() << "\n";
   return 0;
 }
+
+namespace {
+
+class Verify final : public Subcommand {
+ public:
+  std::string_view name() const override { return "verify"; }
+  std::string_view summary() const override {
+    return "check the log: dense positions, checksums, hash chain, stream versions, index";
+  }
+  void configure(CLI::App& app) override { add_data_flag(app, data_); }
+  int run(std::ostream& out, std::ostream& err) override { return verify(data_, out, err); }
+
+ private:
+  std::filesystem::path data_;
+};
+
+}  // namespace
+
+std::unique_ptr<Subcommand> verify_command() { return std::make_unique<Verify>(); }
 
 }  // namespace comanda::tools

@@ -41,33 +41,28 @@ engine::Result<engine::OrderLine> parse_line(dom::element element, const std::st
   return line;
 }
 
-// The fields an order has from placement on, shared by the order view and
-// the order_placed event.
-void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
-  const std::string& cur = p.currency;
-  w.key("reference").string(p.reference);
-  w.key("restaurant_id").string(p.restaurant_id.to_string());
-  w.key("items").begin_array();
-  for (const OrderLine& l : p.items) {
-    w.begin_object();
-    w.key("sku").string(l.sku);
-    w.key("name").string(l.name);
-    w.key("quantity").number(static_cast<int64_t>(l.quantity));
-    w.key("unit_price");
-    write_money(w, l.unit_price, cur);
-    w.key("modifiers").begin_array();
-    for (const Modifier& m : l.modifiers) {
-      w.begin_object().key("name").string(m.name).key("price");
-      write_money(w, m.price, cur);
-      w.end_object();
-    }
-    w.end_array();
-    w.key("notes").string(l.notes);
-    w.key("line_total");
-    write_money(w, l.line_total, cur);
+void write_line(JsonWriter& w, const OrderLine& l, const std::string& cur) {
+  w.begin_object();
+  w.key("sku").string(l.sku);
+  w.key("name").string(l.name);
+  w.key("quantity").number(static_cast<int64_t>(l.quantity));
+  w.key("unit_price");
+  write_money(w, l.unit_price, cur);
+  w.key("modifiers").begin_array();
+  for (const Modifier& m : l.modifiers) {
+    w.begin_object().key("name").string(m.name).key("price");
+    write_money(w, m.price, cur);
     w.end_object();
   }
   w.end_array();
+  w.key("notes").string(l.notes);
+  w.key("line_total");
+  write_money(w, l.line_total, cur);
+  w.end_object();
+}
+
+void write_totals(JsonWriter& w, const OrderPlaced& p) {
+  const std::string& cur = p.currency;
   const Totals& t = p.totals;
   money_field(w, "subtotal", t.subtotal, cur);
   money_field(w, "discount", t.discount, cur);
@@ -78,6 +73,19 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
   w.key("tax_included").boolean(p.tax.included);
   money_field(w, "tip", t.tip, cur);
   money_field(w, "total", t.total, cur);
+}
+
+// The fields an order has from placement on, shared by the order view and
+// the order_placed event.
+void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
+  const std::string& cur = p.currency;
+  const Totals& t = p.totals;
+  w.key("reference").string(p.reference);
+  w.key("restaurant_id").string(p.restaurant_id.to_string());
+  w.key("items").begin_array();
+  for (const OrderLine& l : p.items) write_line(w, l, cur);
+  w.end_array();
+  write_totals(w, p);
   w.key("customer").begin_object();
   w.key("id")
       .string(p.customer.id)
@@ -111,6 +119,57 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
 
 }  // namespace
 
+namespace {
+
+Status parse_customer(dom::object o, Customer& out) {
+  ObjectReader r(o, "customer.");
+  out.id = r.string("id", true, 128, 1);
+  out.name = r.string("name", false, 200);
+  out.phone = r.string("phone", false, 40);
+  if (r.failed()) return r.error();
+  return {};
+}
+
+Status parse_items(dom::array items, std::vector<OrderLine>& out) {
+  size_t i = 0;
+  for (dom::element e : items) {
+    auto line = parse_line(e, "items[" + std::to_string(i++) + "]");
+    if (!line.ok()) return line.error();
+    out.push_back(std::move(line).value());
+  }
+  return {};
+}
+
+Status parse_fulfillment(dom::object o, Fulfillment& out) {
+  ObjectReader r(o, "fulfillment.");
+  const std::string type = r.string("type", true, 32);
+  out.address = r.string("address", false, 500);
+  out.location = r.location("location");
+  const bool preorder = r.get("scheduled_for").has_value();
+  if (r.failed()) return r.error();
+  auto parsed = engine::parse_fulfillment(type);
+  if (!parsed)
+    return Error::invalid(
+        "fulfillment.type",
+        "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
+  out.type = *parsed;
+  if (preorder)
+    return Error::unprocessable(
+        "fulfillment.scheduled_for",
+        "preorders are not accepted yet; send null for as soon as possible");
+  return {};
+}
+
+Status parse_payment(dom::object o, Payment& out) {
+  ObjectReader r(o, "payment.");
+  out.method = r.string("method", true, 32);
+  out.cash_tendered = r.integer("cash_tendered", false, 0, kMaxAmount);
+  if (r.failed()) return r.error();
+  return {};
+}
+
+}  // namespace
+
 engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
   auto object = parse_object(body);
   if (!object.ok()) return std::move(object).error();
@@ -122,52 +181,18 @@ engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
   auto restaurant_id = engine::Uuid::parse(restaurant);
   if (!restaurant_id) return Error::invalid("restaurant_id", "restaurant_id is not a valid id");
   cmd.restaurant_id = *restaurant_id;
-
-  if (auto customer = r.object("customer", true)) {
-    ObjectReader cr(*customer, "customer.");
-    cmd.customer.id = cr.string("id", true, 128, 1);
-    cmd.customer.name = cr.string("name", false, 200);
-    cmd.customer.phone = cr.string("phone", false, 40);
-    if (cr.failed()) return cr.error();
-  }
+  // Each part in turn: the first error names its field.
+  if (auto customer = r.object("customer", true))
+    if (auto s = parse_customer(*customer, cmd.customer); !s.ok()) return s.error();
   if (r.failed()) return r.error();
-
-  if (auto items = r.array("items", true, 1, 500)) {
-    size_t i = 0;
-    for (dom::element e : *items) {
-      auto line = parse_line(e, "items[" + std::to_string(i++) + "]");
-      if (!line.ok()) return std::move(line).error();
-      cmd.items.push_back(std::move(line).value());
-    }
-  }
+  if (auto items = r.array("items", true, 1, 500))
+    if (auto s = parse_items(*items, cmd.items); !s.ok()) return s.error();
   if (r.failed()) return r.error();
-
-  if (auto f = r.object("fulfillment", true)) {
-    ObjectReader fr(*f, "fulfillment.");
-    const std::string type = fr.string("type", true, 32);
-    cmd.fulfillment.address = fr.string("address", false, 500);
-    cmd.fulfillment.location = fr.location("location");
-    const bool preorder = fr.get("scheduled_for").has_value();
-    if (fr.failed()) return fr.error();
-    auto parsed = engine::parse_fulfillment(type);
-    if (!parsed)
-      return Error::invalid(
-          "fulfillment.type",
-          "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
-    cmd.fulfillment.type = *parsed;
-    if (preorder)
-      return Error::unprocessable(
-          "fulfillment.scheduled_for",
-          "preorders are not accepted yet; send null for as soon as possible");
-  }
+  if (auto fulfillment = r.object("fulfillment", true))
+    if (auto s = parse_fulfillment(*fulfillment, cmd.fulfillment); !s.ok()) return s.error();
   if (r.failed()) return r.error();
-
-  if (auto p = r.object("payment", true)) {
-    ObjectReader pr(*p, "payment.");
-    cmd.payment.method = pr.string("method", true, 32);
-    cmd.payment.cash_tendered = pr.integer("cash_tendered", false, 0, kMaxAmount);
-    if (pr.failed()) return pr.error();
-  }
+  if (auto payment = r.object("payment", true))
+    if (auto s = parse_payment(*payment, cmd.payment); !s.ok()) return s.error();
   cmd.tip = r.integer("tip", false, 0, kMaxAmount).value_or(0);
   cmd.notes = r.string("notes", false, 1000);
   cmd.claimed_subtotal = r.integer("subtotal", false, 0, INT64_MAX);

@@ -32,89 +32,100 @@ Response position_response(const projections::DriverView& driver, uint64_t posit
   return r;
 }
 
+const projections::DriversModel& drivers(const ApiContext& ctx) {
+  return ctx.views.get<projections::DriversModel>();
+}
+
 // The driver the path names, if the caller may see it; `position` receives
 // the log position the answer reflects.
 std::optional<projections::DriverView> driver_at(const ApiContext& ctx, const RouteRequest& rq,
                                                  uint64_t& position) {
   auto id = Uuid::parse(rq.params[0]);
-  return id ? ctx.views.get<projections::DriversModel>().driver_for(*id, rq.who(), &position)
-            : std::nullopt;
+  return id ? drivers(ctx).driver_for(*id, rq.who(), &position) : std::nullopt;
+}
+
+Route register_driver(const ApiContext& ctx) {
+  return {.method = "POST",
+          .pattern = "/v1/drivers",
+          .summary = "A driver signs up (one per account); an admin names the account",
+          .roles = roles({Role::kAdmin, Role::kDriver}),
+          .forbidden = "cannot register drivers",
+          .request_schema = "RegisterDriver",
+          .response_schema = "Driver",
+          .problems = {400, 401, 403, 409, 413, 422, 503},
+          .action = CommandSpec{
+              .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                auto parsed = parse_register_driver(rq.http.body);
+                if (!parsed.ok()) return parsed.error();
+                parsed->driver_id = Uuid::v7();
+                return engine::CommandBody{std::move(parsed).value()};
+              },
+              .respond =
+                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
+                    auto driver = drivers(ctx).driver_for(result.stream, caller);
+                    if (!driver) return not_in_read_models();
+                    Response r = driver_response(201, *driver, result.position);
+                    r.headers.emplace_back("Location", "/v1/drivers/" + result.stream.to_string());
+                    return r;
+                  }}};
+}
+
+Route get_driver(const ApiContext& ctx) {
+  return {.method = "GET",
+          .pattern = "/v1/drivers/{id}",
+          .summary = "A driver, with its latest position",
+          .response_schema = "Driver",
+          .problems = {401, 404},
+          .action = Query([&ctx](const RouteRequest& rq) {
+            uint64_t position = 0;
+            auto driver = driver_at(ctx, rq, position);
+            return driver ? driver_response(200, *driver, position) : no_such_driver();
+          })};
+}
+
+Route report_location(const ApiContext& ctx) {
+  return {.method = "POST",
+          .pattern = "/v1/drivers/{id}/location",
+          .summary = "A GPS ping from the driver's app",
+          .request_schema = "Location",
+          .response_schema = "DriverPosition",
+          .problems = {400, 401, 404, 412, 413, 422, 503},
+          .action = CommandSpec{
+              .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                auto id = Uuid::parse(rq.params[0]);
+                if (!id) return Error::not_found("no such driver");
+                auto ping = parse_location(rq.http.body, engine::utc_now_us());
+                if (!ping.ok()) return ping.error();
+                return engine::CommandBody{engine::ReportLocation{*id, std::move(ping).value()}};
+              },
+              // The driver's position now: the newest by device time, which a
+              // late ping does not move.
+              .respond =
+                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
+                    auto driver = drivers(ctx).driver_for(result.stream, caller);
+                    return driver ? position_response(*driver, result.position)
+                                  : not_in_read_models();
+                  },
+              .if_match = true}};
+}
+
+Route get_position(const ApiContext& ctx) {
+  return {.method = "GET",
+          .pattern = "/v1/drivers/{id}/position",
+          .summary = "A driver's latest position",
+          .response_schema = "DriverPosition",
+          .problems = {401, 404},
+          .action = Query([&ctx](const RouteRequest& rq) {
+            uint64_t position = 0;
+            auto driver = driver_at(ctx, rq, position);
+            return driver ? position_response(*driver, position) : no_such_driver();
+          })};
 }
 
 }  // namespace
 
 RouteTable driver_routes(const ApiContext& ctx) {
-  RouteTable table;
-  table.push_back(
-      {.method = "POST",
-       .pattern = "/v1/drivers",
-       .summary = "A driver signs up (one per account); an admin names the account",
-       .roles = roles({Role::kAdmin, Role::kDriver}),
-       .forbidden = "cannot register drivers",
-       .request_schema = "RegisterDriver",
-       .response_schema = "Driver",
-       .problems = {400, 401, 403, 409, 413, 422, 503},
-       .action = CommandSpec{
-           .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-             auto parsed = parse_register_driver(rq.http.body);
-             if (!parsed.ok()) return parsed.error();
-             parsed->driver_id = Uuid::v7();
-             return engine::CommandBody{std::move(parsed).value()};
-           },
-           .respond =
-               [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
-                 auto driver =
-                     ctx.views.get<projections::DriversModel>().driver_for(result.stream, caller);
-                 if (!driver) return not_in_read_models();
-                 Response r = driver_response(201, *driver, result.position);
-                 r.headers.emplace_back("Location", "/v1/drivers/" + result.stream.to_string());
-                 return r;
-               }}});
-  table.push_back({.method = "GET",
-                   .pattern = "/v1/drivers/{id}",
-                   .summary = "A driver, with its latest position",
-                   .response_schema = "Driver",
-                   .problems = {401, 404},
-                   .action = Query([&ctx](const RouteRequest& rq) {
-                     uint64_t position = 0;
-                     auto driver = driver_at(ctx, rq, position);
-                     return driver ? driver_response(200, *driver, position) : no_such_driver();
-                   })});
-  table.push_back(
-      {.method = "POST",
-       .pattern = "/v1/drivers/{id}/location",
-       .summary = "A GPS ping from the driver's app",
-       .request_schema = "Location",
-       .response_schema = "DriverPosition",
-       .problems = {400, 401, 404, 412, 413, 422, 503},
-       .action = CommandSpec{
-           .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-             auto id = Uuid::parse(rq.params[0]);
-             if (!id) return Error::not_found("no such driver");
-             auto ping = parse_location(rq.http.body, engine::utc_now_us());
-             if (!ping.ok()) return ping.error();
-             return engine::CommandBody{engine::ReportLocation{*id, std::move(ping).value()}};
-           },
-           // The driver's position now: the newest by device time, which a
-           // late ping does not move.
-           .respond =
-               [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
-                 auto driver =
-                     ctx.views.get<projections::DriversModel>().driver_for(result.stream, caller);
-                 return driver ? position_response(*driver, result.position) : not_in_read_models();
-               },
-           .if_match = true}});
-  table.push_back({.method = "GET",
-                   .pattern = "/v1/drivers/{id}/position",
-                   .summary = "A driver's latest position",
-                   .response_schema = "DriverPosition",
-                   .problems = {401, 404},
-                   .action = Query([&ctx](const RouteRequest& rq) {
-                     uint64_t position = 0;
-                     auto driver = driver_at(ctx, rq, position);
-                     return driver ? position_response(*driver, position) : no_such_driver();
-                   })});
-  return table;
+  return {register_driver(ctx), get_driver(ctx), report_location(ctx), get_position(ctx)};
 }
 
 }  // namespace comanda::api

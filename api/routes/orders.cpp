@@ -20,12 +20,16 @@ Response order_response(int status, const projections::OrderView& order, uint64_
   return r;
 }
 
+const projections::OrdersModel& orders(const ApiContext& ctx) {
+  return ctx.views.get<projections::OrdersModel>();
+}
+
 Response no_such_order() { return problem(Error::not_found("no such order")); }
 
 // The order now, as the answer to a command on it.
 CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
   return [&ctx, status](const engine::Principal&, const engine::CommandResult& result) {
-    auto order = ctx.views.get<projections::OrdersModel>().order(result.stream);
+    auto order = orders(ctx).order(result.stream);
     if (!order) return not_in_read_models();
     Response r = order_response(status, *order, result.position);
     if (status == 201)
@@ -38,7 +42,7 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
   auto query = parse_order_query(rq.http.query);
   if (!query.ok()) return problem(query.error());
   query->viewer = rq.who();
-  const projections::OrderPage page = ctx.views.get<projections::OrdersModel>().list_orders(*query);
+  const projections::OrderPage page = orders(ctx).list_orders(*query);
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
   for (const auto& o : page.orders) write_order(w, o);
@@ -54,64 +58,64 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
 Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
   uint64_t position = 0;
   auto id = Uuid::parse(rq.params[0]);
-  auto order = id ? ctx.views.get<projections::OrdersModel>().order_for(*id, rq.who(), &position)
-                  : std::nullopt;
+  auto order = id ? orders(ctx).order_for(*id, rq.who(), &position) : std::nullopt;
   if (!order) return no_such_order();
   return order_response(200, *order, position);
+}
+
+engine::Result<engine::CommandBody> place_order_command(const RouteRequest& rq) {
+  auto parsed = parse_place_order(rq.http.body);
+  if (!parsed.ok()) return parsed.error();
+  parsed->order_id = Uuid::v7();
+  return engine::CommandBody{std::move(parsed).value()};
+}
+
+engine::Result<engine::CommandBody> status_change_command(const RouteRequest& rq) {
+  auto id = Uuid::parse(rq.params[0]);
+  if (!id) return Error::not_found("no such order");
+  auto parsed = parse_status_change(rq.http.body);
+  if (!parsed.ok()) return parsed.error();
+  parsed->order_id = *id;
+  return engine::CommandBody{std::move(parsed).value()};
 }
 
 }  // namespace
 
 RouteTable order_routes(const ApiContext& ctx) {
   const std::vector<int> kCommandProblems = {400, 401, 403, 404, 409, 412, 413, 422, 503};
-  RouteTable table;
-  table.push_back({.method = "POST",
-                   .pattern = "/v1/orders",
-                   .summary = "Place an order; the server prices it and gives it its reference",
-                   .roles = roles({Role::kAdmin, Role::kOwner, Role::kCustomer}),
-                   .forbidden = "cannot place orders",
-                   .request_schema = "PlaceOrder",
-                   .response_schema = "Order",
-                   .problems = kCommandProblems,
-                   .action = CommandSpec{
-                       .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-                         auto parsed = parse_place_order(rq.http.body);
-                         if (!parsed.ok()) return parsed.error();
-                         parsed->order_id = Uuid::v7();
-                         return engine::CommandBody{std::move(parsed).value()};
-                       },
-                       .respond = respond_with_order(ctx, 201)}});
-  table.push_back(
+  return {
+      {.method = "POST",
+       .pattern = "/v1/orders",
+       .summary = "Place an order; the server prices it and gives it its reference",
+       .roles = roles({Role::kAdmin, Role::kOwner, Role::kCustomer}),
+       .forbidden = "cannot place orders",
+       .request_schema = "PlaceOrder",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action =
+           CommandSpec{.parse = place_order_command, .respond = respond_with_order(ctx, 201)}},
       {.method = "GET",
        .pattern = "/v1/orders",
        .summary = "Orders the caller may see, newest first, filtered and paged",
        .response_schema = "OrderPage",
        .problems = {400, 401},
-       .action = Query([&ctx](const RouteRequest& rq) { return list_orders(ctx, rq); })});
-  table.push_back({.method = "GET",
-                   .pattern = "/v1/orders/{id}",
-                   .summary = "One order (ETag: its version)",
-                   .response_schema = "Order",
-                   .problems = {401, 404},
-                   .action = Query([&ctx](const RouteRequest& rq) { return get_order(ctx, rq); })});
-  table.push_back({.method = "POST",
-                   .pattern = "/v1/orders/{id}/status",
-                   .summary = "Move an order to another status (name, alias or code)",
-                   .request_schema = "StatusChange",
-                   .response_schema = "Order",
-                   .problems = kCommandProblems,
-                   .action = CommandSpec{
-                       .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-                         auto id = Uuid::parse(rq.params[0]);
-                         if (!id) return Error::not_found("no such order");
-                         auto parsed = parse_status_change(rq.http.body);
-                         if (!parsed.ok()) return parsed.error();
-                         parsed->order_id = *id;
-                         return engine::CommandBody{std::move(parsed).value()};
-                       },
-                       .respond = respond_with_order(ctx, 200),
-                       .if_match = true}});
-  return table;
+       .action = Query([&ctx](const RouteRequest& rq) { return list_orders(ctx, rq); })},
+      {.method = "GET",
+       .pattern = "/v1/orders/{id}",
+       .summary = "One order (ETag: its version)",
+       .response_schema = "Order",
+       .problems = {401, 404},
+       .action = Query([&ctx](const RouteRequest& rq) { return get_order(ctx, rq); })},
+      {.method = "POST",
+       .pattern = "/v1/orders/{id}/status",
+       .summary = "Move an order to another status (name, alias or code)",
+       .request_schema = "StatusChange",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = status_change_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true}},
+  };
 }
 
 }  // namespace comanda::api

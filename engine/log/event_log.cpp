@@ -46,6 +46,10 @@ struct EventLog::Impl {
   std::string stream_key_buf;
   EncodedBatch encoded;  // for append(events): encoded here, on the caller's thread
 
+  // Reads the last position and the chain head from disk: at open, and
+  // after a failed write (whose sync may or may not have reached the disk).
+  Status read_tail();
+
   ~Impl() {
     if (db) {
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
@@ -56,6 +60,27 @@ struct EventLog::Impl {
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EventLog::~EventLog() = default;
+
+namespace {
+
+// The format of what this build writes: written into a new log; a log of
+// another format is refused rather than misread.
+Status check_format(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta, bool may_write,
+                    uint64_t last_position, const std::string& path) {
+  std::string format;
+  rocksdb::Status s = db.Get(rocksdb::ReadOptions(), meta, kFormatKey, &format);
+  if (s.IsNotFound() && may_write && last_position == 0) {
+    s = db.Put(rocksdb::WriteOptions(), meta, kFormatKey, kFormatVersion);
+    format = kFormatVersion;
+  }
+  if (!s.ok() && !s.IsNotFound()) return io_error(s, "cannot read the log's format version");
+  if (!format.empty() && format != kFormatVersion)
+    return Error::corruption("the log at " + path + " has format " + format +
+                             "; this build reads format " + kFormatVersion);
+  return {};
+}
+
+}  // namespace
 
 Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& dir,
                                                  const Options& options) {
@@ -85,44 +110,39 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   impl->meta = impl->handles[3];
   impl->idempotency = impl->handles[4];
   impl->write_options.sync = options.durability == Durability::kSync;
+  if (Status tail = impl->read_tail(); !tail.ok()) return tail.error();
+  if (Status format =
+          check_format(*impl->db, impl->meta, !options.read_only, impl->last_position, path);
+      !format.ok())
+    return format.error();
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
 
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl->db->NewIterator(rocksdb::ReadOptions(), impl->events));
+Status EventLog::Impl::read_tail() {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events));
   it->SeekToLast();
-  if (it->Valid())
-    impl->last_position = get_u64_be(std::string_view(it->key().data(), it->key().size()));
   if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
-
-  // The format of what this build writes. A log of another format is refused
-  // rather than misread.
-  std::string format;
-  rocksdb::Status fs = impl->db->Get(rocksdb::ReadOptions(), impl->meta, kFormatKey, &format);
-  if (fs.IsNotFound() && !options.read_only && impl->last_position == 0) {
-    fs = impl->db->Put(rocksdb::WriteOptions(), impl->meta, kFormatKey, kFormatVersion);
-    format = kFormatVersion;
-  }
-  if (!fs.ok() && !fs.IsNotFound()) return io_error(fs, "cannot read the log's format version");
-  if (!format.empty() && format != kFormatVersion)
-    return Error::corruption("the log at " + path + " has format " + format +
-                             "; this build reads format " + kFormatVersion);
-
+  const uint64_t last =
+      it->Valid() ? get_u64_be(std::string_view(it->key().data(), it->key().size())) : 0;
   // The chain head is the link stored under the highest chain key; it must
   // belong to the last position, as both are written in one batch.
-  std::unique_ptr<rocksdb::Iterator> chain(
-      impl->db->NewIterator(rocksdb::ReadOptions(), impl->meta));
-  const std::string upper = chain_key(UINT64_MAX);
-  chain->SeekForPrev(upper);
+  std::unique_ptr<rocksdb::Iterator> chain(db->NewIterator(rocksdb::ReadOptions(), meta));
+  chain->SeekForPrev(chain_key(UINT64_MAX));
+  if (!chain->status().ok()) return io_error(chain->status(), "cannot read the hash chain");
+  ChainLink head{};
   if (chain->Valid() && chain->key().starts_with(chain_key_prefix())) {
     const std::string_view key(chain->key().data(), chain->key().size());
     const uint64_t head_position = get_u64_be(key.substr(chain_key_prefix().size()));
-    if (head_position != impl->last_position || chain->value().size() != 32)
+    if (head_position != last || chain->value().size() != 32)
       return Error::corruption("the hash chain ends at position " + std::to_string(head_position) +
-                               " but the log at " + std::to_string(impl->last_position.load()));
-    std::memcpy(impl->chain_head.data(), chain->value().data(), 32);
-  } else if (impl->last_position != 0) {
+                               " but the log at " + std::to_string(last));
+    std::memcpy(head.data(), chain->value().data(), 32);
+  } else if (last != 0) {
     return Error::corruption("the log has events but no hash chain");
   }
-  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+  chain_head = head;
+  last_position.store(last, std::memory_order_release);
+  return {};
 }
 
 uint64_t EventLog::last_position() const {
@@ -165,25 +185,9 @@ Status EventLog::append(std::span<const Event> events,
 ChainLink EventLog::chain_head() const { return impl_->chain_head; }
 
 Status EventLog::resume() {
-  Impl& d = *impl_;
-  rocksdb::Status s = d.db->Resume();
+  rocksdb::Status s = impl_->db->Resume();
   if (!s.ok() && !s.IsNotSupported()) return io_error(s, "cannot resume writing");
-  std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(rocksdb::ReadOptions(), d.events));
-  it->SeekToLast();
-  if (!it->status().ok()) return io_error(it->status(), "cannot read the event log");
-  const uint64_t last =
-      it->Valid() ? get_u64_be(std::string_view(it->key().data(), it->key().size())) : 0;
-  std::string link;
-  if (last != 0) {
-    rocksdb::Status g = d.db->Get(rocksdb::ReadOptions(), d.meta, chain_key(last), &link);
-    if (!g.ok() || link.size() != 32)
-      return Error::corruption("the hash chain has no link for the last batch");
-    std::memcpy(d.chain_head.data(), link.data(), 32);
-  } else {
-    d.chain_head = {};
-  }
-  d.last_position.store(last, std::memory_order_release);
-  return {};
+  return impl_->read_tail();
 }
 
 Status EventLog::append(std::span<const EncodedBatch* const> batches) {

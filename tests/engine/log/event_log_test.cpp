@@ -1,5 +1,5 @@
 // The durable event log (engine/event_log.h) and `comanda verify`
-// (tools/commands.h) against a real RocksDB in a temporary directory.
+// (tools/verify.h) against a real RocksDB in a temporary directory.
 #include "engine/log/event_log.h"
 
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@
 #include "engine/log/event_codec.h"
 #include "engine/log/hash_chain.h"
 #include "tests/support/test_support.h"
-#include "tools/commands.h"
+#include "tools/verify.h"
 
 namespace {
 

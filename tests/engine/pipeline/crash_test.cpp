@@ -30,7 +30,7 @@
 
 #include "engine/log/event_log.h"
 #include "tests/support/test_support.h"
-#include "tools/commands.h"
+#include "tools/verify.h"
 
 extern char** environ;
 
