@@ -13,7 +13,8 @@
 //
 // beside free functions `Status validate(Command&)` (rules that need no state,
 // run where the command is built) and `Status decide(Command&, Decision&)`
-// for each command, and `Book::apply(const Event&, const E&)` for each event.
+// for each command, and `const State& Book::apply(const Event&, const E&)`
+// for each event (returning the stream's state after it).
 // engine/domain/aggregates.h lists the kinds; everything that dispatches on
 // commands or events (the pipeline's hot state, the codec, the JSON) is
 // generic over that list.

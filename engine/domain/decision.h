@@ -7,6 +7,7 @@
 // Not thread-safe: the sequencer's, for the length of one decide().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -93,7 +94,20 @@ class Decision {
   size_t first_event() const { return first_; }
 
  private:
-  Event& stamp(const Target& target);
+  Event& stamp(const Target& target) {
+    uint64_t version = target.version;
+    for (size_t i = first_; i < out_.size(); ++i)
+      if (out_[i].stream == target.stream) version = std::max(version, out_[i].stream_version);
+    Event& e = out_.emplace_back();
+    e.position = stamp_.next_position++;
+    e.stream = target.stream;
+    e.stream_version = version + 1;
+    e.partition = target.partition;
+    e.recorded_at_us = stamp_.recorded_at_us;
+    e.actor = caller_;
+    e.correlation_id = stamp_.correlation_id;
+    return e;
+  }
   bool loaded(const Uuid& id) const;
 
   const Books& books_;

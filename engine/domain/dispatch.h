@@ -44,12 +44,19 @@ void visit_kind(const EventPayload& payload, Fn&& fn) {
       payload);
 }
 
-// Applies `event` to its kind's Book.
-inline void apply_event(Books& books, const Event& event) {
+// Applies `event` to its kind's Book; then, if given,
+// `after.template operator()<K>(state)` sees the stream's state after it.
+struct NothingAfter {
+  template <class K>
+  void operator()(const typename K::State&) const {}
+};
+template <class After = NothingAfter>
+void apply_event(Books& books, const Event& event, After&& after = {}) {
   std::visit(
       [&](const auto& payload) {
         using K = Aggregates::KindOfEvent<std::decay_t<decltype(payload)>>;
-        std::get<typename K::Book>(books).apply(event, payload);
+        const typename K::State& state = std::get<typename K::Book>(books).apply(event, payload);
+        after.template operator()<K>(state);
       },
       event.payload);
 }

@@ -5,15 +5,18 @@
 
 namespace comanda::engine {
 
-void DriverBook::apply(const Event& e, const DriverRegistered& p) {
+const DriverState& DriverBook::apply(const Event& e, const DriverRegistered& p) {
   DriverState& d = at(e.stream);
   d.version = e.stream_version;
   d.user_id = p.user_id;
   by_user_[p.user_id] = e.stream;
+  return d;
 }
 
-void DriverBook::apply(const Event& e, const DriverLocationReported&) {
-  at(e.stream).version = e.stream_version;
+const DriverState& DriverBook::apply(const Event& e, const DriverLocationReported&) {
+  DriverState& d = at(e.stream);
+  d.version = e.stream_version;
+  return d;
 }
 
 std::optional<Uuid> DriverBook::of_user(const std::string& user_id) const {

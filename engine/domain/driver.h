@@ -62,8 +62,8 @@ struct DriverState {
 // Every driver, and which account each one is.
 class DriverBook : public Book<DriverState> {
  public:
-  void apply(const Event& event, const DriverRegistered& registered);
-  void apply(const Event& event, const DriverLocationReported& ping);
+  const DriverState& apply(const Event& event, const DriverRegistered& registered);
+  const DriverState& apply(const Event& event, const DriverLocationReported& ping);
   // The driver whose account is `user_id`, if any.
   std::optional<Uuid> of_user(const std::string& user_id) const;
 

@@ -10,7 +10,7 @@
 
 namespace comanda::engine {
 
-void OrderBook::apply(const Event& e, const OrderPlaced& p) {
+const OrderState& OrderBook::apply(const Event& e, const OrderPlaced& p) {
   OrderState& o = at(e.stream);
   o.restaurant_id = p.restaurant_id;
   o.version = e.stream_version;
@@ -21,14 +21,16 @@ void OrderBook::apply(const Event& e, const OrderPlaced& p) {
   o.updated_at_us = e.recorded_at_us;
   uint64_t& last = last_number_[p.restaurant_id];
   last = std::max(last, p.number);
+  return o;
 }
 
-void OrderBook::apply(const Event& e, const OrderStatusChanged& p) {
+const OrderState& OrderBook::apply(const Event& e, const OrderStatusChanged& p) {
   OrderState& o = at(e.stream);
   o.version = e.stream_version;
   o.status = p.to;
   o.last_position = e.position;
   o.updated_at_us = e.recorded_at_us;
+  return o;
 }
 
 uint64_t OrderBook::last_number(const Uuid& restaurant_id) const {

@@ -112,8 +112,8 @@ struct OrderState {
 // when its orders leave memory).
 class OrderBook : public Book<OrderState> {
  public:
-  void apply(const Event& event, const OrderPlaced& placed);
-  void apply(const Event& event, const OrderStatusChanged& changed);
+  const OrderState& apply(const Event& event, const OrderPlaced& placed);
+  const OrderState& apply(const Event& event, const OrderStatusChanged& changed);
   // The number of the restaurant's latest order (0 before the first).
   uint64_t last_number(const Uuid& restaurant_id) const;
 

@@ -7,13 +7,14 @@
 
 namespace comanda::engine {
 
-void RestaurantBook::apply(const Event& e, const RestaurantRegistered& p) {
+const RestaurantState& RestaurantBook::apply(const Event& e, const RestaurantRegistered& p) {
   RestaurantState& r = at(e.stream);
   r.version = e.stream_version;
   r.owners = p.owners;
   r.currency = p.currency;
   r.tax = p.tax;
   r.series = p.series;
+  return r;
 }
 
 Status validate(RegisterRestaurant& command) {

@@ -51,7 +51,7 @@ struct RestaurantState {
 
 class RestaurantBook : public Book<RestaurantState> {
  public:
-  void apply(const Event& event, const RestaurantRegistered& registered);
+  const RestaurantState& apply(const Event& event, const RestaurantRegistered& registered);
 };
 
 struct Restaurant {

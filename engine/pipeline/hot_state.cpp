@@ -8,9 +8,9 @@ namespace comanda::engine {
 
 void HotState::apply(const Event& event) {
   last_recorded_at_us_ = std::max(last_recorded_at_us_, event.recorded_at_us);
-  apply_event(books_, event);
-  visit_kind(event.payload,
-             [&]<class K>() { std::get<HotWindow<K>>(windows_).applied(book<K>(), event); });
+  apply_event(books_, event, [&]<class K>(const typename K::State& state) {
+    std::get<HotWindow<K>>(windows_).applied(state, event);
+  });
 }
 
 bool HotState::take_cold(const ColdStream& cold) {

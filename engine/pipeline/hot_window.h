@@ -18,17 +18,16 @@ namespace comanda::engine {
 template <class K>
 class HotWindow {
  public:
-  void applied(const typename K::Book&, const Event&) {}
+  void applied(const typename K::State&, const Event&) {}
   void evict(typename K::Book&, int64_t /*cutoff_us*/, uint64_t /*committed_position*/) {}
 };
 
 template <Evictable K>
 class HotWindow<K> {
  public:
-  // After `event` was applied to `book`: notes the stream if it is finished.
-  void applied(const typename K::Book& book, const Event& event) {
-    const typename K::State* state = book.find(event.stream);
-    if (state && K::finished(*state)) finished_.emplace_back(event.recorded_at_us, event.stream);
+  // After `event` was applied: notes the stream if `state` is finished.
+  void applied(const typename K::State& state, const Event& event) {
+    if (K::finished(state)) finished_.emplace_back(event.recorded_at_us, event.stream);
   }
 
   // Drops the streams finished at or before `cutoff_us` whose last event is
