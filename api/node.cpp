@@ -59,34 +59,15 @@ std::optional<JwtVerifier> verifier_of(const ServerConfig& config) {
 
 }  // namespace
 
-// Declared in the order they are built; destroyed in reverse, the sequencer
-// first: its callbacks point into the command path and the server.
-struct Node::Parts {
-  explicit Parts(const ServerConfig& c)
-      : config(c),
-        state({c.idempotency_window_s * 1'000'000, c.hot_window_s * 1'000'000}),
-        auth(verifier_of(c), c.dev),
-        server({c.host, c.port, c.threads}),
-        feed(server.post_in_order(),
-             projections::AudienceOf(models.get<projections::RestaurantsModel>(),
-                                     models.get<projections::OrdersModel>(),
-                                     models.get<projections::DriversModel>())),
-        fanout(models, feed),
-        commands(
-            [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
-            // Streams that left the sequencer's memory are read on a
-            // network thread, never by the sequencer.
-            [this](const engine::Uuid& id) {
-              return engine::HotState::load_stream(*log, id, sequencer->committed_position());
-            },
-            server.post()),
-        context{models, [this] { return sequencer->committed_position(); }, c.time_zone},
-        router(all_routes(context), auth, commands),
-        handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }) {
-  }
+// What a node serves, loaded before it listens: the log (its lock taken
+// first, so that a second comandad on the same directory says so), views/,
+// the sequencer's state and the read models.
+struct Node::Data {
+  explicit Data(const ServerConfig& c)
+      : config(c), state({c.idempotency_window_s * 1'000'000, c.hot_window_s * 1'000'000}) {}
 
-  // Loads the read models (their snapshot when it matches the log) and the
-  // sequencer's state from one pass over the log, then starts the pipeline.
+  // Opens the log and views/; loads the read models (their snapshot when it
+  // matches the log) and the sequencer's state in one pass over the log.
   engine::Status load();
 
   ServerConfig config;
@@ -94,6 +75,34 @@ struct Node::Parts {
   std::unique_ptr<projections::ViewStore> views;
   engine::HotState state;
   projections::ProjectionRegistry models{projections::read_models()};
+};
+
+// The serving parts, on loaded data, declared in the order they are built;
+// destroyed in reverse, the sequencer first: its callbacks point into the
+// command path and the server.
+struct Node::Serving {
+  explicit Serving(Data& d)
+      : auth(verifier_of(d.config), d.config.dev),
+        server({d.config.host, d.config.port, d.config.threads}),
+        feed(server.post_in_order(),
+             projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
+                                     d.models.get<projections::OrdersModel>(),
+                                     d.models.get<projections::DriversModel>())),
+        fanout(d.models, feed),
+        commands(
+            [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
+            // Streams that left the sequencer's memory are read on a
+            // network thread, never by the sequencer.
+            [this, &d](const engine::Uuid& id) {
+              return engine::HotState::load_stream(*d.log, id, sequencer->committed_position());
+            },
+            server.post()),
+        context{d.models, [this] { return sequencer->committed_position(); }, d.config.time_zone},
+        router(all_routes(context), auth, commands),
+        handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }) {
+    sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
+  }
+
   Authenticator auth;
   Server server;
   EventFeed feed;
@@ -105,7 +114,7 @@ struct Node::Parts {
   std::optional<engine::Sequencer> sequencer;
 };
 
-engine::Status Node::Parts::load() {
+engine::Status Node::Data::load() {
   auto opened = engine::EventLog::open(config.data / "log", {config.durability, false});
   if (!opened.ok()) return opened.error();
   log = std::move(opened).value();
@@ -133,42 +142,44 @@ engine::Status Node::Parts::load() {
   auto rebuild_models = [this](const engine::Event& e) { models.apply({&e, 1}); };
   if (auto loaded = state.load(*log, now_us, rebuild_models); !loaded.ok())
     return engine::Error::corruption("cannot load the log: " + loaded.error().message);
-  sequencer.emplace(*log, state, fanout, engine::Sequencer::Options{});
   return {};
 }
 
-Node::Node(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Node::Node(std::unique_ptr<Data> data, std::unique_ptr<Serving> serving)
+    : data_(std::move(data)), serving_(std::move(serving)) {}
 
 engine::Result<std::unique_ptr<Node>> Node::open(const ServerConfig& config) {
-  std::unique_ptr<Parts> parts;
+  auto data = std::make_unique<Data>(config);
+  if (auto loaded = data->load(); !loaded.ok()) return loaded.error();
+  std::unique_ptr<Serving> serving;
   try {
-    parts = std::make_unique<Parts>(config);
+    serving = std::make_unique<Serving>(*data);
   } catch (const std::exception& e) {  // the address cannot be bound
     return engine::Error::unavailable(e.what());
   }
-  if (auto loaded = parts->load(); !loaded.ok()) return loaded.error();
   if (config.dev)
     std::cerr << "\n*** comandad: DEV MODE: requests without a token act as an administrator. ***\n"
                  "*** Never run --dev anywhere but a local trial.                          ***\n\n";
-  return std::unique_ptr<Node>(new Node(std::move(parts)));
+  return std::unique_ptr<Node>(new Node(std::move(data), std::move(serving)));
 }
 
 Node::~Node() = default;
 
-uint16_t Node::port() const { return parts_->server.port(); }
+uint16_t Node::port() const { return serving_->server.port(); }
 
 void Node::run() {
-  Parts& p = *parts_;
-  std::cout << "comandad listening on http://" << p.config.host << ":" << p.server.port()
-            << " (data: " << p.config.data.string() << ", " << p.log->last_position()
+  Data& d = *data_;
+  Serving& s = *serving_;
+  std::cout << "comandad listening on http://" << d.config.host << ":" << s.server.port()
+            << " (data: " << d.config.data.string() << ", " << d.log->last_position()
             << " events, durability "
-            << (p.config.durability == engine::Durability::kSync ? "sync" : "async") << ")"
+            << (d.config.durability == engine::Durability::kSync ? "sync" : "async") << ")"
             << std::endl;
-  p.server.run(p.handler, p.feed, p.auth);
+  s.server.run(s.handler, s.feed, s.auth);
   std::cout << "comandad stopping" << std::endl;
-  p.sequencer.reset();
+  s.sequencer.reset();
   // Everything is written and applied: the next start need not replay it.
-  if (auto saved = p.views->save(p.models, *p.log); !saved.ok())
+  if (auto saved = d.views->save(d.models, *d.log); !saved.ok())
     std::cerr << "comandad: the read models' snapshot was not saved (the next start rebuilds "
                  "them from the log): "
               << saved.error().message << "\n";

@@ -1,8 +1,8 @@
 // A running comandad, composed: the event log and views/ opened, the
-// sequencer's state and the read models loaded from them, the pipeline, the
-// live feed, the routes and the network server wired together; served until
-// SIGINT or SIGTERM; on the way out the pipeline drained and the read models'
-// snapshot saved.
+// sequencer's state and the read models loaded from them, then the network
+// server bound, the pipeline, the live feed and the routes wired together;
+// served until SIGINT or SIGTERM; on the way out the pipeline drained and the
+// read models' snapshot saved.
 //
 // Threads: open(), run() and the destructor on the main thread.
 #pragma once
@@ -17,9 +17,9 @@ namespace comanda::api {
 
 class Node {
  public:
-  // Opens the data directory and binds the listening address. Fails with a
-  // message naming what failed: a directory another process holds, a log
-  // that does not read, an address in use.
+  // Opens and loads the data directory, then binds the listening address.
+  // Fails with a message naming what failed: a directory another process
+  // holds, a log that does not read, an address in use.
   static engine::Result<std::unique_ptr<Node>> open(const ServerConfig& config);
   ~Node();
   Node(const Node&) = delete;
@@ -33,9 +33,11 @@ class Node {
   void run();
 
  private:
-  struct Parts;
-  explicit Node(std::unique_ptr<Parts> parts);
-  std::unique_ptr<Parts> parts_;
+  struct Data;
+  struct Serving;
+  Node(std::unique_ptr<Data> data, std::unique_ptr<Serving> serving);
+  std::unique_ptr<Data> data_;
+  std::unique_ptr<Serving> serving_;  // destroyed first: it points into data_
 };
 
 }  // namespace comanda::api

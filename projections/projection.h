@@ -30,9 +30,9 @@ class Projection {
   // Its name; also the prefix of its rows in views/. Never changes.
   virtual std::string_view name() const = 0;
 
-  // Applies one committed batch (dense positions beyond the model's own),
-  // as one step that queries see whole. Events it has no use for are
-  // ignored.
+  // Applies one committed batch (never empty; dense positions beyond the
+  // model's own), as one step that queries see whole. Events it has no use
+  // for are ignored.
   virtual void apply(std::span<const engine::Event> events) = 0;
 
   // Forgets everything and stands at `position`: 0 before a rebuild, a

@@ -75,6 +75,11 @@ engine::Status ViewStore::save(const ProjectionRegistry& models, const engine::E
     // previous snapshot, if any, plus the log after it is still right.
     return Error::corruption("the read models skipped a position since the start; not snapshotted");
   const uint64_t checkpoint = models.position();
+  for (const auto& model : models.models())
+    if (model->position() != checkpoint)
+      return Error::corruption("the " + std::string(model->name()) + " model is at position " +
+                               std::to_string(model->position()) + ", not at the checkpoint " +
+                               std::to_string(checkpoint) + ": not snapshotted");
   v1::SnapshotMeta meta;
   meta.set_format(kFormat);
   meta.set_code_version(code_version());

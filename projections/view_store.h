@@ -37,9 +37,12 @@ class ViewStore {
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;
 
-  // Replaces the snapshot with the registry's models as they are now. `log`
-  // must hold every event the models applied (for the checkpoint's chain
-  // link). Models that skipped a position are not saved.
+  // Replaces the snapshot with the registry's models as they are now, which
+  // must stay still meanwhile (comandad saves after its pipeline stopped):
+  // the rows of every model are taken at the one checkpoint. `log` must
+  // hold every event the models applied (for the checkpoint's chain link).
+  // Models that skipped a position, or that are not at the checkpoint, are
+  // not saved.
   engine::Status save(const ProjectionRegistry& models, const engine::EventLog& log);
 
   // Loads the snapshot into the registry's models, which must be empty, if

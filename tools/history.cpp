@@ -1,5 +1,3 @@
-#include "tools/history.h"
-
 #include <iomanip>
 #include <ostream>
 
@@ -8,9 +6,14 @@
 #include "tools/subcommand.h"
 
 namespace comanda::tools {
+namespace {
 
 using namespace comanda::engine;
 
+// Every event of an order, oldest first, with its position, time, version,
+// actor, type and (for status changes) the canonical status from -> to; the
+// exit code (1 when the log cannot be read or has no such order, 2 for a
+// malformed id).
 int print_history(const std::filesystem::path& data, const std::string& order_id, std::ostream& out,
                   std::ostream& err) {
   auto id = Uuid::parse(order_id);
@@ -54,8 +57,6 @@ int print_history(const std::filesystem::path& data, const std::string& order_id
   }
   return 0;
 }
-
-namespace {
 
 class History final : public Subcommand {
  public:

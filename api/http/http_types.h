@@ -1,5 +1,6 @@
 // HTTP requests and responses as the handlers see them: plain structs, so
-// that Beast stays inside server.cpp and the build stays fast.
+// that Beast stays inside api/http/ and api/ws/websocket_session (compiled into
+// comandad alone) and the build stays fast.
 #pragma once
 
 #include <functional>

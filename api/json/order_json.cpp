@@ -153,6 +153,7 @@ Status parse_fulfillment(dom::object o, Fulfillment& out) {
         "fulfillment.type",
         "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
   out.type = *parsed;
+  if (auto valid = engine::validate_fulfillment(out); !valid.ok()) return valid;
   if (preorder)
     return Error::unprocessable(
         "fulfillment.scheduled_for",
@@ -165,7 +166,7 @@ Status parse_payment(dom::object o, Payment& out) {
   out.method = r.string("method", true, 32);
   out.cash_tendered = r.integer("cash_tendered", false, 0, kMaxAmount);
   if (r.failed()) return r.error();
-  return {};
+  return engine::validate_payment(out);
 }
 
 }  // namespace

@@ -14,8 +14,10 @@
 
 namespace comanda::api {
 
-// The body of POST /v1/orders. The order id is left for the caller to mint;
-// the domain's rules (engine::validate) are checked on the command path.
+// The body of POST /v1/orders, each part checked by the domain's rules as
+// it is read (engine::validate_fulfillment, validate_payment), so that the
+// first error of a body is the one named. The order id is left for the
+// caller to mint.
 engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body);
 // The body of POST /v1/orders/{id}/status: a status by name, alias or code
 // (an integer or a numeric string), and an optional reason.

@@ -1,5 +1,6 @@
 #include "api/routes/command_path.h"
 
+#include <cassert>
 #include <charconv>
 
 #include "api/http/problem.h"
@@ -13,9 +14,8 @@ struct CommandPath::Pending {
   CommandSpec::Respond respond;
   engine::Principal caller;
   Reply reply;
-  // A copy of the command to submit again after a stream is loaded. Kept
-  // only for routes on an existing stream (their pattern names it): a
-  // command that creates a stream names no other that could have left memory.
+  // A copy of the command to submit again after a stream is loaded
+  // (CommandSpec::may_need_load).
   std::optional<engine::Command> retry;
   int loads = 0;
 };
@@ -88,7 +88,7 @@ void CommandPath::run(const Route& route, const CommandSpec& spec, const RouteRe
   pending->respond = spec.respond;
   pending->caller = command.principal;
   pending->reply = std::move(reply);
-  if (route.pattern.find('{') != std::string_view::npos) pending->retry = command;
+  if (spec.may_need_load) pending->retry = command;
   submit(std::move(pending), std::move(command));
 }
 
@@ -105,7 +105,9 @@ void CommandPath::complete(const std::shared_ptr<Pending>& pending,
                            const engine::CommandOutcome& outcome) const {
   if (auto stream = outcome.needs_load()) {
     // The sequencer never reads the disk: the stream is read here, and the
-    // command submitted once more with it attached.
+    // command submitted once more with it attached. A route whose commands
+    // may name such streams says so (CommandSpec::may_need_load).
+    assert(pending->retry && "a command that needs a load, from a route without may_need_load");
     if (!pending->retry || ++pending->loads > kMaxLoads)
       return pending->reply(
           problem(Error::unavailable("the command's state could not be loaded; retry shortly")));

@@ -36,12 +36,11 @@ const projections::DriversModel& drivers(const ApiContext& ctx) {
   return ctx.views.get<projections::DriversModel>();
 }
 
-// The driver the path names, if the caller may see it; `position` receives
-// the log position the answer reflects.
+// The driver the path names (the router takes ids only), if the caller may
+// see it; `position` receives the log position the answer reflects.
 std::optional<projections::DriverView> driver_at(const ApiContext& ctx, const RouteRequest& rq,
                                                  uint64_t& position) {
-  auto id = Uuid::parse(rq.params[0]);
-  return id ? drivers(ctx).driver_for(*id, rq.who(), &position) : std::nullopt;
+  return drivers(ctx).driver_for(*Uuid::parse(rq.params[0]), rq.who(), &position);
 }
 
 Route register_driver(const ApiContext& ctx) {
@@ -73,6 +72,7 @@ Route register_driver(const ApiContext& ctx) {
 Route get_driver(const ApiContext& ctx) {
   return {.method = "GET",
           .pattern = "/v1/drivers/{id}",
+          .absent = "no such driver",
           .summary = "A driver, with its latest position",
           .response_schema = "Driver",
           .problems = {401, 404},
@@ -86,17 +86,18 @@ Route get_driver(const ApiContext& ctx) {
 Route report_location(const ApiContext& ctx) {
   return {.method = "POST",
           .pattern = "/v1/drivers/{id}/location",
+          .absent = "no such driver",
           .summary = "A GPS ping from the driver's app",
           .request_schema = "Location",
           .response_schema = "DriverPosition",
           .problems = {400, 401, 404, 412, 413, 422, 503},
           .action = CommandSpec{
               .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-                auto id = Uuid::parse(rq.params[0]);
-                if (!id) return Error::not_found("no such driver");
                 auto ping = parse_location(rq.http.body, engine::utc_now_us());
                 if (!ping.ok()) return ping.error();
-                return engine::CommandBody{engine::ReportLocation{*id, std::move(ping).value()}};
+                // The router takes ids only.
+                return engine::CommandBody{
+                    engine::ReportLocation{*Uuid::parse(rq.params[0]), std::move(ping).value()}};
               },
               // The driver's position now: the newest by device time, which a
               // late ping does not move.
@@ -112,6 +113,7 @@ Route report_location(const ApiContext& ctx) {
 Route get_position(const ApiContext& ctx) {
   return {.method = "GET",
           .pattern = "/v1/drivers/{id}/position",
+          .absent = "no such driver",
           .summary = "A driver's latest position",
           .response_schema = "DriverPosition",
           .problems = {401, 404},

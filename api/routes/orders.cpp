@@ -57,8 +57,8 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
 
 Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
   uint64_t position = 0;
-  auto id = Uuid::parse(rq.params[0]);
-  auto order = id ? orders(ctx).order_for(*id, rq.who(), &position) : std::nullopt;
+  // The router takes ids only.
+  auto order = orders(ctx).order_for(*Uuid::parse(rq.params[0]), rq.who(), &position);
   if (!order) return no_such_order();
   return order_response(200, *order, position);
 }
@@ -71,11 +71,9 @@ engine::Result<engine::CommandBody> place_order_command(const RouteRequest& rq) 
 }
 
 engine::Result<engine::CommandBody> status_change_command(const RouteRequest& rq) {
-  auto id = Uuid::parse(rq.params[0]);
-  if (!id) return Error::not_found("no such order");
   auto parsed = parse_status_change(rq.http.body);
   if (!parsed.ok()) return parsed.error();
-  parsed->order_id = *id;
+  parsed->order_id = *Uuid::parse(rq.params[0]);  // the router takes ids only
   return engine::CommandBody{std::move(parsed).value()};
 }
 
@@ -102,19 +100,22 @@ RouteTable order_routes(const ApiContext& ctx) {
        .action = Query([&ctx](const RouteRequest& rq) { return list_orders(ctx, rq); })},
       {.method = "GET",
        .pattern = "/v1/orders/{id}",
+       .absent = "no such order",
        .summary = "One order (ETag: its version)",
        .response_schema = "Order",
        .problems = {401, 404},
        .action = Query([&ctx](const RouteRequest& rq) { return get_order(ctx, rq); })},
       {.method = "POST",
        .pattern = "/v1/orders/{id}/status",
+       .absent = "no such order",
        .summary = "Move an order to another status (name, alias or code)",
        .request_schema = "StatusChange",
        .response_schema = "Order",
        .problems = kCommandProblems,
        .action = CommandSpec{.parse = status_change_command,
                              .respond = respond_with_order(ctx, 200),
-                             .if_match = true}},
+                             .if_match = true,
+                             .may_need_load = true}},
   };
 }
 

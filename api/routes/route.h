@@ -67,13 +67,21 @@ struct CommandSpec {
   Respond respond = {};
   // The route takes If-Match: the version the caller expects of the stream.
   bool if_match = false;
+  // The command names existing streams of a kind that leaves memory (an
+  // order): the command path keeps a copy of it, to submit again once such
+  // a stream is read from the log.
+  bool may_need_load = false;
 };
 
 struct Route {
-  std::string_view method = {};   // "POST"
-  std::string_view pattern = {};  // "/v1/orders/{id}/status"; also the Idempotency-Key's scope
+  std::string_view method = {};  // "POST"
+  // "/v1/orders/{id}/status"; also the Idempotency-Key's scope. A
+  // placeholder named {id} takes ids only: anything else is answered 404
+  // with `absent` before the route runs, as an absent one is.
+  std::string_view pattern = {};
+  std::string_view absent = {};   // "no such order"
   std::string_view summary = {};  // one line, for the API's description
-  bool open = false;              // no token needed (health checks)
+  bool open = false;              // no token needed (health checks); queries only
   RoleMask roles = kAnyRole;      // the roles that ever may; the aggregates decide the rest
   // For another role, the 403's detail: "a caller with role X <forbidden>".
   std::string_view forbidden = {};

@@ -1,5 +1,7 @@
 #include "api/routes/router.h"
 
+#include <cassert>
+
 #include "api/http/problem.h"
 
 namespace comanda::api {
@@ -37,7 +39,19 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 Router::Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands)
     : routes_(std::move(routes)), auth_(auth), commands_(commands) {
-  for (const Route& route : routes_) segments_.push_back(split_path(route.pattern));
+  for (const Route& route : routes_) {
+    // A command needs a caller: only queries may be open.
+    assert(!route.open || std::holds_alternative<Query>(route.action));
+    segments_.push_back(split_path(route.pattern));
+    std::vector<size_t>& ids = ids_.emplace_back();
+    size_t placeholder = 0;
+    for (std::string_view segment : segments_.back()) {
+      if (!segment.starts_with('{')) continue;
+      if (segment == "{id}") ids.push_back(placeholder);
+      ++placeholder;
+    }
+    assert(ids.empty() || !route.absent.empty());
+  }
 }
 
 void Router::dispatch(const Request& request, Reply reply) const {
@@ -47,7 +61,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
   for (size_t i = 0; i < routes_.size(); ++i) {
     const Route& route = routes_[i];
     if (!match(segments_[i], path, params)) continue;
-    if (route.method == request.method) return run(route, request, params, std::move(reply));
+    if (route.method == request.method) return run(i, request, params, std::move(reply));
     if (allowed.find(route.method) == std::string::npos)
       allowed.append(allowed.empty() ? "" : ", ").append(route.method);
   }
@@ -61,8 +75,9 @@ void Router::dispatch(const Request& request, Reply reply) const {
   reply(problem(404, "not-found", "Not found", "no route for " + request.path));
 }
 
-void Router::run(const Route& route, const Request& request, const PathParams& params,
+void Router::run(size_t index, const Request& request, const PathParams& params,
                  Reply reply) const {
+  const Route& route = routes_[index];
   std::optional<engine::Principal> caller;
   if (!route.open) {
     auto who = auth_.from_header(request.header("authorization"));
@@ -73,6 +88,9 @@ void Router::run(const Route& route, const Request& request, const PathParams& p
                                                     std::string(engine::role_name(caller->role)) +
                                                     " " + std::string(route.forbidden))));
   }
+  for (size_t i : ids_[index])
+    if (!engine::Uuid::parse(params[i]))
+      return reply(problem(engine::Error::not_found(std::string(route.absent))));
   const RouteRequest rq{request, caller ? &*caller : nullptr, params};
   if (const auto* query = std::get_if<Query>(&route.action)) return reply((*query)(rq));
   commands_.run(route, std::get<CommandSpec>(route.action), rq, std::move(reply));

@@ -23,13 +23,13 @@ class Router {
   Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands);
 
   void dispatch(const Request& request, Reply reply) const;
-  const RouteTable& routes() const { return routes_; }
 
  private:
-  void run(const Route& route, const Request& request, const PathParams& params, Reply reply) const;
+  void run(size_t index, const Request& request, const PathParams& params, Reply reply) const;
 
   RouteTable routes_;
   std::vector<std::vector<std::string_view>> segments_;  // per route; "{x}" matches any one
+  std::vector<std::vector<size_t>> ids_;                 // per route: which placeholders are {id}s
   const Authenticator& auth_;
   const CommandPath& commands_;
 };

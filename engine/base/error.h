@@ -1,6 +1,6 @@
 // Errors that callers handle, as values. An Error carries a machine code, a
 // message for humans, and (when one input is at fault) the field it names.
-// Build them with the named factories below; api/problem.cpp is the one map
+// Build them with the named factories below; api/http/problem.cpp is the one map
 // from codes to HTTP statuses and RFC 9457 problem types.
 #pragma once
 

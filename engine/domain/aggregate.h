@@ -3,7 +3,6 @@
 // Book (every hot stream of the kind), its Commands and its Events:
 //
 //   struct Order {
-//     static constexpr std::string_view kName = "order";
 //     using State = OrderState;
 //     using Book = OrderBook;
 //     using Commands = TypeList<PlaceOrder, ChangeOrderStatus>;
@@ -62,7 +61,6 @@ class Book {
   }
   // Drops a stream from memory (its events stay in the log).
   void erase(const Uuid& id) { states_.erase(id); }
-  size_t size() const { return states_.size(); }
 
  protected:
   State* find_mutable(const Uuid& id) {

@@ -47,8 +47,6 @@ struct FirstHolding<T, Member, K, Rest...>
 
 template <class K>
 using EventsOf = typename K::Events;
-template <class K>
-using CommandsOf = typename K::Commands;
 
 }  // namespace detail
 
@@ -57,11 +55,9 @@ struct AggregateList {
   using Books = std::tuple<typename Kinds::Book...>;
   using Events = typename detail::Concat<typename Kinds::Events...>::type;
   using Commands = typename detail::Concat<typename Kinds::Commands...>::type;
-  // The kind an event or a command belongs to.
+  // The kind an event belongs to.
   template <class E>
   using KindOfEvent = typename detail::FirstHolding<E, detail::EventsOf, Kinds...>::type;
-  template <class C>
-  using KindOfCommand = typename detail::FirstHolding<C, detail::CommandsOf, Kinds...>::type;
   // A tuple of T<K> for each kind.
   template <template <class> class T>
   using Each = std::tuple<T<Kinds>...>;
@@ -73,10 +69,10 @@ struct AggregateList {
 };
 
 // Every aggregate kind of the domain.
-using Aggregates = AggregateList<Restaurant, Order, Driver>;
+using AggregateKinds = AggregateList<Restaurant, Order, Driver>;
 
-using Books = Aggregates::Books;
-using EventPayload = detail::AsVariant<Aggregates::Events>::type;
-using CommandBody = detail::AsVariant<Aggregates::Commands>::type;
+using Books = AggregateKinds::Books;
+using EventPayload = detail::AsVariant<AggregateKinds::Events>::type;
+using CommandBody = detail::AsVariant<AggregateKinds::Commands>::type;
 
 }  // namespace comanda::engine

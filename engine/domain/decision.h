@@ -2,7 +2,8 @@
 // the version they expect, read-only state of every kind, and the events it
 // emits. The pipeline (engine/pipeline/hot_state.h) builds one per command,
 // applies the emitted events if the command is accepted and drops them if
-// it is refused.
+// it is refused. A decide() that accepts emits at least one event, and one
+// that refuses emits none.
 //
 // Not thread-safe: the sequencer's, for the length of one decide().
 #pragma once

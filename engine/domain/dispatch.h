@@ -38,7 +38,7 @@ template <class Fn>
 void visit_kind(const EventPayload& payload, Fn&& fn) {
   std::visit(
       [&](const auto& p) {
-        using K = Aggregates::KindOfEvent<std::decay_t<decltype(p)>>;
+        using K = AggregateKinds::KindOfEvent<std::decay_t<decltype(p)>>;
         fn.template operator()<K>();
       },
       payload);
@@ -54,7 +54,7 @@ template <class After = NothingAfter>
 void apply_event(Books& books, const Event& event, After&& after = {}) {
   std::visit(
       [&](const auto& payload) {
-        using K = Aggregates::KindOfEvent<std::decay_t<decltype(payload)>>;
+        using K = AggregateKinds::KindOfEvent<std::decay_t<decltype(payload)>>;
         const typename K::State& state = std::get<typename K::Book>(books).apply(event, payload);
         after.template operator()<K>(state);
       },

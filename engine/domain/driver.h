@@ -72,7 +72,6 @@ class DriverBook : public Book<DriverState> {
 };
 
 struct Driver {
-  static constexpr std::string_view kName = "driver";
   using State = DriverState;
   using Book = DriverBook;
   using Commands = TypeList<RegisterDriver, ReportLocation>;

@@ -49,18 +49,28 @@ std::string format_reference(std::string_view series, uint64_t number) {
   return out;
 }
 
-Status validate(PlaceOrder& cmd) {
-  if (cmd.fulfillment.type == FulfillmentType::kDelivery && cmd.fulfillment.address.empty())
+Status validate_fulfillment(const Fulfillment& f) {
+  if (f.type == FulfillmentType::kDelivery && f.address.empty())
     return Error::invalid("fulfillment.address", "fulfillment.address is required for delivery");
-  if (std::find(std::begin(kPaymentMethods), std::end(kPaymentMethods), cmd.payment.method) ==
+  return {};
+}
+
+Status validate_payment(const Payment& p) {
+  if (std::find(std::begin(kPaymentMethods), std::end(kPaymentMethods), p.method) ==
       std::end(kPaymentMethods))
     return Error::invalid(
         "payment.method",
         "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
-  if (cmd.payment.cash_tendered && cmd.payment.method != "cash")
+  if (p.cash_tendered && p.method != "cash")
     return Error::unprocessable("payment.cash_tendered",
                                 "cash_tendered applies to cash payments only");
   return {};
+}
+
+Status validate(PlaceOrder& cmd) {
+  if (Status fulfillment = validate_fulfillment(cmd.fulfillment); !fulfillment.ok())
+    return fulfillment;
+  return validate_payment(cmd.payment);
 }
 
 namespace {

@@ -122,7 +122,6 @@ class OrderBook : public Book<OrderState> {
 };
 
 struct Order {
-  static constexpr std::string_view kName = "order";
   using State = OrderState;
   using Book = OrderBook;
   using Commands = TypeList<PlaceOrder, ChangeOrderStatus>;
@@ -134,8 +133,12 @@ struct Order {
 // "A001-000123": the series, then the number in at least six digits.
 std::string format_reference(std::string_view series, uint64_t number);
 
-// Delivery needs an address; a payment method of kPaymentMethods; cash
-// tendered only with cash.
+// A delivery needs an address.
+Status validate_fulfillment(const Fulfillment& fulfillment);
+// A payment method of kPaymentMethods; cash tendered only with cash.
+Status validate_payment(const Payment& payment);
+// Both, for an order (request bodies check each part as they read it, so
+// that a body's first error is named first).
 Status validate(PlaceOrder& command);
 
 // At a restaurant the caller may order from (a customer for themself, an

@@ -55,7 +55,6 @@ class RestaurantBook : public Book<RestaurantState> {
 };
 
 struct Restaurant {
-  static constexpr std::string_view kName = "restaurant";
   using State = RestaurantState;
   using Book = RestaurantBook;
   using Commands = TypeList<RegisterRestaurant>;

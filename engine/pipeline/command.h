@@ -44,8 +44,9 @@ class CommandOutcome {
   const CommandResult& value() const { return std::get<CommandResult>(v_); }
   const CommandResult& operator*() const { return value(); }
   const CommandResult* operator->() const { return &value(); }
-  // The refusal; only when neither ok() nor needs_load().
-  const Error& error() const { return std::get<Error>(v_); }
+  // The refusal. For a NeedsLoad outcome, an error saying so (for messages:
+  // never sent to clients); not for an accepted one.
+  const Error& error() const;
   // The stream to load first, if that is what the command needs.
   std::optional<Uuid> needs_load() const {
     if (auto* load = std::get_if<NeedsLoad>(&v_)) return load->stream;

@@ -1,6 +1,7 @@
 #include "engine/pipeline/hot_state.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "engine/domain/dispatch.h"
 
@@ -19,8 +20,18 @@ bool HotState::take_cold(const ColdStream& cold) {
   visit_kind(cold.events.front().payload,
              [&]<class K>() { in_memory = book<K>().find(cold.id) != nullptr; });
   if (in_memory) return false;  // memory is never older than the log
-  for (const Event& e : cold.events) apply(e);
+  // Into the Book only: the hot window hears of it once the command is
+  // accepted (kept()), so that a refusal leaves nothing behind.
+  for (const Event& e : cold.events) apply_event(books_, e);
   return true;
+}
+
+void HotState::kept(const ColdStream& cold) {
+  const Event& last = cold.events.back();
+  visit_kind(last.payload, [&]<class K>() {
+    if (const typename K::State* state = book<K>().find(cold.id))
+      std::get<HotWindow<K>>(windows_).applied(*state, last);
+  });
 }
 
 void HotState::forget(const ColdStream& cold) {
@@ -56,8 +67,10 @@ CommandOutcome HotState::decide(Command& command, BatchContext& ctx, std::vector
   }
 
   ctx.next_position = decision.next_position();
+  for (const ColdStream* cold : taken_) kept(*cold);
   for (size_t i = first; i < out.size(); ++i) apply(out[i]);
-  if (out.size() == first) return CommandResult{};  // accepted, nothing to record
+  assert(out.size() > first && "an accepted command emits at least one event");
+  if (out.size() == first) return CommandResult{};
   CommandResult result{out[first].stream, 0, out.back().position, false};
   for (size_t i = first; i < out.size(); ++i)
     if (out[i].stream == result.stream) result.stream_version = out[i].stream_version;
@@ -72,7 +85,7 @@ CommandOutcome HotState::decide(Command& command, BatchContext& ctx, std::vector
 
 void HotState::evict_finished(int64_t now_us, uint64_t committed_position) {
   const int64_t cutoff = now_us - options_.hot_window_us;
-  Aggregates::for_each_kind([&]<class K>() {
+  AggregateKinds::for_each_kind([&]<class K>() {
     std::get<HotWindow<K>>(windows_).evict(std::get<typename K::Book>(books_), cutoff,
                                            committed_position);
   });

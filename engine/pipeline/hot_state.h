@@ -94,10 +94,12 @@ class HotState {
   }
 
  private:
-  using HotWindows = Aggregates::Each<HotWindow>;
+  using HotWindows = AggregateKinds::Each<HotWindow>;
 
-  // Applies a cold stream's events if the stream is not in memory; true if it did.
+  // Applies a cold stream's events to its Book if the stream is not in
+  // memory; true if it did.
   bool take_cold(const ColdStream& cold);
+  void kept(const ColdStream& cold);    // a stream taken from cold stays: the window hears of it
   void forget(const ColdStream& cold);  // drops a stream taken from cold
   Status load_into(const EventLog& log, std::optional<int64_t> now_us,
                    const std::function<void(const Event&)>& also);  // on an empty state

@@ -208,6 +208,20 @@ TEST(PlaceOrderParsing, RefusesCashTenderedForACardPayment) {
                  ErrorCode::kUnprocessable, "payment.cash_tendered");
 }
 
+TEST(PlaceOrderParsing, NamesTheFirstErrorOfABodyWithSeveralInReadingOrder) {
+  // The fulfillment is read before the payment, the payment before the tip;
+  // the domain's rules on each part are checked as the part is read.
+  const std::string no_address = with(kOrder, R"("address": "Calle 1 234",)", "");
+  expect_refused(parse_place_order(with(no_address, R"("scheduled_for": null)",
+                                        R"("scheduled_for": "2026-12-01T10:00:00Z")")),
+                 ErrorCode::kInvalidArgument, "fulfillment.address");
+  expect_refused(parse_place_order(with(with(kOrder, R"("method": "cash")", R"("method": "gold")"),
+                                        R"("tip": 200)", R"("tip": "much")")),
+                 ErrorCode::kInvalidArgument, "payment.method");
+  expect_refused(parse_place_order(with(no_address, R"("method": "cash")", R"("method": "gold")")),
+                 ErrorCode::kInvalidArgument, "fulfillment.address");
+}
+
 TEST(PlaceOrderParsing, RefusesANegativeTip) {
   expect_refused(parse_place_order(with(kOrder, R"("tip": 200)", R"("tip": -1)")),
                  ErrorCode::kInvalidArgument, "tip");

@@ -1,4 +1,4 @@
-// The streaming JSON writer (api/json_writer.h): escaping, commas, numbers.
+// The streaming JSON writer (api/json/json_writer.h): escaping, commas, numbers.
 #include "api/json/json_writer.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Token verification (api/jwt.h, api/auth.h): only HS256 with our secret,
+// Token verification (api/auth/jwt.h, api/auth/authenticator.h): only HS256 with our secret,
 // with the claims a principal needs, within its validity window.
 #include "api/auth/jwt.h"
 

@@ -1,4 +1,4 @@
-// RFC 9457 problem responses (api/problem.h): status per error code, the
+// RFC 9457 problem responses (api/http/problem.h): status per error code, the
 // field named in the detail, the allowed steps of a conflict.
 #include "api/http/problem.h"
 

@@ -1,5 +1,5 @@
-// Query strings (api/query.h): percent-decoding, the order list's filters and
-// the opaque cursor.
+// Query strings (api/http/query_string.h): percent-decoding; the order
+// list's filters and the opaque cursor (api/routes/order_query.h).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

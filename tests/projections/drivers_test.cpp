@@ -1,6 +1,6 @@
 // Drivers: who may register one and report its position (engine/domain/driver.h),
 // how a ping is stored (engine/log/event_codec.h), and the position a dashboard
-// reads (projections/read_models.h).
+// reads (projections/drivers.h).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "engine/log/event_codec.h"
 #include "engine/pipeline/hot_state.h"
-#include "tests/support/read_models.h"
+#include "tests/support/models_under_test.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -52,7 +52,7 @@ class DriversTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<EventLog> log_;
   HotState state_;
-  ReadModels models_;
+  ModelsUnderTest models_;
   int64_t now_ = kNow;
 };
 
@@ -205,7 +205,7 @@ TEST_F(DriversTest, RebuildingFromTheLogGivesTheLivePositions) {
   ASSERT_TRUE(commit(report_location(a, 1.5, 2.5, kNow + 5)).ok());
   ASSERT_TRUE(commit(report_location(b, -3.25, 4.75, 0, driver("u-driver-2"))).ok());
   ASSERT_TRUE(commit(report_location(a, 1.0, 2.0, kNow + 1)).ok());  // late
-  ReadModels rebuilt;
+  ModelsUnderTest rebuilt;
   ASSERT_TRUE(rebuilt.rebuild(*log_).ok());
   for (const Uuid& id : {a, b}) {
     auto live = models_.driver_for(id, kAdmin);

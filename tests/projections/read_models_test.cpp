@@ -1,7 +1,5 @@
 // The read models (projections/orders.h and the registry): order lists, filters,
 // pagination, and rebuilding from the log.
-#include "tests/support/read_models.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "engine/pipeline/hot_state.h"
+#include "tests/support/models_under_test.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -63,7 +62,7 @@ class ReadModelsTest : public ::testing::Test {
   }
 
   // Every page of `query`, following next_cursor; bounded.
-  std::vector<OrderPage> all_pages(const ReadModels& models, OrderQuery query) {
+  std::vector<OrderPage> all_pages(const ModelsUnderTest& models, OrderQuery query) {
     std::vector<OrderPage> pages;
     for (int guard = 0; guard < 1000; ++guard) {
       pages.push_back(models.list_orders(query));
@@ -80,7 +79,7 @@ class ReadModelsTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<EventLog> log_;
   HotState state_;
-  ReadModels models_;
+  ModelsUnderTest models_;
   int64_t now_ = 1'795'000'000'000'000;
 };
 
@@ -186,7 +185,7 @@ TEST_F(ReadModelsTest, RebuildsFromTheLogTheSamePagesAsLiveUpdates) {
   batch.push_back(change_status(orders[2], "awaiting_driver"));
   commit(batch);
 
-  ReadModels rebuilt;
+  ModelsUnderTest rebuilt;
   ASSERT_TRUE(rebuilt.rebuild(*log_).ok());
   EXPECT_EQ(rebuilt.position(), models_.position());
 

@@ -112,22 +112,34 @@ TEST(ProjectionRegistry, SkipsWhatWasAppliedAndRemembersASkippedPosition) {
   EXPECT_EQ(registry.position(), 7u);
 }
 
-TEST(ProjectionRegistry, EachModelsRowsGoBackToItUnderItsOwnName) {
-  TempDir dir;
-  auto log = engine::EventLog::open(dir.path() / "log", {engine::Durability::kAsync, false});
-  ASSERT_TRUE(log.ok());
+// A log and a view store in a temporary directory.
+class SnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = engine::EventLog::open(dir_.path() / "log", {engine::Durability::kAsync, false});
+    ASSERT_TRUE(log.ok()) << log.error().message;
+    log_ = std::move(log).value();
+    auto views = projections::ViewStore::open(dir_.path() / "views");
+    ASSERT_TRUE(views.ok()) << views.error().message;
+    views_ = std::move(views).value();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<engine::EventLog> log_;
+  std::unique_ptr<projections::ViewStore> views_;
+};
+
+TEST_F(SnapshotTest, EachModelsRowsGoBackToItUnderItsOwnName) {
   const std::vector<Event> written = events(1, 3);
-  ASSERT_TRUE((*log)->append(written).ok());
-  auto views = projections::ViewStore::open(dir.path() / "views");
-  ASSERT_TRUE(views.ok());
+  ASSERT_TRUE(log_->append(written).ok());
 
   ProjectionRegistry live{two_models()};
   live.apply(written);
   live.get<Tally>().seen_.erase(2);  // the models differ: rows are each model's own
-  ASSERT_TRUE((*views)->save(live, **log).ok());
+  ASSERT_TRUE(views_->save(live, *log_).ok());
 
   ProjectionRegistry loaded{two_models()};
-  auto checkpoint = (*views)->load(loaded, **log);
+  auto checkpoint = views_->load(loaded, *log_);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
   EXPECT_EQ(*checkpoint, 3u);
   EXPECT_EQ(loaded.get<Ledger>().seen_, live.get<Ledger>().seen_);
@@ -136,27 +148,48 @@ TEST(ProjectionRegistry, EachModelsRowsGoBackToItUnderItsOwnName) {
   EXPECT_EQ(loaded.get<Tally>().loads_, 1);
 }
 
-TEST(ProjectionRegistry, ARowAModelCannotReadLeavesEveryModelEmpty) {
-  TempDir dir;
-  auto log = engine::EventLog::open(dir.path() / "log", {engine::Durability::kAsync, false});
-  ASSERT_TRUE(log.ok());
+TEST_F(SnapshotTest, ARowAModelCannotReadLeavesEveryModelEmpty) {
   const std::vector<Event> written = events(1, 2);
-  ASSERT_TRUE((*log)->append(written).ok());
-  auto views = projections::ViewStore::open(dir.path() / "views");
-  ASSERT_TRUE(views.ok());
+  ASSERT_TRUE(log_->append(written).ok());
   ProjectionRegistry live{two_models()};
   live.apply(written);
   live.get<Tally>().seen_[9] = "not a stream";
-  ASSERT_TRUE((*views)->save(live, **log).ok());
+  ASSERT_TRUE(views_->save(live, *log_).ok());
 
   ProjectionRegistry loaded{two_models()};
   std::string why;
-  auto checkpoint = (*views)->load(loaded, **log, &why);
+  auto checkpoint = views_->load(loaded, *log_, &why);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, 0u);
   EXPECT_NE(why.find("not a stream"), std::string::npos) << why;
   EXPECT_TRUE(loaded.get<Ledger>().seen_.empty());
   EXPECT_EQ(loaded.position(), 0u);
+}
+
+TEST_F(SnapshotTest, ASnapshotWithRowsOfAModelThisBuildLacksIsNotUsed) {
+  const std::vector<Event> written = events(1, 2);
+  ASSERT_TRUE(log_->append(written).ok());
+  ProjectionRegistry live{two_models()};
+  live.apply(written);
+  ASSERT_TRUE(views_->save(live, *log_).ok());
+
+  std::vector<std::unique_ptr<Projection>> fewer;
+  fewer.push_back(std::make_unique<Ledger>("ledger"));
+  ProjectionRegistry loaded{std::move(fewer)};
+  std::string why;
+  auto checkpoint = views_->load(loaded, *log_, &why);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(*checkpoint, 0u) << "the tally's rows are not this build's";
+  EXPECT_NE(why.find("rows"), std::string::npos) << why;
+  EXPECT_TRUE(loaded.get<Ledger>().seen_.empty());
+}
+
+TEST_F(SnapshotTest, ModelsThatMovedPastTheCheckpointAreNotSnapshotted) {
+  ASSERT_TRUE(log_->append(events(1, 2)).ok());
+  ProjectionRegistry live{two_models()};
+  live.apply(events(1, 2));
+  live.get<Tally>().position_ = 3;  // applied beyond the registry's checkpoint
+  EXPECT_FALSE(views_->save(live, *log_).ok());
 }
 
 }  // namespace

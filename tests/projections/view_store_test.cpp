@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/pipeline/hot_state.h"
-#include "tests/support/read_models.h"
+#include "tests/support/models_under_test.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -38,12 +38,12 @@ struct Server {
   }
   std::unique_ptr<EventLog> log;
   HotState state;
-  ReadModels models;
+  ModelsUnderTest models;
   int64_t now = 1'795'000'000'000'000;
 };
 
 // Everything a client could read, as comparable text.
-std::string everything(const ReadModels& m, const std::vector<Uuid>& drivers) {
+std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& drivers) {
   std::string out = "position " + std::to_string(m.position()) + "\n";
   OrderQuery all;
   all.limit = 10'000;
@@ -99,7 +99,7 @@ class ViewStoreTest : public ::testing::Test {
 
 TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
   ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
   EXPECT_EQ(*checkpoint, server_.log->last_position());
@@ -120,7 +120,7 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
   server_.commit(
       place_order(Uuid::v7(), server_.models.list_orders({}).orders[0].placed.restaurant_id));
 
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, saved_at);
@@ -135,7 +135,7 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
 }
 
 TEST_F(ViewStoreTest, WithoutASnapshotNothingIsLoaded) {
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   std::string why;
   auto checkpoint = views_->load(loaded.registry(), *server_.log, &why);
   ASSERT_TRUE(checkpoint.ok());
@@ -154,7 +154,7 @@ TEST_F(ViewStoreTest, ASnapshotOfAnotherLogIsIgnored) {
   // A shorter log: the checkpoint is beyond its end.
   Server shorter(dir_.path() / "shorter");
   shorter.commit(register_restaurant(Uuid::v7()));
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   std::string why;
   auto checkpoint = views_->load(loaded.registry(), *shorter.log, &why);
   ASSERT_TRUE(checkpoint.ok());
@@ -188,7 +188,7 @@ TEST_F(ViewStoreTest, ReadModelsThatSkippedAPositionAreNotSnapshotted) {
   server_.models.apply({&beyond, 1});
   EXPECT_TRUE(server_.models.has_gap());
   EXPECT_FALSE(views_->save(server_.models.registry(), *server_.log).ok());
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, first_checkpoint) << "the earlier snapshot is kept";
@@ -198,7 +198,7 @@ TEST_F(ViewStoreTest, ASecondSaveReplacesTheFirst) {
   ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
   server_.commit(change_status(orders_[0], "cancelled", customer()));
   ASSERT_TRUE(views_->save(server_.models.registry(), *server_.log).ok());
-  ReadModels loaded;
+  ModelsUnderTest loaded;
   auto checkpoint = views_->load(loaded.registry(), *server_.log);
   ASSERT_TRUE(checkpoint.ok());
   EXPECT_EQ(*checkpoint, server_.log->last_position());

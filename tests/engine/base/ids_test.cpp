@@ -1,4 +1,4 @@
-// Identifiers (engine/ids.h): UUIDv7 minting, the canonical text form, raw bytes.
+// Identifiers (engine/base/ids.h): UUIDv7 minting, the canonical text form, raw bytes.
 #include "engine/base/ids.h"
 
 #include <gtest/gtest.h>

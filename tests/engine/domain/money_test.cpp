@@ -1,5 +1,5 @@
-// Money formatting, rounding, checked arithmetic (engine/money.h) and order
-// pricing (engine/pricing.h).
+// Money formatting, rounding, checked arithmetic (engine/domain/money.h) and order
+// pricing (engine/domain/pricing.h).
 #include "engine/domain/money.h"
 
 #include <gtest/gtest.h>

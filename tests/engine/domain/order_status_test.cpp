@@ -1,4 +1,4 @@
-// The order state machine (engine/order_status.h): the table, the seeds'
+// The order state machine (engine/domain/order_status.h): the table, the seeds'
 // aliases and codes, and the transition rule.
 #include "engine/domain/order_status.h"
 

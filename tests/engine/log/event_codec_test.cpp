@@ -1,4 +1,4 @@
-// The stored form of events (engine/event_codec.h): round trips, checksums,
+// The stored form of events (engine/log/event_codec.h): round trips, checksums,
 // and the big-endian keys.
 #include "engine/log/event_codec.h"
 

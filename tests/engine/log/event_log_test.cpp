@@ -1,4 +1,4 @@
-// The durable event log (engine/event_log.h) and `comanda verify`
+// The durable event log (engine/log/event_log.h) and `comanda verify`
 // (tools/verify.h) against a real RocksDB in a temporary directory.
 #include "engine/log/event_log.h"
 

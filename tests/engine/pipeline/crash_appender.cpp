@@ -1,4 +1,4 @@
-// The process that tests/crash_test.cpp kills: it appends orders as fast as
+// The process that tests/engine/pipeline/crash_test.cpp kills: it appends orders as fast as
 // the sequencer acknowledges them and reports on stdout only what is durable,
 // so that every line the test reads must survive a SIGKILL.
 //

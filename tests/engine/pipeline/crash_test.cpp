@@ -1,5 +1,5 @@
-// Crash durability: tests/crash_appender.cpp appends as fast as it can and
-// reports what is durable; it is SIGKILLed at random moments, and after each
+// Crash durability: tests/engine/pipeline/crash_appender.cpp appends as fast
+// as it can and reports what is durable; it is SIGKILLed at random moments, and after each
 // kill the log must hold every acknowledged event, densely, in whole batches,
 // with its hash chain intact. Every round continues on the same data, so
 // recovery after recovery is what is tested.

@@ -1,4 +1,4 @@
-// Idempotency keys (engine/aggregates.h, engine/event_log.h): a repeat
+// Idempotency keys (engine/pipeline/hot_state.h, engine/log/event_log.h): a repeat
 // returns the first result and appends nothing, also after a restart; a
 // reuse for another request is a conflict; keys expire after the window.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The sequencer (engine/sequencer.h) with a real event log: every caller is
+// The sequencer (engine/pipeline/sequencer.h) with a real event log: every caller is
 // completed exactly once, after its events are durable and applied, with
 // dense positions, per-command refusals and a clock that never goes back.
 #include "engine/pipeline/sequencer.h"

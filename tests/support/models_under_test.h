@@ -17,7 +17,7 @@
 
 namespace comanda::test_support {
 
-class ReadModels {
+class ModelsUnderTest {
  public:
   void apply(std::span<const engine::Event> events) { registry_.apply(events); }
   engine::Status rebuild(const engine::EventLog& log) { return registry_.rebuild(log); }
