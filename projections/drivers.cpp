@@ -2,7 +2,6 @@
 
 #include <mutex>
 
-#include "comanda/v1/views.pb.h"
 #include "engine/domain/access.h"
 #include "projections/rows.h"
 
@@ -79,17 +78,15 @@ engine::Status DriversModel::save(const RowSink& put) const {
     if (d.position)
       row.set_position_event(founding_event(id, id, d.position->log_position,
                                             d.position->recorded_at_us, d.position->location));
-    value.clear();
-    row.SerializeToString(&value);
-    if (auto s = put(id.raw(), value); !s.ok()) return s;
+    if (auto s = put_row(put, id.raw(), row, value); !s.ok()) return s;
   }
   return {};
 }
 
 engine::Status DriversModel::load_row(std::string_view, std::string_view value) {
-  v1::ViewRow row;
-  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
-    return bad_row(kName, "does not parse");
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  const v1::ViewRow& row = *parsed;
   auto origin = stored_event(row.origin());
   if (!origin.ok()) return origin.error();
   auto* registered = std::get_if<DriverRegistered>(&origin->payload);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <mutex>
 
-#include "comanda/v1/views.pb.h"
 #include "engine/domain/access.h"
 #include "projections/rows.h"
 
@@ -150,15 +149,10 @@ engine::Status OrdersModel::save(const RowSink& put) const {
   std::shared_lock lock(mu_);
   v1::ViewRow row;
   std::string value;
-  auto emit = [&](std::string key) {
-    value.clear();
-    row.SerializeToString(&value);
-    return put(key, value);
-  };
   for (const auto& [id, owners] : owners_) {
     row.Clear();
     for (const std::string& owner : owners) row.add_owners(owner);
-    if (auto s = emit(row_key(kOwnersRow, id)); !s.ok()) return s;
+    if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
   }
   for (const auto& [id, o] : orders_) {
     row.Clear();
@@ -169,7 +163,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_status(static_cast<v1::OrderStatus>(o.status));
     row.set_cancelled_by_customer(o.cancelled_by_customer);
     row.set_status_reason(o.status_reason);
-    if (auto s = emit(row_key(kOrderRow, id)); !s.ok()) return s;
+    if (auto s = put_row(put, row_key(kOrderRow, id), row, value); !s.ok()) return s;
   }
   return {};
 }
@@ -181,18 +175,18 @@ engine::Status OrdersModel::load_row(std::string_view key, std::string_view valu
 }
 
 engine::Status OrdersModel::load_owners(std::string_view key, std::string_view value) {
-  v1::ViewRow row;
-  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
-    return bad_row(kName, "does not parse");
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  const v1::ViewRow& row = *parsed;
   std::unique_lock lock(mu_);
   owners_[*Uuid::from_raw(key.substr(1))].assign(row.owners().begin(), row.owners().end());
   return {};
 }
 
 engine::Status OrdersModel::load_order(std::string_view value) {
-  v1::ViewRow row;
-  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
-    return bad_row(kName, "does not parse");
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  const v1::ViewRow& row = *parsed;
   auto origin = stored_event(row.origin());
   if (!origin.ok()) return origin.error();
   auto* placed = std::get_if<OrderPlaced>(&origin->payload);

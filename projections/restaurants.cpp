@@ -2,7 +2,6 @@
 
 #include <mutex>
 
-#include "comanda/v1/views.pb.h"
 #include "projections/rows.h"
 
 namespace comanda::projections {
@@ -48,17 +47,15 @@ engine::Status RestaurantsModel::save(const RowSink& put) const {
     row.Clear();
     row.set_origin(founding_event(id, id, 0, r.registered_at_us, r.details));
     row.set_version(r.version);
-    value.clear();
-    row.SerializeToString(&value);
-    if (auto s = put(id.raw(), value); !s.ok()) return s;
+    if (auto s = put_row(put, id.raw(), row, value); !s.ok()) return s;
   }
   return {};
 }
 
 engine::Status RestaurantsModel::load_row(std::string_view, std::string_view value) {
-  v1::ViewRow row;
-  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
-    return bad_row(kName, "does not parse");
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  const v1::ViewRow& row = *parsed;
   auto origin = stored_event(row.origin());
   if (!origin.ok()) return origin.error();
   auto* registered = std::get_if<engine::RestaurantRegistered>(&origin->payload);

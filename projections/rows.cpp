@@ -25,6 +25,20 @@ engine::Result<engine::Event> stored_event(std::string_view stored) {
   return event;
 }
 
+engine::Status put_row(const RowSink& put, std::string_view key, const v1::ViewRow& row,
+                       std::string& buffer) {
+  buffer.clear();
+  row.SerializeToString(&buffer);
+  return put(key, buffer);
+}
+
+engine::Result<v1::ViewRow> parse_row(std::string_view model, std::string_view value) {
+  v1::ViewRow row;
+  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return bad_row(model, "does not parse");
+  return row;
+}
+
 engine::Error bad_row(std::string_view model, std::string_view why) {
   return engine::Error::corruption("a row of the " + std::string(model) + " model " +
                                    std::string(why));
