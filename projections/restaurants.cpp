@@ -6,8 +6,10 @@
 
 namespace comanda::projections {
 
-std::optional<RestaurantView> RestaurantsModel::restaurant(const Uuid& id) const {
+std::optional<RestaurantView> RestaurantsModel::restaurant(const Uuid& id,
+                                                           uint64_t* position) const {
   std::shared_lock lock(mu_);
+  if (position) *position = position_;
   auto it = restaurants_.find(id);
   if (it == restaurants_.end()) return std::nullopt;
   return it->second;

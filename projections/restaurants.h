@@ -27,7 +27,9 @@ class RestaurantsModel final : public Projection {
  public:
   static constexpr std::string_view kName = "restaurants";
 
-  std::optional<RestaurantView> restaurant(const Uuid& id) const;
+  // The restaurant; `position`, if given, receives the position the answer
+  // reflects.
+  std::optional<RestaurantView> restaurant(const Uuid& id, uint64_t* position = nullptr) const;
   // Its owners; empty for an unknown restaurant.
   std::vector<std::string> owners(const Uuid& id) const;
 

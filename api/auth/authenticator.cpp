@@ -1,6 +1,7 @@
 #include "api/auth/authenticator.h"
 
 #include "engine/base/clock.h"
+#include "engine/base/text.h"
 
 namespace comanda::api {
 namespace {
@@ -20,10 +21,7 @@ engine::Result<engine::Principal> Authenticator::from_header(std::string_view au
   }
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) ==
-               std::tolower(static_cast<unsigned char>(b));
-      }))
+      !engine::iequals(authorization.substr(0, kScheme.size()), kScheme))
     return unauthenticated("the Authorization header must be 'Bearer <token>'");
   return from_token(authorization.substr(kScheme.size()));
 }

@@ -7,6 +7,8 @@
 #include <memory>
 #include <sstream>
 
+#include "engine/base/text.h"
+
 namespace comanda::api {
 namespace {
 
@@ -94,6 +96,8 @@ engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, in
   const char* sub = jwt_get_grant(jwt.get(), "sub");
   if (!sub || !*sub) return unauthenticated("the token has no 'sub' claim");
   if (std::string_view(sub).size() > 128) return unauthenticated("the token's 'sub' is too long");
+  if (engine::has_control_character(sub))
+    return unauthenticated("the token's 'sub' holds control characters");
   const char* role_text = jwt_get_grant(jwt.get(), "role");
   auto role = role_text ? engine::parse_role(role_text) : std::nullopt;
   if (!role) return unauthenticated("the token's 'role' must be admin, owner, customer or driver");

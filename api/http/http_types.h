@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,10 +20,12 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercase
 
   // The first header named `name` (lowercase), or "" when absent.
-  std::string_view header(std::string_view name) const {
+  std::string_view header(std::string_view name) const { return find_header(name).value_or(""); }
+  // The first header named `name` (lowercase), if the request has one (perhaps empty).
+  std::optional<std::string_view> find_header(std::string_view name) const {
     for (const auto& [k, v] : headers)
       if (k == name) return v;
-    return {};
+    return std::nullopt;
   }
 };
 

@@ -47,9 +47,9 @@ Response build(const ProblemKind& kind, const std::string& detail, const engine:
   w.key("status").number(kind.status);
   w.key("detail").string(detail);
   if (error && !error->field.empty()) w.key("field").string(error->field);
-  if (error && !error->allowed.empty()) {
+  if (error && error->allowed) {
     w.key("allowed").begin_array();
-    for (const auto& a : error->allowed) w.string(a);
+    for (const auto& a : *error->allowed) w.string(a);
     w.end_array();
   }
   w.end_object();

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "engine/base/text.h"
+
 namespace comanda::api {
 namespace {
 
@@ -142,6 +144,15 @@ std::string ObjectReader::string(std::string_view key, bool required, size_t max
     fail_invalid(key, "must be at most " + std::to_string(max_len) + " bytes");
   if (s.size() < min_len) fail_invalid(key, "must not be empty");
   return std::string(s);
+}
+
+std::string ObjectReader::account_id(std::string_view key, bool required) {
+  std::string id = string(key, required, 128, required ? 1 : 0);
+  if (engine::has_control_character(id)) {
+    fail_invalid(key, "must not hold control characters");
+    return {};
+  }
+  return id;
 }
 
 std::optional<int64_t> ObjectReader::integer(std::string_view key, bool required, int64_t min,

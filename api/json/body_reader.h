@@ -54,6 +54,9 @@ class ObjectReader {
   std::optional<bool> boolean(std::string_view key);
   std::optional<dom::object> object(std::string_view key, bool required);
   std::optional<dom::array> array(std::string_view key, bool required, size_t min, size_t max);
+  // An account's id (a token's `sub`): 1 to 128 bytes, no control
+  // characters (such an id could never match a token). "" when absent.
+  std::string account_id(std::string_view key, bool required);
   // {"lat": -90..90, "lng": -180..180}, optional.
   std::optional<engine::GeoPoint> location(std::string_view key);
 

@@ -42,7 +42,7 @@ engine::Result<engine::RegisterDriver> parse_register_driver(std::string_view bo
   engine::RegisterDriver cmd;
   cmd.details.name = r.string("name", true, 200, 1);
   cmd.details.phone = r.string("phone", false, 40);
-  cmd.details.user_id = r.string("user_id", false, 128);
+  cmd.details.user_id = r.account_id("user_id", false);
   cmd.details.vehicle = r.string("vehicle", false, 100);
   if (r.failed()) return r.error();
   return cmd;

@@ -123,7 +123,7 @@ namespace {
 
 Status parse_customer(dom::object o, Customer& out) {
   ObjectReader r(o, "customer.");
-  out.id = r.string("id", true, 128, 1);
+  out.id = r.account_id("id", true);
   out.name = r.string("name", false, 200);
   out.phone = r.string("phone", false, 40);
   if (r.failed()) return r.error();

@@ -2,6 +2,7 @@
 
 #include "api/json/body_reader.h"
 #include "api/json/values_json.h"
+#include "engine/base/text.h"
 #include "engine/base/time_text.h"
 
 namespace comanda::api {
@@ -33,8 +34,11 @@ engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
     for (dom::element e : *owners) {
       std::string_view s;
       const std::string path = "owners[" + std::to_string(i++) + "]";
-      if (e.get(s) != simdjson::SUCCESS || s.empty() || s.size() > 128)
-        return Error::invalid(path, path + " must be a user id (a string of 1 to 128 bytes)");
+      if (e.get(s) != simdjson::SUCCESS || s.empty() || s.size() > 128 ||
+          engine::has_control_character(s))
+        return Error::invalid(path, path +
+                                        " must be a user id (a string of 1 to 128 bytes, no "
+                                        "control characters)");
       d.owners.emplace_back(s);
     }
   }
@@ -43,15 +47,33 @@ engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
   return cmd;
 }
 
-void write_restaurant(JsonWriter& w, const projections::RestaurantView& r) {
+namespace {
+
+void write_public_fields(JsonWriter& w, const projections::RestaurantView& r) {
   const RestaurantRegistered& d = r.details;
-  w.begin_object();
   w.key("id").string(r.id.to_string());
   w.key("name").string(d.name);
   w.key("address").string(d.address);
   w.key("location");
   write_location(w, d.location);
   w.key("currency").string(d.currency);
+}
+
+}  // namespace
+
+std::string public_restaurant_json(const projections::RestaurantView& r) {
+  JsonWriter w;
+  w.begin_object();
+  write_public_fields(w, r);
+  w.key("version").number(r.version);
+  w.end_object();
+  return w.take();
+}
+
+void write_restaurant(JsonWriter& w, const projections::RestaurantView& r) {
+  const RestaurantRegistered& d = r.details;
+  w.begin_object();
+  write_public_fields(w, r);
   w.key("time_zone").string(d.time_zone);
   w.key("tax");
   write_tax_policy(w, d.tax);

@@ -22,6 +22,9 @@ engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
 
 void write_restaurant(JsonWriter& w, const projections::RestaurantView& restaurant);
 std::string restaurant_json(const projections::RestaurantView& restaurant);
+// What any authenticated caller may see of a restaurant: id, name, address,
+// location, currency, version (its settings are its owners' and admins').
+std::string public_restaurant_json(const projections::RestaurantView& restaurant);
 
 // The `data` of the restaurant's events.
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantRegistered& p);

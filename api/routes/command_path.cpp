@@ -75,12 +75,13 @@ void CommandPath::run(const Route& route, const CommandSpec& spec, const RouteRe
   command.expected_version = expected;
   command.body = std::move(body).value();
   command.bytes = http.body.size();
-  if (const std::string_view key = http.header("idempotency-key"); !key.empty()) {
-    if (!valid_idempotency_key(key))
+  // A header sent empty is a mistake to report, not a request without a key.
+  if (const auto key = http.find_header("idempotency-key")) {
+    if (!valid_idempotency_key(*key))
       return reply(problem(Error::invalid(
           "Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters")));
     // The hash tells a repeat from a reuse of the key for another request.
-    command.idempotency_scope = idempotency_scope(command.principal, route, key);
+    command.idempotency_scope = idempotency_scope(command.principal, route, *key);
     command.request_hash =
         engine::request_hash(http.body, engine::request_hash(http.method + " " + http.path));
   }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/http/query_string.h"
+#include "engine/base/text.h"
 #include "engine/domain/order_status.h"
 
 namespace comanda::api {
@@ -17,15 +18,15 @@ constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 // aliases resolve to, by fulfillment type, below.
 std::optional<std::vector<engine::OrderStatus>> filter_group(std::string_view token) {
   using S = engine::OrderStatus;
-  if (token == "active") {
+  if (engine::iequals(token, "active")) {
     std::vector<S> out;
     for (const auto& info : engine::status_table())
       if (!info.terminal) out.push_back(info.status);
     return out;
   }
-  if (token == "cancelled" || token == "canceled")
+  if (engine::iequals(token, "cancelled") || engine::iequals(token, "canceled"))
     return std::vector<S>{S::kCancelled, S::kRejected};
-  if (token == "failed")
+  if (engine::iequals(token, "failed"))
     return std::vector<S>{S::kPickupFailed, S::kDeliveryFailed, S::kNotPickedUp};
   return std::nullopt;
 }

@@ -1,13 +1,35 @@
 #include "api/routes/restaurants.h"
 
+#include "api/http/problem.h"
 #include "api/json/restaurant_json.h"
 #include "api/routes/responses.h"
+#include "engine/domain/access.h"
 #include "projections/registry.h"
 #include "projections/restaurants.h"
 
 namespace comanda::api {
 
 using engine::Role;
+using engine::Uuid;
+
+namespace {
+
+// A restaurant, whole to its owners and admins, its public fields to anyone
+// else authenticated.
+Response get_restaurant(const ApiContext& ctx, const RouteRequest& rq) {
+  const auto& restaurants = ctx.views.get<projections::RestaurantsModel>();
+  uint64_t position = 0;
+  // The router takes ids only.
+  auto restaurant = restaurants.restaurant(*Uuid::parse(rq.params[0]), &position);
+  if (!restaurant) return problem(engine::Error::not_found("no such restaurant"));
+  const bool whole = engine::may_view_restaurant(rq.who(), restaurant->details.owners);
+  Response r = json_response(
+      200, whole ? restaurant_json(*restaurant) : public_restaurant_json(*restaurant), position);
+  r.headers.emplace_back("ETag", etag(restaurant->version));
+  return r;
+}
+
+}  // namespace
 
 RouteTable restaurant_routes(const ApiContext& ctx) {
   RouteTable table;
@@ -38,6 +60,15 @@ RouteTable restaurant_routes(const ApiContext& ctx) {
                  r.headers.emplace_back("ETag", etag(restaurant->version));
                  return r;
                }}});
+  table.push_back(
+      {.method = "GET",
+       .pattern = "/v1/restaurants/{id}",
+       .absent = "no such restaurant",
+       .summary = "A restaurant: its settings to its owners and admins, its public "
+                  "fields to anyone",
+       .response_schema = "Restaurant",
+       .problems = {401, 404},
+       .action = Query([&ctx](const RouteRequest& rq) { return get_restaurant(ctx, rq); })});
   return table;
 }
 

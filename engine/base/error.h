@@ -6,6 +6,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -29,8 +30,10 @@ enum class ErrorCode : uint8_t {
 struct Error {
   ErrorCode code;
   std::string message;
-  std::string field;                 // the offending input field, if any
-  std::vector<std::string> allowed;  // for kConflict: the steps allowed from here
+  std::string field;  // the offending input field, if any
+  // For a refused step (kConflict): the steps the caller could take from
+  // here, perhaps none; absent for every other error.
+  std::optional<std::vector<std::string>> allowed;
 
   // Where a factory takes a field, it comes first: invalid("items[0].sku", "...").
   static Error invalid(std::string field, std::string message);

@@ -38,11 +38,15 @@ bool may_act_as_driver(const Principal& principal, std::string_view driver_user)
 
 Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
                       bool driver_assigned) {
+  if (to == OrderStatus::kDriverAssigned)
+    return Error::forbidden("status",
+                            "driver_assigned is not a step anyone takes: a driver is assigned by "
+                            "accept-delivery, or by an admin's assignment naming the driver");
   const uint8_t setters = status_info(to).setters;
   bool allowed = false;
   switch (principal.role) {
     case Role::kAdmin:
-      allowed = to != OrderStatus::kScheduled;
+      allowed = to != OrderStatus::kScheduled;  // set only when an order is placed
       break;
     case Role::kEngine:
       allowed = (setters & kSetByEngine) != 0;

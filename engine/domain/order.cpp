@@ -151,15 +151,20 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
   auto status = resolve_status(cmd.status, o->fulfillment);
   if (!status.ok()) return status.error();
   constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
-  // A conflict lists the steps this caller could take from here.
+  // A conflict lists the steps this caller could take from here (perhaps none).
   auto with_allowed = [&](Error e) {
+    e.allowed.emplace();
     for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
       if (may_set_status(who, o->status, s, kDriverAssigned).ok())
-        e.allowed.emplace_back(status_name(s));
+        e.allowed->emplace_back(status_name(s));
     return e;
   };
   if (Status role = may_set_status(who, o->status, *status, kDriverAssigned); !role.ok())
     return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
+  if (!applies_to(*status, o->fulfillment))
+    return with_allowed(
+        Error::conflict("status", std::string(status_name(*status)) + " does not apply to a " +
+                                      std::string(fulfillment_name(o->fulfillment)) + " order"));
   if (!transition_allowed(o->status, *status, o->fulfillment))
     return with_allowed(
         Error::conflict("status", "an order that is " + std::string(status_name(o->status)) +

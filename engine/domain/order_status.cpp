@@ -1,8 +1,9 @@
 #include "engine/domain/order_status.h"
 
 #include <array>
-#include <cctype>
 #include <charconv>
+
+#include "engine/base/text.h"
 
 namespace comanda::engine {
 namespace {
@@ -39,7 +40,8 @@ const std::array<StatusInfo, kStatusCount> kTable = {{
     {OrderStatus::kReady, "ready", 4, c4, {}, kAll, false, R},
     {OrderStatus::kAwaitingDriver, "awaiting_driver", 22, c22, a_awaiting, kDelivery, false, R},
     {OrderStatus::kFleetAssigned, "fleet_assigned", 25, c25, {}, kDelivery, false, R},
-    {OrderStatus::kDriverAssigned, "driver_assigned", 8, c8, {}, kDelivery, false, R},
+    // Set by assignments (accept-delivery, an admin naming the driver), not by a step.
+    {OrderStatus::kDriverAssigned, "driver_assigned", 8, c8, {}, kDelivery, false, 0},
     {OrderStatus::kDriverNearRestaurant,
      "driver_near_restaurant",
      18,
@@ -79,15 +81,6 @@ const std::array<StatusInfo, kStatusCount> kTable = {{
 
 // Inputs that name "the order is done" and resolve by fulfillment type.
 constexpr SV kCompletionAliases[] = {"completed", "COMPLETADO", "completado", "1"};
-
-bool iequals(SV a, SV b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 OrderStatus completion_for(FulfillmentType type) {
   switch (type) {
@@ -153,7 +146,7 @@ Result<OrderStatus> resolve_status(std::string_view input, FulfillmentType type)
         if (c == code) return info.status;
       continue;
     }
-    if (input == info.name) return info.status;
+    if (iequals(input, info.name)) return info.status;
     for (SV alias : info.aliases)
       if (iequals(input, alias)) return info.status;
   }

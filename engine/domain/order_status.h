@@ -77,8 +77,8 @@ bool applies_to(OrderStatus status, FulfillmentType type);
 int status_code(OrderStatus status, bool cancelled_by_customer);
 
 // Resolves a status given by name, alias or code (as text: "7" and 7 are the
-// same input) for an order of `type`. An alias naming several statuses
-// (COMPLETADO, completed, 1) resolves by fulfillment type. Error: kInvalidArgument.
+// same input) for an order of `type`; names and aliases in any case. An alias naming several
+// statuses (COMPLETADO, completed, 1) resolves by fulfillment type. Error: kInvalidArgument.
 Result<OrderStatus> resolve_status(std::string_view input, FulfillmentType type);
 
 // Whether an order of `type` may step from `from` to `to`: forward only (skips

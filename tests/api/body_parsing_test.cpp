@@ -208,6 +208,18 @@ TEST(PlaceOrderParsing, RefusesCashTenderedForACardPayment) {
                  ErrorCode::kUnprocessable, "payment.cash_tendered");
 }
 
+TEST(PlaceOrderParsing, RefusesAnAccountIdWithControlCharacters) {
+  // Stored, such an id could never match a token's subject.
+  expect_refused(
+      parse_place_order(with(kOrder, R"("id": "u-cust-1")", R"("id": "u-cust-A\u0000evil")")),
+      ErrorCode::kInvalidArgument, "customer.id");
+  expect_refused(parse_register_restaurant(
+                     with(kRestaurant, R"(["u-owner-1"])", R"(["u-owner-1", "u-\u001bx"])"), "UTC"),
+                 ErrorCode::kInvalidArgument, "owners[1]");
+  expect_refused(comanda::api::parse_register_driver(R"({"name": "Luis", "user_id": "a\tb"})"),
+                 ErrorCode::kInvalidArgument, "user_id");
+}
+
 TEST(PlaceOrderParsing, NamesTheFirstErrorOfABodyWithSeveralInReadingOrder) {
   // The fulfillment is read before the payment, the payment before the tip;
   // the domain's rules on each part are checked as the part is read.

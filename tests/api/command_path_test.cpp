@@ -205,7 +205,8 @@ TEST_F(CommandPathTest, AnIdempotencyKeyIsScopedToTheCallerAndTheRoutePattern) {
   EXPECT_EQ(submitted_[0].idempotency_scope, "owner:9:u-owner-1|POST /v1/orders/{id}/status|k-1");
   EXPECT_NE(submitted_[0].request_hash, 0u);
 
-  for (std::string bad : {std::string("with space"), std::string(256, 'k'), std::string("é")}) {
+  for (std::string bad :
+       {std::string(""), std::string("with space"), std::string(256, 'k'), std::string("é")}) {
     Response r = run(status_, R"({"status": 7})", {{"idempotency-key", bad}});
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_THAT(r.body, HasSubstr("Idempotency-Key"));

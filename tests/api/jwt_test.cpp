@@ -118,6 +118,17 @@ TEST(Jwt, RequiresASubjectAndAKnownRole) {
             ErrorCode::kUnauthenticated);
 }
 
+TEST(Jwt, RefusesASubjectWithControlCharacters) {
+  JwtVerifier v({kSecret});
+  const std::string exp = std::to_string(kNow + 600);
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret,
+                            R"({"sub": "u-a\u0000evil", "role": "owner", "exp": )" + exp + "}")),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret,
+                            R"({"sub": "u-a\nb", "role": "owner", "exp": )" + exp + "}")),
+            ErrorCode::kUnauthenticated);
+}
+
 TEST(Jwt, ChecksIssuerAndAudienceWhenConfigured) {
   JwtVerifier v({kSecret, "comanda", "dashboard"});
   EXPECT_TRUE(

@@ -12,6 +12,7 @@ using comanda::api::http_status;
 using comanda::api::problem;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 
 TEST(Problem, MapsEachErrorCodeToItsHttpStatus) {
@@ -45,13 +46,19 @@ TEST(Problem, DoesNotRepeatAFieldTheDetailAlreadyNames) {
 }
 
 TEST(Problem, ListsTheAllowedStepsOfAConflict) {
-  Error e{ErrorCode::kConflict,
-          "an order that is ready cannot become accepted",
-          "status",
-          {"awaiting_driver", "cancelled"}};
+  Error e = Error::conflict("status", "an order that is ready cannot become accepted");
+  e.allowed = std::vector<std::string>{"awaiting_driver", "cancelled"};
   auto r = problem(e);
   EXPECT_EQ(r.status, 409);
   EXPECT_THAT(r.body, HasSubstr(R"("allowed":["awaiting_driver","cancelled"])"));
+}
+
+TEST(Problem, ARefusedStepListsItsAllowedStepsEvenWhenThereAreNone) {
+  Error e = Error::conflict("status", "an order that is delivered cannot become accepted");
+  e.allowed.emplace();
+  EXPECT_THAT(problem(e).body, HasSubstr(R"("allowed":[])"));
+  // Other errors have no such list.
+  EXPECT_THAT(problem(Error::conflict("id", "exists")).body, Not(HasSubstr(R"("allowed")")));
 }
 
 TEST(Problem, AsksToRetryWhenUnavailable) {

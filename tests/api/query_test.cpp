@@ -116,6 +116,16 @@ TEST(OrderQuery, ExpandsCompletedToEveryFinishedStatus) {
   }
 }
 
+TEST(OrderQuery, ReadsNamesAndGroupsInAnyCase) {
+  auto q = parse_order_query("status=READY,Cancelled");
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_THAT(q->statuses, UnorderedElementsAre(OrderStatus::kReady, OrderStatus::kCancelled,
+                                                OrderStatus::kRejected));
+  auto active = parse_order_query("status=ACTIVE");
+  ASSERT_TRUE(active.ok()) << active.error().message;
+  EXPECT_EQ(active->statuses, parse_order_query("status=active")->statuses);
+}
+
 TEST(OrderQuery, ExpandsTheFilterGroups) {
   auto cancelled = parse_order_query("status=cancelled");
   ASSERT_TRUE(cancelled.ok());

@@ -16,6 +16,17 @@ from harness import Server, cli, order_body
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "v0_1")
 
 
+def as_answered_now(answer):
+    """An answer of the fixture's build with the changes made on purpose
+    since (the data are the same; what the API says of them grew):
+    - a refused step always lists the steps allowed, perhaps none (#16)."""
+    if isinstance(answer, dict) and answer.get("type") == "urn:comanda:problem:conflict" \
+            and answer.get("field") == "status":
+        answer = dict(answer)
+        answer.setdefault("allowed", [])
+    return answer
+
+
 class OldDataTest(unittest.TestCase):
     def setUp(self):
         with open(os.path.join(FIXTURE, "expected.json"), encoding="utf-8") as f:
@@ -35,7 +46,7 @@ class OldDataTest(unittest.TestCase):
                 status, headers, answer = self.server.request(
                     r["method"], r["path"], r["body"], headers=r["headers"], token=self.server.token(*r["as"]))
                 self.assertEqual(status, r["status"], answer)
-                self.assertEqual(answer, r["answer"])
+                self.assertEqual(answer, as_answered_now(r["answer"]))
                 self.assertEqual(headers.get("ETag"), r["etag"])
                 self.assertEqual(headers.get("Comanda-Position"), r["position"])
 

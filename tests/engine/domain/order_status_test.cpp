@@ -111,6 +111,14 @@ TEST(StatusInput, MatchesAliasesCaseInsensitively) {
   EXPECT_EQ(resolved("Cancelado"), OrderStatus::kCancelled);
 }
 
+TEST(StatusInput, MatchesCanonicalNamesInAnyCaseToo) {
+  // One rule for every name: canonical names as aliases are.
+  EXPECT_EQ(resolved("Cancelled"), OrderStatus::kCancelled);
+  EXPECT_EQ(resolved("READY"), OrderStatus::kReady);
+  EXPECT_EQ(resolved("Driver_At_Restaurant"), OrderStatus::kDriverAtRestaurant);
+  EXPECT_EQ(resolved("CANCELED"), OrderStatus::kCancelled);
+}
+
 TEST(StatusInput, ResolvesCodesGivenAsText) {
   EXPECT_EQ(resolved("7"), OrderStatus::kAccepted);
   EXPECT_EQ(resolved("3"), OrderStatus::kDriverAtRestaurant);

@@ -217,11 +217,38 @@ TEST_F(OrderTest, RefusesARefusedTransitionListingTheAllowedSteps) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
   EXPECT_EQ(outcome.error().field, "status");
-  EXPECT_THAT(outcome.error().allowed, Contains("awaiting_driver"));
-  EXPECT_THAT(outcome.error().allowed, Contains("cancelled"));
-  EXPECT_THAT(outcome.error().allowed, Not(Contains("accepted")));
-  EXPECT_THAT(outcome.error().allowed, Not(Contains("rejected")));
+  ASSERT_TRUE(outcome.error().allowed);
+  EXPECT_THAT(*outcome.error().allowed, Contains("awaiting_driver"));
+  EXPECT_THAT(*outcome.error().allowed, Contains("cancelled"));
+  EXPECT_THAT(*outcome.error().allowed, Not(Contains("accepted")));
+  EXPECT_THAT(*outcome.error().allowed, Not(Contains("rejected")));
   EXPECT_EQ(state_.find<Order>(order)->status, OrderStatus::kReady);
+}
+
+TEST_F(OrderTest, SaysWhenAStatusIsOfAnotherFulfillmentType) {
+  const Uuid r = registered();
+  PlaceOrder body = order_body(Uuid::v7(), r, FulfillmentType::kPickup);
+  ASSERT_TRUE(decide(place_order(body)).ok());
+  auto outcome = decide(change_status(body.order_id, "delivered"));
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(outcome.error().message, HasSubstr("delivered does not apply to a pickup order"));
+  ASSERT_TRUE(outcome.error().allowed);
+  EXPECT_THAT(*outcome.error().allowed, Contains("picked_up_by_customer"));
+}
+
+TEST_F(OrderTest, NobodyAssignsADriverByABareStatus) {
+  const Uuid r = registered();
+  const Uuid order = Uuid::v7();
+  ASSERT_TRUE(decide(place_order(order, r)).ok());
+  for (const Principal& who : {owner(), admin()}) {
+    auto outcome = decide(change_status(order, "driver_assigned", who));
+    ASSERT_FALSE(outcome.ok()) << who.subject;
+    EXPECT_EQ(outcome.error().code, ErrorCode::kForbidden);
+    EXPECT_THAT(outcome.error().message, HasSubstr("accept-delivery"));
+    auto by_code = decide(change_status(order, "8", who));
+    EXPECT_EQ(by_code.error().code, ErrorCode::kForbidden) << "code 8 is driver_assigned";
+  }
 }
 
 TEST_F(OrderTest, RefusesAnyStepFromATerminalStatusWithNothingAllowed) {
@@ -232,7 +259,8 @@ TEST_F(OrderTest, RefusesAnyStepFromATerminalStatusWithNothingAllowed) {
   auto outcome = decide(change_status(order, "preparing"));
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
-  EXPECT_TRUE(outcome.error().allowed.empty());
+  ASSERT_TRUE(outcome.error().allowed) << "a refused step always lists what is allowed";
+  EXPECT_TRUE(outcome.error().allowed->empty());
 }
 
 TEST_F(OrderTest, ResolvesCompletionByTheOrdersFulfillment) {
