@@ -20,7 +20,7 @@ class OrderWorkload final : public EngineWorkload {
  public:
   std::vector<CommandBody> setup() override {
     return {RegisterRestaurant{
-        restaurant_, {"Bench", "", std::nullopt, "PEN", "UTC", {1800, true}, {}, "A001"}}};
+        restaurant_, {"Bench", "", std::nullopt, "PEN", "UTC", {1800, true}, {}, "A001", {}}}};
   }
   CommandBody next() override { return sample_order(restaurant_); }
 

@@ -33,6 +33,8 @@ void OrdersModel::apply(std::span<const Event> events) {
 void OrdersModel::apply_one(const Event& e) {
   if (auto* registered = std::get_if<RestaurantRegistered>(&e.payload)) {
     owners_[e.stream] = registered->owners;
+  } else if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload)) {
+    if (updated->owners) owners_[e.stream] = *updated->owners;
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
     OrderView& o = orders_[e.stream];
     o.id = e.stream;

@@ -22,11 +22,28 @@ std::vector<std::string> RestaurantsModel::owners(const Uuid& id) const {
   return it->second.details.owners;
 }
 
+void RestaurantsModel::apply_one(const engine::Event& e) {
+  if (auto* p = std::get_if<engine::RestaurantRegistered>(&e.payload)) {
+    restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, *p};
+    return;
+  }
+  auto it = restaurants_.find(e.stream);
+  if (it == restaurants_.end()) return;  // not a restaurant's event
+  RestaurantView& r = it->second;
+  if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload))
+    apply_update(r.details, *updated);
+  else if (std::holds_alternative<engine::RestaurantPaused>(e.payload))
+    r.paused = true;
+  else if (std::holds_alternative<engine::RestaurantResumed>(e.payload))
+    r.paused = false;
+  else
+    return;
+  r.version = e.stream_version;
+}
+
 void RestaurantsModel::apply(std::span<const engine::Event> events) {
   std::unique_lock lock(mu_);
-  for (const engine::Event& e : events)
-    if (auto* p = std::get_if<engine::RestaurantRegistered>(&e.payload))
-      restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, *p};
+  for (const engine::Event& e : events) apply_one(e);
   position_ = events.back().position;
 }
 
@@ -49,6 +66,7 @@ engine::Status RestaurantsModel::save(const RowSink& put) const {
     row.Clear();
     row.set_origin(founding_event(id, id, 0, r.registered_at_us, r.details));
     row.set_version(r.version);
+    row.set_paused(r.paused);
     if (auto s = put_row(put, id.raw(), row, value); !s.ok()) return s;
   }
   return {};
@@ -63,8 +81,8 @@ engine::Status RestaurantsModel::load_row(std::string_view, std::string_view val
   auto* registered = std::get_if<engine::RestaurantRegistered>(&origin->payload);
   if (!registered) return bad_row(kName, "holds another event");
   std::unique_lock lock(mu_);
-  restaurants_[origin->stream] =
-      RestaurantView{origin->stream, row.version(), origin->recorded_at_us, std::move(*registered)};
+  restaurants_[origin->stream] = RestaurantView{
+      origin->stream, row.version(), origin->recorded_at_us, std::move(*registered), row.paused()};
   return {};
 }
 

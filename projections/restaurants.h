@@ -1,4 +1,4 @@
-// The restaurants read model: every restaurant by id, as registered.
+// The restaurants read model: every restaurant by id, as it now is.
 //
 // Threads: see projections/projection.h; the queries on any thread.
 #pragma once
@@ -20,7 +20,8 @@ struct RestaurantView {
   Uuid id;
   uint64_t version = 0;
   int64_t registered_at_us = 0;
-  engine::RestaurantRegistered details;
+  engine::RestaurantRegistered details;  // as registered, with every change since
+  bool paused = false;
 };
 
 class RestaurantsModel final : public Projection {
@@ -41,6 +42,8 @@ class RestaurantsModel final : public Projection {
   engine::Status load_row(std::string_view key, std::string_view value) override;
 
  private:
+  void apply_one(const engine::Event& e);
+
   mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, RestaurantView, engine::UuidHash> restaurants_;
   uint64_t position_ = 0;

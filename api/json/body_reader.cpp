@@ -122,6 +122,17 @@ void ObjectReader::fail_invalid(std::string_view key, std::string message) {
   fail(Error::invalid(path(key), path(key) + " " + message));
 }
 
+void ObjectReader::only(std::initializer_list<std::string_view> known, std::string_view what) {
+  for (auto [key, value] : object_) {
+    bool listed = false;
+    for (std::string_view k : known) listed |= k == key;
+    if (!listed) {
+      fail_invalid(key, "is not a field " + std::string(what) + " takes");
+      return;
+    }
+  }
+}
+
 std::optional<dom::element> ObjectReader::get(std::string_view key) {
   dom::element e;
   if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ class ObjectReader {
   void fail(engine::Error e);
   // A 400 naming the member: "<path> <message>".
   void fail_invalid(std::string_view key, std::string message);
+
+  // Fails (400) on the first member not in `known`: for bodies where a
+  // misspelt field would otherwise be ignored without a word (a PATCH).
+  // `what` names the body in the message ("a restaurant's PATCH").
+  void only(std::initializer_list<std::string_view> known, std::string_view what);
 
   // The member, or nullopt when absent or null.
   std::optional<dom::element> get(std::string_view key);

@@ -1,5 +1,5 @@
-// Restaurants as JSON (DESIGN.md "Shapes"): the body of POST /v1/restaurants
-// to a command, the restaurant's view and its events to JSON. Safe on any
+// Restaurants as JSON (DESIGN.md "Shapes"): the bodies of POST and PATCH
+// /v1/restaurants to commands, the restaurant's view and its events to JSON. Safe on any
 // thread.
 #pragma once
 
@@ -20,6 +20,14 @@ namespace comanda::api {
 engine::Result<engine::RegisterRestaurant> parse_register_restaurant(
     std::string_view body, const std::string& default_time_zone);
 
+// The body of PATCH /v1/restaurants/{id}: any field POST takes but the
+// currency (its prices are in it).
+engine::Result<engine::RestaurantPatch> parse_restaurant_patch(std::string_view body);
+
+// A restaurant's settings, as fields of the object `w` is in.
+void write_settings(JsonWriter& w, const engine::RestaurantSettings& settings,
+                    std::string_view currency);
+
 void write_restaurant(JsonWriter& w, const projections::RestaurantView& restaurant);
 std::string restaurant_json(const projections::RestaurantView& restaurant);
 // What any authenticated caller may see of a restaurant: id, name, address,
@@ -28,5 +36,9 @@ std::string public_restaurant_json(const projections::RestaurantView& restaurant
 
 // The `data` of the restaurant's events.
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantRegistered& p);
+// The fields that changed, as the restaurant's JSON shows them.
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantUpdated& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantPaused& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantResumed& p);
 
 }  // namespace comanda::api

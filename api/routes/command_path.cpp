@@ -42,7 +42,8 @@ engine::Result<std::optional<uint64_t>> parse_if_match(std::string_view value) {
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
   if (ec != std::errc() || end != value.data() + value.size() || value.empty())
-    return Error::invalid("If-Match", "If-Match must be an order version, such as \"3\"");
+    return Error::invalid(
+        "If-Match", "If-Match must be a version (the ETag of what it changes), such as \"3\"");
   return std::optional<uint64_t>{v};
 }
 

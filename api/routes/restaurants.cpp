@@ -29,6 +29,20 @@ Response get_restaurant(const ApiContext& ctx, const RouteRequest& rq) {
   return r;
 }
 
+// The restaurant now, as the answer to a command on it.
+CommandSpec::Respond respond_with_restaurant(const ApiContext& ctx, int status) {
+  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result) {
+    // result.stream, not an id minted by the parser: a replay names the first one.
+    auto restaurant = ctx.views.get<projections::RestaurantsModel>().restaurant(result.stream);
+    if (!restaurant) return not_in_read_models();
+    Response r = json_response(status, restaurant_json(*restaurant), result.position);
+    if (status == 201)
+      r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());
+    r.headers.emplace_back("ETag", etag(restaurant->version));
+    return r;
+  };
+}
+
 }  // namespace
 
 RouteTable restaurant_routes(const ApiContext& ctx) {
@@ -49,17 +63,7 @@ RouteTable restaurant_routes(const ApiContext& ctx) {
              parsed->restaurant_id = engine::Uuid::v7();
              return engine::CommandBody{std::move(parsed).value()};
            },
-           .respond =
-               [&ctx](const engine::Principal&, const engine::CommandResult& result) {
-                 // result.stream, not the id minted above: a replay names the first one.
-                 auto restaurant =
-                     ctx.views.get<projections::RestaurantsModel>().restaurant(result.stream);
-                 if (!restaurant) return not_in_read_models();
-                 Response r = json_response(201, restaurant_json(*restaurant), result.position);
-                 r.headers.emplace_back("Location", "/v1/restaurants/" + result.stream.to_string());
-                 r.headers.emplace_back("ETag", etag(restaurant->version));
-                 return r;
-               }}});
+           .respond = respond_with_restaurant(ctx, 201)}});
   table.push_back(
       {.method = "GET",
        .pattern = "/v1/restaurants/{id}",
@@ -69,6 +73,26 @@ RouteTable restaurant_routes(const ApiContext& ctx) {
        .response_schema = "Restaurant",
        .problems = {401, 404},
        .action = Query([&ctx](const RouteRequest& rq) { return get_restaurant(ctx, rq); })});
+  table.push_back({.method = "PATCH",
+                   .pattern = "/v1/restaurants/{id}",
+                   .absent = "no such restaurant",
+                   .summary = "Change a restaurant's details or settings, pause or resume it "
+                              "(If-Match: its version)",
+                   .roles = roles({Role::kAdmin, Role::kOwner}),
+                   .forbidden = "cannot change restaurants",
+                   .request_schema = "RestaurantPatch",
+                   .response_schema = "Restaurant",
+                   .problems = {400, 401, 403, 404, 412, 413, 422, 503},
+                   .action = CommandSpec{
+                       .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                         auto patch = parse_restaurant_patch(rq.http.body);
+                         if (!patch.ok()) return patch.error();
+                         // The router takes ids only.
+                         return engine::CommandBody{engine::UpdateRestaurant{
+                             *Uuid::parse(rq.params[0]), std::move(patch).value()}};
+                       },
+                       .respond = respond_with_restaurant(ctx, 200),
+                       .if_match = true}});
   return table;
 }
 

@@ -2,8 +2,8 @@
 // the version they expect, read-only state of every kind, and the events it
 // emits. The pipeline (engine/pipeline/hot_state.h) builds one per command,
 // applies the emitted events if the command is accepted and drops them if
-// it is refused. A decide() that accepts emits at least one event, and one
-// that refuses emits none.
+// it is refused. A decide() that accepts emits at least one event, or says
+// the stream is unchanged(); one that refuses emits none.
 //
 // Not thread-safe: the sequencer's, for the length of one decide().
 #pragma once
@@ -87,6 +87,13 @@ class Decision {
     e.payload.template emplace<std::decay_t<E>>(std::forward<E>(payload));
   }
 
+  // Accepts the command with nothing to record: what it asks for is so
+  // already. The caller is answered with `target`'s stream as it is.
+  void unchanged(const Target& target) { unchanged_ = target; }
+
+  // After decide(): the stream an accepted command that emitted nothing
+  // answers with (unchanged()), if any.
+  const std::optional<Target>& unchanged_target() const { return unchanged_; }
   // After decide(): the first stream found missing, if any.
   const std::optional<Uuid>& missing() const { return missing_; }
   // After decide(): the position after the last event emitted.
@@ -119,6 +126,7 @@ class Decision {
   std::vector<Event>& out_;
   size_t first_;
   std::optional<Uuid> missing_;
+  std::optional<Target> unchanged_;
 };
 
 }  // namespace comanda::engine

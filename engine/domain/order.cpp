@@ -110,8 +110,10 @@ Status decide(PlaceOrder& cmd, Decision& d) {
   const RestaurantState* r = d.find<Restaurant>(cmd.restaurant_id);
   // An owner's point-of-sale order goes to their own restaurants only; another
   // tenant's restaurant is answered exactly as an absent one.
-  if (!r || (who.role == Role::kOwner && !is_owner(who, r->owners)))
+  if (!r || (who.role == Role::kOwner && !is_owner(who, r->details.owners)))
     return Error::not_found("restaurant_id", "no such restaurant");
+  if (r->paused)
+    return Error::conflict("restaurant_id", "the restaurant is paused: it takes no new orders");
   // Ids are minted fresh by the caller: only one still in memory could clash.
   if (d.book<Order>().find(cmd.order_id))
     return Error::conflict("id", "an order with this id already exists");
@@ -124,15 +126,18 @@ Status decide(PlaceOrder& cmd, Decision& d) {
   placed.fulfillment = std::move(cmd.fulfillment);
   placed.payment = std::move(cmd.payment);
   placed.notes = std::move(cmd.notes);
-  placed.currency = r->currency;
-  placed.tax = r->tax;
-  auto totals = price_order({&placed.items, r->tax, 0, 0, cmd.tip});
+  const RestaurantRegistered& restaurant = r->details;
+  placed.currency = restaurant.currency;
+  placed.tax = restaurant.tax;
+  const int64_t delivery_fee =
+      placed.fulfillment.type == FulfillmentType::kDelivery ? restaurant.settings.delivery_fee : 0;
+  auto totals = price_order({&placed.items, restaurant.tax, 0, delivery_fee, cmd.tip});
   if (!totals.ok()) return totals.error();
   placed.totals = *totals;
   if (Status checked = check_totals(cmd, placed); !checked.ok()) return checked;
 
   placed.number = d.book<Order>().last_number(cmd.restaurant_id) + 1;
-  placed.reference = format_reference(r->series, placed.number);
+  placed.reference = format_reference(restaurant.series, placed.number);
   placed.status = OrderStatus::kPending;
   d.emit({cmd.order_id, cmd.restaurant_id, 0}, std::move(placed));
   return {};
@@ -142,7 +147,7 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
   const Principal& who = d.caller();
   const OrderState* o = d.find<Order>(cmd.order_id);
   const RestaurantState* r = o ? d.find<Restaurant>(o->restaurant_id) : nullptr;
-  if (!r || !may_view_order(who, r->owners, o->customer_id))
+  if (!r || !may_view_order(who, r->details.owners, o->customer_id))
     return Error::not_found("no such order");
   // A stale version is answered as such before the transition is judged: the
   // loser of two simultaneous accepts learns it was too late, not that

@@ -69,8 +69,13 @@ CommandOutcome HotState::decide(Command& command, BatchContext& ctx, std::vector
   ctx.next_position = decision.next_position();
   for (const ColdStream* cold : taken_) kept(*cold);
   for (size_t i = first; i < out.size(); ++i) apply(out[i]);
-  assert(out.size() > first && "an accepted command emits at least one event");
-  if (out.size() == first) return CommandResult{};
+  if (out.size() == first) {
+    // Accepted with nothing to record: answered with the stream as it is.
+    assert(decision.unchanged_target() && "an accepted command emits or says unchanged()");
+    if (!decision.unchanged_target()) return CommandResult{};
+    const Target& target = *decision.unchanged_target();
+    return CommandResult{target.stream, target.version, ctx.next_position - 1, false};
+  }
   CommandResult result{out[first].stream, 0, out.back().position, false};
   for (size_t i = first; i < out.size(); ++i)
     if (out[i].stream == result.stream) result.stream_version = out[i].stream_version;

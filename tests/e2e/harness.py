@@ -249,6 +249,9 @@ class Server:
     def post(self, path, body=None, **kw):
         return self.request("POST", path, body, **kw)
 
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body, **kw)
+
     def curl(self, method, path, body=None, headers=None, timeout=HTTP_TIMEOUT, token=DEFAULT):
         """curl, with the same `token` convention as request()."""
         return curl(method, self.url(path), body, _auth_headers(headers, self._token(token)), timeout)

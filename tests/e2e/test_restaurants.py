@@ -7,7 +7,7 @@ import unittest
 
 from harness import order_body, register_restaurant, restaurant_body, serve_for
 
-PUBLIC_FIELDS = {"id", "name", "address", "location", "currency", "version"}
+PUBLIC_FIELDS = {"id", "name", "address", "location", "currency", "version", "paused"}
 
 
 class RestaurantsTest(unittest.TestCase):

@@ -346,6 +346,36 @@ TEST_F(ReadModelsTenancyTest, AnotherTenantsOrderIsAbsent) {
   EXPECT_FALSE(models_.order_for(Uuid::v7(), Principal{"root", Role::kAdmin}).has_value());
 }
 
+TEST_F(ReadModelsTenancyTest, NewOwnersSeeTheOrdersAndFormerOnesNoLonger) {
+  using ::testing::ElementsAre;
+  RestaurantPatch handed_over;
+  handed_over.owners = std::vector<std::string>{"u-owner-3"};
+  ASSERT_TRUE(commit(update_restaurant(r1_, handed_over)).ok());
+  EXPECT_THAT(listed_for(owner("u-owner-1")), ElementsAre());
+  EXPECT_THAT(listed_for(owner("u-owner-3")), ElementsAre(b_, a_));
+  EXPECT_EQ(models_.restaurant(r1_)->details.owners, std::vector<std::string>{"u-owner-3"});
+  EXPECT_TRUE(models_.order_for(a_, owner("u-owner-3")).has_value());
+}
+
+TEST_F(ReadModelsTenancyTest, ARestaurantShowsItsChangesAndWhetherItIsPaused) {
+  RestaurantPatch p;
+  p.name = "Sede Norte";
+  p.delivery_fee = 500;
+  p.paused = true;
+  ASSERT_TRUE(commit(update_restaurant(r1_, p)).ok());
+  auto shown = models_.restaurant(r1_);
+  ASSERT_TRUE(shown.has_value());
+  EXPECT_EQ(shown->details.name, "Sede Norte");
+  EXPECT_EQ(shown->details.settings.delivery_fee, 500);
+  EXPECT_TRUE(shown->paused);
+  EXPECT_EQ(shown->version, 3u);  // registered, updated, paused
+  RestaurantPatch resume;
+  resume.paused = false;
+  ASSERT_TRUE(commit(update_restaurant(r1_, resume)).ok());
+  EXPECT_FALSE(models_.restaurant(r1_)->paused);
+  EXPECT_EQ(models_.restaurant(r1_)->version, 4u);
+}
+
 TEST_F(ReadModelsTenancyTest, AnEventsAudienceIsItsRestaurantsOwnersAndItsOrdersCustomer) {
   std::vector<Event> events;
   ASSERT_TRUE(log_->scan(1, log_->last_position(),

@@ -53,7 +53,10 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
            " " + std::to_string(o.updated_at_us) + " " + std::to_string(o.placed.totals.total) +
            " " + o.placed.items.at(0).name + "\n";
     auto r = m.restaurant(o.placed.restaurant_id);
-    out += r ? r->details.name + " v" + std::to_string(r->version) + "\n" : "no restaurant\n";
+    out += r ? r->details.name + " v" + std::to_string(r->version) + (r->paused ? " paused" : "") +
+                   " fee " + std::to_string(r->details.settings.delivery_fee) + " owners " +
+                   r->details.owners.front() + "\n"
+             : "no restaurant\n";
   }
   for (const Uuid& id : drivers) {
     auto d = m.driver_for(id, kAdmin);
@@ -85,6 +88,12 @@ class ViewStoreTest : public ::testing::Test {
     Command reasoned = change_status(orders_[2], "rejected");
     std::get<ChangeOrderStatus>(reasoned.body).reason = "sin stock";
     server_.commit(std::move(reasoned));
+    RestaurantPatch changed;
+    changed.name = "Sede Norte";
+    changed.delivery_fee = 500;
+    changed.owners = std::vector<std::string>{"u-owner-2", "u-owner-1"};
+    changed.paused = true;
+    server_.commit(update_restaurant(r, changed));
     drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-1")))->stream);
     drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-2")))->stream);
     server_.commit(report_location(drivers_[0], -12.5, -77.25, 0, driver("u-driver-1")));
@@ -117,8 +126,11 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
   const uint64_t saved_at = server_.log->last_position();
   server_.commit(change_status(orders_[1], "preparing"));
   server_.commit(report_location(drivers_[1], 1, 2, 0, driver("u-driver-2")));
-  server_.commit(
-      place_order(Uuid::v7(), server_.models.list_orders({}).orders[0].placed.restaurant_id));
+  const Uuid restaurant = server_.models.list_orders({}).orders[0].placed.restaurant_id;
+  RestaurantPatch resume;
+  resume.paused = false;
+  server_.commit(update_restaurant(restaurant, resume));
+  server_.commit(place_order(Uuid::v7(), restaurant));
 
   ModelsUnderTest loaded;
   auto checkpoint = views_->load(loaded.registry(), *server_.log);

@@ -59,6 +59,12 @@ inline Call register_restaurant(const engine::Uuid& id,
   return {admin(), engine::RegisterRestaurant{id, std::move(details)}, std::nullopt};
 }
 
+inline Call update_restaurant(const engine::Uuid& id, engine::RestaurantPatch patch,
+                              engine::Principal principal = admin(),
+                              std::optional<uint64_t> expected_version = std::nullopt) {
+  return {std::move(principal), engine::UpdateRestaurant{id, std::move(patch)}, expected_version};
+}
+
 // One line of 2 x (1550 + 0 + 300) = 3700 minor units.
 inline std::vector<engine::OrderLine> burger_line() {
   engine::OrderLine line;

@@ -11,6 +11,9 @@
 namespace comanda::engine::codec {
 
 void to_pb(const RestaurantRegistered& event, v1::Envelope& envelope);
+void to_pb(const RestaurantUpdated& event, v1::Envelope& envelope);
+void to_pb(const RestaurantPaused& event, v1::Envelope& envelope);
+void to_pb(const RestaurantResumed& event, v1::Envelope& envelope);
 
 // The envelope's payload if it is one of the restaurant's events; nullopt if
 // it is another kind's. An error (kCorruption) if it is malformed.

@@ -84,6 +84,41 @@ TEST(EventCodec, RoundTripsARestaurantWithoutALocation) {
   EXPECT_EQ(round_trip(e), e);
 }
 
+TEST(EventCodec, RoundTripsARestaurantsSettings) {
+  RestaurantRegistered r = restaurant();
+  r.settings.delivery_fee = 450;
+  r.settings.dispatch = {DispatchSettings::Mode::kNone, OrderStatus::kAccepted, 7, 900, 45};
+  r.settings.geofence = {false, 0, 10'000};  // zeros are kept as zeros
+  r.settings.auto_reject_after_s = 600;
+  r.settings.preorder_lead_s = 0;
+  const Event e = envelope(r);
+  EXPECT_EQ(round_trip(e), e);
+}
+
+TEST(EventCodec, RoundTripsTheChangesToARestaurant) {
+  RestaurantUpdated nothing_but_a_name;
+  nothing_but_a_name.name = "Sede 2";
+  nothing_but_a_name.currency = "PEN";
+  RestaurantUpdated everything;
+  everything.name = "";
+  everything.address = "Jr. Puno 5";
+  everything.location = GeoPoint{-12.0, -77.1};
+  everything.time_zone = "America/Bogota";
+  everything.tax = TaxPolicy{0, false};
+  everything.owners = std::vector<std::string>{"u-owner-3"};
+  everything.series = "Z9";
+  everything.settings = RestaurantSettings{};
+  everything.currency = "COP";
+  RestaurantUpdated no_owners;  // an empty list is not an absent one
+  no_owners.owners = std::vector<std::string>{};
+  for (const RestaurantUpdated& u : {nothing_but_a_name, everything, no_owners}) {
+    const Event e = envelope(u);
+    EXPECT_EQ(round_trip(e), e);
+  }
+  for (const Event& e : {envelope(RestaurantPaused{}), envelope(RestaurantResumed{})})
+    EXPECT_EQ(round_trip(e), e);
+}
+
 TEST(EventCodec, RoundTripsAnOrderPlacement) {
   const Event e = envelope(order());
   EXPECT_EQ(round_trip(e), e);
@@ -236,6 +271,19 @@ TEST(EventCodec, RefusesAnOutOfRangeStatusAsCorruption) {
   append_bytes_field(body, 0x22, Uuid::v7().raw());
   append_bytes_field(body, 0x3A, Uuid::v7().raw());
   body += "\x92\x01\x02\x10\x63";  // order_status_changed (field 18) { to (field 2) = 99 }
+  auto decoded = decode_event(with_crc(body));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kCorruption);
+}
+
+TEST(EventCodec, RefusesAnUnknownDispatchModeAsCorruption) {
+  std::string body;
+  body += "\x08\x01";
+  append_bytes_field(body, 0x12, Uuid::v7().raw());
+  append_bytes_field(body, 0x22, Uuid::v7().raw());
+  append_bytes_field(body, 0x3A, Uuid::v7().raw());
+  // restaurant_updated (field 21) { settings (8) { dispatch_mode (2) = 7 } }
+  body += "\xaa\x01\x04\x42\x02\x10\x07";
   auto decoded = decode_event(with_crc(body));
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.error().code, ErrorCode::kCorruption);

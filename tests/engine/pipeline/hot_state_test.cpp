@@ -91,7 +91,7 @@ TEST_F(HotStateTest, RebuildsTheSameDecisionsWhenLoadedFromTheLog) {
   EXPECT_EQ(loaded.last_recorded_at_us(), kNow);
   ASSERT_NE(loaded.find<Restaurant>(r), nullptr);
   EXPECT_EQ(loaded.book<Order>().last_number(r), 2u);
-  EXPECT_EQ(loaded.find<Restaurant>(r)->series, "A001");
+  EXPECT_EQ(loaded.find<Restaurant>(r)->details.series, "A001");
   ASSERT_NE(loaded.find<Order>(first), nullptr);
   EXPECT_EQ(loaded.find<Order>(first)->status, OrderStatus::kAccepted);
   EXPECT_EQ(loaded.find<Order>(first)->version, 2u);
