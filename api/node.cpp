@@ -87,7 +87,9 @@ struct Node::Serving {
         feed(server.post_in_order(),
              projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
                                      d.models.get<projections::OrdersModel>(),
-                                     d.models.get<projections::DriversModel>())),
+                                     d.models.get<projections::DriversModel>()),
+             [&restaurants = d.models.get<projections::RestaurantsModel>()](
+                 const engine::Event& e) { return restaurants.currency(e.partition); }),
         fanout(d.models, feed),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },

@@ -40,13 +40,19 @@ Event order_placed_event(uint64_t n) {
   e.actor = {"bench", Role::kAdmin};
   e.correlation_id = Uuid::v7();
   PlaceOrder o = sample_order(e.partition);
-  o.items[0].line_total = 3700;
-  o.items[1].line_total = 500;
+  std::vector<OrderLine> lines;
+  for (const RequestedLine& l : o.items) {
+    OrderLine line{l.sku, l.name, l.quantity, *l.unit_price, {}, l.notes, 0};
+    for (const RequestedModifier& m : l.modifiers) line.modifiers.push_back({m.name, *m.price});
+    lines.push_back(std::move(line));
+  }
+  lines[0].line_total = 3700;
+  lines[1].line_total = 500;
   OrderPlaced placed{e.partition,
                      "A001-" + std::string(6 - std::to_string(n).size(), '0') + std::to_string(n),
                      n,
                      o.customer,
-                     o.items,
+                     std::move(lines),
                      o.fulfillment,
                      o.payment,
                      o.notes,
@@ -119,8 +125,8 @@ PlaceOrder sample_order(const Uuid& restaurant) {
   o.restaurant_id = restaurant;
   o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
   o.items.push_back(
-      {"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida", 0});
-  o.items.push_back({"SODA", "Inca Kola 500 ml", 1, 500, {}, "", 0});
+      {"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida"});
+  o.items.push_back({"SODA", "Inca Kola 500 ml", 1, 500, {}, ""});
   o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores",
                    GeoPoint{-12.12, -77.03}};
   o.payment = {"cash", 5000};

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "projections/drivers.h"
+#include "projections/menus.h"
 #include "projections/orders.h"
 #include "projections/restaurants.h"
 
@@ -11,6 +12,7 @@ namespace comanda::projections {
 std::vector<std::unique_ptr<Projection>> read_models() {
   std::vector<std::unique_ptr<Projection>> models;
   models.push_back(std::make_unique<RestaurantsModel>());
+  models.push_back(std::make_unique<MenusModel>());
   models.push_back(std::make_unique<OrdersModel>());
   models.push_back(std::make_unique<DriversModel>());
   return models;

@@ -22,6 +22,12 @@ std::vector<std::string> RestaurantsModel::owners(const Uuid& id) const {
   return it->second.details.owners;
 }
 
+std::string RestaurantsModel::currency(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = restaurants_.find(id);
+  return it == restaurants_.end() ? std::string() : it->second.details.currency;
+}
+
 void RestaurantsModel::apply_one(const engine::Event& e) {
   if (auto* p = std::get_if<engine::RestaurantRegistered>(&e.payload)) {
     restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, *p};

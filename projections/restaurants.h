@@ -33,6 +33,8 @@ class RestaurantsModel final : public Projection {
   std::optional<RestaurantView> restaurant(const Uuid& id, uint64_t* position = nullptr) const;
   // Its owners; empty for an unknown restaurant.
   std::vector<std::string> owners(const Uuid& id) const;
+  // Its currency; "" for an unknown restaurant.
+  std::string currency(const Uuid& id) const;
 
   std::string_view name() const override { return kName; }
   void apply(std::span<const engine::Event> events) override;

@@ -264,6 +264,26 @@ std::optional<dom::array> ObjectReader::array(std::string_view key, bool require
   return a;
 }
 
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key,
+                                                              size_t max_entries, size_t max_len) {
+  auto a = array(key, false, 0, max_entries);
+  if (!a) return std::nullopt;
+  std::vector<std::string> out;
+  out.reserve(a->size());
+  for (dom::element e : *a) {
+    std::string_view s;
+    if (e.get(s) != simdjson::SUCCESS || s.empty() || s.size() > max_len ||
+        engine::has_control_character(s)) {
+      const std::string entry = std::string(key) + "[" + std::to_string(out.size()) + "]";
+      fail_invalid(entry, "must be a string of 1 to " + std::to_string(max_len) +
+                              " bytes without control characters");
+      return std::nullopt;
+    }
+    out.emplace_back(s);
+  }
+  return out;
+}
+
 std::optional<engine::GeoPoint> ObjectReader::location(std::string_view key) {
   auto o = object(key, false);
   if (!o) return std::nullopt;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/domain/geo.h"
@@ -63,6 +64,10 @@ class ObjectReader {
   // An account's id (a token's `sub`): 1 to 128 bytes, no control
   // characters (such an id could never match a token). "" when absent.
   std::string account_id(std::string_view key, bool required);
+  // An array of up to `max_entries` strings of 1 to `max_len` bytes without
+  // control characters, optional; an entry at fault is named ("owners[1]").
+  std::optional<std::vector<std::string>> strings(std::string_view key, size_t max_entries,
+                                                  size_t max_len);
   // {"lat": -90..90, "lng": -180..180}, optional.
   std::optional<engine::GeoPoint> location(std::string_view key);
 

@@ -11,17 +11,24 @@ using namespace comanda::engine;
 
 namespace {
 
-engine::Result<engine::OrderLine> parse_line(dom::element element, const std::string& prefix) {
+// A line names a menu item by sku, or (at a point of sale) carries its own
+// name and unit_price; which of the two applies is the domain's to say
+// (engine/domain/order_lines.h), once it knows who asks.
+engine::Result<engine::RequestedLine> parse_line(dom::element element, const std::string& prefix) {
   dom::object o;
   if (element.get(o) != simdjson::SUCCESS)
     return Error::invalid(prefix, prefix + " must be an object");
   ObjectReader r(o, prefix + ".");
-  engine::OrderLine line;
+  engine::RequestedLine line;
   line.sku = r.string("sku", false, 64);
-  line.name = r.string("name", true, 200, 1);
+  line.name = r.string("name", false, 200);
   line.quantity = static_cast<uint32_t>(r.integer("quantity", true, 1, 10000).value_or(0));
-  line.unit_price = r.integer("unit_price", true, 0, kMaxAmount).value_or(0);
+  line.unit_price = r.integer("unit_price", false, 0, kMaxAmount);
   line.notes = r.string("notes", false, 500);
+  if (!r.failed() && line.sku.empty() && !line.unit_price)
+    r.fail_invalid("sku", "is required (a line without one needs a name and a unit_price)");
+  if (!r.failed() && line.sku.empty() && line.name.empty())
+    r.fail_invalid("name", "is required for a line without a sku");
   if (auto mods = r.array("modifiers", false, 0, 50)) {
     size_t i = 0;
     for (dom::element m : *mods) {
@@ -30,9 +37,9 @@ engine::Result<engine::OrderLine> parse_line(dom::element element, const std::st
       if (m.get(mo) != simdjson::SUCCESS)
         return Error::invalid(mpath, mpath + " must be an object");
       ObjectReader mr(mo, mpath + ".");
-      engine::Modifier mod;
+      engine::RequestedModifier mod;
       mod.name = mr.string("name", true, 200, 1);
-      mod.price = mr.integer("price", false, 0, kMaxAmount).value_or(0);
+      mod.price = mr.integer("price", false, 0, kMaxAmount);
       if (mr.failed()) return mr.error();
       line.modifiers.push_back(std::move(mod));
     }
@@ -52,12 +59,15 @@ void write_line(JsonWriter& w, const OrderLine& l, const std::string& cur) {
   for (const Modifier& m : l.modifiers) {
     w.begin_object().key("name").string(m.name).key("price");
     write_money(w, m.price, cur);
+    w.key("removal").boolean(m.removal);
     w.end_object();
   }
   w.end_array();
   w.key("notes").string(l.notes);
   w.key("line_total");
   write_money(w, l.line_total, cur);
+  // "menu": priced by the menu; "given": the caller's prices (a point of sale).
+  w.key("price_source").string(l.price_source == PriceSource::kMenu ? "menu" : "given");
   w.end_object();
 }
 
@@ -130,7 +140,7 @@ Status parse_customer(dom::object o, Customer& out) {
   return {};
 }
 
-Status parse_items(dom::array items, std::vector<OrderLine>& out) {
+Status parse_items(dom::array items, std::vector<RequestedLine>& out) {
   size_t i = 0;
   for (dom::element e : items) {
     auto line = parse_line(e, "items[" + std::to_string(i++) + "]");

@@ -17,23 +17,6 @@ std::optional<uint32_t> u32(ObjectReader& r, std::string_view key, int64_t max) 
   return v ? std::optional<uint32_t>(static_cast<uint32_t>(*v)) : std::nullopt;
 }
 
-Status read_owners(ObjectReader& r, RestaurantPatch& p) {
-  auto owners = r.array("owners", false, 0, 50);
-  if (!owners) return {};
-  p.owners.emplace();
-  size_t i = 0;
-  for (dom::element e : *owners) {
-    std::string_view s;
-    const std::string path = "owners[" + std::to_string(i++) + "]";
-    if (e.get(s) != simdjson::SUCCESS || s.empty() || s.size() > 128 ||
-        engine::has_control_character(s))
-      return Error::invalid(
-          path, path + " must be a user id (a string of 1 to 128 bytes, no control characters)");
-    p.owners->emplace_back(s);
-  }
-  return {};
-}
-
 void read_dispatch(ObjectReader& r, RestaurantPatch& p) {
   auto dispatch = r.object("dispatch", false);
   if (!dispatch) return;
@@ -85,7 +68,7 @@ Status read_patch(ObjectReader& r, RestaurantPatch& p) {
     p.tax_included = t.boolean("included");
     if (t.failed()) r.fail(t.error());
   }
-  if (Status owners = read_owners(r, p); !owners.ok()) return owners;
+  p.owners = r.strings("owners", 50, 128);
   p.delivery_fee = r.integer("delivery_fee", false, 0, kMaxAmount);
   read_dispatch(r, p);
   read_geofence(r, p);
@@ -213,7 +196,8 @@ void write_event_data(JsonWriter& w, const engine::Event& e,
   write_restaurant(w, projections::RestaurantView{e.stream, e.stream_version, e.recorded_at_us, p});
 }
 
-void write_event_data(JsonWriter& w, const engine::Event&, const engine::RestaurantUpdated& p) {
+void write_event_data(JsonWriter& w, const engine::Event&, const engine::RestaurantUpdated& p,
+                      std::string_view currency) {
   w.begin_object();
   if (p.name) w.key("name").string(*p.name);
   if (p.address) w.key("address").string(*p.address);
@@ -231,7 +215,7 @@ void write_event_data(JsonWriter& w, const engine::Event&, const engine::Restaur
     write_owners(w, *p.owners);
   }
   if (p.series) w.key("series").string(*p.series);
-  if (p.settings) write_settings(w, *p.settings, p.currency);
+  if (p.settings) write_settings(w, *p.settings, currency);
   w.end_object();
 }
 

@@ -37,7 +37,8 @@ std::string public_restaurant_json(const projections::RestaurantView& restaurant
 // The `data` of the restaurant's events.
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantRegistered& p);
 // The fields that changed, as the restaurant's JSON shows them.
-void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantUpdated& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantUpdated& p,
+                      std::string_view currency);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantPaused& p);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::RestaurantResumed& p);
 

@@ -13,6 +13,7 @@ using engine::Error;
 struct CommandPath::Pending {
   CommandSpec::Respond respond;
   engine::Principal caller;
+  PathParams params;
   Reply reply;
   // A copy of the command to submit again after a stream is loaded
   // (CommandSpec::may_need_load).
@@ -89,6 +90,7 @@ void CommandPath::run(const Route& route, const CommandSpec& spec, const RouteRe
   auto pending = std::make_shared<Pending>();
   pending->respond = spec.respond;
   pending->caller = command.principal;
+  pending->params = rq.params;
   pending->reply = std::move(reply);
   if (spec.may_need_load) pending->retry = command;
   submit(std::move(pending), std::move(command));
@@ -119,7 +121,7 @@ void CommandPath::complete(const std::shared_ptr<Pending>& pending,
     return submit(pending, *pending->retry);
   }
   if (!outcome.ok()) return pending->reply(problem(outcome.error()));
-  Response r = pending->respond(pending->caller, *outcome);
+  Response r = pending->respond(pending->caller, *outcome, pending->params);
   if (outcome->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
   pending->reply(std::move(r));
 }

@@ -60,7 +60,8 @@ Route register_driver(const ApiContext& ctx) {
                 return engine::CommandBody{std::move(parsed).value()};
               },
               .respond =
-                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
+                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result,
+                         const PathParams&) {
                     auto driver = drivers(ctx).driver_for(result.stream, caller);
                     if (!driver) return not_in_read_models();
                     Response r = driver_response(201, *driver, result.position);
@@ -102,7 +103,8 @@ Route report_location(const ApiContext& ctx) {
               // The driver's position now: the newest by device time, which a
               // late ping does not move.
               .respond =
-                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result) {
+                  [&ctx](const engine::Principal& caller, const engine::CommandResult& result,
+                         const PathParams&) {
                     auto driver = drivers(ctx).driver_for(result.stream, caller);
                     return driver ? position_response(*driver, result.position)
                                   : not_in_read_models();

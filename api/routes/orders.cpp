@@ -28,7 +28,8 @@ Response no_such_order() { return problem(Error::not_found("no such order")); }
 
 // The order now, as the answer to a command on it.
 CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
-  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result) {
+  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result,
+                        const PathParams&) {
     auto order = orders(ctx).order(result.stream);
     if (!order) return not_in_read_models();
     Response r = order_response(status, *order, result.position);

@@ -31,7 +31,8 @@ Response get_restaurant(const ApiContext& ctx, const RouteRequest& rq) {
 
 // The restaurant now, as the answer to a command on it.
 CommandSpec::Respond respond_with_restaurant(const ApiContext& ctx, int status) {
-  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result) {
+  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result,
+                        const PathParams&) {
     // result.stream, not an id minted by the parser: a replay names the first one.
     auto restaurant = ctx.views.get<projections::RestaurantsModel>().restaurant(result.stream);
     if (!restaurant) return not_in_read_models();

@@ -55,8 +55,9 @@ using Query = std::function<Response(const RouteRequest&)>;
 // A write: the command a request asks for, decided by the engine.
 struct CommandSpec {
   using Parse = std::function<engine::Result<engine::CommandBody>(const RouteRequest&)>;
-  using Respond =
-      std::function<Response(const engine::Principal& caller, const engine::CommandResult&)>;
+  // `params`: the path's placeholders, as the request had them.
+  using Respond = std::function<Response(const engine::Principal& caller,
+                                         const engine::CommandResult&, const PathParams& params)>;
 
   // The command's body from the request, with the ids of what it creates
   // minted; an error is answered as a problem. The domain's rules that need

@@ -2,6 +2,7 @@
 
 #include "api/routes/drivers.h"
 #include "api/routes/health.h"
+#include "api/routes/menus.h"
 #include "api/routes/orders.h"
 #include "api/routes/restaurants.h"
 
@@ -11,10 +12,7 @@ RouteTable all_routes(const ApiContext& context) {
   // One line per resource. A 405's Allow header lists methods in this order.
   using TableOf = RouteTable (*)(const ApiContext&);
   constexpr TableOf kResources[] = {
-      &health_routes,
-      &restaurant_routes,
-      &order_routes,
-      &driver_routes,
+      &health_routes, &restaurant_routes, &menu_routes, &order_routes, &driver_routes,
   };
   RouteTable all;
   for (TableOf table : kResources)

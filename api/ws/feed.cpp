@@ -34,7 +34,7 @@ void EventFeed::deliver(const std::vector<engine::Event>& events) {
     std::shared_ptr<const std::string> message;  // encoded once, for the first who may see it
     for (const auto& s : live) {
       if (!audience.admits(s->principal())) continue;
-      if (!message) message = event_message(e);
+      if (!message) message = event_message(e, currency_of_(e));
       s->deliver(message);
     }
   }

@@ -37,11 +37,15 @@ class Subscriber {
 class EventFeed {
  public:
   using AudienceLookup = std::function<projections::Audience(const engine::Event&)>;
+  using CurrencyLookup = std::function<std::string(const engine::Event&)>;
 
   // `post_in_order` must run tasks one at a time, in the order posted.
-  // `audience_of` says who may see an event.
-  EventFeed(Post post_in_order, AudienceLookup audience_of)
-      : post_(std::move(post_in_order)), audience_of_(std::move(audience_of)) {}
+  // `audience_of` says who may see an event; `currency_of`, the currency of
+  // its restaurant, asked only for an event someone receives.
+  EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of)
+      : post_(std::move(post_in_order)),
+        audience_of_(std::move(audience_of)),
+        currency_of_(std::move(currency_of)) {}
 
   void add(std::weak_ptr<Subscriber> subscriber);
   void publish(std::span<const engine::Event> events);
@@ -51,6 +55,7 @@ class EventFeed {
 
   Post post_;
   AudienceLookup audience_of_;
+  CurrencyLookup currency_of_;
   std::mutex mu_;
   std::vector<std::weak_ptr<Subscriber>> subscribers_;
 };

@@ -28,14 +28,15 @@ std::string authenticated_message(const engine::Principal& who) {
   return w.take();
 }
 
-std::shared_ptr<const std::string> event_message(const engine::Event& e) {
+std::shared_ptr<const std::string> event_message(const engine::Event& e,
+                                                 std::string_view currency) {
   JsonWriter w;
   w.begin_object();
   w.key("type").string("event");
   w.key("topic").string("events");
   w.key("position").number(e.position);
   w.key("event");
-  write_event(w, e);
+  write_event(w, e, currency);
   w.end_object();
   return std::make_shared<const std::string>(w.take());
 }

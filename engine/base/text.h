@@ -14,6 +14,11 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Whether `text` begins with `prefix`, ignoring ASCII case.
+constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
 // Whether `text` has a control character (U+0000..U+001F or U+007F): an id
 // with one is stored but can never match what a token or a client sends.
 constexpr bool has_control_character(std::string_view text) {

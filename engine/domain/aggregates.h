@@ -9,6 +9,7 @@
 
 #include "engine/domain/aggregate.h"
 #include "engine/domain/driver.h"
+#include "engine/domain/menu.h"
 #include "engine/domain/order.h"
 #include "engine/domain/restaurant.h"
 
@@ -69,7 +70,7 @@ struct AggregateList {
 };
 
 // Every aggregate kind of the domain.
-using AggregateKinds = AggregateList<Restaurant, Order, Driver>;
+using AggregateKinds = AggregateList<Restaurant, Menu, Order, Driver>;
 
 using Books = AggregateKinds::Books;
 using EventPayload = detail::AsVariant<AggregateKinds::Events>::type;

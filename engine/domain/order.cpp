@@ -5,6 +5,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/decision.h"
+#include "engine/domain/menu.h"
 #include "engine/domain/money.h"
 #include "engine/domain/restaurant.h"
 
@@ -118,15 +119,22 @@ Status decide(PlaceOrder& cmd, Decision& d) {
   if (d.book<Order>().find(cmd.order_id))
     return Error::conflict("id", "an order with this id already exists");
 
+  const RestaurantRegistered& restaurant = r->details;
+  // The restaurant itself (an owner or an admin) sells at the point of sale.
+  const bool point_of_sale = who.role == Role::kAdmin || who.role == Role::kOwner;
+  const MenuState* menu = d.find<Menu>(menu_stream_of(cmd.restaurant_id));
+  auto lines =
+      order_lines(cmd.items, menu ? &menu->items : nullptr, point_of_sale, restaurant.currency);
+  if (!lines.ok()) return lines.error();
+
   OrderPlaced placed;
   placed.restaurant_id = cmd.restaurant_id;
   // The command is consumed here: its data moves into the event.
   placed.customer = std::move(cmd.customer);
-  placed.items = std::move(cmd.items);
+  placed.items = std::move(*lines);
   placed.fulfillment = std::move(cmd.fulfillment);
   placed.payment = std::move(cmd.payment);
   placed.notes = std::move(cmd.notes);
-  const RestaurantRegistered& restaurant = r->details;
   placed.currency = restaurant.currency;
   placed.tax = restaurant.tax;
   const int64_t delivery_fee =

@@ -13,6 +13,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/aggregate.h"
 #include "engine/domain/geo.h"
+#include "engine/domain/order_lines.h"
 #include "engine/domain/order_status.h"
 #include "engine/domain/pricing.h"
 
@@ -80,7 +81,7 @@ struct PlaceOrder {
   Uuid order_id;  // minted by the caller
   Uuid restaurant_id;
   Customer customer;
-  std::vector<OrderLine> items;  // line_total is computed by the engine
+  std::vector<RequestedLine> items;  // priced by the menu, or at a point of sale as given
   Fulfillment fulfillment;
   Payment payment;
   int64_t tip = 0;

@@ -18,8 +18,15 @@ struct TaxPolicy {
 
 struct Modifier {
   std::string name;
-  int64_t price = 0;  // minor units per unit of the line
+  int64_t price = 0;     // minor units per unit of the line
+  bool removal = false;  // "No onion": the item without an ingredient
   friend bool operator==(const Modifier&, const Modifier&) = default;
+};
+
+// Where a line's prices come from.
+enum class PriceSource : uint8_t {
+  kGiven,  // the caller's: a point-of-sale order (and every order before menus)
+  kMenu,   // the restaurant's menu
 };
 
 struct OrderLine {
@@ -30,6 +37,7 @@ struct OrderLine {
   std::vector<Modifier> modifiers;
   std::string notes;
   int64_t line_total = 0;
+  PriceSource price_source = PriceSource::kGiven;
   friend bool operator==(const OrderLine&, const OrderLine&) = default;
 };
 

@@ -164,10 +164,7 @@ Status decide(UpdateRestaurant& cmd, Decision& d) {
     d.unchanged(target);  // everything asked for is so already
     return {};
   }
-  if (update != RestaurantUpdated{}) {
-    update.currency = r->details.currency;
-    d.emit(target, std::move(update));
-  }
+  if (update != RestaurantUpdated{}) d.emit(target, std::move(update));
   if (paused) d.emit(target, RestaurantPaused{});
   if (pause && !paused) d.emit(target, RestaurantResumed{});
   return {};

@@ -46,9 +46,6 @@ struct RestaurantUpdated {
   std::optional<std::vector<std::string>> owners;
   std::optional<std::string> series;
   std::optional<RestaurantSettings> settings;  // all of them, when any changed
-  // The restaurant's currency (it never changes), so that the event reads
-  // alone: its delivery fee is money.
-  std::string currency;
   friend bool operator==(const RestaurantUpdated&, const RestaurantUpdated&) = default;
 };
 

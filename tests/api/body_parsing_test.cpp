@@ -80,7 +80,7 @@ TEST(PlaceOrderParsing, ParsesACompleteOrder) {
   EXPECT_EQ(cmd.items[0].quantity, 2u);
   EXPECT_EQ(cmd.items[0].unit_price, 1550);
   EXPECT_EQ(cmd.items[0].modifiers,
-            (std::vector<Modifier>{{"No onion", 0}, {"Extra cheese", 300}}));
+            (std::vector<RequestedModifier>{{"No onion", std::nullopt}, {"Extra cheese", 300}}));
   EXPECT_EQ(cmd.items[0].notes, "bien cocida");
   EXPECT_EQ(cmd.items[1].sku, "");
   EXPECT_EQ(cmd.fulfillment.type, FulfillmentType::kDelivery);

@@ -40,22 +40,22 @@ Route status_route() {
   Route r;
   r.method = "POST";
   r.pattern = "/v1/orders/{id}/status";
-  r.action =
-      CommandSpec{.parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-                    auto parsed = api::parse_status_change(rq.http.body);
-                    if (!parsed.ok()) return parsed.error();
-                    parsed->order_id = *Uuid::parse(rq.params[0]);
-                    return engine::CommandBody{std::move(parsed).value()};
-                  },
-                  .respond =
-                      [](const engine::Principal& caller, const CommandResult& result) {
-                        Response response;
-                        response.body = caller.subject + " " + result.stream.to_string() + " v" +
-                                        std::to_string(result.stream_version);
-                        return response;
-                      },
-                  .if_match = true,
-                  .may_need_load = true};
+  r.action = CommandSpec{
+      .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+        auto parsed = api::parse_status_change(rq.http.body);
+        if (!parsed.ok()) return parsed.error();
+        parsed->order_id = *Uuid::parse(rq.params[0]);
+        return engine::CommandBody{std::move(parsed).value()};
+      },
+      .respond =
+          [](const engine::Principal& caller, const CommandResult& result, const api::PathParams&) {
+            Response response;
+            response.body = caller.subject + " " + result.stream.to_string() + " v" +
+                            std::to_string(result.stream_version);
+            return response;
+          },
+      .if_match = true,
+      .may_need_load = true};
   return r;
 }
 
@@ -64,13 +64,14 @@ Route restaurant_route() {
   Route r;
   r.method = "POST";
   r.pattern = "/v1/restaurants";
-  r.action = CommandSpec{
-      .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-        auto parsed = api::parse_register_restaurant(rq.http.body, "UTC");
-        if (!parsed.ok()) return parsed.error();
-        return engine::CommandBody{std::move(parsed).value()};
-      },
-      .respond = [](const engine::Principal&, const CommandResult&) { return Response{}; }};
+  r.action =
+      CommandSpec{.parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                    auto parsed = api::parse_register_restaurant(rq.http.body, "UTC");
+                    if (!parsed.ok()) return parsed.error();
+                    return engine::CommandBody{std::move(parsed).value()};
+                  },
+                  .respond = [](const engine::Principal&, const CommandResult&,
+                                const api::PathParams&) { return Response{}; }};
   return r;
 }
 
@@ -79,14 +80,15 @@ Route place_route() {
   Route r;
   r.method = "POST";
   r.pattern = "/v1/orders";
-  r.action = CommandSpec{
-      .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
-        auto parsed = api::parse_place_order(rq.http.body);
-        if (!parsed.ok()) return parsed.error();
-        parsed->order_id = Uuid::v7();
-        return engine::CommandBody{std::move(parsed).value()};
-      },
-      .respond = [](const engine::Principal&, const CommandResult&) { return Response{}; }};
+  r.action =
+      CommandSpec{.parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                    auto parsed = api::parse_place_order(rq.http.body);
+                    if (!parsed.ok()) return parsed.error();
+                    parsed->order_id = Uuid::v7();
+                    return engine::CommandBody{std::move(parsed).value()};
+                  },
+                  .respond = [](const engine::Principal&, const CommandResult&,
+                                const api::PathParams&) { return Response{}; }};
   return r;
 }
 

@@ -484,6 +484,23 @@ def order_body(restaurant_id, **over):
     return body
 
 
+def menu_body():
+    """The menu order_body() orders from: BURGER at 15.50 with Extra cheese at
+    3.00 and no onion or ketchup; SODA at 5.00."""
+    return {"items": [{"sku": "BURGER", "name": "Hamburguesa", "price": 1550,
+                       "modifiers": [{"name": "Extra cheese", "price": 300}],
+                       "removals": ["onion", "ketchup"]},
+                      {"sku": "SODA", "name": "Inca Kola 500 ml", "price": 500}]}
+
+
+def put_menu(server, restaurant_id, body=None):
+    """Gives a restaurant menu_body() (or `body`), as its admin: customers order from it."""
+    status, headers, menu = server.request("PUT", f"/v1/restaurants/{restaurant_id}/menu", body or menu_body())
+    if status != 200:
+        raise AssertionError(f"putting a menu answered {status}: {menu!r}")
+    return menu
+
+
 def register_restaurant(server, **over):
     status, headers, body = server.post("/v1/restaurants", restaurant_body(**over))
     if status != 201:

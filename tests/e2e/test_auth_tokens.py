@@ -17,7 +17,7 @@ import unittest
 import jwt  # PyJWT
 
 import harness
-from harness import (OMIT, TempServer, binary, cli, history_actors, make_token, new_secret, order_body, place_order, register_restaurant, restaurant_body, serve_for, env_without_comanda)
+from harness import (OMIT, TempServer, binary, cli, history_actors, make_token, new_secret, order_body, place_order, put_menu, register_restaurant, restaurant_body, serve_for, env_without_comanda)
 
 PROCESS_TIMEOUT = 20  # seconds for a comandad that is expected to exit at once
 LEEWAY = 30           # seconds of clock skew docs/api.md says are tolerated
@@ -459,6 +459,7 @@ class ServerProcessTest(AuthAssertions, unittest.TestCase):
             status, _, body = server.post("/v1/restaurants", restaurant_body(), token=cust)
             self.assertEqual(status, 403, f"the token's customer, not the dev admin, must act: {body}")
             rid = register_restaurant(server)  # the admin token
+            put_menu(server, rid)
             status, _, order = server.post("/v1/orders", order_body(rid), token=cust)
             self.assertEqual(status, 201, order)
             self.assertEqual(history_actors(server.data_dir, order["id"]),

@@ -160,32 +160,34 @@ class BadInputTest(unittest.TestCase):
                 self.assert_problem(self.post_order(change(path, value)), 400, field=field, slug="invalid-request")
 
     def test_missing_fields_name_the_field(self):
-        def without(*path):
+        def without(*paths):
             body = self.good_order()
-            target = body
-            for key in path[:-1]:
-                target = target[key]
-            del target[path[-1]]
+            for path in paths:
+                target = body
+                for key in path[:-1]:
+                    target = target[key]
+                del target[path[-1]]
             return body
 
         cases = [
-            (("restaurant_id",), "restaurant_id"),
-            (("customer",), "customer"),
-            (("customer", "id"), "customer.id"),
-            (("items",), "items"),
-            (("items", 0, "name"), "items[0].name"),
-            (("items", 0, "quantity"), "items[0].quantity"),
-            (("items", 0, "unit_price"), "items[0].unit_price"),
-            (("items", 0, "modifiers", 1, "name"), "items[0].modifiers[1].name"),
-            (("fulfillment",), "fulfillment"),
-            (("fulfillment", "type"), "fulfillment.type"),
-            (("fulfillment", "address"), "fulfillment.address"),  # delivery needs one
-            (("payment",), "payment"),
-            (("payment", "method"), "payment.method"),
+            ([("restaurant_id",)], "restaurant_id"),
+            ([("customer",)], "customer"),
+            ([("customer", "id")], "customer.id"),
+            ([("items",)], "items"),
+            # A line names a menu item by sku, or carries a name and a unit_price.
+            ([("items", 0, "sku"), ("items", 0, "name")], "items[0].name"),
+            ([("items", 0, "sku"), ("items", 0, "unit_price")], "items[0].sku"),
+            ([("items", 0, "quantity")], "items[0].quantity"),
+            ([("items", 0, "modifiers", 1, "name")], "items[0].modifiers[1].name"),
+            ([("fulfillment",)], "fulfillment"),
+            ([("fulfillment", "type")], "fulfillment.type"),
+            ([("fulfillment", "address")], "fulfillment.address"),  # delivery needs one
+            ([("payment",)], "payment"),
+            ([("payment", "method")], "payment.method"),
         ]
-        for path, field in cases:
+        for paths, field in cases:
             with self.subTest(field=field):
-                self.assert_problem(self.post_order(without(*path)), 400, field=field, detail_has=("required",))
+                self.assert_problem(self.post_order(without(*paths)), 400, field=field, detail_has=("required",))
         # null counts as absent
         body = self.good_order()
         body["customer"] = None

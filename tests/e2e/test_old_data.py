@@ -19,11 +19,21 @@ FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "
 def as_answered_now(answer):
     """An answer of the fixture's build with the changes made on purpose
     since (the data are the same; what the API says of them grew):
-    - a refused step always lists the steps allowed, perhaps none (#16)."""
-    if isinstance(answer, dict) and answer.get("type") == "urn:comanda:problem:conflict" \
-            and answer.get("field") == "status":
-        answer = dict(answer)
+    - a refused step always lists the steps allowed, perhaps none (#16);
+    - an order's lines say where their prices came from (all of the fixture's
+      were given by the caller: there were no menus) and its modifiers
+      whether they are removals (none was recorded as one) (#16)."""
+    if isinstance(answer, list):
+        return [as_answered_now(a) for a in answer]
+    if not isinstance(answer, dict):
+        return answer
+    answer = {k: as_answered_now(v) for k, v in answer.items()}
+    if answer.get("type") == "urn:comanda:problem:conflict" and answer.get("field") == "status":
         answer.setdefault("allowed", [])
+    if "line_total" in answer:
+        answer.setdefault("price_source", "given")
+        for m in answer.get("modifiers", []):
+            m.setdefault("removal", False)
     return answer
 
 

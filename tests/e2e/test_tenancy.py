@@ -14,7 +14,7 @@ import uuid
 import jwt  # PyJWT
 
 import harness
-from harness import (ADMIN_SUB, content_type as ctype, history_actors, in_thread, make_token, order_body, recv_json,
+from harness import (ADMIN_SUB, content_type as ctype, history_actors, in_thread, make_token, menu_body, order_body, put_menu, recv_json,
                      restaurant_body, serve_for, ws_connect)
 
 SUBJECTS = {"admin": ("admin", ADMIN_SUB), "owner1": ("owner", "u-owner-1"), "owner2": ("owner", "u-owner-2"),
@@ -54,6 +54,7 @@ class TenancyBase(unittest.TestCase):
     def register(self, who, **over):
         status, _, body = self.call(who, "POST", "/v1/restaurants", restaurant_body(**over))
         self.assertEqual(status, 201, f"{who} registering a restaurant: {body}")
+        put_menu(self.server, body["id"])  # customers order from it
         return body["id"]
 
     def place(self, who, rid, customer, **over):
@@ -363,9 +364,9 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
         self.sockets.append(ws)
         return ws
 
-    async def post(self, who, path, body):
-        status, headers, answer = await in_thread(self.server.post, path, body, token=self.tokens[who])
-        self.assertLess(status, 300, f"{who} POST {path}: {answer}")
+    async def post(self, who, path, body, method="POST"):
+        status, headers, answer = await in_thread(self.server.request, method, path, body, token=self.tokens[who])
+        self.assertLess(status, 300, f"{who} {method} {path}: {answer}")
         return int(headers["Comanda-Position"]), answer
 
     async def test_each_socket_streams_exactly_what_its_principal_may_see(self):
@@ -381,8 +382,8 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
         # (position, stream, event type, actor, who may see it) per docs/api.md.
         produced = []
 
-        async def produce(who, path, body, stream_of, etype, visible):
-            position, answer = await self.post(who, path, body)
+        async def produce(who, path, body, stream_of, etype, visible, method="POST"):
+            position, answer = await self.post(who, path, body, method)
             role, sub = SUBJECTS[who]
             produced.append((position, stream_of(answer), etype, {"id": sub, "role": role}, set(visible)))
             return answer
@@ -397,6 +398,12 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
                             "restaurant_registered", {"admin", "owner1"}))["id"]
         r2 = (await produce("admin", "/v1/restaurants", restaurant_body(owners=["u-owner-2"], series="B002"),
                             the_id, "restaurant_registered", {"admin", "owner2"}))["id"]
+        # Customers order from menus; a menu's events are its restaurant's
+        # owners' (its stream is not one clients name: None).
+        await produce("owner1", f"/v1/restaurants/{r1}/menu", menu_body(), lambda _: None,
+                      "menu_replaced", {"admin", "owner1"}, method="PUT")
+        await produce("owner2", f"/v1/restaurants/{r2}/menu", menu_body(), lambda _: None,
+                      "menu_replaced", {"admin", "owner2"}, method="PUT")
         o1 = (await produce("owner1", "/v1/orders", order_for(r1, "u-cust-1"), the_id, "order_placed",
                             {"admin", "owner1", "cust1"}))["id"]
         o2 = (await produce("cust2", "/v1/orders", order_for(r2, "u-cust-2"), the_id, "order_placed",
@@ -433,7 +440,9 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
                                  [("event", p[0]) for p in expected], f"{who} received the wrong events")
                 for m, (position, stream, etype, actor, _) in zip(received[who], expected):
                     self.assertEqual((m["event"]["stream"], m["event"]["type"], m["event"]["actor"]),
-                                     (stream, etype, actor), f"{who}: event at {position}")
+                                     (stream or m["event"]["stream"], etype, actor), f"{who}: event at {position}")
+                    if etype == "menu_replaced":  # prices in the restaurant's currency
+                        self.assertEqual(m["event"]["data"]["items"][0]["price"]["formatted"], "S/ 15.50")
             actor, path, body, visible = finals[who]
             etype = "restaurant_registered" if path == "/v1/restaurants" else "order_placed"
             answer = await produce(actor, path, body(), the_id, etype, visible)

@@ -275,6 +275,31 @@ TEST_F(ReadModelsTest, MarksACancellationByTheCustomer) {
       2);
 }
 
+TEST_F(ReadModelsTest, KeepsEachRestaurantsMenuInItsCurrency) {
+  EXPECT_FALSE(models_.menu(Uuid::v7()).has_value());  // no such restaurant
+  const Uuid r = restaurant();
+  auto empty = models_.menu(r);
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->version, 0u);
+  EXPECT_EQ(empty->currency, "PEN");
+  EXPECT_TRUE(empty->items.all().empty());
+
+  ASSERT_TRUE(commit(replace_menu(r)).ok());
+  MenuItemPatch sold_out;
+  sold_out.available = false;
+  ASSERT_TRUE(commit(Call{admin(), ChangeMenuItem{r, "SODA", sold_out}, std::nullopt}).ok());
+  auto menu = models_.menu(r);
+  ASSERT_TRUE(menu.has_value());
+  EXPECT_EQ(menu->version, 2u);
+  EXPECT_EQ(menu->updated_at_us, now_);
+  ASSERT_EQ(menu->items.all().size(), 2u);
+  EXPECT_FALSE(menu->items.find("SODA")->available);
+  EXPECT_EQ(menu->items.find("BURGER")->removals, (std::vector<std::string>{"onion", "ketchup"}));
+  // Another restaurant's menu is its own.
+  const Uuid other = restaurant();
+  EXPECT_TRUE(models_.menu(other)->items.all().empty());
+}
+
 TEST_F(ReadModelsTest, IgnoresABatchAppliedTwice) {
   const Uuid r = restaurant();
   const Uuid id = Uuid::v7();

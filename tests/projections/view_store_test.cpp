@@ -57,6 +57,16 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
                    " fee " + std::to_string(r->details.settings.delivery_fee) + " owners " +
                    r->details.owners.front() + "\n"
              : "no restaurant\n";
+    auto menu = m.menu(o.placed.restaurant_id);
+    out += menu ? "menu v" + std::to_string(menu->version) + " " + menu->currency + " at " +
+                      std::to_string(menu->updated_at_us)
+                : "no menu";
+    if (menu)
+      for (const MenuItem& item : menu->items.all())
+        out += " " + item.sku + "=" + std::to_string(item.price) + (item.available ? "" : "(out)") +
+               "+" + std::to_string(item.modifiers.size()) + "-" +
+               std::to_string(item.removals.size());
+    out += "\n";
   }
   for (const Uuid& id : drivers) {
     auto d = m.driver_for(id, kAdmin);
@@ -88,6 +98,10 @@ class ViewStoreTest : public ::testing::Test {
     Command reasoned = change_status(orders_[2], "rejected");
     std::get<ChangeOrderStatus>(reasoned.body).reason = "sin stock";
     server_.commit(std::move(reasoned));
+    server_.commit(replace_menu(r));
+    MenuItemPatch sold_out;
+    sold_out.available = false;
+    server_.commit(Call{admin(), ChangeMenuItem{r, "SODA", sold_out}, std::nullopt});
     RestaurantPatch changed;
     changed.name = "Sede Norte";
     changed.delivery_fee = 500;
@@ -130,6 +144,7 @@ TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
   RestaurantPatch resume;
   resume.paused = false;
   server_.commit(update_restaurant(restaurant, resume));
+  server_.commit(Call{admin(), RemoveMenuItem{restaurant, "BURGER"}, std::nullopt});
   server_.commit(place_order(Uuid::v7(), restaurant));
 
   ModelsUnderTest loaded;

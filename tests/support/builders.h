@@ -65,16 +65,30 @@ inline Call update_restaurant(const engine::Uuid& id, engine::RestaurantPatch pa
   return {std::move(principal), engine::UpdateRestaurant{id, std::move(patch)}, expected_version};
 }
 
-// One line of 2 x (1550 + 0 + 300) = 3700 minor units.
-inline std::vector<engine::OrderLine> burger_line() {
-  engine::OrderLine line;
+// One line of 2 x (1550 + 0 + 300) = 3700 minor units, with its prices (as
+// a point of sale sends them; a customer's must match burger_menu()).
+inline std::vector<engine::RequestedLine> burger_line() {
+  engine::RequestedLine line;
   line.sku = "BURGER";
   line.name = "Hamburguesa";
   line.quantity = 2;
   line.unit_price = 1550;
-  line.modifiers = {{"No onion", 0}, {"Extra cheese", 300}};
+  line.modifiers = {{"No onion", std::nullopt}, {"Extra cheese", 300}};
   line.notes = "bien cocida";
   return {line};
+}
+
+// The menu burger_line() orders from: BURGER at 1550 (Extra cheese 300, no
+// onion or ketchup) and SODA at 500.
+inline std::vector<engine::MenuItem> burger_menu_items() {
+  return {{"BURGER", "Hamburguesa", 1550, true, {{"Extra cheese", 300}}, {"onion", "ketchup"}},
+          {"SODA", "Inca Kola 500 ml", 500, true, {}, {}}};
+}
+
+inline Call replace_menu(const engine::Uuid& restaurant_id,
+                         std::vector<engine::MenuItem> items = burger_menu_items(),
+                         engine::Principal principal = admin()) {
+  return {std::move(principal), engine::ReplaceMenu{restaurant_id, std::move(items)}, std::nullopt};
 }
 
 inline engine::PlaceOrder order_body(
@@ -92,12 +106,15 @@ inline engine::PlaceOrder order_body(
   return p;
 }
 
+// By default the order is taken at the restaurant's point of sale (its
+// owner, with the prices of burger_line()); a customer's order is priced by
+// the restaurant's menu (replace_menu()).
 inline Call place_order(const engine::Uuid& order_id, const engine::Uuid& restaurant_id,
-                        engine::Principal principal = customer()) {
+                        engine::Principal principal = owner()) {
   return {std::move(principal), order_body(order_id, restaurant_id), std::nullopt};
 }
 
-inline Call place_order(engine::PlaceOrder body, engine::Principal principal = customer()) {
+inline Call place_order(engine::PlaceOrder body, engine::Principal principal = owner()) {
   return {std::move(principal), std::move(body), std::nullopt};
 }
 

@@ -10,6 +10,7 @@
 #include "engine/log/event_log.h"
 #include "projections/audience.h"
 #include "projections/drivers.h"
+#include "projections/menus.h"
 #include "projections/orders.h"
 #include "projections/read_models.h"
 #include "projections/registry.h"
@@ -26,6 +27,9 @@ class ModelsUnderTest {
 
   std::optional<projections::RestaurantView> restaurant(const engine::Uuid& id) const {
     return restaurants().restaurant(id);
+  }
+  std::optional<projections::MenuView> menu(const engine::Uuid& restaurant_id) const {
+    return registry_.get<projections::MenusModel>().menu(restaurant_id);
   }
   std::optional<projections::OrderView> order(const engine::Uuid& id) const {
     return orders().order(id);

@@ -17,9 +17,12 @@ Result<EventPayload> placed_from_pb(const pb::OrderPlaced& p) {
   e.number = p.number();
   e.customer = {p.customer().id(), p.customer().name(), p.customer().phone()};
   for (const auto& pl : p.items()) {
-    OrderLine l{pl.sku(), pl.name(),  pl.quantity(),  pl.unit_price(),
-                {},       pl.notes(), pl.line_total()};
-    for (const auto& pm : pl.modifiers()) l.modifiers.push_back({pm.name(), pm.price()});
+    if (pl.price_source() < 0 || pl.price_source() > pb::PRICE_SOURCE_MENU)
+      return Error::corruption("order_placed has a line of an unknown price source");
+    OrderLine l{pl.sku(), pl.name(),  pl.quantity(),   pl.unit_price(),
+                {},       pl.notes(), pl.line_total(), static_cast<PriceSource>(pl.price_source())};
+    for (const auto& pm : pl.modifiers())
+      l.modifiers.push_back({pm.name(), pm.price(), pm.removal()});
     e.items.push_back(std::move(l));
   }
   const auto& f = p.fulfillment();
@@ -58,7 +61,9 @@ void to_pb(const OrderPlaced& e, v1::Envelope& envelope) {
       pb::Modifier* pm = pl->add_modifiers();
       pm->set_name(m.name);
       pm->set_price(m.price);
+      pm->set_removal(m.removal);
     }
+    pl->set_price_source(static_cast<pb::PriceSource>(l.price_source));
     pl->set_notes(l.notes);
     pl->set_line_total(l.line_total);
   }

@@ -72,7 +72,6 @@ Result<EventPayload> updated_from_pb(const pb::RestaurantUpdated& p) {
     if (!settings.ok()) return settings.error();
     e.settings = *settings;
   }
-  e.currency = p.currency();
   return EventPayload{std::move(e)};
 }
 
@@ -104,7 +103,6 @@ void to_pb(const RestaurantUpdated& e, v1::Envelope& envelope) {
   }
   if (e.series) out->set_series(*e.series);
   if (e.settings) to_pb(*e.settings, out->mutable_settings());
-  out->set_currency(e.currency);
 }
 
 void to_pb(const RestaurantPaused&, v1::Envelope& envelope) {

@@ -23,6 +23,7 @@ class TenancyTest : public ::testing::Test {
     RestaurantRegistered d = restaurant_details();
     d.owners = {owner_subject};
     EXPECT_TRUE(decide(register_restaurant(id, d)).ok());
+    EXPECT_TRUE(decide(replace_menu(id)).ok());  // customers order from it
     return id;
   }
 

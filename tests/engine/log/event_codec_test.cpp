@@ -49,10 +49,11 @@ OrderPlaced order() {
               "Hamburguesa",
               2,
               1550,
-              {{"No onion", 0}, {"Extra cheese", 300}},
+              {{"No onion", 0, true}, {"Extra cheese", 300, false}},
               "bien cocida",
-              3700},
-             {"", "Chicha", 1, 500, {}, "", 500}};
+              3700,
+              PriceSource::kMenu},
+             {"", "Chicha", 1, 500, {}, "", 500, PriceSource::kGiven}};
   o.fulfillment = {FulfillmentType::kCurbside, "Calle 1 234", GeoPoint{-12.1, -77.0}};
   o.payment = {"cash", 5000};
   o.notes = "sin ají";
@@ -98,7 +99,6 @@ TEST(EventCodec, RoundTripsARestaurantsSettings) {
 TEST(EventCodec, RoundTripsTheChangesToARestaurant) {
   RestaurantUpdated nothing_but_a_name;
   nothing_but_a_name.name = "Sede 2";
-  nothing_but_a_name.currency = "PEN";
   RestaurantUpdated everything;
   everything.name = "";
   everything.address = "Jr. Puno 5";
@@ -108,7 +108,6 @@ TEST(EventCodec, RoundTripsTheChangesToARestaurant) {
   everything.owners = std::vector<std::string>{"u-owner-3"};
   everything.series = "Z9";
   everything.settings = RestaurantSettings{};
-  everything.currency = "COP";
   RestaurantUpdated no_owners;  // an empty list is not an absent one
   no_owners.owners = std::vector<std::string>{};
   for (const RestaurantUpdated& u : {nothing_but_a_name, everything, no_owners}) {
@@ -117,6 +116,24 @@ TEST(EventCodec, RoundTripsTheChangesToARestaurant) {
   }
   for (const Event& e : {envelope(RestaurantPaused{}), envelope(RestaurantResumed{})})
     EXPECT_EQ(round_trip(e), e);
+}
+
+TEST(EventCodec, RoundTripsEveryMenuEvent) {
+  const MenuItem burger{"BURGER",
+                        "Hamburguesa",
+                        1550,
+                        true,
+                        {{"Extra cheese", 300}, {"Tocino", 0}},
+                        {"onion", "ketchup"}};
+  const MenuItem soda{"SODA", "Inca Kola", 500, false, {}, {}};  // sold out
+  for (const EventPayload& p : {EventPayload{MenuReplaced{{burger, soda}}},
+                                EventPayload{MenuReplaced{}}, EventPayload{MenuItemUpserted{soda}},
+                                EventPayload{MenuItemAvailabilityChanged{"SODA", true}},
+                                EventPayload{MenuItemAvailabilityChanged{"SODA", false}},
+                                EventPayload{MenuItemRemoved{"BURGER"}}}) {
+    const Event e = envelope(p);
+    EXPECT_EQ(round_trip(e), e) << event_type_name(p);
+  }
 }
 
 TEST(EventCodec, RoundTripsAnOrderPlacement) {

@@ -47,7 +47,7 @@ TEST_F(HotStateTest, StampsEventsWithThePrincipalTheBatchTimeAndDensePositions) 
   const Uuid r = Uuid::v7();
   Command reg = register_restaurant(r);
   ASSERT_TRUE(decide(reg).ok());
-  Command place = place_order(Uuid::v7(), r, {"u-cust-1", Role::kCustomer});
+  Command place = place_order(Uuid::v7(), r, {"u-owner-1", Role::kOwner});
   auto outcome = decide(place);
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->position, 42u);
@@ -67,7 +67,7 @@ TEST_F(HotStateTest, StampsEventsWithThePrincipalTheBatchTimeAndDensePositions) 
   EXPECT_EQ(e.partition, r);
   EXPECT_EQ(e.stream_version, 1u);
   EXPECT_EQ(e.recorded_at_us, kNow + 5);
-  EXPECT_EQ(e.actor, (Principal{"u-cust-1", Role::kCustomer}));
+  EXPECT_EQ(e.actor, (Principal{"u-owner-1", Role::kOwner}));
   EXPECT_EQ(e.correlation_id, place.correlation_id);
   EXPECT_EQ(state_.last_recorded_at_us(), kNow + 5);
 }

@@ -1,0 +1,22 @@
+// The menu's events to and from their Protobuf payloads
+// (schemas/comanda/v1/menu.proto). Used by engine/log/event_codec.cpp.
+#pragma once
+
+#include <optional>
+
+#include "comanda/v1/events.pb.h"
+#include "engine/base/error.h"
+#include "engine/domain/event.h"
+
+namespace comanda::engine::codec {
+
+void to_pb(const MenuReplaced& event, v1::Envelope& envelope);
+void to_pb(const MenuItemUpserted& event, v1::Envelope& envelope);
+void to_pb(const MenuItemAvailabilityChanged& event, v1::Envelope& envelope);
+void to_pb(const MenuItemRemoved& event, v1::Envelope& envelope);
+
+// The envelope's payload if it is one of the menu's events; nullopt if it is
+// another kind's.
+std::optional<Result<EventPayload>> menu_event_from_pb(const v1::Envelope& envelope);
+
+}  // namespace comanda::engine::codec
