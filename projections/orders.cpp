@@ -22,6 +22,53 @@ std::string row_key(char kind, const Uuid& id) {
   return key;
 }
 
+// What each event after the placement changes in an order's view.
+void change(OrderView& o, const Event& e, const OrderStatusChanged& p) {
+  o.status = p.to;
+  o.status_reason = p.reason;
+  o.cancelled_by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+  if (p.to == OrderStatus::kCancelled || p.to == OrderStatus::kRejected)
+    o.canceled_at_us = e.recorded_at_us;
+  if (p.to == OrderStatus::kDelivered || p.to == OrderStatus::kPickedUpByCustomer ||
+      p.to == OrderStatus::kCompleted)
+    o.completed_at_us = e.recorded_at_us;
+}
+
+void change(OrderView& o, const Event&, const OrderChanged& p) {
+  OrderPlaced& d = o.placed;
+  if (p.customer) d.customer = *p.customer;
+  if (p.items) {
+    d.items = *p.items;
+    o.fulfilled.clear();
+  }
+  if (p.fulfillment) d.fulfillment = *p.fulfillment;
+  if (p.payment) d.payment = *p.payment;
+  if (p.notes) d.notes = *p.notes;
+  if (p.delivery_zone) d.delivery_zone = *p.delivery_zone;
+  d.totals = p.totals;
+}
+
+void change(OrderView& o, const Event&, const OrderReplaced& p) {
+  OrderPlaced& d = o.placed;
+  d.customer = p.customer;
+  d.items = p.items;
+  o.fulfilled.clear();
+  d.fulfillment = p.fulfillment;
+  d.payment = p.payment;
+  d.notes = p.notes;
+  d.delivery_zone = p.delivery_zone;
+  d.totals = p.totals;
+}
+
+void change(OrderView& o, const Event&, const OrderLineFulfilled& p) {
+  if (p.line >= o.placed.items.size()) return;
+  o.fulfilled.resize(o.placed.items.size());
+  o.fulfilled[p.line] = p.quantity;
+}
+
+void change(OrderView& o, const Event&, const OrderArchived&) { o.archived = true; }
+void change(OrderView& o, const Event&, const OrderDeleted&) { o.deleted = true; }
+
 }  // namespace
 
 void OrdersModel::apply(std::span<const Event> events) {
@@ -44,16 +91,19 @@ void OrdersModel::apply_one(const Event& e) {
     o.placed = *placed;
     o.status = placed->status;
     index_order(o);
-  } else if (auto* changed = std::get_if<OrderStatusChanged>(&e.payload)) {
+  } else {
     auto it = orders_.find(e.stream);
-    if (it == orders_.end()) return;
+    if (it == orders_.end()) return;  // not an order's event
     OrderView& o = it->second;
-    o.version = e.stream_version;
-    o.updated_at_us = e.recorded_at_us;
-    o.status = changed->to;
-    o.status_reason = changed->reason;
-    o.cancelled_by_customer =
-        changed->to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+    std::visit(
+        [&](const auto& payload) {
+          if constexpr (requires { change(o, e, payload); }) {
+            change(o, e, payload);
+            o.version = e.stream_version;
+            o.updated_at_us = e.recorded_at_us;
+          }
+        },
+        e.payload);
   }
 }
 
@@ -82,7 +132,7 @@ uint64_t OrdersModel::position() const {
 std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
   std::shared_lock lock(mu_);
   auto it = orders_.find(id);
-  if (it == orders_.end()) return std::nullopt;
+  if (it == orders_.end() || it->second.deleted) return std::nullopt;
   return it->second;
 }
 
@@ -98,7 +148,8 @@ std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal&
   std::shared_lock lock(mu_);
   if (position) *position = position_;
   auto it = orders_.find(id);
-  if (it == orders_.end() || !visible(it->second, viewer)) return std::nullopt;
+  if (it == orders_.end() || it->second.deleted || !visible(it->second, viewer))
+    return std::nullopt;
   return it->second;
 }
 
@@ -133,6 +184,7 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
                            [](const Placement& p, uint64_t pos) { return p.first < pos; });
   for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
     const OrderView& o = orders_.at(it->second);
+    if (o.deleted || o.archived != query.archived) continue;
     if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
     if (query.viewer && !visible(o, *query.viewer)) continue;
     if (!query.statuses.empty() &&
@@ -157,6 +209,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
   }
   for (const auto& [id, o] : orders_) {
+    if (o.deleted) continue;  // gone: its events alone remember it
     row.Clear();
     row.set_origin(
         founding_event(id, o.placed.restaurant_id, o.placed_position, o.placed_at_us, o.placed));
@@ -165,6 +218,10 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_status(static_cast<v1::OrderStatus>(o.status));
     row.set_cancelled_by_customer(o.cancelled_by_customer);
     row.set_status_reason(o.status_reason);
+    for (uint32_t q : o.fulfilled) row.add_fulfilled(q);
+    row.set_archived(o.archived);
+    row.set_canceled_at_us(o.canceled_at_us);
+    row.set_completed_at_us(o.completed_at_us);
     if (auto s = put_row(put, row_key(kOrderRow, id), row, value); !s.ok()) return s;
   }
   return {};
@@ -206,6 +263,10 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   o.status = static_cast<OrderStatus>(row.status());
   o.cancelled_by_customer = row.cancelled_by_customer();
   o.status_reason = row.status_reason();
+  o.fulfilled.assign(row.fulfilled().begin(), row.fulfilled().end());
+  o.archived = row.archived();
+  o.canceled_at_us = row.canceled_at_us();
+  o.completed_at_us = row.completed_at_us();
   index_order(o);
   return {};
 }

@@ -26,10 +26,15 @@ struct OrderView {
   uint64_t placed_position = 0;  // orders sort newest first by this
   int64_t placed_at_us = 0;
   int64_t updated_at_us = 0;
-  engine::OrderPlaced placed;  // as placed (status there is the initial one)
+  engine::OrderPlaced placed;  // as placed and edited since (status there is the initial one)
   engine::OrderStatus status = engine::OrderStatus::kPending;
   bool cancelled_by_customer = false;
-  std::string status_reason;  // of the latest status change, if one was given
+  std::string status_reason;        // of the latest status change, if one was given
+  std::vector<uint32_t> fulfilled;  // per line, the quantity made; empty: none yet
+  bool archived = false;
+  bool deleted = false;         // answered as absent
+  int64_t canceled_at_us = 0;   // when it was cancelled or rejected; 0: not
+  int64_t completed_at_us = 0;  // when it was delivered, picked up or completed; 0: not
 };
 
 struct OrderQuery {
@@ -38,6 +43,7 @@ struct OrderQuery {
   std::optional<engine::Principal> viewer;
   std::optional<Uuid> restaurant_id;
   std::vector<engine::OrderStatus> statuses;  // empty: any status
+  bool archived = false;         // only archived orders; otherwise archived ones are left out
   uint64_t before_position = 0;  // cursor: only orders placed before it; 0 = from the newest
   size_t limit = 50;
 };

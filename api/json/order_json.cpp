@@ -1,8 +1,7 @@
 #include "api/json/order_json.h"
 
 #include "api/json/body_reader.h"
-#include "api/json/values_json.h"
-#include "engine/base/time_text.h"
+#include "engine/base/text.h"
 
 namespace comanda::api {
 
@@ -48,94 +47,22 @@ engine::Result<engine::RequestedLine> parse_line(dom::element element, const std
   return line;
 }
 
-void write_line(JsonWriter& w, const OrderLine& l, const std::string& cur) {
-  w.begin_object();
-  w.key("sku").string(l.sku);
-  w.key("name").string(l.name);
-  w.key("quantity").number(static_cast<int64_t>(l.quantity));
-  w.key("unit_price");
-  write_money(w, l.unit_price, cur);
-  w.key("modifiers").begin_array();
-  for (const Modifier& m : l.modifiers) {
-    w.begin_object().key("name").string(m.name).key("price");
-    write_money(w, m.price, cur);
-    w.key("removal").boolean(m.removal);
-    w.end_object();
-  }
-  w.end_array();
-  w.key("notes").string(l.notes);
-  w.key("line_total");
-  write_money(w, l.line_total, cur);
-  // "menu": priced by the menu; "given": the caller's prices (a point of sale).
-  w.key("price_source").string(l.price_source == PriceSource::kMenu ? "menu" : "given");
-  w.end_object();
-}
-
-void write_totals(JsonWriter& w, const OrderPlaced& p) {
-  const std::string& cur = p.currency;
-  const Totals& t = p.totals;
-  money_field(w, "subtotal", t.subtotal, cur);
-  money_field(w, "discount", t.discount, cur);
-  money_field(w, "delivery_fee", t.delivery_fee, cur);
-  money_field(w, "taxable_base", t.taxable_base, cur);
-  money_field(w, "tax", t.tax, cur);
-  w.key("tax_rate_bp").number(static_cast<int64_t>(p.tax.rate_bp));
-  w.key("tax_included").boolean(p.tax.included);
-  money_field(w, "tip", t.tip, cur);
-  money_field(w, "total", t.total, cur);
-}
-
-// The fields an order has from placement on, shared by the order view and
-// the order_placed event.
-void write_placed_fields(JsonWriter& w, const OrderPlaced& p) {
-  const std::string& cur = p.currency;
-  const Totals& t = p.totals;
-  w.key("reference").string(p.reference);
-  w.key("restaurant_id").string(p.restaurant_id.to_string());
-  w.key("items").begin_array();
-  for (const OrderLine& l : p.items) write_line(w, l, cur);
-  w.end_array();
-  write_totals(w, p);
-  w.key("customer").begin_object();
-  w.key("id")
-      .string(p.customer.id)
-      .key("name")
-      .string(p.customer.name)
-      .key("phone")
-      .string(p.customer.phone);
-  w.end_object();
-  w.key("fulfillment").begin_object();
-  w.key("type").string(fulfillment_name(p.fulfillment.type));
-  w.key("address").string(p.fulfillment.address);
-  w.key("location");
-  write_location(w, p.fulfillment.location);
-  w.key("scheduled_for").null();
-  w.end_object();
-  w.key("payment").begin_object();
-  w.key("method").string(p.payment.method);
-  w.key("cash_tendered");
-  if (p.payment.cash_tendered)
-    write_money(w, *p.payment.cash_tendered, cur);
-  else
-    w.null();
-  w.key("change_due");
-  if (p.payment.cash_tendered)
-    write_money(w, *p.payment.cash_tendered - t.total, cur);
-  else
-    w.null();
-  w.end_object();
-  w.key("notes").string(p.notes);
-}
-
-}  // namespace
-
-namespace {
-
 Status parse_customer(dom::object o, Customer& out) {
   ObjectReader r(o, "customer.");
-  out.id = r.account_id("id", true);
+  r.only({"id", "name", "phone", "email", "locale"}, "a customer");
+  out.id = r.account_id("id", false);
   out.name = r.string("name", false, 200);
   out.phone = r.string("phone", false, 40);
+  out.email = r.string("email", false, 254);
+  if (!r.failed() && !out.email.empty() && out.email.find('@') == std::string::npos)
+    r.fail_invalid("email", "must be an email address");
+  const std::string locale = r.string("locale", false, 8);
+  if (!r.failed() && !locale.empty()) {
+    if (iequals(locale, "es") || iequals(locale, "en"))
+      out.locale = iequals(locale, "en") ? "en" : "es";
+    else
+      r.fail_invalid("locale", "must be es or en");
+  }
   if (r.failed()) return r.error();
   return {};
 }
@@ -179,37 +106,100 @@ Status parse_payment(dom::object o, Payment& out) {
   return engine::validate_payment(out);
 }
 
-}  // namespace
+// A status inside an order's body: its status changes elsewhere.
+Status refuse_status(ObjectReader& r) {
+  for (std::string_view key : {"status", "estado"})
+    if (r.get(key))
+      return Error::invalid(std::string(key),
+                            std::string(key) +
+                                " cannot be set here: an order's status changes with POST "
+                                "/v1/orders/{id}/status");
+  return {};
+}
 
-engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
+// The parts of an order's body POST, PUT and PATCH share, each in turn, so
+// that the first error names its field. `required`: POST's and PUT's.
+Status read_parts(ObjectReader& r, OrderPatch& out, bool required) {
+  if (auto customer = r.object("customer", required)) {
+    out.customer.emplace();
+    if (auto s = parse_customer(*customer, *out.customer); !s.ok()) return s;
+  }
+  if (r.failed()) return r.error();
+  if (auto items = r.array("items", required, 1, 500)) {
+    out.items.emplace();
+    if (auto s = parse_items(*items, *out.items); !s.ok()) return s;
+  }
+  if (r.failed()) return r.error();
+  if (auto fulfillment = r.object("fulfillment", required)) {
+    out.fulfillment.emplace();
+    if (auto s = parse_fulfillment(*fulfillment, *out.fulfillment); !s.ok()) return s;
+  }
+  if (r.failed()) return r.error();
+  if (auto payment = r.object("payment", required)) {
+    out.payment.emplace();
+    if (auto s = parse_payment(*payment, *out.payment); !s.ok()) return s;
+  }
+  out.tip = r.integer("tip", false, 0, kMaxAmount);
+  out.discount = r.integer("discount", false, 0, kMaxAmount);
+  if (r.get("notes")) out.notes = r.string("notes", false, 1000);
+  if (r.get("delivery_zone")) out.delivery_zone = r.string("delivery_zone", false, 64);
+  if (r.failed()) return r.error();
+  return {};
+}
+
+// POST's body, and PUT's (whose restaurant, if named, must be the order's).
+engine::Result<engine::PlaceOrder> read_order(std::string_view body, bool restaurant_required) {
   auto object = parse_object(body);
   if (!object.ok()) return std::move(object).error();
   ObjectReader r(*object, "");
   engine::PlaceOrder cmd;
-
-  const std::string restaurant = r.string("restaurant_id", true, 64);
+  if (!restaurant_required)
+    if (Status s = refuse_status(r); !s.ok()) return s.error();
+  const std::string restaurant = r.string("restaurant_id", restaurant_required, 64);
   if (r.failed()) return r.error();
-  auto restaurant_id = engine::Uuid::parse(restaurant);
-  if (!restaurant_id) return Error::invalid("restaurant_id", "restaurant_id is not a valid id");
-  cmd.restaurant_id = *restaurant_id;
-  // Each part in turn: the first error names its field.
-  if (auto customer = r.object("customer", true))
-    if (auto s = parse_customer(*customer, cmd.customer); !s.ok()) return s.error();
-  if (r.failed()) return r.error();
-  if (auto items = r.array("items", true, 1, 500))
-    if (auto s = parse_items(*items, cmd.items); !s.ok()) return s.error();
-  if (r.failed()) return r.error();
-  if (auto fulfillment = r.object("fulfillment", true))
-    if (auto s = parse_fulfillment(*fulfillment, cmd.fulfillment); !s.ok()) return s.error();
-  if (r.failed()) return r.error();
-  if (auto payment = r.object("payment", true))
-    if (auto s = parse_payment(*payment, cmd.payment); !s.ok()) return s.error();
-  cmd.tip = r.integer("tip", false, 0, kMaxAmount).value_or(0);
-  cmd.notes = r.string("notes", false, 1000);
+  if (!restaurant.empty()) {
+    auto restaurant_id = engine::Uuid::parse(restaurant);
+    if (!restaurant_id) return Error::invalid("restaurant_id", "restaurant_id is not a valid id");
+    cmd.restaurant_id = *restaurant_id;
+  }
+  OrderPatch parts;
+  if (Status s = read_parts(r, parts, true); !s.ok()) return s.error();
+  cmd.customer = std::move(*parts.customer);
+  cmd.items = std::move(*parts.items);
+  cmd.fulfillment = std::move(*parts.fulfillment);
+  cmd.payment = std::move(*parts.payment);
+  cmd.tip = parts.tip.value_or(0);
+  cmd.discount = parts.discount.value_or(0);
+  cmd.notes = parts.notes.value_or("");
+  cmd.delivery_zone = parts.delivery_zone.value_or("");
   cmd.claimed_subtotal = r.integer("subtotal", false, 0, INT64_MAX);
   cmd.claimed_total = r.integer("total", false, 0, INT64_MAX);
   if (r.failed()) return r.error();
   return cmd;
+}
+
+}  // namespace
+
+engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body) {
+  return read_order(body, true);
+}
+
+engine::Result<engine::PlaceOrder> parse_replace_order(std::string_view body) {
+  return read_order(body, false);
+}
+
+engine::Result<engine::OrderPatch> parse_order_patch(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  if (Status s = refuse_status(r); !s.ok()) return s.error();
+  r.only(
+      {"customer", "items", "fulfillment", "payment", "tip", "discount", "notes", "delivery_zone"},
+      "an order's PATCH");
+  if (r.failed()) return r.error();
+  OrderPatch patch;
+  if (Status s = read_parts(r, patch, false); !s.ok()) return s.error();
+  return patch;
 }
 
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body) {
@@ -232,42 +222,14 @@ engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view b
   return cmd;
 }
 
-void write_order(JsonWriter& w, const projections::OrderView& o) {
-  w.begin_object();
-  w.key("id").string(o.id.to_string());
-  w.key("status").string(status_name(o.status));
-  w.key("status_code").number(status_code(o.status, o.cancelled_by_customer));
-  w.key("status_reason").string(o.status_reason);
-  w.key("version").number(o.version);
-  w.key("placed_at").string(format_utc(o.placed_at_us));
-  w.key("updated_at").string(format_utc(o.updated_at_us));
-  write_placed_fields(w, o.placed);
-  w.key("driver_id").null();
-  w.end_object();
-}
-
-std::string order_json(const projections::OrderView& order) {
-  JsonWriter w;
-  write_order(w, order);
-  return w.take();
-}
-
-void write_event_data(JsonWriter& w, const Event&, const OrderPlaced& p) {
-  w.begin_object();
-  w.key("status").string(status_name(p.status));
-  w.key("status_code").number(status_code(p.status, false));
-  write_placed_fields(w, p);
-  w.end_object();
-}
-
-void write_event_data(JsonWriter& w, const Event& e, const OrderStatusChanged& p) {
-  const bool by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
-  w.begin_object();
-  w.key("from").string(status_name(p.from));
-  w.key("to").string(status_name(p.to));
-  w.key("status_code").number(status_code(p.to, by_customer));
-  w.key("reason").string(p.reason);
-  w.end_object();
+engine::Result<uint32_t> parse_line_fulfilled(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  r.only({"quantity"}, "a line's fulfilment");
+  auto quantity = r.integer("quantity", true, 0, 10000);
+  if (r.failed()) return r.error();
+  return static_cast<uint32_t>(*quantity);
 }
 
 }  // namespace comanda::api

@@ -1,6 +1,6 @@
-// Orders as JSON (DESIGN.md "Shapes"): the bodies of POST /v1/orders and
-// POST /v1/orders/{id}/status to commands, the order's view and its events
-// to JSON. Safe on any thread.
+// Orders as JSON (DESIGN.md "Shapes"): the bodies of the order routes to
+// commands (order_json.cpp), the order's view and its events to JSON
+// (order_view_json.cpp). Safe on any thread.
 #pragma once
 
 #include <string>
@@ -19,6 +19,15 @@ namespace comanda::api {
 // first error of a body is the one named. The order id is left for the
 // caller to mint.
 engine::Result<engine::PlaceOrder> parse_place_order(std::string_view body);
+// The body of PUT /v1/orders/{id}: as POST's, its restaurant_id optional
+// (the domain checks it is the order's); a status in it is a 400.
+engine::Result<engine::PlaceOrder> parse_replace_order(std::string_view body);
+// The body of PATCH /v1/orders/{id}: any of customer, items, fulfillment,
+// payment, tip, discount, notes, delivery_zone, each replacing the order's;
+// a field it does not take is a 400 (a status, pointing to the status route).
+engine::Result<engine::OrderPatch> parse_order_patch(std::string_view body);
+// The body of POST /v1/orders/{id}/lines/{n}/fulfilled: {"quantity": 2}.
+engine::Result<uint32_t> parse_line_fulfilled(std::string_view body);
 // The body of POST /v1/orders/{id}/status: a status by name, alias or code
 // (an integer or a numeric string), and an optional reason.
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
@@ -29,5 +38,12 @@ std::string order_json(const projections::OrderView& order);
 // The `data` of the order's events.
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderPlaced& p);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderStatusChanged& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderChanged& p,
+                      std::string_view currency);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderReplaced& p,
+                      std::string_view currency);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderLineFulfilled& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderArchived& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderDeleted& p);
 
 }  // namespace comanda::api

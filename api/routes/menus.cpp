@@ -70,13 +70,10 @@ CommandSpec::Respond respond_with_item(const ApiContext& ctx) {
   };
 }
 
-Response no_content(const engine::Principal&, const engine::CommandResult& result,
-                    const PathParams&) {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  r.headers.emplace_back("Comanda-Position", std::to_string(result.position));
-  r.headers.emplace_back("ETag", etag(result.stream_version));
+Response item_removed(const engine::Principal&, const engine::CommandResult& result,
+                      const PathParams&) {
+  Response r = no_content(result.position);
+  r.headers.emplace_back("ETag", etag(result.stream_version));  // the menu's
   return r;
 }
 
@@ -170,7 +167,7 @@ RouteTable menu_routes(const ApiContext& ctx) {
        .request_schema = "",
        .response_schema = "",
        .problems = {401, 403, 404, 412, 503},
-       .action = CommandSpec{.parse = remove_item, .respond = no_content, .if_match = true}},
+       .action = CommandSpec{.parse = remove_item, .respond = item_removed, .if_match = true}},
   };
 }
 

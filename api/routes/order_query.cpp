@@ -89,6 +89,12 @@ engine::Result<projections::OrderQuery> parse_order_query(std::string_view query
         std::string_view token = rest.substr(0, comma);
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
         if (token.empty()) continue;
+        // Not a status but the flag: the archived orders (of any status,
+        // or of the statuses named beside it).
+        if (engine::iequals(token, "archived")) {
+          q.archived = true;
+          continue;
+        }
         auto statuses = resolve_filter_token(token);
         if (!statuses.ok()) return Error::invalid("status", statuses.error().message);
         q.statuses.insert(q.statuses.end(), statuses->begin(), statuses->end());

@@ -1,5 +1,7 @@
 #include "api/routes/orders.h"
 
+#include <charconv>
+
 #include "api/http/problem.h"
 #include "api/json/order_json.h"
 #include "api/routes/order_query.h"
@@ -64,11 +66,63 @@ Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
   return order_response(200, *order, position);
 }
 
+// The app an order came from (ordering.co's app_id), from X-App-Id: 1 to 64
+// visible ASCII characters.
+engine::Result<std::string> app_id_of(const Request& http) {
+  auto header = http.find_header("x-app-id");
+  if (!header) return std::string();
+  bool visible = !header->empty() && header->size() <= 64;
+  for (char c : *header) visible &= c > 0x20 && c < 0x7F;
+  if (!visible)
+    return Error::invalid("X-App-Id", "X-App-Id must be 1 to 64 visible ASCII characters");
+  return std::string(*header);
+}
+
 engine::Result<engine::CommandBody> place_order_command(const RouteRequest& rq) {
+  auto app = app_id_of(rq.http);
+  if (!app.ok()) return app.error();
   auto parsed = parse_place_order(rq.http.body);
   if (!parsed.ok()) return parsed.error();
   parsed->order_id = Uuid::v7();
+  parsed->app_id = std::move(*app);
   return engine::CommandBody{std::move(parsed).value()};
+}
+
+Uuid order_in_path(const RouteRequest& rq) { return *Uuid::parse(rq.params[0]); }  // ids only
+
+engine::Result<engine::CommandBody> change_order_command(const RouteRequest& rq) {
+  auto patch = parse_order_patch(rq.http.body);
+  if (!patch.ok()) return patch.error();
+  return engine::CommandBody{engine::ChangeOrder{order_in_path(rq), std::move(patch).value()}};
+}
+
+engine::Result<engine::CommandBody> replace_order_command(const RouteRequest& rq) {
+  auto order = parse_replace_order(rq.http.body);
+  if (!order.ok()) return order.error();
+  return engine::CommandBody{engine::ReplaceOrder{order_in_path(rq), std::move(order).value()}};
+}
+
+engine::Result<engine::CommandBody> fulfill_line_command(const RouteRequest& rq) {
+  uint32_t line = 0;
+  const std::string& n = rq.params[1];
+  auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), line);
+  if (ec != std::errc() || end != n.data() + n.size())
+    return Error::not_found("the order has no line " + n);
+  auto quantity = parse_line_fulfilled(rq.http.body);
+  if (!quantity.ok()) return quantity.error();
+  return engine::CommandBody{engine::FulfillLine{order_in_path(rq), line, *quantity}};
+}
+
+engine::Result<engine::CommandBody> archive_order_command(const RouteRequest& rq) {
+  return engine::CommandBody{engine::ArchiveOrder{order_in_path(rq)}};
+}
+
+engine::Result<engine::CommandBody> delete_order_command(const RouteRequest& rq) {
+  return engine::CommandBody{engine::DeleteOrder{order_in_path(rq)}};
+}
+
+Response deleted(const engine::Principal&, const engine::CommandResult& result, const PathParams&) {
+  return no_content(result.position);
 }
 
 engine::Result<engine::CommandBody> status_change_command(const RouteRequest& rq) {
@@ -114,6 +168,65 @@ RouteTable order_routes(const ApiContext& ctx) {
        .response_schema = "Order",
        .problems = kCommandProblems,
        .action = CommandSpec{.parse = status_change_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "PATCH",
+       .pattern = "/v1/orders/{id}",
+       .absent = "no such order",
+       .summary = "Change an order while it is pending or scheduled; it is priced again",
+       .request_schema = "OrderPatch",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = change_order_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "PUT",
+       .pattern = "/v1/orders/{id}",
+       .absent = "no such order",
+       .summary = "Replace an order whole while it is pending or scheduled (Pedido's update)",
+       .request_schema = "PlaceOrder",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = replace_order_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "DELETE",
+       .pattern = "/v1/orders/{id}",
+       .absent = "no such order",
+       .summary = "Delete an order (204): a tombstone; its history stays in the log",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot delete orders",
+       .problems = {401, 403, 404, 409, 412, 503},
+       .action = CommandSpec{.parse = delete_order_command,
+                             .respond = deleted,
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "POST",
+       .pattern = "/v1/orders/{id}/archive",
+       .absent = "no such order",
+       .summary = "Archive a finished order: default lists leave it out",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot archive orders",
+       .request_schema = "Empty",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = archive_order_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "POST",
+       .pattern = "/v1/orders/{id}/lines/{n}/fulfilled",
+       .absent = "no such order",
+       .summary = "Mark how many of a line the kitchen has made (Canteen's fulfilment)",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot mark lines fulfilled",
+       .request_schema = "LineFulfilled",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = fulfill_line_command,
                              .respond = respond_with_order(ctx, 200),
                              .if_match = true,
                              .may_need_load = true}},

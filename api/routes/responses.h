@@ -11,6 +11,9 @@ namespace comanda::api {
 // A JSON response with the log position it reflects (Comanda-Position).
 Response json_response(int status, std::string body, uint64_t position);
 
+// 204 No Content, with the log position of the change it answers.
+Response no_content(uint64_t position);
+
 // The ETag of a stream's version: "3".
 std::string etag(uint64_t version);
 

@@ -7,6 +7,7 @@
 #include "engine/domain/decision.h"
 #include "engine/domain/menu.h"
 #include "engine/domain/money.h"
+#include "engine/domain/order_rules.h"
 #include "engine/domain/restaurant.h"
 
 namespace comanda::engine {
@@ -20,6 +21,11 @@ const OrderState& OrderBook::apply(const Event& e, const OrderPlaced& p) {
   o.customer_id = p.customer.id;
   o.last_position = e.position;
   o.updated_at_us = e.recorded_at_us;
+  o.totals = p.totals;
+  o.tax = p.tax;
+  o.cash_tendered = p.payment.cash_tendered;
+  o.line_quantities.clear();
+  for (const OrderLine& line : p.items) o.line_quantities.push_back(line.quantity);
   uint64_t& last = last_number_[p.restaurant_id];
   last = std::max(last, p.number);
   return o;
@@ -74,40 +80,12 @@ Status validate(PlaceOrder& cmd) {
   return validate_payment(cmd.payment);
 }
 
-namespace {
-
-// A priced order's totals against what the client claimed and tendered.
-Status check_totals(const PlaceOrder& cmd, const OrderPlaced& placed) {
-  const Totals& totals = placed.totals;
-  const auto currency = find_currency(placed.currency);
-  auto show = [&](int64_t amount) {
-    return currency ? format_money(amount, *currency) : std::to_string(amount);
-  };
-  if (cmd.claimed_subtotal && *cmd.claimed_subtotal != totals.subtotal)
-    return Error::unprocessable("subtotal", "the subtotal is " + std::to_string(totals.subtotal) +
-                                                " (" + show(totals.subtotal) + "), not " +
-                                                std::to_string(*cmd.claimed_subtotal));
-  if (cmd.claimed_total && *cmd.claimed_total != totals.total)
-    return Error::unprocessable("total", "the total is " + std::to_string(totals.total) + " (" +
-                                             show(totals.total) + "), not " +
-                                             std::to_string(*cmd.claimed_total));
-  if (placed.payment.cash_tendered && *placed.payment.cash_tendered < totals.total)
-    return Error::unprocessable("payment.cash_tendered",
-                                "cash tendered does not cover the total of " +
-                                    std::to_string(totals.total) + " (" + show(totals.total) + ")");
-  return {};
-}
-
-}  // namespace
-
 Status decide(PlaceOrder& cmd, Decision& d) {
   const Principal& who = d.caller();
   if (who.role == Role::kDriver)
     return Error::forbidden("a caller with role driver cannot place orders");
-  if (who.role == Role::kCustomer && cmd.customer.id != who.subject)
-    return Error::forbidden("customer.id",
-                            "a customer may place orders only for themself (customer.id must be "
-                            "the token's subject)");
+  if (Status customer = check_customer(who, cmd.customer); !customer.ok()) return customer;
+  if (Status discount = check_discount(who, cmd.discount); !discount.ok()) return discount;
   const RestaurantState* r = d.find<Restaurant>(cmd.restaurant_id);
   // An owner's point-of-sale order goes to their own restaurants only; another
   // tenant's restaurant is answered exactly as an absent one.
@@ -120,11 +98,9 @@ Status decide(PlaceOrder& cmd, Decision& d) {
     return Error::conflict("id", "an order with this id already exists");
 
   const RestaurantRegistered& restaurant = r->details;
-  // The restaurant itself (an owner or an admin) sells at the point of sale.
-  const bool point_of_sale = who.role == Role::kAdmin || who.role == Role::kOwner;
   const MenuState* menu = d.find<Menu>(menu_stream_of(cmd.restaurant_id));
-  auto lines =
-      order_lines(cmd.items, menu ? &menu->items : nullptr, point_of_sale, restaurant.currency);
+  auto lines = order_lines(cmd.items, menu ? &menu->items : nullptr, at_point_of_sale(who),
+                           restaurant.currency);
   if (!lines.ok()) return lines.error();
 
   OrderPlaced placed;
@@ -135,14 +111,18 @@ Status decide(PlaceOrder& cmd, Decision& d) {
   placed.fulfillment = std::move(cmd.fulfillment);
   placed.payment = std::move(cmd.payment);
   placed.notes = std::move(cmd.notes);
+  placed.app_id = std::move(cmd.app_id);
+  placed.delivery_zone = std::move(cmd.delivery_zone);
   placed.currency = restaurant.currency;
   placed.tax = restaurant.tax;
-  const int64_t delivery_fee =
-      placed.fulfillment.type == FulfillmentType::kDelivery ? restaurant.settings.delivery_fee : 0;
-  auto totals = price_order({&placed.items, restaurant.tax, 0, delivery_fee, cmd.tip});
+  auto totals = price_order({&placed.items, restaurant.tax, cmd.discount,
+                             delivery_fee_for(restaurant, placed.fulfillment.type), cmd.tip});
   if (!totals.ok()) return totals.error();
   placed.totals = *totals;
-  if (Status checked = check_totals(cmd, placed); !checked.ok()) return checked;
+  if (Status checked = check_totals(placed.totals, placed.payment, placed.currency,
+                                    cmd.claimed_subtotal, cmd.claimed_total);
+      !checked.ok())
+    return checked;
 
   placed.number = d.book<Order>().last_number(cmd.restaurant_id) + 1;
   placed.reference = format_reference(restaurant.series, placed.number);
@@ -153,10 +133,9 @@ Status decide(PlaceOrder& cmd, Decision& d) {
 
 Status decide(ChangeOrderStatus& cmd, Decision& d) {
   const Principal& who = d.caller();
-  const OrderState* o = d.find<Order>(cmd.order_id);
-  const RestaurantState* r = o ? d.find<Restaurant>(o->restaurant_id) : nullptr;
-  if (!r || !may_view_order(who, r->details.owners, o->customer_id))
-    return Error::not_found("no such order");
+  auto found = find_visible_order(d, cmd.order_id);
+  if (!found.ok()) return found.error();
+  const OrderState* o = found->order;
   // A stale version is answered as such before the transition is judged: the
   // loser of two simultaneous accepts learns it was too late, not that
   // "accepted cannot become accepted".

@@ -1,8 +1,11 @@
 // The order aggregate: placing an order (priced by the engine, numbered per
-// restaurant without gaps) and moving it through the status table of
-// engine/domain/order_status.h.
+// restaurant without gaps), moving it through the status table of
+// engine/domain/order_status.h, and changing it: edits while it is pending
+// or scheduled, the kitchen's line fulfilment, archiving and deleting
+// (engine/domain/order_edits.cpp).
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,9 +28,11 @@ class Decision;
 // ---- values ----
 
 struct Customer {
-  std::string id;
+  std::string id;  // the account; empty for a guest (an order taken for someone without one)
   std::string name;
   std::string phone;
+  std::string email;
+  std::string locale;  // "es" (the default when empty) or "en": the notifications' language
   friend bool operator==(const Customer&, const Customer&) = default;
 };
 
@@ -64,6 +69,8 @@ struct OrderPlaced {
   TaxPolicy tax;
   Totals totals;
   OrderStatus status = OrderStatus::kPending;
+  std::string app_id;         // the app it came from (the X-App-Id header), if it said
+  std::string delivery_zone;  // the restaurant's name for the area, if given
   friend bool operator==(const OrderPlaced&, const OrderPlaced&) = default;
 };
 
@@ -73,6 +80,54 @@ struct OrderStatusChanged {
   OrderStatus to = OrderStatus::kPending;
   std::string reason;
   friend bool operator==(const OrderStatusChanged&, const OrderStatusChanged&) = default;
+};
+
+// A change while pending or scheduled (PATCH): each field present was set
+// whole; the totals are the order's, repriced.
+struct OrderChanged {
+  static constexpr std::string_view kType = "order_changed";
+  std::optional<Customer> customer;
+  std::optional<std::vector<OrderLine>> items;
+  std::optional<Fulfillment> fulfillment;
+  std::optional<Payment> payment;
+  std::optional<std::string> notes;
+  std::optional<std::string> delivery_zone;
+  Totals totals;
+  friend bool operator==(const OrderChanged&, const OrderChanged&) = default;
+};
+
+// The order replaced whole while pending or scheduled (PUT, Pedido's update);
+// its reference, number, restaurant, currency and tax stay.
+struct OrderReplaced {
+  static constexpr std::string_view kType = "order_replaced";
+  Customer customer;
+  std::vector<OrderLine> items;
+  Fulfillment fulfillment;
+  Payment payment;
+  std::string notes;
+  std::string delivery_zone;
+  Totals totals;
+  friend bool operator==(const OrderReplaced&, const OrderReplaced&) = default;
+};
+
+// The kitchen's count of a line made (`line` indexes the order's items).
+struct OrderLineFulfilled {
+  static constexpr std::string_view kType = "order_line_fulfilled";
+  uint32_t line = 0;
+  uint32_t quantity = 0;  // of the line's quantity, now fulfilled
+  friend bool operator==(const OrderLineFulfilled&, const OrderLineFulfilled&) = default;
+};
+
+// A finished order hidden from default lists.
+struct OrderArchived {
+  static constexpr std::string_view kType = "order_archived";
+  friend bool operator==(const OrderArchived&, const OrderArchived&) = default;
+};
+
+// The tombstone: the order answers 404 from now on; its events stay.
+struct OrderDeleted {
+  static constexpr std::string_view kType = "order_deleted";
+  friend bool operator==(const OrderDeleted&, const OrderDeleted&) = default;
 };
 
 // ---- commands ----
@@ -85,7 +140,10 @@ struct PlaceOrder {
   Fulfillment fulfillment;
   Payment payment;
   int64_t tip = 0;
+  int64_t discount = 0;  // the restaurant's to give (owners and admins)
   std::string notes;
+  std::string app_id;
+  std::string delivery_zone;
   // Totals a client sent, if any: the order is refused when they disagree.
   std::optional<int64_t> claimed_subtotal;
   std::optional<int64_t> claimed_total;
@@ -95,6 +153,44 @@ struct ChangeOrderStatus {
   Uuid order_id;
   std::string status;  // name, alias or code as given; resolved by fulfillment type
   std::string reason;
+};
+
+// A PATCH: each field present replaces the order's.
+struct OrderPatch {
+  std::optional<Customer> customer;
+  std::optional<std::vector<RequestedLine>> items;
+  std::optional<Fulfillment> fulfillment;
+  std::optional<Payment> payment;
+  std::optional<int64_t> tip;
+  std::optional<int64_t> discount;
+  std::optional<std::string> notes;
+  std::optional<std::string> delivery_zone;
+};
+
+struct ChangeOrder {
+  Uuid order_id;
+  OrderPatch patch;
+};
+
+// A PUT: the order as POST takes it, replacing the one there (its
+// restaurant, if named, must be the order's).
+struct ReplaceOrder {
+  Uuid order_id;
+  PlaceOrder order;
+};
+
+struct FulfillLine {
+  Uuid order_id;
+  uint32_t line = 0;
+  uint32_t quantity = 0;
+};
+
+struct ArchiveOrder {
+  Uuid order_id;
+};
+
+struct DeleteOrder {
+  Uuid order_id;
 };
 
 // ---- state ----
@@ -107,6 +203,16 @@ struct OrderState {
   std::string customer_id;
   uint64_t last_position = 0;  // of its latest event
   int64_t updated_at_us = 0;   // of its latest event
+  // What an edit reprices from and a payment is checked against: fixed-size,
+  // so that placing an order allocates nothing here (an edit's new lines
+  // are priced afresh; its untouched ones are summed in totals.subtotal).
+  Totals totals;
+  TaxPolicy tax;
+  std::optional<int64_t> cash_tendered;
+  // Each line's quantity, for the kitchen's line fulfilment.
+  boost::container::small_vector<uint32_t, 6> line_quantities;
+  bool archived = false;
+  bool deleted = false;
 };
 
 // The hot orders, and the last number given at each restaurant (which stays
@@ -115,6 +221,11 @@ class OrderBook : public Book<OrderState> {
  public:
   const OrderState& apply(const Event& event, const OrderPlaced& placed);
   const OrderState& apply(const Event& event, const OrderStatusChanged& changed);
+  const OrderState& apply(const Event& event, const OrderChanged& changed);
+  const OrderState& apply(const Event& event, const OrderReplaced& replaced);
+  const OrderState& apply(const Event& event, const OrderLineFulfilled& fulfilled);
+  const OrderState& apply(const Event& event, const OrderArchived& archived);
+  const OrderState& apply(const Event& event, const OrderDeleted& deleted);
   // The number of the restaurant's latest order (0 before the first).
   uint64_t last_number(const Uuid& restaurant_id) const;
 
@@ -125,10 +236,14 @@ class OrderBook : public Book<OrderState> {
 struct Order {
   using State = OrderState;
   using Book = OrderBook;
-  using Commands = TypeList<PlaceOrder, ChangeOrderStatus>;
-  using Events = TypeList<OrderPlaced, OrderStatusChanged>;
-  // A finished order leaves memory after the hot window.
-  static bool finished(const OrderState& order) { return is_terminal(order.status); }
+  using Commands = TypeList<PlaceOrder, ChangeOrderStatus, ChangeOrder, ReplaceOrder, FulfillLine,
+                            ArchiveOrder, DeleteOrder>;
+  using Events = TypeList<OrderPlaced, OrderStatusChanged, OrderChanged, OrderReplaced,
+                          OrderLineFulfilled, OrderArchived, OrderDeleted>;
+  // A finished (or deleted) order leaves memory after the hot window.
+  static bool finished(const OrderState& order) {
+    return is_terminal(order.status) || order.deleted;
+  }
 };
 
 // "A001-000123": the series, then the number in at least six digits.
@@ -150,5 +265,29 @@ Status decide(PlaceOrder& command, Decision& decision);
 // A step of the status table, by a role that makes it, from a status that
 // allows it; a conflict lists the steps the caller could take instead.
 Status decide(ChangeOrderStatus& command, Decision& decision);
+
+// ---- changes to a placed order (engine/domain/order_edits.cpp) ----
+
+// Who may change an order: its restaurant (owners, admins) and its customer,
+// while it is pending or scheduled, at the expected version. New lines are
+// priced as at placement (the menu, or the point of sale's prices); the
+// order keeps its currency and tax, and takes the restaurant's delivery fee
+// as it now is. A discount is the restaurant's to give (a customer's: 403).
+// The customer's account cannot change (a guest stays a guest).
+Status validate(ChangeOrder& command);
+Status decide(ChangeOrder& command, Decision& decision);
+Status validate(ReplaceOrder& command);
+Status decide(ReplaceOrder& command, Decision& decision);
+
+// The restaurant marks how many of a line are made, 0 to its quantity,
+// while the order is not finished.
+Status decide(FulfillLine& command, Decision& decision);
+
+// The restaurant archives a finished order (again: nothing recorded).
+Status decide(ArchiveOrder& command, Decision& decision);
+
+// The restaurant deletes an order that is pending, scheduled or finished
+// (one in progress is cancelled first: 409).
+Status decide(DeleteOrder& command, Decision& decision);
 
 }  // namespace comanda::engine

@@ -12,19 +12,30 @@ Error overflow(std::string field) {
 }  // namespace
 
 Result<Totals> price_order(const PricingInput& input) {
-  Totals t;
+  int64_t subtotal = 0;
   for (size_t i = 0; i < input.items->size(); ++i) {
     OrderLine& line = (*input.items)[i];
-    const std::string field = "items[" + std::to_string(i) + "]";
     int64_t unit = line.unit_price;
-    for (const Modifier& m : line.modifiers)
-      if (!checked_add(unit, m.price, unit)) return overflow(field + ".modifiers");
-    if (!checked_mul(unit, line.quantity, line.line_total)) return overflow(field + ".quantity");
-    if (!checked_add(t.subtotal, line.line_total, t.subtotal)) return overflow("items");
+    bool fits = true;
+    for (const Modifier& m : line.modifiers) fits = fits && checked_add(unit, m.price, unit);
+    if (!fits) return overflow("items[" + std::to_string(i) + "].modifiers");
+    if (!checked_mul(unit, line.quantity, line.line_total))
+      return overflow("items[" + std::to_string(i) + "].quantity");
+    if (!checked_add(subtotal, line.line_total, subtotal)) return overflow("items");
   }
+  return price_totals(subtotal, input);
+}
+
+Result<Totals> price_totals(int64_t subtotal, const PricingInput& input) {
+  Totals t;
+  t.subtotal = subtotal;
   t.discount = input.discount;
   t.delivery_fee = input.delivery_fee;
   t.tip = input.tip;
+  if (t.discount > t.subtotal)
+    return Error::unprocessable("discount", "the discount (" + std::to_string(t.discount) +
+                                                ") exceeds the subtotal (" +
+                                                std::to_string(t.subtotal) + ")");
 
   int64_t taxable = 0;
   if (!checked_sub(t.subtotal, t.discount, taxable) ||

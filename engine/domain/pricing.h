@@ -63,7 +63,11 @@ struct PricingInput {
 // Tax applies to items after discount and to the delivery fee, not to the
 // tip; computed once per order, rounded half away from zero. Included:
 // base = round(taxable / (1 + rate)), tax = taxable - base. Added:
-// tax = round(taxable * rate). Error (kUnprocessable) on any overflow.
+// tax = round(taxable * rate). Error (kUnprocessable) on any overflow, or a
+// discount beyond the subtotal.
 Result<Totals> price_order(const PricingInput& input);
+
+// The same from a subtotal already known (the lines an edit leaves alone).
+Result<Totals> price_totals(int64_t subtotal, const PricingInput& input);
 
 }  // namespace comanda::engine

@@ -74,7 +74,7 @@ TEST(PlaceOrderParsing, ParsesACompleteOrder) {
   ASSERT_TRUE(r.ok()) << r.error().field << ": " << r.error().message;
   const PlaceOrder& cmd = *r;
   EXPECT_EQ(cmd.restaurant_id, *Uuid::parse(kRestaurantId));
-  EXPECT_EQ(cmd.customer, (Customer{"u-cust-1", "Ana Pérez", "+51 999 888 777"}));
+  EXPECT_EQ(cmd.customer, (Customer{"u-cust-1", "Ana Pérez", "+51 999 888 777", "", ""}));
   ASSERT_EQ(cmd.items.size(), 2u);
   EXPECT_EQ(cmd.items[0].sku, "BURGER");
   EXPECT_EQ(cmd.items[0].quantity, 2u);
@@ -160,9 +160,28 @@ TEST(PlaceOrderParsing, RefusesAnItemThatIsNotAnObject) {
                  ErrorCode::kInvalidArgument, "items[1]");
 }
 
-TEST(PlaceOrderParsing, RefusesAMissingCustomerId) {
-  expect_refused(parse_place_order(with(kOrder, R"("id": "u-cust-1", )", "")),
-                 ErrorCode::kInvalidArgument, "customer.id");
+TEST(PlaceOrderParsing, LeavesAMissingCustomerIdForTheDomain) {
+  // A customer's own account, or a guest at the point of sale: the domain
+  // knows who asks (engine/domain/order_rules.h).
+  auto r = parse_place_order(with(kOrder, R"("id": "u-cust-1", )", ""));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->customer.id, "");
+  EXPECT_EQ(r->customer.name, "Ana Pérez");
+}
+
+TEST(PlaceOrderParsing, ReadsTheCustomersEmailAndLanguage) {
+  auto r =
+      parse_place_order(with(kOrder, R"("id": "u-cust-1", )",
+                             R"("id": "u-cust-1", "email": "ana@example.pe", "locale": "EN", )"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->customer.email, "ana@example.pe");
+  EXPECT_EQ(r->customer.locale, "en");
+  expect_refused(parse_place_order(with(kOrder, R"("id": "u-cust-1", )",
+                                        R"("id": "u-cust-1", "locale": "fr", )")),
+                 ErrorCode::kInvalidArgument, "customer.locale");
+  expect_refused(parse_place_order(with(kOrder, R"("id": "u-cust-1", )",
+                                        R"("id": "u-cust-1", "email": "ana", )")),
+                 ErrorCode::kInvalidArgument, "customer.email");
 }
 
 TEST(PlaceOrderParsing, RefusesAMissingCustomer) {

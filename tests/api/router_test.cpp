@@ -236,6 +236,11 @@ TEST(ApiRoutes, TheWriteRoutesKeepTheScopesTheLogStores) {
                         "DELETE /v1/restaurants/{id}/menu/items/{sku}",
                         "POST /v1/orders",
                         "POST /v1/orders/{id}/status",
+                        "PATCH /v1/orders/{id}",
+                        "PUT /v1/orders/{id}",
+                        "DELETE /v1/orders/{id}",
+                        "POST /v1/orders/{id}/archive",
+                        "POST /v1/orders/{id}/lines/{n}/fulfilled",
                         "POST /v1/drivers",
                         "POST /v1/drivers/{id}/location",
                     }));

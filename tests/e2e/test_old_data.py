@@ -22,7 +22,12 @@ def as_answered_now(answer):
     - a refused step always lists the steps allowed, perhaps none (#16);
     - an order's lines say where their prices came from (all of the fixture's
       were given by the caller: there were no menus) and its modifiers
-      whether they are removals (none was recorded as one) (#16)."""
+      whether they are removals (none was recorded as one) (#16);
+    - an order shows when it was cancelled or completed (the time of that
+      step, its last), whether its customer may still cancel it, whether it
+      is archived, its customer's email and language and whether a guest,
+      its app and delivery zone (none then), and how much of each line the
+      kitchen has made (none then) (#16)."""
     if isinstance(answer, list):
         return [as_answered_now(a) for a in answer]
     if not isinstance(answer, dict):
@@ -34,6 +39,21 @@ def as_answered_now(answer):
         answer.setdefault("price_source", "given")
         for m in answer.get("modifiers", []):
             m.setdefault("removal", False)
+        answer.setdefault("fulfilled_quantity", 0)
+        answer.setdefault("fulfillment_status", "unfulfilled")
+    if "reference" in answer and "placed_at" in answer:
+        status = answer["status"]
+        answer.setdefault("canceled_at", answer["updated_at"] if status in ("cancelled", "rejected") else None)
+        answer.setdefault("completed_at", answer["updated_at"]
+                          if status in ("delivered", "picked_up_by_customer", "completed") else None)
+        answer.setdefault("can_be_cancelled", status in ("pending", "scheduled"))
+        answer.setdefault("archived", False)
+        answer.setdefault("app_id", None)
+        answer.setdefault("delivery_zone", None)
+        answer["customer"] = dict(answer["customer"])
+        answer["customer"].setdefault("email", "")
+        answer["customer"].setdefault("locale", "es")
+        answer["customer"].setdefault("guest", False)
     return answer
 
 

@@ -300,6 +300,46 @@ TEST_F(ReadModelsTest, KeepsEachRestaurantsMenuInItsCurrency) {
   EXPECT_TRUE(models_.menu(other)->items.all().empty());
 }
 
+TEST_F(ReadModelsTest, ShowsEachChangeToAnOrder) {
+  const Uuid r = restaurant();
+  const Uuid id = order_at(r);
+  OrderPatch p;
+  p.notes = "sin sal";
+  p.tip = 0;
+  ASSERT_TRUE(commit(Call{owner(), ChangeOrder{id, p}, std::nullopt}).ok());
+  auto o = models_.order(id);
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->placed.notes, "sin sal");
+  EXPECT_EQ(o->placed.totals.tip, 0);
+  EXPECT_EQ(o->version, 2u);
+
+  ASSERT_TRUE(commit(change_status(id, "accepted")).ok());
+  ASSERT_TRUE(commit(Call{owner(), FulfillLine{id, 0, 1}, std::nullopt}).ok());
+  EXPECT_EQ(models_.order(id)->fulfilled, std::vector<uint32_t>{1});
+  const int64_t cancelled_at = now_ + 1000;
+  ASSERT_TRUE(commit(change_status(id, "cancelled")).ok());
+  EXPECT_EQ(models_.order(id)->canceled_at_us, cancelled_at);
+  EXPECT_EQ(models_.order(id)->completed_at_us, 0);
+}
+
+TEST_F(ReadModelsTest, ArchivedOrdersLeaveDefaultListsAndDeletedOnesEveryAnswer) {
+  const Uuid r = restaurant();
+  const Uuid kept = order_at(r);
+  const Uuid archived = order_at(r);
+  const Uuid deleted = order_at(r);
+  ASSERT_TRUE(commit(change_status(archived, "rejected")).ok());
+  ASSERT_TRUE(commit(Call{owner(), ArchiveOrder{archived}, std::nullopt}).ok());
+  ASSERT_TRUE(commit(Call{owner(), DeleteOrder{deleted}, std::nullopt}).ok());
+  OrderQuery all;
+  EXPECT_EQ(ids(models_.list_orders(all)), std::vector<Uuid>{kept});
+  OrderQuery only_archived;
+  only_archived.archived = true;
+  EXPECT_EQ(ids(models_.list_orders(only_archived)), std::vector<Uuid>{archived});
+  EXPECT_TRUE(models_.order(archived)->archived);
+  EXPECT_FALSE(models_.order(deleted).has_value());
+  EXPECT_FALSE(models_.order_for(deleted, admin()).has_value());
+}
+
 TEST_F(ReadModelsTest, IgnoresABatchAppliedTwice) {
   const Uuid r = restaurant();
   const Uuid id = Uuid::v7();

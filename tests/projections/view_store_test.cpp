@@ -16,6 +16,7 @@ namespace {
 using namespace comanda::engine;
 using namespace comanda::test_support;
 using comanda::projections::OrderQuery;
+using comanda::projections::OrderView;
 using comanda::projections::ViewStore;
 
 const Principal kAdmin{"u-admin", Role::kAdmin};
@@ -45,13 +46,20 @@ struct Server {
 // Everything a client could read, as comparable text.
 std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& drivers) {
   std::string out = "position " + std::to_string(m.position()) + "\n";
-  OrderQuery all;
-  all.limit = 10'000;
-  for (const auto& o : m.list_orders(all).orders) {
+  std::vector<OrderView> orders;
+  for (bool archived : {false, true}) {
+    OrderQuery all;
+    all.limit = 10'000;
+    all.archived = archived;
+    for (auto& o : m.list_orders(all).orders) orders.push_back(std::move(o));
+  }
+  for (const auto& o : orders) {
     out += o.id.to_string() + " v" + std::to_string(o.version) + " " +
            std::string(status_name(o.status)) + " " + o.placed.reference + " " + o.status_reason +
            " " + std::to_string(o.updated_at_us) + " " + std::to_string(o.placed.totals.total) +
-           " " + o.placed.items.at(0).name + "\n";
+           " " + o.placed.items.at(0).name + " " + o.placed.notes + " made " +
+           std::to_string(o.fulfilled.empty() ? 0 : o.fulfilled[0]) + " cancelled at " +
+           std::to_string(o.canceled_at_us) + (o.archived ? " archived" : "") + "\n";
     auto r = m.restaurant(o.placed.restaurant_id);
     out += r ? r->details.name + " v" + std::to_string(r->version) + (r->paused ? " paused" : "") +
                    " fee " + std::to_string(r->details.settings.delivery_fee) + " owners " +
@@ -98,6 +106,12 @@ class ViewStoreTest : public ::testing::Test {
     Command reasoned = change_status(orders_[2], "rejected");
     std::get<ChangeOrderStatus>(reasoned.body).reason = "sin stock";
     server_.commit(std::move(reasoned));
+    OrderPatch noted;
+    noted.notes = "timbre roto";
+    server_.commit(Call{owner(), ChangeOrder{orders_[0], noted}, std::nullopt});
+    server_.commit(Call{owner(), FulfillLine{orders_[1], 0, 2}, std::nullopt});
+    server_.commit(Call{owner(), ArchiveOrder{orders_[2]}, std::nullopt});
+    server_.commit(Call{owner(), DeleteOrder{orders_[3]}, std::nullopt});
     server_.commit(replace_menu(r));
     MenuItemPatch sold_out;
     sold_out.available = false;
@@ -130,7 +144,7 @@ TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
   // Tenancy survives too: a customer sees their orders only.
   OrderQuery mine;
   mine.viewer = customer();
-  EXPECT_EQ(loaded.list_orders(mine).orders.size(), 5u);
+  EXPECT_EQ(loaded.list_orders(mine).orders.size(), 3u);  // five, one archived, one deleted
   mine.viewer = customer("u-cust-2");
   EXPECT_TRUE(loaded.list_orders(mine).orders.empty());
 }

@@ -97,7 +97,7 @@ inline engine::PlaceOrder order_body(
   engine::PlaceOrder p;
   p.order_id = order_id;
   p.restaurant_id = restaurant_id;
-  p.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
+  p.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777", "", ""};
   p.items = burger_line();
   p.fulfillment.type = type;
   p.fulfillment.address = type == engine::FulfillmentType::kDelivery ? "Calle 1 234" : "";

@@ -7,6 +7,114 @@ namespace {
 
 bool valid_status(int value) { return value >= 0 && value < static_cast<int>(kStatusCount); }
 
+// ---- the parts of an order, each way ----
+
+void to_pb(const Customer& c, pb::Customer* out) {
+  out->set_id(c.id);
+  out->set_name(c.name);
+  out->set_phone(c.phone);
+  out->set_email(c.email);
+  out->set_locale(c.locale);
+}
+
+Customer from_pb(const pb::Customer& c) {
+  return {c.id(), c.name(), c.phone(), c.email(), c.locale()};
+}
+
+void to_pb(const OrderLine& l, pb::OrderLine* out) {
+  out->set_sku(l.sku);
+  out->set_name(l.name);
+  out->set_quantity(l.quantity);
+  out->set_unit_price(l.unit_price);
+  for (const Modifier& m : l.modifiers) {
+    pb::Modifier* pm = out->add_modifiers();
+    pm->set_name(m.name);
+    pm->set_price(m.price);
+    pm->set_removal(m.removal);
+  }
+  out->set_price_source(static_cast<pb::PriceSource>(l.price_source));
+  out->set_notes(l.notes);
+  out->set_line_total(l.line_total);
+}
+
+template <class Lines>
+Result<std::vector<OrderLine>> lines_from_pb(const Lines& lines) {
+  std::vector<OrderLine> out;
+  out.reserve(static_cast<size_t>(lines.size()));
+  for (const auto& pl : lines) {
+    if (pl.price_source() < 0 || pl.price_source() > pb::PRICE_SOURCE_MENU)
+      return Error::corruption("an order line has an unknown price source");
+    OrderLine l{pl.sku(), pl.name(),  pl.quantity(),   pl.unit_price(),
+                {},       pl.notes(), pl.line_total(), static_cast<PriceSource>(pl.price_source())};
+    for (const auto& pm : pl.modifiers())
+      l.modifiers.push_back({pm.name(), pm.price(), pm.removal()});
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+void to_pb(const Fulfillment& f, pb::Fulfillment* out) {
+  out->set_type(static_cast<pb::FulfillmentType>(f.type));
+  out->set_address(f.address);
+  if (f.location) codec::to_pb(*f.location, out->mutable_location());
+}
+
+Result<Fulfillment> from_pb(const pb::Fulfillment& f) {
+  if (f.type() < 0 || f.type() > pb::FULFILLMENT_EAT_IN)
+    return Error::corruption("an order has an unknown fulfillment type");
+  Fulfillment out{static_cast<FulfillmentType>(f.type()), f.address(), std::nullopt};
+  if (f.has_location()) out.location = codec::from_pb(f.location());
+  return out;
+}
+
+void to_pb(const Payment& p, pb::Payment* out) {
+  out->set_method(p.method);
+  if (p.cash_tendered) {
+    out->set_has_cash_tendered(true);
+    out->set_cash_tendered(*p.cash_tendered);
+  }
+}
+
+Payment from_pb(const pb::Payment& p) {
+  Payment out{p.method(), std::nullopt};
+  if (p.has_cash_tendered()) out.cash_tendered = p.cash_tendered();
+  return out;
+}
+
+void to_pb(const Totals& t, pb::Totals* out) {
+  out->set_subtotal(t.subtotal);
+  out->set_discount(t.discount);
+  out->set_delivery_fee(t.delivery_fee);
+  out->set_taxable_base(t.taxable_base);
+  out->set_tax(t.tax);
+  out->set_tip(t.tip);
+  out->set_total(t.total);
+}
+
+Totals from_pb(const pb::Totals& t) {
+  return {t.subtotal(), t.discount(), t.delivery_fee(), t.taxable_base(),
+          t.tax(),      t.tip(),      t.total()};
+}
+
+// ---- events from their messages ----
+
+// The parts an order_placed and an order_replaced both hold whole.
+template <class Message, class Payload>
+Status read_details(const Message& p, Payload& e) {
+  e.customer = from_pb(p.customer());
+  auto items = lines_from_pb(p.items());
+  if (!items.ok()) return items.error();
+  e.items = std::move(*items);
+  auto fulfillment = from_pb(p.fulfillment());
+  if (!fulfillment.ok()) return fulfillment.error();
+  e.fulfillment = std::move(*fulfillment);
+  e.payment = from_pb(p.payment());
+  e.notes = p.notes();
+  e.delivery_zone = p.delivery_zone();
+  e.totals = from_pb(p.totals());
+  return {};
+}
+
 Result<EventPayload> placed_from_pb(const pb::OrderPlaced& p) {
   OrderPlaced e;
   auto restaurant = Uuid::from_raw(p.restaurant_id());
@@ -15,29 +123,37 @@ Result<EventPayload> placed_from_pb(const pb::OrderPlaced& p) {
   e.restaurant_id = *restaurant;
   e.reference = p.reference();
   e.number = p.number();
-  e.customer = {p.customer().id(), p.customer().name(), p.customer().phone()};
-  for (const auto& pl : p.items()) {
-    if (pl.price_source() < 0 || pl.price_source() > pb::PRICE_SOURCE_MENU)
-      return Error::corruption("order_placed has a line of an unknown price source");
-    OrderLine l{pl.sku(), pl.name(),  pl.quantity(),   pl.unit_price(),
-                {},       pl.notes(), pl.line_total(), static_cast<PriceSource>(pl.price_source())};
-    for (const auto& pm : pl.modifiers())
-      l.modifiers.push_back({pm.name(), pm.price(), pm.removal()});
-    e.items.push_back(std::move(l));
-  }
-  const auto& f = p.fulfillment();
-  e.fulfillment.type = static_cast<FulfillmentType>(f.type());
-  e.fulfillment.address = f.address();
-  if (f.has_location()) e.fulfillment.location = from_pb(f.location());
-  e.payment.method = p.payment().method();
-  if (p.payment().has_cash_tendered()) e.payment.cash_tendered = p.payment().cash_tendered();
-  e.notes = p.notes();
+  if (Status details = read_details(p, e); !details.ok()) return details.error();
   e.currency = p.currency();
-  e.tax = from_pb(p.tax());
-  const auto& t = p.totals();
-  e.totals = {t.subtotal(), t.discount(), t.delivery_fee(), t.taxable_base(),
-              t.tax(),      t.tip(),      t.total()};
+  e.tax = codec::from_pb(p.tax());
   e.status = static_cast<OrderStatus>(p.status());
+  e.app_id = p.app_id();
+  return EventPayload{std::move(e)};
+}
+
+Result<EventPayload> changed_from_pb(const pb::OrderChanged& p) {
+  OrderChanged e;
+  if (p.has_customer()) e.customer = from_pb(p.customer());
+  if (p.has_items()) {
+    auto items = lines_from_pb(p.items().items());
+    if (!items.ok()) return items.error();
+    e.items = std::move(*items);
+  }
+  if (p.has_fulfillment()) {
+    auto fulfillment = from_pb(p.fulfillment());
+    if (!fulfillment.ok()) return fulfillment.error();
+    e.fulfillment = std::move(*fulfillment);
+  }
+  if (p.has_payment()) e.payment = from_pb(p.payment());
+  if (p.has_notes()) e.notes = p.notes();
+  if (p.has_delivery_zone()) e.delivery_zone = p.delivery_zone();
+  e.totals = from_pb(p.totals());
+  return EventPayload{std::move(e)};
+}
+
+Result<EventPayload> replaced_from_pb(const pb::OrderReplaced& p) {
+  OrderReplaced e;
+  if (Status details = read_details(p, e); !details.ok()) return details.error();
   return EventPayload{std::move(e)};
 }
 
@@ -48,46 +164,17 @@ void to_pb(const OrderPlaced& e, v1::Envelope& envelope) {
   out->set_restaurant_id(e.restaurant_id.raw().data(), 16);
   out->set_reference(e.reference);
   out->set_number(e.number);
-  out->mutable_customer()->set_id(e.customer.id);
-  out->mutable_customer()->set_name(e.customer.name);
-  out->mutable_customer()->set_phone(e.customer.phone);
-  for (const OrderLine& l : e.items) {
-    pb::OrderLine* pl = out->add_items();
-    pl->set_sku(l.sku);
-    pl->set_name(l.name);
-    pl->set_quantity(l.quantity);
-    pl->set_unit_price(l.unit_price);
-    for (const Modifier& m : l.modifiers) {
-      pb::Modifier* pm = pl->add_modifiers();
-      pm->set_name(m.name);
-      pm->set_price(m.price);
-      pm->set_removal(m.removal);
-    }
-    pl->set_price_source(static_cast<pb::PriceSource>(l.price_source));
-    pl->set_notes(l.notes);
-    pl->set_line_total(l.line_total);
-  }
-  pb::Fulfillment* f = out->mutable_fulfillment();
-  f->set_type(static_cast<pb::FulfillmentType>(e.fulfillment.type));
-  f->set_address(e.fulfillment.address);
-  if (e.fulfillment.location) to_pb(*e.fulfillment.location, f->mutable_location());
-  out->mutable_payment()->set_method(e.payment.method);
-  if (e.payment.cash_tendered) {
-    out->mutable_payment()->set_has_cash_tendered(true);
-    out->mutable_payment()->set_cash_tendered(*e.payment.cash_tendered);
-  }
+  to_pb(e.customer, out->mutable_customer());
+  for (const OrderLine& l : e.items) to_pb(l, out->add_items());
+  to_pb(e.fulfillment, out->mutable_fulfillment());
+  to_pb(e.payment, out->mutable_payment());
   out->set_notes(e.notes);
   out->set_currency(e.currency);
   to_pb(e.tax, out->mutable_tax());
-  pb::Totals* t = out->mutable_totals();
-  t->set_subtotal(e.totals.subtotal);
-  t->set_discount(e.totals.discount);
-  t->set_delivery_fee(e.totals.delivery_fee);
-  t->set_taxable_base(e.totals.taxable_base);
-  t->set_tax(e.totals.tax);
-  t->set_tip(e.totals.tip);
-  t->set_total(e.totals.total);
+  to_pb(e.totals, out->mutable_totals());
   out->set_status(static_cast<pb::OrderStatus>(e.status));
+  out->set_app_id(e.app_id);
+  out->set_delivery_zone(e.delivery_zone);
 }
 
 void to_pb(const OrderStatusChanged& e, v1::Envelope& envelope) {
@@ -96,6 +183,41 @@ void to_pb(const OrderStatusChanged& e, v1::Envelope& envelope) {
   out->set_to(static_cast<pb::OrderStatus>(e.to));
   out->set_reason(e.reason);
 }
+
+void to_pb(const OrderChanged& e, v1::Envelope& envelope) {
+  pb::OrderChanged* out = envelope.mutable_order_changed();
+  if (e.customer) to_pb(*e.customer, out->mutable_customer());
+  if (e.items) {
+    pb::OrderLines* lines = out->mutable_items();  // present even if empty
+    for (const OrderLine& l : *e.items) to_pb(l, lines->add_items());
+  }
+  if (e.fulfillment) to_pb(*e.fulfillment, out->mutable_fulfillment());
+  if (e.payment) to_pb(*e.payment, out->mutable_payment());
+  if (e.notes) out->set_notes(*e.notes);
+  if (e.delivery_zone) out->set_delivery_zone(*e.delivery_zone);
+  to_pb(e.totals, out->mutable_totals());
+}
+
+void to_pb(const OrderReplaced& e, v1::Envelope& envelope) {
+  pb::OrderReplaced* out = envelope.mutable_order_replaced();
+  to_pb(e.customer, out->mutable_customer());
+  for (const OrderLine& l : e.items) to_pb(l, out->add_items());
+  to_pb(e.fulfillment, out->mutable_fulfillment());
+  to_pb(e.payment, out->mutable_payment());
+  out->set_notes(e.notes);
+  out->set_delivery_zone(e.delivery_zone);
+  to_pb(e.totals, out->mutable_totals());
+}
+
+void to_pb(const OrderLineFulfilled& e, v1::Envelope& envelope) {
+  pb::OrderLineFulfilled* out = envelope.mutable_order_line_fulfilled();
+  out->set_line(e.line);
+  out->set_quantity(e.quantity);
+}
+
+void to_pb(const OrderArchived&, v1::Envelope& envelope) { envelope.mutable_order_archived(); }
+
+void to_pb(const OrderDeleted&, v1::Envelope& envelope) { envelope.mutable_order_deleted(); }
 
 std::optional<Result<EventPayload>> order_event_from_pb(const v1::Envelope& envelope) {
   switch (envelope.payload_case()) {
@@ -108,6 +230,18 @@ std::optional<Result<EventPayload>> order_event_from_pb(const v1::Envelope& enve
       return EventPayload{OrderStatusChanged{static_cast<OrderStatus>(p.from()),
                                              static_cast<OrderStatus>(p.to()), p.reason()}};
     }
+    case pb::Envelope::kOrderChanged:
+      return changed_from_pb(envelope.order_changed());
+    case pb::Envelope::kOrderReplaced:
+      return replaced_from_pb(envelope.order_replaced());
+    case pb::Envelope::kOrderLineFulfilled: {
+      const auto& p = envelope.order_line_fulfilled();
+      return EventPayload{OrderLineFulfilled{p.line(), p.quantity()}};
+    }
+    case pb::Envelope::kOrderArchived:
+      return EventPayload{OrderArchived{}};
+    case pb::Envelope::kOrderDeleted:
+      return EventPayload{OrderDeleted{}};
     default:
       return std::nullopt;
   }

@@ -12,6 +12,11 @@ namespace comanda::engine::codec {
 
 void to_pb(const OrderPlaced& event, v1::Envelope& envelope);
 void to_pb(const OrderStatusChanged& event, v1::Envelope& envelope);
+void to_pb(const OrderChanged& event, v1::Envelope& envelope);
+void to_pb(const OrderReplaced& event, v1::Envelope& envelope);
+void to_pb(const OrderLineFulfilled& event, v1::Envelope& envelope);
+void to_pb(const OrderArchived& event, v1::Envelope& envelope);
+void to_pb(const OrderDeleted& event, v1::Envelope& envelope);
 
 // The envelope's payload if it is one of the order's events; nullopt if it
 // is another kind's. An error (kCorruption) if it is malformed.

@@ -136,6 +136,40 @@ TEST(EventCodec, RoundTripsEveryMenuEvent) {
   }
 }
 
+TEST(EventCodec, RoundTripsAGuestsOrderWithItsAppAndZone) {
+  OrderPlaced o = order();
+  o.customer = {"", "Mesa 4", "", "mesa4@example.pe", "en"};
+  o.app_id = "pos-tablet";
+  o.delivery_zone = "Salón";
+  const Event e = envelope(o);
+  EXPECT_EQ(round_trip(e), e);
+}
+
+TEST(EventCodec, RoundTripsEveryChangeToAnOrder) {
+  const OrderPlaced o = order();
+  OrderChanged only_totals;
+  only_totals.totals = {100, 0, 0, 85, 15, 0, 100};
+  OrderChanged everything;
+  everything.customer = Customer{"u-cust-1", "Ana", "+51", "a@b.pe", "es"};
+  everything.items = o.items;
+  everything.fulfillment = Fulfillment{FulfillmentType::kPickup, "", std::nullopt};
+  everything.payment = Payment{"cash", 0};
+  everything.notes = "";
+  everything.delivery_zone = "Norte";
+  everything.totals = o.totals;
+  OrderChanged no_lines;  // an empty list is not an absent one
+  no_lines.items = std::vector<OrderLine>{};
+  const OrderReplaced replaced{o.customer, o.items,  o.fulfillment, o.payment,
+                               o.notes,    "Centro", o.totals};
+  for (const EventPayload& p :
+       {EventPayload{only_totals}, EventPayload{everything}, EventPayload{no_lines},
+        EventPayload{replaced}, EventPayload{OrderLineFulfilled{3, 2}},
+        EventPayload{OrderArchived{}}, EventPayload{OrderDeleted{}}}) {
+    const Event e = envelope(p);
+    EXPECT_EQ(round_trip(e), e) << event_type_name(p);
+  }
+}
+
 TEST(EventCodec, RoundTripsAnOrderPlacement) {
   const Event e = envelope(order());
   EXPECT_EQ(round_trip(e), e);

@@ -1,0 +1,225 @@
+// Orders to JSON: the order as clients see it, and the `data` of its events.
+#include "api/json/order_json.h"
+#include "api/json/values_json.h"
+#include "engine/base/time_text.h"
+
+namespace comanda::api {
+
+using namespace comanda::engine;
+
+namespace {
+
+std::string_view fulfillment_status(uint32_t made, uint32_t quantity) {
+  if (made == 0) return "unfulfilled";
+  return made >= quantity ? "fulfilled" : "partial";
+}
+
+void write_line(JsonWriter& w, const OrderLine& l, std::string_view cur, uint32_t made) {
+  w.begin_object();
+  w.key("sku").string(l.sku);
+  w.key("name").string(l.name);
+  w.key("quantity").number(static_cast<int64_t>(l.quantity));
+  w.key("unit_price");
+  write_money(w, l.unit_price, cur);
+  w.key("modifiers").begin_array();
+  for (const Modifier& m : l.modifiers) {
+    w.begin_object().key("name").string(m.name).key("price");
+    write_money(w, m.price, cur);
+    w.key("removal").boolean(m.removal);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("notes").string(l.notes);
+  w.key("line_total");
+  write_money(w, l.line_total, cur);
+  // "menu": priced by the menu; "given": the caller's prices (a point of sale).
+  w.key("price_source").string(l.price_source == PriceSource::kMenu ? "menu" : "given");
+  // Canteen's line fulfilment: how many of the line the kitchen has made.
+  w.key("fulfilled_quantity").number(static_cast<int64_t>(made));
+  w.key("fulfillment_status").string(fulfillment_status(made, l.quantity));
+  w.end_object();
+}
+
+// `fulfilled`: per line, the quantity made (shorter, or null: none).
+void write_items(JsonWriter& w, const std::vector<OrderLine>& items, std::string_view cur,
+                 const std::vector<uint32_t>* fulfilled = nullptr) {
+  w.key("items").begin_array();
+  for (size_t i = 0; i < items.size(); ++i)
+    write_line(w, items[i], cur, fulfilled && i < fulfilled->size() ? (*fulfilled)[i] : 0);
+  w.end_array();
+}
+
+void write_amounts(JsonWriter& w, const Totals& t, std::string_view cur) {
+  money_field(w, "subtotal", t.subtotal, cur);
+  money_field(w, "discount", t.discount, cur);
+  money_field(w, "delivery_fee", t.delivery_fee, cur);
+  money_field(w, "taxable_base", t.taxable_base, cur);
+  money_field(w, "tax", t.tax, cur);
+  money_field(w, "tip", t.tip, cur);
+  money_field(w, "total", t.total, cur);
+}
+
+void write_customer(JsonWriter& w, const Customer& c) {
+  w.key("customer").begin_object();
+  w.key("id");
+  if (c.id.empty())
+    w.null();
+  else
+    w.string(c.id);
+  w.key("name").string(c.name);
+  w.key("phone").string(c.phone);
+  w.key("email").string(c.email);
+  w.key("locale").string(c.locale.empty() ? "es" : c.locale);
+  w.key("guest").boolean(c.id.empty());
+  w.end_object();
+}
+
+void write_fulfillment(JsonWriter& w, const Fulfillment& f) {
+  w.key("fulfillment").begin_object();
+  w.key("type").string(fulfillment_name(f.type));
+  w.key("address").string(f.address);
+  w.key("location");
+  write_location(w, f.location);
+  w.key("scheduled_for").null();
+  w.end_object();
+}
+
+void write_payment(JsonWriter& w, const Payment& p, int64_t total, std::string_view cur) {
+  w.key("payment").begin_object();
+  w.key("method").string(p.method);
+  w.key("cash_tendered");
+  if (p.cash_tendered)
+    write_money(w, *p.cash_tendered, cur);
+  else
+    w.null();
+  w.key("change_due");
+  if (p.cash_tendered)
+    write_money(w, *p.cash_tendered - total, cur);
+  else
+    w.null();
+  w.end_object();
+}
+
+void write_optional_text(JsonWriter& w, std::string_view key, const std::string& text) {
+  w.key(key);
+  if (text.empty())
+    w.null();
+  else
+    w.string(text);
+}
+
+void write_time(JsonWriter& w, std::string_view key, int64_t at_us) {
+  w.key(key);
+  if (at_us == 0)
+    w.null();
+  else
+    w.string(format_utc(at_us));
+}
+
+// The fields an order has from placement on, shared by the order view and
+// the order_placed event.
+void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
+                         const std::vector<uint32_t>* fulfilled = nullptr) {
+  const std::string& cur = p.currency;
+  w.key("reference").string(p.reference);
+  w.key("restaurant_id").string(p.restaurant_id.to_string());
+  write_items(w, p.items, cur, fulfilled);
+  write_amounts(w, p.totals, cur);
+  w.key("tax_rate_bp").number(static_cast<int64_t>(p.tax.rate_bp));
+  w.key("tax_included").boolean(p.tax.included);
+  write_customer(w, p.customer);
+  write_fulfillment(w, p.fulfillment);
+  write_payment(w, p.payment, p.totals.total, cur);
+  w.key("notes").string(p.notes);
+  write_optional_text(w, "delivery_zone", p.delivery_zone);
+  write_optional_text(w, "app_id", p.app_id);
+}
+
+}  // namespace
+
+void write_order(JsonWriter& w, const projections::OrderView& o) {
+  w.begin_object();
+  w.key("id").string(o.id.to_string());
+  w.key("status").string(status_name(o.status));
+  w.key("status_code").number(status_code(o.status, o.cancelled_by_customer));
+  w.key("status_reason").string(o.status_reason);
+  w.key("version").number(o.version);
+  w.key("placed_at").string(format_utc(o.placed_at_us));
+  w.key("updated_at").string(format_utc(o.updated_at_us));
+  write_time(w, "canceled_at", o.canceled_at_us);
+  write_time(w, "completed_at", o.completed_at_us);
+  // Canteen's flag: whether the order may still be cancelled by its customer.
+  w.key("can_be_cancelled")
+      .boolean(o.status == OrderStatus::kPending || o.status == OrderStatus::kScheduled);
+  w.key("archived").boolean(o.archived);
+  write_placed_fields(w, o.placed, &o.fulfilled);
+  w.key("driver_id").null();
+  w.end_object();
+}
+
+std::string order_json(const projections::OrderView& order) {
+  JsonWriter w;
+  write_order(w, order);
+  return w.take();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderPlaced& p) {
+  w.begin_object();
+  w.key("status").string(status_name(p.status));
+  w.key("status_code").number(status_code(p.status, false));
+  write_placed_fields(w, p);
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event& e, const OrderStatusChanged& p) {
+  const bool by_customer = p.to == OrderStatus::kCancelled && e.actor.role == Role::kCustomer;
+  w.begin_object();
+  w.key("from").string(status_name(p.from));
+  w.key("to").string(status_name(p.to));
+  w.key("status_code").number(status_code(p.to, by_customer));
+  w.key("reason").string(p.reason);
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderChanged& p,
+                      std::string_view currency) {
+  w.begin_object();
+  if (p.customer) write_customer(w, *p.customer);
+  if (p.items) write_items(w, *p.items, currency);
+  if (p.fulfillment) write_fulfillment(w, *p.fulfillment);
+  if (p.payment) write_payment(w, *p.payment, p.totals.total, currency);
+  if (p.notes) w.key("notes").string(*p.notes);
+  if (p.delivery_zone) write_optional_text(w, "delivery_zone", *p.delivery_zone);
+  write_amounts(w, p.totals, currency);
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderReplaced& p,
+                      std::string_view currency) {
+  w.begin_object();
+  write_customer(w, p.customer);
+  write_items(w, p.items, currency);
+  write_fulfillment(w, p.fulfillment);
+  write_payment(w, p.payment, p.totals.total, currency);
+  w.key("notes").string(p.notes);
+  write_optional_text(w, "delivery_zone", p.delivery_zone);
+  write_amounts(w, p.totals, currency);
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderLineFulfilled& p) {
+  w.begin_object();
+  w.key("line").number(static_cast<int64_t>(p.line));
+  w.key("quantity").number(static_cast<int64_t>(p.quantity));
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderArchived&) {
+  w.begin_object().end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderDeleted&) {
+  w.begin_object().end_object();
+}
+
+}  // namespace comanda::api
