@@ -99,7 +99,11 @@ struct Node::Serving {
               return engine::HotState::load_stream(*d.log, id, sequencer->committed_position());
             },
             server.post()),
-        context{d.models, [this] { return sequencer->committed_position(); }, d.config.time_zone},
+        context{d.models, [this] { return sequencer->committed_position(); }, d.config.time_zone,
+                [this, &d](const engine::Uuid& id,
+                           const std::function<bool(const engine::Event&)>& fn) {
+                  return d.log->read_stream(id, fn, sequencer->committed_position());
+                }},
         router(all_routes(context), auth, commands),
         handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }) {
     sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});

@@ -40,12 +40,7 @@ Event order_placed_event(uint64_t n) {
   e.actor = {"bench", Role::kAdmin};
   e.correlation_id = Uuid::v7();
   PlaceOrder o = sample_order(e.partition);
-  std::vector<OrderLine> lines;
-  for (const RequestedLine& l : o.items) {
-    OrderLine line{l.sku, l.name, l.quantity, *l.unit_price, {}, l.notes, 0};
-    for (const RequestedModifier& m : l.modifiers) line.modifiers.push_back({m.name, *m.price});
-    lines.push_back(std::move(line));
-  }
+  std::vector<OrderLine> lines = std::move(o.items.lines);
   lines[0].line_total = 3700;
   lines[1].line_total = 500;
   OrderPlaced placed{e.partition,
@@ -59,7 +54,9 @@ Event order_placed_event(uint64_t n) {
                      "PEN",
                      {1800, true},
                      {4200, 0, 0, 3559, 641, 200, 4400},
-                     OrderStatus::kPending};
+                     OrderStatus::kPending,
+                     "",
+                     ""};
   e.payload = std::move(placed);
   return e;
 }
@@ -123,10 +120,18 @@ PlaceOrder sample_order(const Uuid& restaurant) {
   PlaceOrder o;
   o.order_id = Uuid::v7();
   o.restaurant_id = restaurant;
-  o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
-  o.items.push_back(
-      {"BURGER", "Hamburguesa clásica", 2, 1550, {{"Extra cheese", 300}}, "bien cocida"});
-  o.items.push_back({"SODA", "Inca Kola 500 ml", 1, 500, {}, ""});
+  o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777", "", ""};
+  // The point of sale's prices, as the bench's admin sends them.
+  o.items.add({"BURGER",
+               "Hamburguesa clásica",
+               2,
+               1550,
+               {{"Extra cheese", 300, false}},
+               "bien cocida",
+               0,
+               PriceSource::kGiven},
+              {true, 1});
+  o.items.add({"SODA", "Inca Kola 500 ml", 1, 500, {}, "", 0, PriceSource::kGiven}, {true, 0});
   o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores",
                    GeoPoint{-12.12, -77.03}};
   o.payment = {"cash", 5000};

@@ -11,6 +11,7 @@ namespace comanda::api {
 void write_event(JsonWriter& w, const engine::Event& e, std::string_view currency) {
   w.begin_object();
   w.key("type").string(engine::event_type_name(e.payload));
+  w.key("position").number(e.position);
   w.key("stream").string(e.stream.to_string());
   w.key("version").number(e.stream_version);
   w.key("recorded_at").string(engine::format_utc(e.recorded_at_us));

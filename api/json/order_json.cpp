@@ -13,38 +13,44 @@ namespace {
 // A line names a menu item by sku, or (at a point of sale) carries its own
 // name and unit_price; which of the two applies is the domain's to say
 // (engine/domain/order_lines.h), once it knows who asks.
-engine::Result<engine::RequestedLine> parse_line(dom::element element, const std::string& prefix) {
+Status parse_line(dom::element element, const std::string& prefix, RequestedLines& out) {
   dom::object o;
   if (element.get(o) != simdjson::SUCCESS)
     return Error::invalid(prefix, prefix + " must be an object");
   ObjectReader r(o, prefix + ".");
-  engine::RequestedLine line;
+  OrderLine line;
+  SentPrices sent;
   line.sku = r.string("sku", false, 64);
   line.name = r.string("name", false, 200);
   line.quantity = static_cast<uint32_t>(r.integer("quantity", true, 1, 10000).value_or(0));
-  line.unit_price = r.integer("unit_price", false, 0, kMaxAmount);
+  const auto unit_price = r.integer("unit_price", false, 0, kMaxAmount);
+  line.unit_price = unit_price.value_or(0);
+  sent.unit_price = unit_price.has_value();
   line.notes = r.string("notes", false, 500);
-  if (!r.failed() && line.sku.empty() && !line.unit_price)
+  if (!r.failed() && line.sku.empty() && !unit_price)
     r.fail_invalid("sku", "is required (a line without one needs a name and a unit_price)");
   if (!r.failed() && line.sku.empty() && line.name.empty())
     r.fail_invalid("name", "is required for a line without a sku");
   if (auto mods = r.array("modifiers", false, 0, 50)) {
-    size_t i = 0;
     for (dom::element m : *mods) {
-      const std::string mpath = prefix + ".modifiers[" + std::to_string(i++) + "]";
+      const std::string mpath =
+          prefix + ".modifiers[" + std::to_string(line.modifiers.size()) + "]";
       dom::object mo;
       if (m.get(mo) != simdjson::SUCCESS)
         return Error::invalid(mpath, mpath + " must be an object");
       ObjectReader mr(mo, mpath + ".");
-      engine::RequestedModifier mod;
+      Modifier mod;
       mod.name = mr.string("name", true, 200, 1);
-      mod.price = mr.integer("price", false, 0, kMaxAmount);
+      const auto price = mr.integer("price", false, 0, kMaxAmount);
       if (mr.failed()) return mr.error();
+      mod.price = price.value_or(0);
+      if (price) sent.modifiers |= uint64_t{1} << line.modifiers.size();
       line.modifiers.push_back(std::move(mod));
     }
   }
   if (r.failed()) return r.error();
-  return line;
+  out.add(std::move(line), sent);
+  return {};
 }
 
 Status parse_customer(dom::object o, Customer& out) {
@@ -67,13 +73,12 @@ Status parse_customer(dom::object o, Customer& out) {
   return {};
 }
 
-Status parse_items(dom::array items, std::vector<RequestedLine>& out) {
-  size_t i = 0;
-  for (dom::element e : items) {
-    auto line = parse_line(e, "items[" + std::to_string(i++) + "]");
-    if (!line.ok()) return line.error();
-    out.push_back(std::move(line).value());
-  }
+Status parse_items(dom::array items, RequestedLines& out) {
+  out.lines.reserve(items.size());
+  out.sent.reserve(items.size());
+  for (dom::element e : items)
+    if (Status line = parse_line(e, "items[" + std::to_string(out.size()) + "]", out); !line.ok())
+      return line;
   return {};
 }
 

@@ -209,7 +209,7 @@ void write_event_data(JsonWriter& w, const Event&, const OrderReplaced& p,
 
 void write_event_data(JsonWriter& w, const Event&, const OrderLineFulfilled& p) {
   w.begin_object();
-  w.key("line").number(static_cast<int64_t>(p.line));
+  w.key("line").number(static_cast<int64_t>(p.line) + 1);  // from 1, as the route counts
   w.key("quantity").number(static_cast<int64_t>(p.quantity));
   w.end_object();
 }

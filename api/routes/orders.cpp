@@ -3,11 +3,14 @@
 #include <charconv>
 
 #include "api/http/problem.h"
+#include "api/json/event_json.h"
 #include "api/json/order_json.h"
 #include "api/routes/order_query.h"
 #include "api/routes/responses.h"
+#include "engine/domain/access.h"
 #include "projections/orders.h"
 #include "projections/registry.h"
+#include "projections/restaurants.h"
 
 namespace comanda::api {
 namespace {
@@ -78,6 +81,30 @@ engine::Result<std::string> app_id_of(const Request& http) {
   return std::string(*header);
 }
 
+// The order's events from the log, a deleted order's too: its restaurant's
+// owners and admins (anyone else: 404).
+Response order_events(const ApiContext& ctx, const RouteRequest& rq) {
+  std::vector<engine::Event> events;
+  const uint64_t position = ctx.committed_position();
+  engine::Status read = ctx.read_stream(*Uuid::parse(rq.params[0]), [&](const engine::Event& e) {
+    events.push_back(e);
+    return true;
+  });
+  if (!read.ok()) return problem(read.error());
+  const auto* placed =
+      events.empty() ? nullptr : std::get_if<engine::OrderPlaced>(&events.front().payload);
+  if (!placed) return no_such_order();  // no such stream, or not an order's
+  const auto& restaurants = ctx.views.get<projections::RestaurantsModel>();
+  if (!engine::may_view_restaurant(rq.who(), restaurants.owners(placed->restaurant_id)))
+    return no_such_order();
+  const std::string currency = restaurants.currency(placed->restaurant_id);
+  JsonWriter w;
+  w.begin_object().key("events").begin_array();
+  for (const engine::Event& e : events) write_event(w, e, currency);
+  w.end_array().end_object();
+  return json_response(200, w.take(), position);
+}
+
 engine::Result<engine::CommandBody> place_order_command(const RouteRequest& rq) {
   auto app = app_id_of(rq.http);
   if (!app.ok()) return app.error();
@@ -103,14 +130,14 @@ engine::Result<engine::CommandBody> replace_order_command(const RouteRequest& rq
 }
 
 engine::Result<engine::CommandBody> fulfill_line_command(const RouteRequest& rq) {
-  uint32_t line = 0;
+  uint32_t line = 0;  // from 1, as people count them
   const std::string& n = rq.params[1];
   auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), line);
-  if (ec != std::errc() || end != n.data() + n.size())
-    return Error::not_found("the order has no line " + n);
+  if (ec != std::errc() || end != n.data() + n.size() || line == 0)
+    return Error::not_found("the order has no line " + n + " (lines count from 1)");
   auto quantity = parse_line_fulfilled(rq.http.body);
   if (!quantity.ok()) return quantity.error();
-  return engine::CommandBody{engine::FulfillLine{order_in_path(rq), line, *quantity}};
+  return engine::CommandBody{engine::FulfillLine{order_in_path(rq), line - 1, *quantity}};
 }
 
 engine::Result<engine::CommandBody> archive_order_command(const RouteRequest& rq) {
@@ -160,6 +187,15 @@ RouteTable order_routes(const ApiContext& ctx) {
        .response_schema = "Order",
        .problems = {401, 404},
        .action = Query([&ctx](const RouteRequest& rq) { return get_order(ctx, rq); })},
+      {.method = "GET",
+       .pattern = "/v1/orders/{id}/events",
+       .absent = "no such order",
+       .summary = "An order's events from the log, oldest first (a deleted order's too)",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot read an order's events",
+       .response_schema = "EventList",
+       .problems = {401, 403, 404},
+       .action = Query([&ctx](const RouteRequest& rq) { return order_events(ctx, rq); })},
       {.method = "POST",
        .pattern = "/v1/orders/{id}/status",
        .absent = "no such order",

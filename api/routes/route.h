@@ -96,9 +96,15 @@ using RouteTable = std::vector<Route>;
 
 // What the route tables read from and write to. Must outlive the routes.
 struct ApiContext {
+  using StreamReader = std::function<engine::Status(
+      const engine::Uuid&, const std::function<bool(const engine::Event&)>&)>;
+
   const projections::ProjectionRegistry& views;  // the read models
   std::function<uint64_t()> committed_position;  // the pipeline's
   std::string default_time_zone = "UTC";         // for restaurants registered without one
+  // The log's events of one stream, in order, up to the committed position,
+  // read on the calling thread (an audit trail: the log itself, not a model).
+  StreamReader read_stream = {};
 };
 
 }  // namespace comanda::api

@@ -99,15 +99,16 @@ Status decide(PlaceOrder& cmd, Decision& d) {
 
   const RestaurantRegistered& restaurant = r->details;
   const MenuState* menu = d.find<Menu>(menu_stream_of(cmd.restaurant_id));
-  auto lines = order_lines(cmd.items, menu ? &menu->items : nullptr, at_point_of_sale(who),
-                           restaurant.currency);
-  if (!lines.ok()) return lines.error();
+  if (Status priced = price_lines(cmd.items, menu ? &menu->items : nullptr, at_point_of_sale(who),
+                                  restaurant.currency);
+      !priced.ok())
+    return priced;
 
   OrderPlaced placed;
   placed.restaurant_id = cmd.restaurant_id;
   // The command is consumed here: its data moves into the event.
   placed.customer = std::move(cmd.customer);
-  placed.items = std::move(*lines);
+  placed.items = std::move(cmd.items.lines);
   placed.fulfillment = std::move(cmd.fulfillment);
   placed.payment = std::move(cmd.payment);
   placed.notes = std::move(cmd.notes);

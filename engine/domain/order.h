@@ -110,7 +110,8 @@ struct OrderReplaced {
   friend bool operator==(const OrderReplaced&, const OrderReplaced&) = default;
 };
 
-// The kitchen's count of a line made (`line` indexes the order's items).
+// The kitchen's count of a line made (`line` indexes the order's items from
+// 0; the API shows it from 1).
 struct OrderLineFulfilled {
   static constexpr std::string_view kType = "order_line_fulfilled";
   uint32_t line = 0;
@@ -136,7 +137,7 @@ struct PlaceOrder {
   Uuid order_id;  // minted by the caller
   Uuid restaurant_id;
   Customer customer;
-  std::vector<RequestedLine> items;  // priced by the menu, or at a point of sale as given
+  RequestedLines items;  // priced by the menu, or at a point of sale as given
   Fulfillment fulfillment;
   Payment payment;
   int64_t tip = 0;
@@ -158,7 +159,7 @@ struct ChangeOrderStatus {
 // A PATCH: each field present replaces the order's.
 struct OrderPatch {
   std::optional<Customer> customer;
-  std::optional<std::vector<RequestedLine>> items;
+  std::optional<RequestedLines> items;
   std::optional<Fulfillment> fulfillment;
   std::optional<Payment> payment;
   std::optional<int64_t> tip;
@@ -279,15 +280,17 @@ Status decide(ChangeOrder& command, Decision& decision);
 Status validate(ReplaceOrder& command);
 Status decide(ReplaceOrder& command, Decision& decision);
 
-// The restaurant marks how many of a line are made, 0 to its quantity,
-// while the order is not finished.
+// The restaurant marks how many of a line (an index into the items; the
+// API counts from 1) are made, 0 to its quantity, from acceptance until the
+// order is finished.
 Status decide(FulfillLine& command, Decision& decision);
 
 // The restaurant archives a finished order (again: nothing recorded).
 Status decide(ArchiveOrder& command, Decision& decision);
 
-// The restaurant deletes an order that is pending, scheduled or finished
-// (one in progress is cancelled first: 409).
+// The restaurant deletes an order, in any status: the tombstone. What
+// cancelling a live order undoes (a credit refund, a driver's release)
+// happens in the same batch.
 Status decide(DeleteOrder& command, Decision& decision);
 
 }  // namespace comanda::engine

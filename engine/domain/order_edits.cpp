@@ -101,11 +101,15 @@ Status keep_account(const Principal& who, const OrderState& o, Customer& custome
   return check_customer(who, customer);
 }
 
+// The lines `requested`, priced; moved from.
 Result<std::vector<OrderLine>> priced_lines(Decision& d, const VisibleOrder& at,
-                                            std::vector<RequestedLine>& requested) {
+                                            RequestedLines& requested) {
   const MenuState* menu = d.find<Menu>(menu_stream_of(at.order->restaurant_id));
-  return order_lines(requested, menu ? &menu->items : nullptr, at_point_of_sale(d.caller()),
-                     at.restaurant->details.currency);
+  if (Status priced = price_lines(requested, menu ? &menu->items : nullptr,
+                                  at_point_of_sale(d.caller()), at.restaurant->details.currency);
+      !priced.ok())
+    return priced.error();
+  return std::move(requested.lines);
 }
 
 // The restaurant's own work on an order (lines, archive, delete): its
@@ -211,12 +215,14 @@ Status decide(FulfillLine& cmd, Decision& d) {
   auto at = restaurants_order(d, cmd.order_id, "mark lines fulfilled");
   if (!at.ok()) return at.error();
   const OrderState& o = *at->order;
+  // Lines are named from 1 where people see them (the route, the messages).
   if (cmd.line >= o.line_quantities.size())
-    return Error::not_found("the order has no line " + std::to_string(cmd.line) + " (it has " +
-                            std::to_string(o.line_quantities.size()) + ", from 0)");
-  if (is_terminal(o.status))
+    return Error::not_found("the order has no line " + std::to_string(cmd.line + 1) + " (it has " +
+                            std::to_string(o.line_quantities.size()) + ")");
+  if (is_terminal(o.status) || o.status == OrderStatus::kPending ||
+      o.status == OrderStatus::kScheduled)
     return Error::conflict("an order that is " + std::string(status_name(o.status)) +
-                           " is finished: its lines no longer change");
+                           " has no lines in the making (from accepted until finished)");
   if (cmd.quantity > o.line_quantities[cmd.line])
     return Error::unprocessable("quantity", "quantity " + std::to_string(cmd.quantity) +
                                                 " is more than the line's " +
@@ -244,11 +250,6 @@ Status decide(DeleteOrder& cmd, Decision& d) {
   auto at = restaurants_order(d, cmd.order_id, "delete orders");
   if (!at.ok()) return at.error();
   const OrderState& o = *at->order;
-  const bool in_progress = !is_terminal(o.status) && o.status != OrderStatus::kPending &&
-                           o.status != OrderStatus::kScheduled;
-  if (in_progress)
-    return Error::conflict("an order that is " + std::string(status_name(o.status)) +
-                           " is in progress: cancel it before deleting it");
   d.emit(target_of(cmd.order_id, o), OrderDeleted{});
   return {};
 }

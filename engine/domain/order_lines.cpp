@@ -1,5 +1,7 @@
 #include "engine/domain/order_lines.h"
 
+#include <string>
+
 #include "engine/base/text.h"
 #include "engine/domain/money.h"
 
@@ -30,6 +32,8 @@ struct Place {
   }
 };
 
+bool sent(uint64_t mask, size_t j) { return j < 64 && (mask >> j & 1) != 0; }
+
 // The ingredient of the removal "No <ingredient>" names, if `item` lists it.
 const std::string* removal_named(const MenuItem& item, std::string_view name) {
   if (!istarts_with(name, "no ")) return nullptr;
@@ -47,94 +51,95 @@ const MenuModifier* modifier_named(const MenuItem& item, std::string_view name) 
 }
 
 // One modifier of a line the menu prices: the menu's spelling and price.
-Result<Modifier> menu_modifier(const MenuItem& item, const RequestedModifier& in, const Place& at,
-                               size_t index) {
-  if (const std::string* ingredient = removal_named(item, in.name)) {
-    if (in.price && *in.price != 0)
-      return at.wrong_price(at.modifier_field(index, "price"), 0, *in.price);
-    return Modifier{"No " + *ingredient, 0, true};
+Status menu_modifier(const MenuItem& item, Modifier& m, bool price_sent, const Place& at,
+                     size_t index) {
+  if (const std::string* ingredient = removal_named(item, m.name)) {
+    if (price_sent && m.price != 0)
+      return at.wrong_price(at.modifier_field(index, "price"), 0, m.price);
+    m.name.assign("No ").append(*ingredient);  // the menu's spelling
+    m.price = 0;
+    m.removal = true;
+    return {};
   }
-  const MenuModifier* m = modifier_named(item, in.name);
-  if (!m) {
+  const MenuModifier* known = modifier_named(item, m.name);
+  if (!known) {
     const std::string field = at.modifier_field(index, "name");
     return Error::unprocessable(
-        field, field + " '" + in.name + "' is not a modifier or removal of " + item.sku);
+        field, field + " '" + m.name + "' is not a modifier or removal of " + item.sku);
   }
-  if (in.price && *in.price != m->price)
-    return at.wrong_price(at.modifier_field(index, "price"), m->price, *in.price);
-  return Modifier{m->name, m->price, false};
+  if (price_sent && m.price != known->price)
+    return at.wrong_price(at.modifier_field(index, "price"), known->price, m.price);
+  m.name = known->name;
+  m.price = known->price;
+  m.removal = false;
+  return {};
 }
 
-Result<OrderLine> menu_line(const MenuItems* menu, RequestedLine& in, bool point_of_sale,
-                            const Place& at) {
-  if (in.sku.empty()) {
+Status menu_line(const MenuItems* menu, OrderLine& line, const SentPrices& sent_prices,
+                 bool point_of_sale, const Place& at) {
+  if (line.sku.empty()) {
     const std::string field = at.field("sku");
     return Error::unprocessable(
         field, field + " is required: the menu prices " +
                    (point_of_sale ? "a line without a unit_price" : "a customer's order"));
   }
-  const MenuItem* item = menu ? menu->find(in.sku) : nullptr;
+  const MenuItem* item = menu ? menu->find(line.sku) : nullptr;
   if (!item) {
     const std::string field = at.field("sku");
-    return Error::unprocessable(field, field + " " + in.sku + " is not on the restaurant's menu");
+    return Error::unprocessable(field, field + " " + line.sku + " is not on the restaurant's menu");
   }
   if (!item->available) {
     const std::string field = at.field("sku");
     return Error::unprocessable(field,
-                                field + " " + in.sku + " (" + item->name + ") is not available");
+                                field + " " + line.sku + " (" + item->name + ") is not available");
   }
-  if (in.unit_price && *in.unit_price != item->price)
-    return at.wrong_price(at.field("unit_price"), item->price, *in.unit_price);
-  OrderLine out{std::move(in.sku),   item->name, in.quantity,       item->price, {},
-                std::move(in.notes), 0,          PriceSource::kMenu};
-  out.modifiers.reserve(in.modifiers.size());
-  for (size_t j = 0; j < in.modifiers.size(); ++j) {
-    auto m = menu_modifier(*item, in.modifiers[j], at, j);
-    if (!m.ok()) return m.error();
-    out.modifiers.push_back(std::move(*m));
-  }
-  return out;
+  if (sent_prices.unit_price && line.unit_price != item->price)
+    return at.wrong_price(at.field("unit_price"), item->price, line.unit_price);
+  line.name = item->name;
+  line.unit_price = item->price;
+  line.price_source = PriceSource::kMenu;
+  for (size_t j = 0; j < line.modifiers.size(); ++j)
+    if (Status m = menu_modifier(*item, line.modifiers[j], sent(sent_prices.modifiers, j), at, j);
+        !m.ok())
+      return m;
+  return {};
 }
 
-// A point-of-sale line with its own price. What the menu knows of its sku
-// fills in what the line leaves out (the name, a modifier's price).
-Result<OrderLine> given_line(const MenuItems* menu, RequestedLine& in, const Place& at) {
-  const MenuItem* item = menu && !in.sku.empty() ? menu->find(in.sku) : nullptr;
-  std::string name = !in.name.empty() ? std::move(in.name) : item ? item->name : std::string();
-  if (name.empty()) {
+// A point-of-sale line with its own price.
+Status given_line(const MenuItems* menu, OrderLine& line, const SentPrices& sent_prices,
+                  const Place& at) {
+  const MenuItem* item = menu && !line.sku.empty() ? menu->find(line.sku) : nullptr;
+  if (line.name.empty() && item) line.name = item->name;
+  if (line.name.empty()) {
     const std::string field = at.field("name");
-    return Error::unprocessable(field, field + " is required: " + in.sku + " is not on the menu");
+    return Error::unprocessable(field, field + " is required: " + line.sku + " is not on the menu");
   }
-  OrderLine out{
-      std::move(in.sku),  std::move(name), in.quantity, *in.unit_price, {}, std::move(in.notes), 0,
-      PriceSource::kGiven};
-  out.modifiers.reserve(in.modifiers.size());
-  for (RequestedModifier& m : in.modifiers) {
-    const MenuModifier* known = item ? modifier_named(*item, m.name) : nullptr;
-    const int64_t price = m.price ? *m.price : known ? known->price : 0;
-    const bool removal =
-        item ? removal_named(*item, m.name) != nullptr : istarts_with(m.name, "no ") && price == 0;
-    out.modifiers.push_back({std::move(m.name), price, removal});
+  line.price_source = PriceSource::kGiven;
+  for (size_t j = 0; j < line.modifiers.size(); ++j) {
+    Modifier& m = line.modifiers[j];
+    const bool price_sent = sent(sent_prices.modifiers, j);
+    if (!price_sent && item)
+      if (const MenuModifier* known = modifier_named(*item, m.name)) m.price = known->price;
+    m.removal = item ? removal_named(*item, m.name) != nullptr
+                     : istarts_with(m.name, "no ") && m.price == 0;
   }
-  return out;
+  return {};
 }
 
 }  // namespace
 
-Result<std::vector<OrderLine>> order_lines(std::vector<RequestedLine>& requested,
-                                           const MenuItems* menu, bool point_of_sale,
-                                           std::string_view currency) {
-  std::vector<OrderLine> lines;
-  lines.reserve(requested.size());
-  for (size_t i = 0; i < requested.size(); ++i) {
-    RequestedLine& in = requested[i];
+Status price_lines(RequestedLines& requested, const MenuItems* menu, bool point_of_sale,
+                   std::string_view currency) {
+  for (size_t i = 0; i < requested.lines.size(); ++i) {
+    OrderLine& line = requested.lines[i];
+    const SentPrices sent_prices = i < requested.sent.size() ? requested.sent[i] : SentPrices{};
     const Place at{i, currency};
-    auto line = point_of_sale && in.unit_price ? given_line(menu, in, at)
-                                               : menu_line(menu, in, point_of_sale, at);
-    if (!line.ok()) return line.error();
-    lines.push_back(std::move(*line));
+    Status priced = point_of_sale && sent_prices.unit_price
+                        ? given_line(menu, line, sent_prices, at)
+                        : menu_line(menu, line, sent_prices, point_of_sale, at);
+    if (!priced.ok()) return priced;
   }
-  return lines;
+  return {};
 }
 
 }  // namespace comanda::engine

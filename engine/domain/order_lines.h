@@ -2,11 +2,11 @@
 // and pricing"): a customer names skus, quantities and modifiers by name and
 // the restaurant's menu prices them; the restaurant itself (an owner or
 // admin at the point of sale) may set a line's price, and its sku need not
-// be on the menu. Pure; safe on any thread.
+// be on the menu. The lines are priced where they are, so that the order
+// takes them without a copy. Pure; safe on any thread.
 #pragma once
 
-#include <optional>
-#include <string>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -16,31 +16,36 @@
 
 namespace comanda::engine {
 
-struct RequestedModifier {
-  std::string name;              // "Extra cheese", or "No onion" for a removal
-  std::optional<int64_t> price;  // if sent: must be the menu's, unless at a point of sale
-  friend bool operator==(const RequestedModifier&, const RequestedModifier&) = default;
+// Which of a line's prices its caller sent (a price not sent is 0).
+struct SentPrices {
+  bool unit_price = false;
+  uint64_t modifiers = 0;  // bit j: modifiers[j].price (a line has at most 64)
+  friend bool operator==(const SentPrices&, const SentPrices&) = default;
 };
 
-struct RequestedLine {
-  std::string sku;
-  std::string name;  // the menu's name is used for a menu item
-  uint32_t quantity = 0;
-  std::optional<int64_t> unit_price;  // as for a modifier's price
-  std::vector<RequestedModifier> modifiers;
-  std::string notes;
-  friend bool operator==(const RequestedLine&, const RequestedLine&) = default;
+// The lines as sent, and which of their prices were.
+struct RequestedLines {
+  std::vector<OrderLine> lines;
+  std::vector<SentPrices> sent;  // one per line
+
+  void add(OrderLine line, SentPrices sent_prices) {
+    lines.push_back(std::move(line));
+    sent.push_back(sent_prices);
+  }
+  size_t size() const { return lines.size(); }
+  friend bool operator==(const RequestedLines&, const RequestedLines&) = default;
 };
 
-// The lines `requested`, priced (line totals are price_order's). A line is
+// Prices `requested` in place (line totals are price_order's). A line is
 // priced by `menu` (null: the restaurant has none) unless it comes from the
 // point of sale with a unit_price. From the menu: its sku must be on it and
 // available, prices sent must be the menu's, and each modifier must be one
 // of the item's modifiers or "No <removal>" for one of its removals (any
-// case). A 422 names the field at fault ("items[0].modifiers[1].name");
-// amounts in messages are formatted in `currency`.
-Result<std::vector<OrderLine>> order_lines(std::vector<RequestedLine>& requested,
-                                           const MenuItems* menu, bool point_of_sale,
-                                           std::string_view currency);
+// case); the line takes the menu's name and spellings. At the point of sale,
+// the menu fills in what a line leaves out (its name, a modifier's price).
+// A 422 names the field at fault ("items[0].modifiers[1].name"); amounts in
+// messages are formatted in `currency`.
+Status price_lines(RequestedLines& requested, const MenuItems* menu, bool point_of_sale,
+                   std::string_view currency);
 
 }  // namespace comanda::engine

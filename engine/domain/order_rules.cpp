@@ -47,8 +47,8 @@ int64_t delivery_fee_for(const RestaurantRegistered& restaurant, FulfillmentType
 
 Status check_totals(const Totals& totals, const Payment& payment, std::string_view currency,
                     std::optional<int64_t> claimed_subtotal, std::optional<int64_t> claimed_total) {
-  const auto info = find_currency(currency);
-  auto show = [&](int64_t amount) {
+  auto show = [&](int64_t amount) {  // only for a refusal
+    const auto info = find_currency(currency);
     return std::to_string(amount) + (info ? " (" + format_money(amount, *info) + ")" : "");
   };
   if (claimed_subtotal && *claimed_subtotal != totals.subtotal)

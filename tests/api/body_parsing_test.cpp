@@ -76,13 +76,14 @@ TEST(PlaceOrderParsing, ParsesACompleteOrder) {
   EXPECT_EQ(cmd.restaurant_id, *Uuid::parse(kRestaurantId));
   EXPECT_EQ(cmd.customer, (Customer{"u-cust-1", "Ana Pérez", "+51 999 888 777", "", ""}));
   ASSERT_EQ(cmd.items.size(), 2u);
-  EXPECT_EQ(cmd.items[0].sku, "BURGER");
-  EXPECT_EQ(cmd.items[0].quantity, 2u);
-  EXPECT_EQ(cmd.items[0].unit_price, 1550);
-  EXPECT_EQ(cmd.items[0].modifiers,
-            (std::vector<RequestedModifier>{{"No onion", std::nullopt}, {"Extra cheese", 300}}));
-  EXPECT_EQ(cmd.items[0].notes, "bien cocida");
-  EXPECT_EQ(cmd.items[1].sku, "");
+  EXPECT_EQ(cmd.items.lines[0].sku, "BURGER");
+  EXPECT_EQ(cmd.items.lines[0].quantity, 2u);
+  EXPECT_EQ(cmd.items.lines[0].unit_price, 1550);
+  EXPECT_EQ(cmd.items.sent[0], (SentPrices{true, 0b10}));  // Extra cheese's price only
+  EXPECT_EQ(cmd.items.lines[0].modifiers,
+            (std::vector<Modifier>{{"No onion", 0, false}, {"Extra cheese", 300, false}}));
+  EXPECT_EQ(cmd.items.lines[0].notes, "bien cocida");
+  EXPECT_EQ(cmd.items.lines[1].sku, "");
   EXPECT_EQ(cmd.fulfillment.type, FulfillmentType::kDelivery);
   EXPECT_EQ(cmd.fulfillment.address, "Calle 1 234");
   ASSERT_TRUE(cmd.fulfillment.location.has_value());

@@ -67,15 +67,44 @@ inline Call update_restaurant(const engine::Uuid& id, engine::RestaurantPatch pa
 
 // One line of 2 x (1550 + 0 + 300) = 3700 minor units, with its prices (as
 // a point of sale sends them; a customer's must match burger_menu()).
-inline std::vector<engine::RequestedLine> burger_line() {
-  engine::RequestedLine line;
-  line.sku = "BURGER";
-  line.name = "Hamburguesa";
-  line.quantity = 2;
-  line.unit_price = 1550;
-  line.modifiers = {{"No onion", std::nullopt}, {"Extra cheese", 300}};
-  line.notes = "bien cocida";
-  return {line};
+// One requested line: a sku (or, with a unit_price, a name), a quantity,
+// modifiers by name with a price only where one is sent.
+struct LineSpec {
+  std::string sku;
+  uint32_t quantity = 1;
+  std::vector<std::pair<std::string, std::optional<int64_t>>> modifiers = {};
+  std::optional<int64_t> unit_price = std::nullopt;
+  std::string name = {};
+  std::string notes = {};
+};
+
+inline engine::RequestedLines lines(const std::vector<LineSpec>& specs) {
+  engine::RequestedLines out;
+  for (const LineSpec& s : specs) {
+    engine::OrderLine line;
+    engine::SentPrices sent;
+    line.sku = s.sku;
+    line.name = s.name;
+    line.quantity = s.quantity;
+    line.unit_price = s.unit_price.value_or(0);
+    sent.unit_price = s.unit_price.has_value();
+    line.notes = s.notes;
+    for (const auto& [name, price] : s.modifiers) {
+      if (price) sent.modifiers |= uint64_t{1} << line.modifiers.size();
+      line.modifiers.push_back({name, price.value_or(0), false});
+    }
+    out.add(std::move(line), sent);
+  }
+  return out;
+}
+
+inline engine::RequestedLines burger_line() {
+  return lines({{"BURGER",
+                 2,
+                 {{"No onion", std::nullopt}, {"Extra cheese", 300}},
+                 1550,
+                 "Hamburguesa",
+                 "bien cocida"}});
 }
 
 // The menu burger_line() orders from: BURGER at 1550 (Extra cheese 300, no

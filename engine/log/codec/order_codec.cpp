@@ -13,8 +13,10 @@ void to_pb(const Customer& c, pb::Customer* out) {
   out->set_id(c.id);
   out->set_name(c.name);
   out->set_phone(c.phone);
-  out->set_email(c.email);
-  out->set_locale(c.locale);
+  // Fields most orders leave empty cost nothing to skip (proto3 writes no
+  // empty string anyway).
+  if (!c.email.empty()) out->set_email(c.email);
+  if (!c.locale.empty()) out->set_locale(c.locale);
 }
 
 Customer from_pb(const pb::Customer& c) {
@@ -30,9 +32,10 @@ void to_pb(const OrderLine& l, pb::OrderLine* out) {
     pb::Modifier* pm = out->add_modifiers();
     pm->set_name(m.name);
     pm->set_price(m.price);
-    pm->set_removal(m.removal);
+    if (m.removal) pm->set_removal(true);
   }
-  out->set_price_source(static_cast<pb::PriceSource>(l.price_source));
+  if (l.price_source != PriceSource::kGiven)
+    out->set_price_source(static_cast<pb::PriceSource>(l.price_source));
   out->set_notes(l.notes);
   out->set_line_total(l.line_total);
 }
@@ -173,8 +176,8 @@ void to_pb(const OrderPlaced& e, v1::Envelope& envelope) {
   to_pb(e.tax, out->mutable_tax());
   to_pb(e.totals, out->mutable_totals());
   out->set_status(static_cast<pb::OrderStatus>(e.status));
-  out->set_app_id(e.app_id);
-  out->set_delivery_zone(e.delivery_zone);
+  if (!e.app_id.empty()) out->set_app_id(e.app_id);
+  if (!e.delivery_zone.empty()) out->set_delivery_zone(e.delivery_zone);
 }
 
 void to_pb(const OrderStatusChanged& e, v1::Envelope& envelope) {

@@ -14,22 +14,24 @@ namespace {
 using namespace comanda::engine;
 using namespace comanda::test_support;
 
-RequestedLine line(std::string sku, uint32_t quantity, std::vector<RequestedModifier> mods = {}) {
-  RequestedLine l;
-  l.sku = std::move(sku);
-  l.quantity = quantity;
-  l.modifiers = std::move(mods);
-  return l;
+using Modifiers = std::vector<std::pair<std::string, std::optional<int64_t>>>;
+
+LineSpec line(std::string sku, uint32_t quantity, Modifiers mods = {}) {
+  return {std::move(sku), quantity, std::move(mods)};
 }
 
 class OrderLinesTest : public ::testing::Test {
  protected:
   void SetUp() override { menu_.replace(burger_menu_items()); }
 
-  Result<std::vector<OrderLine>> price(std::vector<RequestedLine> lines, bool pos = false) {
-    return order_lines(lines, &menu_, pos, "PEN");
+  Result<std::vector<OrderLine>> price(const std::vector<LineSpec>& specs, bool pos = false,
+                                       const MenuItems* menu = nullptr) {
+    RequestedLines requested = lines(specs);
+    if (Status priced = price_lines(requested, menu ? menu : &menu_, pos, "PEN"); !priced.ok())
+      return priced.error();
+    return std::move(requested.lines);
   }
-  void expect_refused(std::vector<RequestedLine> lines, std::string field, bool pos = false) {
+  void expect_refused(std::vector<LineSpec> lines, std::string field, bool pos = false) {
     auto r = price(std::move(lines), pos);
     ASSERT_FALSE(r.ok()) << "accepted; expected a refusal of " << field;
     EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable) << r.error().message;
@@ -64,29 +66,29 @@ TEST_F(OrderLinesTest, RefusesWhatTheMenuDoesNotSell) {
                  "items[0].modifiers[0].name");
   menu_.set_available("SODA", false);
   expect_refused({line("BURGER", 1), line("SODA", 1)}, "items[1].sku");
-  std::vector<RequestedLine> any = {line("BURGER", 1)};
-  auto no_menu = order_lines(any, nullptr, false, "PEN");
+  RequestedLines any = lines({line("BURGER", 1)});
+  auto no_menu = price_lines(any, nullptr, false, "PEN");
   ASSERT_FALSE(no_menu.ok());
   EXPECT_EQ(no_menu.error().field, "items[0].sku");
 }
 
 TEST_F(OrderLinesTest, APriceSentMustBeTheMenus) {
-  RequestedLine cheap = line("BURGER", 1);
+  LineSpec cheap = line("BURGER", 1);
   cheap.unit_price = 1000;
   expect_refused({cheap}, "items[0].unit_price");
   auto r = price({cheap});
   EXPECT_NE(r.error().message.find("1550 (S/ 15.50)"), std::string::npos) << r.error().message;
   expect_refused({line("BURGER", 1, {{"Extra cheese", 100}})}, "items[0].modifiers[0].price");
   expect_refused({line("BURGER", 1, {{"No onion", 50}})}, "items[0].modifiers[0].price");
-  RequestedLine exact = line("BURGER", 1, {{"Extra cheese", 300}, {"No onion", 0}});
+  LineSpec exact = line("BURGER", 1, {{"Extra cheese", 300}, {"No onion", 0}});
   exact.unit_price = 1550;
   EXPECT_TRUE(price({exact}).ok());
 }
 
 TEST_F(OrderLinesTest, APointOfSaleSetsItsOwnPricesAndIsRecordedAsSuch) {
-  RequestedLine special = line("BURGER", 1, {{"Extra cheese", std::nullopt}, {"No onion", {}}});
+  LineSpec special = line("BURGER", 1, {{"Extra cheese", std::nullopt}, {"No onion", {}}});
   special.unit_price = 1200;  // the counter's price
-  RequestedLine off_menu;
+  LineSpec off_menu;
   off_menu.name = "Chicha morada (jarra)";
   off_menu.quantity = 1;
   off_menu.unit_price = 1800;
@@ -106,7 +108,7 @@ TEST_F(OrderLinesTest, APointOfSaleSetsItsOwnPricesAndIsRecordedAsSuch) {
   EXPECT_EQ((*lines)[2].unit_price, 500);
   EXPECT_EQ((*lines)[2].price_source, PriceSource::kMenu);
 
-  RequestedLine unnamed = line("PIZZA", 1);
+  LineSpec unnamed = line("PIZZA", 1);
   unnamed.unit_price = 3000;
   expect_refused({unnamed}, "items[0].name", true);
 }
@@ -119,11 +121,11 @@ class MenuPricedOrderTest : public ::testing::Test {
     ASSERT_TRUE(state_.decide(replace_menu(restaurant_, menu_items_)).ok());
   }
 
-  Result<OrderPlaced> place(std::vector<RequestedLine> lines, int64_t tip = 0,
+  Result<OrderPlaced> place(const std::vector<LineSpec>& specs, int64_t tip = 0,
                             FulfillmentType type = FulfillmentType::kPickup,
                             std::optional<int64_t> cash = std::nullopt) {
     PlaceOrder body = order_body(Uuid::v7(), restaurant_, type);
-    body.items = std::move(lines);
+    body.items = lines(specs);
     body.tip = tip;
     if (cash) body.payment = {"cash", cash};
     auto outcome = state_.decide(place_order(body, customer()));

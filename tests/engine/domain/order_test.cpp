@@ -159,7 +159,7 @@ TEST_F(OrderTest, RefusesCashTenderedBelowTheTotal) {
 TEST_F(OrderTest, RefusesAPricingOverflowAsUnprocessable) {
   const Uuid r = registered();
   PlaceOrder body = order_body(Uuid::v7(), r);
-  body.items[0].unit_price = INT64_MAX / 2;
+  body.items.lines[0].unit_price = INT64_MAX / 2;
   auto outcome = decide(place_order(body));
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, ErrorCode::kUnprocessable);

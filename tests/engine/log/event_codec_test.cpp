@@ -44,7 +44,7 @@ OrderPlaced order() {
   o.restaurant_id = Uuid::v7();
   o.reference = "A001-000123";
   o.number = 123;
-  o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777"};
+  o.customer = {"u-cust-1", "Ana Pérez", "+51 999 888 777", "", ""};
   o.items = {{"BURGER",
               "Hamburguesa",
               2,
