@@ -134,7 +134,7 @@ PlaceOrder sample_order(const Uuid& restaurant) {
   o.items.add({"SODA", "Inca Kola 500 ml", 1, 500, {}, "", 0, PriceSource::kGiven}, {true, 0});
   o.fulfillment = {FulfillmentType::kDelivery, "Calle Los Pinos 234, Miraflores",
                    GeoPoint{-12.12, -77.03}};
-  o.payment = {"cash", 5000};
+  o.payment = {"cash", 5000, {}};
   o.tip = 200;
   o.notes = "sin ají";
   return o;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "projections/accounts.h"
 #include "projections/drivers.h"
 #include "projections/menus.h"
 #include "projections/orders.h"
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<Projection>> read_models() {
   models.push_back(std::make_unique<MenusModel>());
   models.push_back(std::make_unique<OrdersModel>());
   models.push_back(std::make_unique<DriversModel>());
+  models.push_back(std::make_unique<AccountsModel>());
   return models;
 }
 

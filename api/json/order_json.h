@@ -10,6 +10,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/event.h"
 #include "engine/domain/order.h"
+#include "projections/accounts.h"
 #include "projections/orders.h"
 
 namespace comanda::api {
@@ -32,8 +33,12 @@ engine::Result<uint32_t> parse_line_fulfilled(std::string_view body);
 // (an integer or a numeric string), and an optional reason.
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
 
-void write_order(JsonWriter& w, const projections::OrderView& order);
-std::string order_json(const projections::OrderView& order);
+// The order; with `accounts`, its customer shows their account's class and
+// parent (Canteen), null when they have none.
+void write_order(JsonWriter& w, const projections::OrderView& order,
+                 const projections::AccountsModel* accounts = nullptr);
+std::string order_json(const projections::OrderView& order,
+                       const projections::AccountsModel* accounts = nullptr);
 
 // The `data` of the order's events.
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderPlaced& p);

@@ -1,4 +1,5 @@
 // Orders to JSON: the order as clients see it, and the `data` of its events.
+#include "api/json/account_json.h"
 #include "api/json/order_json.h"
 #include "api/json/values_json.h"
 #include "engine/base/time_text.h"
@@ -59,7 +60,10 @@ void write_amounts(JsonWriter& w, const Totals& t, std::string_view cur) {
   money_field(w, "total", t.total, cur);
 }
 
-void write_customer(JsonWriter& w, const Customer& c) {
+// `account`: the customer's account at the order's restaurant, if known.
+void write_customer(JsonWriter& w, const Customer& c,
+                    const std::optional<projections::AccountView>* account = nullptr,
+                    const projections::AccountsModel* accounts = nullptr) {
   w.key("customer").begin_object();
   w.key("id");
   if (c.id.empty())
@@ -71,6 +75,21 @@ void write_customer(JsonWriter& w, const Customer& c) {
   w.key("email").string(c.email);
   w.key("locale").string(c.locale.empty() ? "es" : c.locale);
   w.key("guest").boolean(c.id.empty());
+  if (account) {  // Canteen's class and parent
+    const auto& a = *account;
+    w.key("class");
+    if (a && !a->details.class_name.empty())
+      w.string(a->details.class_name);
+    else
+      w.null();
+    std::optional<projections::AccountView> parent;
+    if (a && a->details.parent_id && accounts) parent = accounts->account(*a->details.parent_id);
+    w.key("parent");
+    if (parent)
+      write_parent(w, *parent);
+    else
+      w.null();
+  }
   w.end_object();
 }
 
@@ -97,6 +116,11 @@ void write_payment(JsonWriter& w, const Payment& p, int64_t total, std::string_v
     write_money(w, *p.cash_tendered - total, cur);
   else
     w.null();
+  w.key("account_id");  // credit: the customer account that paid
+  if (p.account.is_nil())
+    w.null();
+  else
+    w.string(p.account.to_string());
   w.end_object();
 }
 
@@ -119,7 +143,8 @@ void write_time(JsonWriter& w, std::string_view key, int64_t at_us) {
 // The fields an order has from placement on, shared by the order view and
 // the order_placed event.
 void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
-                         const std::vector<uint32_t>* fulfilled = nullptr) {
+                         const std::vector<uint32_t>* fulfilled = nullptr,
+                         const projections::AccountsModel* accounts = nullptr) {
   const std::string& cur = p.currency;
   w.key("reference").string(p.reference);
   w.key("restaurant_id").string(p.restaurant_id.to_string());
@@ -127,7 +152,13 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
   write_amounts(w, p.totals, cur);
   w.key("tax_rate_bp").number(static_cast<int64_t>(p.tax.rate_bp));
   w.key("tax_included").boolean(p.tax.included);
-  write_customer(w, p.customer);
+  if (accounts) {
+    std::optional<projections::AccountView> account;
+    if (!p.customer.id.empty()) account = accounts->account_of(p.customer.id, p.restaurant_id);
+    write_customer(w, p.customer, &account, accounts);
+  } else {
+    write_customer(w, p.customer);
+  }
   write_fulfillment(w, p.fulfillment);
   write_payment(w, p.payment, p.totals.total, cur);
   w.key("notes").string(p.notes);
@@ -137,7 +168,8 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
 
 }  // namespace
 
-void write_order(JsonWriter& w, const projections::OrderView& o) {
+void write_order(JsonWriter& w, const projections::OrderView& o,
+                 const projections::AccountsModel* accounts) {
   w.begin_object();
   w.key("id").string(o.id.to_string());
   w.key("status").string(status_name(o.status));
@@ -152,14 +184,15 @@ void write_order(JsonWriter& w, const projections::OrderView& o) {
   w.key("can_be_cancelled")
       .boolean(o.status == OrderStatus::kPending || o.status == OrderStatus::kScheduled);
   w.key("archived").boolean(o.archived);
-  write_placed_fields(w, o.placed, &o.fulfilled);
+  write_placed_fields(w, o.placed, &o.fulfilled, accounts);
   w.key("driver_id").null();
   w.end_object();
 }
 
-std::string order_json(const projections::OrderView& order) {
+std::string order_json(const projections::OrderView& order,
+                       const projections::AccountsModel* accounts) {
   JsonWriter w;
-  write_order(w, order);
+  write_order(w, order, accounts);
   return w.take();
 }
 

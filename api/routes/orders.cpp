@@ -19,8 +19,10 @@ using engine::Error;
 using engine::Role;
 using engine::Uuid;
 
-Response order_response(int status, const projections::OrderView& order, uint64_t position) {
-  Response r = json_response(status, order_json(order), position);
+Response order_response(const ApiContext& ctx, int status, const projections::OrderView& order,
+                        uint64_t position) {
+  Response r = json_response(
+      status, order_json(order, &ctx.views.get<projections::AccountsModel>()), position);
   r.headers.emplace_back("ETag", etag(order.version));
   return r;
 }
@@ -37,7 +39,7 @@ CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
                         const PathParams&) {
     auto order = orders(ctx).order(result.stream);
     if (!order) return not_in_read_models();
-    Response r = order_response(status, *order, result.position);
+    Response r = order_response(ctx, status, *order, result.position);
     if (status == 201)
       r.headers.emplace_back("Location", "/v1/orders/" + result.stream.to_string());
     return r;
@@ -51,7 +53,8 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
   const projections::OrderPage page = orders(ctx).list_orders(*query);
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
-  for (const auto& o : page.orders) write_order(w, o);
+  const auto& accounts = ctx.views.get<projections::AccountsModel>();
+  for (const auto& o : page.orders) write_order(w, o, &accounts);
   w.end_array().key("next_cursor");
   if (page.next_cursor)
     w.string(encode_cursor(page.next_cursor));
@@ -66,7 +69,7 @@ Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
   // The router takes ids only.
   auto order = orders(ctx).order_for(*Uuid::parse(rq.params[0]), rq.who(), &position);
   if (!order) return no_such_order();
-  return order_response(200, *order, position);
+  return order_response(ctx, 200, *order, position);
 }
 
 // The app an order came from (ordering.co's app_id), from X-App-Id: 1 to 64

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "engine/domain/account.h"
 #include "engine/domain/aggregate.h"
 #include "engine/domain/driver.h"
 #include "engine/domain/menu.h"
@@ -70,7 +71,7 @@ struct AggregateList {
 };
 
 // Every aggregate kind of the domain.
-using AggregateKinds = AggregateList<Restaurant, Menu, Order, Driver>;
+using AggregateKinds = AggregateList<Restaurant, Menu, Order, Driver, Account>;
 
 using Books = AggregateKinds::Books;
 using EventPayload = detail::AsVariant<AggregateKinds::Events>::type;

@@ -7,6 +7,7 @@
 #include "engine/domain/decision.h"
 #include "engine/domain/menu.h"
 #include "engine/domain/money.h"
+#include "engine/domain/order_credit.h"
 #include "engine/domain/order_rules.h"
 #include "engine/domain/restaurant.h"
 
@@ -24,6 +25,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderPlaced& p) {
   o.totals = p.totals;
   o.tax = p.tax;
   o.cash_tendered = p.payment.cash_tendered;
+  o.credit_account = p.payment.account;
   o.line_quantities.clear();
   for (const OrderLine& line : p.items) o.line_quantities.push_back(line.quantity);
   uint64_t& last = last_number_[p.restaurant_id];
@@ -67,7 +69,8 @@ Status validate_payment(const Payment& p) {
       std::end(kPaymentMethods))
     return Error::invalid(
         "payment.method",
-        "payment.method must be one of cash, card, online, wallet, transfer, voucher, other");
+        "payment.method must be one of cash, card, online, wallet, transfer, voucher, credit, "
+        "other");
   if (p.cash_tendered && p.method != "cash")
     return Error::unprocessable("payment.cash_tendered",
                                 "cash_tendered applies to cash payments only");
@@ -79,6 +82,20 @@ Status validate(PlaceOrder& cmd) {
     return fulfillment;
   return validate_payment(cmd.payment);
 }
+
+namespace {
+
+// What a new order's payment by credit debits, and from whom (written into
+// its payment); nothing for other payments.
+Result<CreditPlan> credit_for(Decision& d, OrderPlaced& placed) {
+  if (placed.payment.method != "credit") return CreditPlan{};
+  auto payer = paying_account(d, placed.customer.id, placed.restaurant_id);
+  if (!payer.ok()) return payer.error();
+  placed.payment.account = *payer;
+  return plan_credit(d, {}, {*payer, placed.totals.total}, placed.currency);
+}
+
+}  // namespace
 
 Status decide(PlaceOrder& cmd, Decision& d) {
   const Principal& who = d.caller();
@@ -124,11 +141,14 @@ Status decide(PlaceOrder& cmd, Decision& d) {
                                     cmd.claimed_subtotal, cmd.claimed_total);
       !checked.ok())
     return checked;
+  auto credit = credit_for(d, placed);
+  if (!credit.ok()) return credit.error();
 
   placed.number = d.book<Order>().last_number(cmd.restaurant_id) + 1;
   placed.reference = format_reference(restaurant.series, placed.number);
   placed.status = OrderStatus::kPending;
   d.emit({cmd.order_id, cmd.restaurant_id, 0}, std::move(placed));
+  emit_credit(d, *credit, cmd.order_id, restaurant.currency);  // in the order's batch
   return {};
 }
 
@@ -164,6 +184,11 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
                                       " cannot become " + std::string(status_name(*status))));
   d.emit({cmd.order_id, o->restaurant_id, o->version},
          OrderStatusChanged{o->status, *status, std::move(cmd.reason)});
+  // A cancelled or rejected order gives its credit back, in the same batch.
+  if ((*status == OrderStatus::kCancelled || *status == OrderStatus::kRejected) &&
+      !o->credit_account.is_nil())
+    emit_credit(d, {{o->credit_account, o->totals.total}, {}}, cmd.order_id,
+                found->restaurant->details.currency);
   return {};
 }
 

@@ -46,12 +46,14 @@ struct Fulfillment {
 struct Payment {
   std::string method;  // one of kPaymentMethods
   std::optional<int64_t> cash_tendered;
+  Uuid account;  // credit: the customer account that pays (set by the engine); nil otherwise
   friend bool operator==(const Payment&, const Payment&) = default;
 };
 
 // The payment methods an order may name: list filters need a closed set.
+// "credit" is paid from a customer account (engine/domain/order_credit.h).
 inline constexpr std::string_view kPaymentMethods[] = {"cash",     "card",    "online", "wallet",
-                                                       "transfer", "voucher", "other"};
+                                                       "transfer", "voucher", "credit", "other"};
 
 // ---- events ----
 
@@ -210,6 +212,7 @@ struct OrderState {
   Totals totals;
   TaxPolicy tax;
   std::optional<int64_t> cash_tendered;
+  Uuid credit_account;  // the account it debited (paid with credit); nil otherwise
   // Each line's quantity, for the kitchen's line fulfilment.
   boost::container::small_vector<uint32_t, 6> line_quantities;
   bool archived = false;

@@ -7,6 +7,7 @@
 #include "engine/domain/decision.h"
 #include "engine/domain/menu.h"
 #include "engine/domain/order.h"
+#include "engine/domain/order_credit.h"
 #include "engine/domain/order_rules.h"
 
 namespace comanda::engine {
@@ -33,7 +34,10 @@ const OrderState& OrderBook::apply(const Event& e, const OrderChanged& p) {
   OrderState& o = touched(at(e.stream), e);
   if (p.items) set_lines(o, *p.items);
   if (p.fulfillment) o.fulfillment = p.fulfillment->type;
-  if (p.payment) o.cash_tendered = p.payment->cash_tendered;
+  if (p.payment) {
+    o.cash_tendered = p.payment->cash_tendered;
+    o.credit_account = p.payment->account;
+  }
   o.totals = p.totals;
   return o;
 }
@@ -43,6 +47,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderReplaced& p) {
   set_lines(o, p.items);
   o.fulfillment = p.fulfillment.type;
   o.cash_tendered = p.payment.cash_tendered;
+  o.credit_account = p.payment.account;
   o.totals = p.totals;
   return o;
 }
@@ -129,6 +134,26 @@ Target target_of(const Uuid& order_id, const OrderState& o) {
   return {order_id, o.restaurant_id, o.version};
 }
 
+// The credit an edit moves: from what the order holds to what its new
+// payment (`payment`, set if the edit names one) and total need. The
+// paying account is written into the payment.
+Result<CreditPlan> credit_for_edit(Decision& d, const VisibleOrder& at, Payment* payment,
+                                   int64_t total) {
+  const OrderState& o = *at.order;
+  const CreditHold was{o.credit_account, o.credit_account.is_nil() ? 0 : o.totals.total};
+  CreditHold now{o.credit_account, total};
+  if (payment) {
+    now.account = Uuid{};
+    if (payment->method == "credit") {
+      auto payer = paying_account(d, o.customer_id, o.restaurant_id);
+      if (!payer.ok()) return payer.error();
+      now.account = payment->account = *payer;
+    }
+  }
+  if (now.account.is_nil()) now.amount = 0;
+  return plan_credit(d, was, now, at.restaurant->details.currency);
+}
+
 }  // namespace
 
 Status decide(ChangeOrder& cmd, Decision& d) {
@@ -165,16 +190,19 @@ Status decide(ChangeOrder& cmd, Decision& d) {
   }
   if (!totals.ok()) return totals.error();
   changed.totals = *totals;
-  const Payment paying = p.payment ? *p.payment : Payment{"", o.cash_tendered};
+  const Payment paying = p.payment ? *p.payment : Payment{"", o.cash_tendered, {}};
   if (Status checked = check_totals(changed.totals, paying, at->restaurant->details.currency);
       !checked.ok())
     return checked;
+  auto credit = credit_for_edit(d, *at, p.payment ? &*p.payment : nullptr, changed.totals.total);
+  if (!credit.ok()) return credit.error();
   changed.customer = std::move(p.customer);
   changed.fulfillment = std::move(p.fulfillment);
   changed.payment = std::move(p.payment);
   changed.notes = std::move(p.notes);
   changed.delivery_zone = std::move(p.delivery_zone);
   d.emit(target_of(cmd.order_id, o), std::move(changed));
+  emit_credit(d, *credit, cmd.order_id, at->restaurant->details.currency);
   return {};
 }
 
@@ -202,12 +230,15 @@ Status decide(ReplaceOrder& cmd, Decision& d) {
                                     in.claimed_subtotal, in.claimed_total);
       !checked.ok())
     return checked;
+  auto credit = credit_for_edit(d, *at, &in.payment, replaced.totals.total);
+  if (!credit.ok()) return credit.error();
   replaced.customer = std::move(in.customer);
   replaced.fulfillment = std::move(in.fulfillment);
   replaced.payment = std::move(in.payment);
   replaced.notes = std::move(in.notes);
   replaced.delivery_zone = std::move(in.delivery_zone);
   d.emit(target_of(cmd.order_id, o), std::move(replaced));
+  emit_credit(d, *credit, cmd.order_id, at->restaurant->details.currency);
   return {};
 }
 
@@ -251,6 +282,10 @@ Status decide(DeleteOrder& cmd, Decision& d) {
   if (!at.ok()) return at.error();
   const OrderState& o = *at->order;
   d.emit(target_of(cmd.order_id, o), OrderDeleted{});
+  // A live order's credit goes back, as if it were cancelled.
+  if (!is_terminal(o.status) && !o.credit_account.is_nil())
+    emit_credit(d, {{o.credit_account, o.totals.total}, {}}, cmd.order_id,
+                at->restaurant->details.currency);
   return {};
 }
 

@@ -242,6 +242,8 @@ TEST(ApiRoutes, TheWriteRoutesKeepTheScopesTheLogStores) {
                         "POST /v1/orders/{id}/archive",
                         "POST /v1/orders/{id}/lines/{n}/fulfilled",
                         "POST /v1/drivers",
+                        "POST /v1/customers",
+                        "POST /v1/customers/{id}/credit",
                         "POST /v1/drivers/{id}/location",
                     }));
   api::Route status;

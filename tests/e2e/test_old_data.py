@@ -27,7 +27,8 @@ def as_answered_now(answer):
       step, its last), whether its customer may still cancel it, whether it
       is archived, its customer's email and language and whether a guest,
       its app and delivery zone (none then), and how much of each line the
-      kitchen has made (none then) (#16)."""
+      kitchen has made (none then), its customer's class and parent and
+      the account that paid with credit (none then) (#16)."""
     if isinstance(answer, list):
         return [as_answered_now(a) for a in answer]
     if not isinstance(answer, dict):
@@ -54,6 +55,10 @@ def as_answered_now(answer):
         answer["customer"].setdefault("email", "")
         answer["customer"].setdefault("locale", "es")
         answer["customer"].setdefault("guest", False)
+        answer["customer"].setdefault("class", None)
+        answer["customer"].setdefault("parent", None)
+        answer["payment"] = dict(answer["payment"])
+        answer["payment"].setdefault("account_id", None)
     return answer
 
 

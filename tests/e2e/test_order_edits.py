@@ -182,7 +182,7 @@ class OrderEditsTest(unittest.TestCase):
         self.assertEqual(status, 201, order)
         self.assertEqual((order["app_id"], order["delivery_zone"]), ("pos-tablet-2", "Salón"))
         self.assertEqual(order["customer"], {"id": None, "name": "Mesa 4", "phone": "", "email": "mesa4@example.pe",
-                                             "locale": "es", "guest": True})
+                                             "locale": "es", "guest": True, "class": None, "parent": None})
         body["customer"] = {"phone": "+51 999"}
         status, _, problem = self.call("POST", "/v1/orders", body)
         self.assertEqual((status, problem.get("field")), (422, "customer.name"), problem)

@@ -340,6 +340,30 @@ TEST_F(ReadModelsTest, ArchivedOrdersLeaveDefaultListsAndDeletedOnesEveryAnswer)
   EXPECT_FALSE(models_.order_for(deleted, admin()).has_value());
 }
 
+TEST_F(ReadModelsTest, KeepsEachAccountsCreditPerCurrency) {
+  const Uuid r = restaurant();
+  ASSERT_TRUE(commit(replace_menu(r)).ok());
+  const Uuid account = Uuid::v7();
+  AccountRegistered d;
+  d.user_id = "u-cust-1";
+  d.name = "Ana";
+  d.restaurant_ids = {r};
+  ASSERT_TRUE(commit(Call{admin(), RegisterAccount{account, d}, std::nullopt}).ok());
+  ASSERT_TRUE(commit(Call{admin(), ChangeCredit{account, 5000, "PEN", ""}, std::nullopt}).ok());
+  ASSERT_TRUE(commit(Call{admin(), ChangeCredit{account, 700, "USD", ""}, std::nullopt}).ok());
+  PlaceOrder body = order_body(Uuid::v7(), r, FulfillmentType::kPickup);
+  body.items = lines({{"SODA", 2}});
+  body.payment = {"credit", std::nullopt, {}};
+  ASSERT_TRUE(commit(place_order(body, customer())).ok());
+  auto a = models_.account(account);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->credit, (std::vector<std::pair<std::string, int64_t>>{{"PEN", 4000}, {"USD", 700}}));
+  EXPECT_EQ(a->version, 4u);
+  EXPECT_EQ(models_.account_of("u-cust-1", r)->id, account);
+  EXPECT_FALSE(models_.account_of("u-cust-1", Uuid::v7()).has_value());
+  EXPECT_EQ(models_.order(body.order_id)->placed.payment.account, account);
+}
+
 TEST_F(ReadModelsTest, IgnoresABatchAppliedTwice) {
   const Uuid r = restaurant();
   const Uuid id = Uuid::v7();

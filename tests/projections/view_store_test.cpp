@@ -75,6 +75,11 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
                "+" + std::to_string(item.modifiers.size()) + "-" +
                std::to_string(item.removals.size());
     out += "\n";
+    auto account = m.account_of(o.placed.customer.id, o.placed.restaurant_id);
+    out += account ? "account " + account->details.name + " " + account->details.class_name + " v" +
+                         std::to_string(account->version) + " " +
+                         std::to_string(account->balance("PEN")) + "\n"
+                   : "no account\n";
   }
   for (const Uuid& id : drivers) {
     auto d = m.driver_for(id, kAdmin);
@@ -113,6 +118,14 @@ class ViewStoreTest : public ::testing::Test {
     server_.commit(Call{owner(), ArchiveOrder{orders_[2]}, std::nullopt});
     server_.commit(Call{owner(), DeleteOrder{orders_[3]}, std::nullopt});
     server_.commit(replace_menu(r));
+    AccountRegistered account;
+    account.user_id = "u-cust-1";
+    account.name = "Ana";
+    account.class_name = "3B";
+    account.restaurant_ids = {r};
+    const Uuid account_id = Uuid::v7();
+    server_.commit(Call{admin(), RegisterAccount{account_id, account}, std::nullopt});
+    server_.commit(Call{admin(), ChangeCredit{account_id, 9000, "PEN", ""}, std::nullopt});
     MenuItemPatch sold_out;
     sold_out.available = false;
     server_.commit(Call{admin(), ChangeMenuItem{r, "SODA", sold_out}, std::nullopt});

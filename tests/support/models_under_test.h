@@ -8,6 +8,7 @@
 
 #include "engine/domain/event.h"
 #include "engine/log/event_log.h"
+#include "projections/accounts.h"
 #include "projections/audience.h"
 #include "projections/drivers.h"
 #include "projections/menus.h"
@@ -27,6 +28,13 @@ class ModelsUnderTest {
 
   std::optional<projections::RestaurantView> restaurant(const engine::Uuid& id) const {
     return restaurants().restaurant(id);
+  }
+  std::optional<projections::AccountView> account(const engine::Uuid& id) const {
+    return registry_.get<projections::AccountsModel>().account(id);
+  }
+  std::optional<projections::AccountView> account_of(const std::string& user_id,
+                                                     const engine::Uuid& restaurant_id) const {
+    return registry_.get<projections::AccountsModel>().account_of(user_id, restaurant_id);
   }
   std::optional<projections::MenuView> menu(const engine::Uuid& restaurant_id) const {
     return registry_.get<projections::MenusModel>().menu(restaurant_id);

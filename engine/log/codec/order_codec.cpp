@@ -76,11 +76,17 @@ void to_pb(const Payment& p, pb::Payment* out) {
     out->set_has_cash_tendered(true);
     out->set_cash_tendered(*p.cash_tendered);
   }
+  if (!p.account.is_nil()) out->set_account(p.account.raw().data(), 16);
 }
 
-Payment from_pb(const pb::Payment& p) {
-  Payment out{p.method(), std::nullopt};
+Result<Payment> from_pb(const pb::Payment& p) {
+  Payment out{p.method(), std::nullopt, {}};
   if (p.has_cash_tendered()) out.cash_tendered = p.cash_tendered();
+  if (!p.account().empty()) {
+    auto account = Uuid::from_raw(p.account());
+    if (!account) return Error::corruption("a payment names a malformed account id");
+    out.account = *account;
+  }
   return out;
 }
 
@@ -111,7 +117,9 @@ Status read_details(const Message& p, Payload& e) {
   auto fulfillment = from_pb(p.fulfillment());
   if (!fulfillment.ok()) return fulfillment.error();
   e.fulfillment = std::move(*fulfillment);
-  e.payment = from_pb(p.payment());
+  auto payment = from_pb(p.payment());
+  if (!payment.ok()) return payment.error();
+  e.payment = std::move(*payment);
   e.notes = p.notes();
   e.delivery_zone = p.delivery_zone();
   e.totals = from_pb(p.totals());
@@ -147,7 +155,11 @@ Result<EventPayload> changed_from_pb(const pb::OrderChanged& p) {
     if (!fulfillment.ok()) return fulfillment.error();
     e.fulfillment = std::move(*fulfillment);
   }
-  if (p.has_payment()) e.payment = from_pb(p.payment());
+  if (p.has_payment()) {
+    auto payment = from_pb(p.payment());
+    if (!payment.ok()) return payment.error();
+    e.payment = std::move(*payment);
+  }
   if (p.has_notes()) e.notes = p.notes();
   if (p.has_delivery_zone()) e.delivery_zone = p.delivery_zone();
   e.totals = from_pb(p.totals());

@@ -98,7 +98,7 @@ TEST_F(OrderEditsTest, DiscountsAreTheRestaurantsToGive) {
 
 TEST_F(OrderEditsTest, CashTenderedMustStillCoverTheTotal) {
   OrderPatch cash;
-  cash.payment = Payment{"cash", 3300};
+  cash.payment = Payment{"cash", 3300, {}};
   ASSERT_TRUE(patch(cash).ok());
   OrderPatch bigger_tip;
   bigger_tip.tip = 1000;
@@ -187,7 +187,7 @@ TEST_F(OrderEditsTest, ADeletedOrderIsGoneToEveryCommand) {
 TEST_F(OrderEditsTest, ReplayingEditsGivesTheSameOrder) {
   OrderPatch p;
   p.items = lines({menu_line("SODA", 1), menu_line("BURGER", 1), menu_line("SODA", 4)});
-  p.payment = Payment{"cash", 10000};
+  p.payment = Payment{"cash", 10000, {}};
   ASSERT_TRUE(patch(p).ok());
   ASSERT_TRUE(to_status("accepted").ok());
   ASSERT_TRUE(run(FulfillLine{order_, 2, 4}, owner()).ok());

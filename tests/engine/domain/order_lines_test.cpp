@@ -127,7 +127,7 @@ class MenuPricedOrderTest : public ::testing::Test {
     PlaceOrder body = order_body(Uuid::v7(), restaurant_, type);
     body.items = lines(specs);
     body.tip = tip;
-    if (cash) body.payment = {"cash", cash};
+    if (cash) body.payment = {"cash", cash, {}};
     auto outcome = state_.decide(place_order(body, customer()));
     if (!outcome.ok()) return outcome.error();
     return std::get<OrderPlaced>(outcome.event().payload);

@@ -145,14 +145,14 @@ TEST_F(OrderTest, PricesTheOrderWithTheRestaurantsTaxAndCurrency) {
 TEST_F(OrderTest, RefusesCashTenderedBelowTheTotal) {
   const Uuid r = registered();
   PlaceOrder body = order_body(Uuid::v7(), r);
-  body.payment = {"cash", 3699};
+  body.payment = {"cash", 3699, {}};
   auto outcome = decide(place_order(body));
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, ErrorCode::kUnprocessable);
   EXPECT_EQ(outcome.error().field, "payment.cash_tendered");
   EXPECT_THAT(outcome.error().message, HasSubstr("3700"));
 
-  body.payment = {"cash", 3700};
+  body.payment = {"cash", 3700, {}};
   EXPECT_TRUE(decide(place_order(body)).ok());
 }
 

@@ -55,7 +55,7 @@ OrderPlaced order() {
               PriceSource::kMenu},
              {"", "Chicha", 1, 500, {}, "", 500, PriceSource::kGiven}};
   o.fulfillment = {FulfillmentType::kCurbside, "Calle 1 234", GeoPoint{-12.1, -77.0}};
-  o.payment = {"cash", 5000};
+  o.payment = {"cash", 5000, {}};
   o.notes = "sin ají";
   o.currency = "PEN";
   o.tax = {1800, true};
@@ -153,7 +153,7 @@ TEST(EventCodec, RoundTripsEveryChangeToAnOrder) {
   everything.customer = Customer{"u-cust-1", "Ana", "+51", "a@b.pe", "es"};
   everything.items = o.items;
   everything.fulfillment = Fulfillment{FulfillmentType::kPickup, "", std::nullopt};
-  everything.payment = Payment{"cash", 0};
+  everything.payment = Payment{"cash", 0, {}};
   everything.notes = "";
   everything.delivery_zone = "Norte";
   everything.totals = o.totals;
@@ -170,6 +170,26 @@ TEST(EventCodec, RoundTripsEveryChangeToAnOrder) {
   }
 }
 
+TEST(EventCodec, RoundTripsEveryAccountEventAndACreditPayment) {
+  const Uuid order_id = Uuid::v7();
+  AccountRegistered child{"u-cust-1", "Ana",      "3B",       "a@b.pe",
+                          "+51",      "12345678", Uuid::v7(), {Uuid::v7(), Uuid::v7()}};
+  AccountRegistered alone = child;
+  alone.parent_id.reset();
+  for (const EventPayload& p : {EventPayload{child}, EventPayload{alone},
+                                EventPayload{CreditToppedUp{10000, "ARS", "top-up"}},
+                                EventPayload{CreditAdjusted{-500, "ARS", "error"}},
+                                EventPayload{CreditDebited{7006, "ARS", order_id}},
+                                EventPayload{CreditRefunded{7006, "ARS", order_id}}}) {
+    const Event e = envelope(p);
+    EXPECT_EQ(round_trip(e), e) << event_type_name(p);
+  }
+  OrderPlaced paid = order();
+  paid.payment = {"credit", std::nullopt, Uuid::v7()};
+  const Event e = envelope(paid);
+  EXPECT_EQ(round_trip(e), e);
+}
+
 TEST(EventCodec, RoundTripsAnOrderPlacement) {
   const Event e = envelope(order());
   EXPECT_EQ(round_trip(e), e);
@@ -177,7 +197,7 @@ TEST(EventCodec, RoundTripsAnOrderPlacement) {
 
 TEST(EventCodec, RoundTripsAnOrderWithoutCashTenderedOrLocation) {
   OrderPlaced o = order();
-  o.payment = {"card", std::nullopt};
+  o.payment = {"card", std::nullopt, {}};
   o.fulfillment = {FulfillmentType::kEatIn, "", std::nullopt};
   const Event e = envelope(o);
   const Event back = round_trip(e);
@@ -189,7 +209,7 @@ TEST(EventCodec, RoundTripsAnOrderWithoutCashTenderedOrLocation) {
 
 TEST(EventCodec, KeepsACashTenderedOfZero) {
   OrderPlaced o = order();
-  o.payment = {"cash", 0};
+  o.payment = {"cash", 0, {}};
   const Event back = round_trip(envelope(o));
   const auto& placed = std::get<OrderPlaced>(back.payload);
   ASSERT_TRUE(placed.payment.cash_tendered.has_value());
