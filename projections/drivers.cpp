@@ -35,6 +35,17 @@ void DriversModel::apply(std::span<const Event> events) {
       if (!d.position || taken_at(*ping, e.recorded_at_us) >=
                              taken_at(d.position->location, d.position->recorded_at_us))
         d.position = DriverPosition{*ping, e.recorded_at_us, e.position};
+    } else if (auto* changed = std::get_if<DriverAvailabilityChanged>(&e.payload)) {
+      auto it = drivers_.find(e.stream);
+      if (it == drivers_.end()) continue;
+      it->second.version = e.stream_version;
+      it->second.availability = changed->availability;
+      it->second.order = changed->order_id;
+    } else if (auto* active = std::get_if<DriverActiveChanged>(&e.payload)) {
+      auto it = drivers_.find(e.stream);
+      if (it == drivers_.end()) continue;
+      it->second.version = e.stream_version;
+      it->second.active = active->active;
     }
   }
   position_ = events.back().position;
@@ -78,6 +89,9 @@ engine::Status DriversModel::save(const RowSink& put) const {
     if (d.position)
       row.set_position_event(founding_event(id, id, d.position->log_position,
                                             d.position->recorded_at_us, d.position->location));
+    row.set_availability(static_cast<uint32_t>(d.availability));
+    row.set_inactive(!d.active);
+    if (!d.order.is_nil()) row.set_assigned(d.order.raw().data(), 16);
     if (auto s = put_row(put, id.raw(), row, value); !s.ok()) return s;
   }
   return {};
@@ -91,13 +105,25 @@ engine::Status DriversModel::load_row(std::string_view, std::string_view value) 
   if (!origin.ok()) return origin.error();
   auto* registered = std::get_if<DriverRegistered>(&origin->payload);
   if (!registered) return bad_row(kName, "holds another event");
-  DriverView view{origin->stream, row.version(), origin->recorded_at_us, std::move(*registered),
-                  std::nullopt};
+  DriverView view;
+  view.id = origin->stream;
+  view.version = row.version();
+  view.registered_at_us = origin->recorded_at_us;
+  view.details = std::move(*registered);
   if (!row.position_event().empty()) {
     auto ping = stored_event(row.position_event());
     auto* location = ping.ok() ? std::get_if<DriverLocationReported>(&ping->payload) : nullptr;
     if (!location) return bad_row(kName, "has a corrupt position");
     view.position = DriverPosition{*location, ping->recorded_at_us, ping->position};
+  }
+  if (row.availability() > static_cast<uint32_t>(Availability::kBusy))
+    return bad_row(kName, "has an unknown availability");
+  view.availability = static_cast<Availability>(row.availability());
+  view.active = !row.inactive();
+  if (!row.assigned().empty()) {
+    auto order = Uuid::from_raw(row.assigned());
+    if (!order) return bad_row(kName, "has a malformed delivery id");
+    view.order = *order;
   }
   std::unique_lock lock(mu_);
   drivers_[view.id] = std::move(view);

@@ -32,6 +32,9 @@ struct DriverView {
   // The newest ping by the device's time (by the engine's when the device
   // sent none): a ping that arrives late never moves the driver back.
   std::optional<DriverPosition> position;
+  engine::Availability availability = engine::Availability::kOffline;
+  bool active = true;
+  Uuid order;  // busy: the delivery
 };
 
 class DriversModel final : public Projection {

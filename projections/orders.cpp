@@ -15,6 +15,7 @@ namespace {
 // Row keys: an order's, and a restaurant's owners'.
 constexpr char kOrderRow = 'o';
 constexpr char kOwnersRow = 'r';
+constexpr char kDriverRow = 'u';
 
 std::string row_key(char kind, const Uuid& id) {
   std::string key(1, kind);
@@ -32,6 +33,7 @@ void change(OrderView& o, const Event& e, const OrderStatusChanged& p) {
   if (p.to == OrderStatus::kDelivered || p.to == OrderStatus::kPickedUpByCustomer ||
       p.to == OrderStatus::kCompleted)
     o.completed_at_us = e.recorded_at_us;
+  if (is_terminal(p.to)) o.offered.clear();
 }
 
 void change(OrderView& o, const Event&, const OrderChanged& p) {
@@ -66,6 +68,17 @@ void change(OrderView& o, const Event&, const OrderLineFulfilled& p) {
   o.fulfilled[p.line] = p.quantity;
 }
 
+void change(OrderView& o, const Event&, const DriverOffered& p) { o.offered = p.drivers; }
+void change(OrderView& o, const Event&, const OfferExpired&) { o.offered.clear(); }
+void change(OrderView& o, const Event&, const OfferWithdrawn& p) {
+  std::erase(o.offered, p.driver);
+}
+void change(OrderView& o, const Event&, const DispatchWaiting&) { o.offered.clear(); }
+void change(OrderView& o, const Event&, const DriverAssigned& p) {
+  o.driver = p.driver;
+  o.offered.clear();
+}
+void change(OrderView& o, const Event&, const DriverUnassigned&) { o.driver = Uuid{}; }
 void change(OrderView& o, const Event&, const OrderArchived&) { o.archived = true; }
 void change(OrderView& o, const Event&, const OrderDeleted&) { o.deleted = true; }
 
@@ -82,6 +95,8 @@ void OrdersModel::apply_one(const Event& e) {
     owners_[e.stream] = registered->owners;
   } else if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload)) {
     if (updated->owners) owners_[e.stream] = *updated->owners;
+  } else if (auto* driver = std::get_if<DriverRegistered>(&e.payload)) {
+    driver_of_user_[driver->user_id] = e.stream;
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
     OrderView& o = orders_[e.stream];
     o.id = e.stream;
@@ -121,6 +136,7 @@ void OrdersModel::reset(uint64_t position) {
   all_orders_.clear();
   by_restaurant_.clear();
   by_customer_.clear();
+  driver_of_user_.clear();
   position_ = position;
 }
 
@@ -137,6 +153,12 @@ std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
 }
 
 bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const {
+  if (viewer.role == Role::kDriver) {
+    auto it = driver_of_user_.find(viewer.subject);
+    if (it == driver_of_user_.end()) return false;
+    return order.driver == it->second ||
+           std::find(order.offered.begin(), order.offered.end(), it->second) != order.offered.end();
+  }
   auto r = owners_.find(order.placed.restaurant_id);
   static const std::vector<std::string> kNoOwners;
   return may_view_order(viewer, r == owners_.end() ? kNoOwners : r->second,
@@ -165,7 +187,8 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
   page.position = position_;
   if (query.limit == 0) return page;
   const std::vector<Placement>* index = &all_orders_;
-  // Drivers see no orders until dispatch exists: no scan of everyone's.
+  // A driver reads the orders offered or assigned to it one by one; its
+  // lists are not served here (no scan of everyone's).
   if (query.viewer && query.viewer->role == Role::kDriver) return page;
   if (query.viewer && query.viewer->role == Role::kCustomer) {
     // A customer's own orders have their own index: no scan of everyone's.
@@ -208,6 +231,11 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     for (const std::string& owner : owners) row.add_owners(owner);
     if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
   }
+  for (const auto& [user, id] : driver_of_user_) {
+    row.Clear();
+    row.set_user_id(user);
+    if (auto s = put_row(put, row_key(kDriverRow, id), row, value); !s.ok()) return s;
+  }
   for (const auto& [id, o] : orders_) {
     if (o.deleted) continue;  // gone: its events alone remember it
     row.Clear();
@@ -222,6 +250,8 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_archived(o.archived);
     row.set_canceled_at_us(o.canceled_at_us);
     row.set_completed_at_us(o.completed_at_us);
+    if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
+    for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
     if (auto s = put_row(put, row_key(kOrderRow, id), row, value); !s.ok()) return s;
   }
   return {};
@@ -230,6 +260,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
 engine::Status OrdersModel::load_row(std::string_view key, std::string_view value) {
   if (key.size() == 17 && key[0] == kOwnersRow) return load_owners(key, value);
   if (key.size() == 17 && key[0] == kOrderRow) return load_order(value);
+  if (key.size() == 17 && key[0] == kDriverRow) return load_driver(key, value);
   return bad_row(kName, "has an unknown key");
 }
 
@@ -239,6 +270,14 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
   const v1::ViewRow& row = *parsed;
   std::unique_lock lock(mu_);
   owners_[*Uuid::from_raw(key.substr(1))].assign(row.owners().begin(), row.owners().end());
+  return {};
+}
+
+engine::Status OrdersModel::load_driver(std::string_view key, std::string_view value) {
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  std::unique_lock lock(mu_);
+  driver_of_user_[parsed->user_id()] = *Uuid::from_raw(key.substr(1));
   return {};
 }
 
@@ -267,6 +306,16 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   o.archived = row.archived();
   o.canceled_at_us = row.canceled_at_us();
   o.completed_at_us = row.completed_at_us();
+  if (!row.assigned().empty()) {
+    auto driver = Uuid::from_raw(row.assigned());
+    if (!driver) return bad_row(kName, "has a malformed driver id");
+    o.driver = *driver;
+  }
+  for (const std::string& raw : row.offered()) {
+    auto driver = Uuid::from_raw(raw);
+    if (!driver) return bad_row(kName, "has a malformed offered driver id");
+    o.offered.push_back(*driver);
+  }
   index_order(o);
   return {};
 }

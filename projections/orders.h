@@ -35,6 +35,8 @@ struct OrderView {
   bool deleted = false;         // answered as absent
   int64_t canceled_at_us = 0;   // when it was cancelled or rejected; 0: not
   int64_t completed_at_us = 0;  // when it was delivered, picked up or completed; 0: not
+  Uuid driver;                  // assigned; nil otherwise
+  std::vector<Uuid> offered;    // the drivers of the standing offer
 };
 
 struct OrderQuery {
@@ -85,6 +87,7 @@ class OrdersModel final : public Projection {
   bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
   engine::Status load_order(std::string_view value);
   engine::Status load_owners(std::string_view key, std::string_view value);
+  engine::Status load_driver(std::string_view key, std::string_view value);
 
   mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
@@ -92,6 +95,9 @@ class OrdersModel final : public Projection {
   std::vector<Placement> all_orders_;
   std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> by_restaurant_;
   std::unordered_map<std::string, std::vector<Placement>> by_customer_;
+  // Which driver each driver account is: a driver sees the orders offered
+  // or assigned to it.
+  std::unordered_map<std::string, Uuid> driver_of_user_;
   uint64_t position_ = 0;
 };
 

@@ -91,6 +91,13 @@ void write_driver(JsonWriter& w, const projections::DriverView& d) {
   w.begin_object();
   w.key("id").string(d.id.to_string());
   write_driver_fields(w, d.details);
+  w.key("availability").string(availability_name(d.availability));
+  w.key("active").boolean(d.active);
+  w.key("order_id");  // busy: the delivery
+  if (d.order.is_nil())
+    w.null();
+  else
+    w.string(d.order.to_string());
   w.key("version").number(d.version);
   w.key("registered_at").string(format_utc(d.registered_at_us));
   w.key("position");
@@ -111,6 +118,44 @@ void write_event_data(JsonWriter& w, const Event&, const DriverRegistered& p) {
   w.begin_object();
   write_driver_fields(w, p);
   w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const DriverAvailabilityChanged& p) {
+  w.begin_object().key("availability").string(availability_name(p.availability));
+  w.key("order_id");
+  if (p.order_id.is_nil())
+    w.null();
+  else
+    w.string(p.order_id.to_string());
+  w.end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const DriverActiveChanged& p) {
+  w.begin_object().key("active").boolean(p.active).end_object();
+}
+
+engine::Result<engine::Availability> parse_availability_body(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  r.only({"availability"}, "a driver's availability");
+  const std::string name = r.string("availability", true, 16);
+  if (r.failed()) return r.error();
+  auto a = parse_availability(name);
+  if (!a || *a == Availability::kBusy)
+    return Error::invalid("availability", "availability must be available or offline");
+  return *a;
+}
+
+engine::Result<bool> parse_active_body(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  r.only({"active"}, "a driver's activation");
+  auto active = r.boolean("active");
+  if (r.failed()) return r.error();
+  if (!active) return Error::invalid("active", "active is required");
+  return *active;
 }
 
 void write_event_data(JsonWriter& w, const Event& e, const DriverLocationReported& p) {

@@ -30,7 +30,15 @@ void write_driver_position(JsonWriter& w, const engine::Uuid& driver,
                            const projections::DriverPosition& position);
 
 // The `data` of the driver's events.
+// {"availability": "available" | "offline"} (busy is the engine's).
+engine::Result<engine::Availability> parse_availability_body(std::string_view body);
+// {"active": true | false}.
+engine::Result<bool> parse_active_body(std::string_view body);
+
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::DriverRegistered& p);
+void write_event_data(JsonWriter& w, const engine::Event& e,
+                      const engine::DriverAvailabilityChanged& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::DriverActiveChanged& p);
 void write_event_data(JsonWriter& w, const engine::Event& e,
                       const engine::DriverLocationReported& p);
 

@@ -1,6 +1,7 @@
 #include "api/json/event_json.h"
 
 #include "api/json/account_json.h"
+#include "api/json/dispatch_json.h"
 #include "api/json/driver_json.h"
 #include "api/json/menu_json.h"
 #include "api/json/order_json.h"

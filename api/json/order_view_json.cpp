@@ -185,7 +185,11 @@ void write_order(JsonWriter& w, const projections::OrderView& o,
       .boolean(o.status == OrderStatus::kPending || o.status == OrderStatus::kScheduled);
   w.key("archived").boolean(o.archived);
   write_placed_fields(w, o.placed, &o.fulfilled, accounts);
-  w.key("driver_id").null();
+  w.key("driver_id");
+  if (o.driver.is_nil())
+    w.null();
+  else
+    w.string(o.driver.to_string());
   w.end_object();
 }
 
@@ -211,6 +215,12 @@ void write_event_data(JsonWriter& w, const Event& e, const OrderStatusChanged& p
   w.key("to").string(status_name(p.to));
   w.key("status_code").number(status_code(p.to, by_customer));
   w.key("reason").string(p.reason);
+  // The position of the ping that caused an engine's geofence step.
+  w.key("caused_by");
+  if (p.caused_by)
+    w.number(p.caused_by);
+  else
+    w.null();
   w.end_object();
 }
 

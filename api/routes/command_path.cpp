@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "api/http/problem.h"
-#include "engine/domain/dispatch.h"
+#include "engine/domain/handlers.h"
 
 namespace comanda::api {
 

@@ -126,10 +126,62 @@ Route get_position(const ApiContext& ctx) {
           })};
 }
 
+// The driver now, as the answer to a command on it.
+CommandSpec::Respond respond_with_driver(const ApiContext& ctx) {
+  return [&ctx](const engine::Principal& caller, const engine::CommandResult& result,
+                const PathParams&) {
+    auto driver = drivers(ctx).driver_for(result.stream, caller);
+    return driver ? driver_response(200, *driver, result.position) : not_in_read_models();
+  };
+}
+
+Route set_availability(const ApiContext& ctx) {
+  return {.method = "PUT",
+          .pattern = "/v1/drivers/{id}/availability",
+          .absent = "no such driver",
+          .summary = "The driver goes available or offline (busy follows from deliveries)",
+          .roles = roles({Role::kAdmin, Role::kDriver}),
+          .forbidden = "cannot change a driver's availability",
+          .request_schema = "Availability",
+          .response_schema = "Driver",
+          .problems = {400, 401, 403, 404, 409, 412, 413, 503},
+          .action = CommandSpec{
+              .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                auto availability = parse_availability_body(rq.http.body);
+                if (!availability.ok()) return availability.error();
+                return engine::CommandBody{
+                    engine::SetAvailability{*Uuid::parse(rq.params[0]), *availability}};
+              },
+              .respond = respond_with_driver(ctx),
+              .if_match = true}};
+}
+
+Route set_active(const ApiContext& ctx) {
+  return {.method = "PUT",
+          .pattern = "/v1/drivers/{id}/active",
+          .absent = "no such driver",
+          .summary = "An admin suspends a driver (no offers) or reinstates them",
+          .roles = roles({Role::kAdmin}),
+          .forbidden = "cannot suspend drivers",
+          .request_schema = "DriverActive",
+          .response_schema = "Driver",
+          .problems = {400, 401, 403, 404, 409, 412, 413, 503},
+          .action = CommandSpec{
+              .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {
+                auto active = parse_active_body(rq.http.body);
+                if (!active.ok()) return active.error();
+                return engine::CommandBody{
+                    engine::SetDriverActive{*Uuid::parse(rq.params[0]), *active}};
+              },
+              .respond = respond_with_driver(ctx),
+              .if_match = true}};
+}
+
 }  // namespace
 
 RouteTable driver_routes(const ApiContext& ctx) {
-  return {register_driver(ctx), get_driver(ctx), report_location(ctx), get_position(ctx)};
+  return {register_driver(ctx), get_driver(ctx),       report_location(ctx),
+          get_position(ctx),    set_availability(ctx), set_active(ctx)};
 }
 
 }  // namespace comanda::api

@@ -33,19 +33,6 @@ const projections::OrdersModel& orders(const ApiContext& ctx) {
 
 Response no_such_order() { return problem(Error::not_found("no such order")); }
 
-// The order now, as the answer to a command on it.
-CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
-  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result,
-                        const PathParams&) {
-    auto order = orders(ctx).order(result.stream);
-    if (!order) return not_in_read_models();
-    Response r = order_response(ctx, status, *order, result.position);
-    if (status == 201)
-      r.headers.emplace_back("Location", "/v1/orders/" + result.stream.to_string());
-    return r;
-  };
-}
-
 Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
   auto query = parse_order_query(rq.http.query);
   if (!query.ok()) return problem(query.error());
@@ -163,6 +150,18 @@ engine::Result<engine::CommandBody> status_change_command(const RouteRequest& rq
 }
 
 }  // namespace
+
+CommandSpec::Respond respond_with_order(const ApiContext& ctx, int status) {
+  return [&ctx, status](const engine::Principal&, const engine::CommandResult& result,
+                        const PathParams&) {
+    auto order = orders(ctx).order(result.stream);
+    if (!order) return not_in_read_models();
+    Response r = order_response(ctx, status, *order, result.position);
+    if (status == 201)
+      r.headers.emplace_back("Location", "/v1/orders/" + result.stream.to_string());
+    return r;
+  };
+}
 
 RouteTable order_routes(const ApiContext& ctx) {
   const std::vector<int> kCommandProblems = {400, 401, 403, 404, 409, 412, 413, 422, 503};

@@ -1,6 +1,7 @@
 #include "api/routes/routes.h"
 
 #include "api/routes/accounts.h"
+#include "api/routes/dispatch.h"
 #include "api/routes/drivers.h"
 #include "api/routes/health.h"
 #include "api/routes/menus.h"
@@ -13,8 +14,8 @@ RouteTable all_routes(const ApiContext& context) {
   // One line per resource. A 405's Allow header lists methods in this order.
   using TableOf = RouteTable (*)(const ApiContext&);
   constexpr TableOf kResources[] = {
-      &health_routes, &restaurant_routes, &menu_routes,
-      &order_routes,  &driver_routes,     &account_routes,
+      &health_routes,   &restaurant_routes, &menu_routes,    &order_routes,
+      &dispatch_routes, &driver_routes,     &account_routes,
   };
   RouteTable all;
   for (TableOf table : kResources)

@@ -53,7 +53,11 @@ Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus 
       break;
     case Role::kOwner:
       // The owner also makes the driver's steps while no driver is assigned
-      // (a restaurant's own rider).
+      // (a restaurant's own rider); once one is, they are the driver's (409).
+      if ((setters & kSetByRestaurant) == 0 && (setters & kSetByDriver) != 0 && driver_assigned)
+        return Error::conflict("status", "driver-assigned: a driver is assigned, and " +
+                                             std::string(status_name(to)) +
+                                             " is the driver's step");
       allowed =
           (setters & kSetByRestaurant) != 0 || ((setters & kSetByDriver) != 0 && !driver_assigned);
       break;

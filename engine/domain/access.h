@@ -31,7 +31,10 @@ bool may_act_as_driver(const Principal& principal, std::string_view driver_user)
 
 // Whether the role of `principal` (who may view the order) ever sets `to`.
 // kForbidden when the role never makes this step; kConflict when it makes it,
-// but not from `from` (a customer cancels only while pending or scheduled).
+// but not from `from` (a customer cancels only while pending or scheduled),
+// or when an owner makes a driver's step while a driver is assigned.
+// `driver_assigned`: for a driver, whether they are the order's driver; for
+// anyone else, whether the order has one.
 Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
                       bool driver_assigned);
 

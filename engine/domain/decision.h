@@ -52,6 +52,8 @@ class Decision {
   Decision& operator=(const Decision&) = delete;
 
   const Principal& caller() const { return caller_; }
+  // The batch's time (the events' recorded_at): the domain's only clock.
+  int64_t now_us() const { return stamp_.recorded_at_us; }
 
   // kVersionMismatch when the caller expected another version of the stream
   // it targets (HTTP If-Match) than `current`.
@@ -87,6 +89,14 @@ class Decision {
     e.payload.template emplace<std::decay_t<E>>(std::forward<E>(payload));
   }
 
+  // As emit(), recorded as the engine's doing rather than the caller's: what
+  // the engine decides in consequence (an offer, a geofence step).
+  template <class E>
+  void emit_by_engine(const Target& target, E&& payload) {
+    emit(target, std::forward<E>(payload));
+    out_.back().actor = kEnginePrincipal;
+  }
+
   // Accepts the command with nothing to record: what it asks for is so
   // already. The caller is answered with `target`'s stream as it is.
   void unchanged(const Target& target) { unchanged_ = target; }
@@ -98,6 +108,8 @@ class Decision {
   const std::optional<Uuid>& missing() const { return missing_; }
   // After decide(): the position after the last event emitted.
   uint64_t next_position() const { return stamp_.next_position; }
+  // The position of the event emitted last (0 before the first).
+  uint64_t last_emitted_position() const { return out_.size() > first_ ? out_.back().position : 0; }
   // Where this decision's events start in `out`.
   size_t first_event() const { return first_; }
 

@@ -1,9 +1,39 @@
 #include "engine/domain/driver.h"
 
+#include "engine/base/text.h"
 #include "engine/domain/access.h"
 #include "engine/domain/decision.h"
+#include "engine/domain/dispatch.h"
 
 namespace comanda::engine {
+
+std::string_view availability_name(Availability a) {
+  switch (a) {
+    case Availability::kOffline:
+      return "offline";
+    case Availability::kAvailable:
+      return "available";
+    case Availability::kBusy:
+      return "busy";
+  }
+  return "offline";
+}
+
+std::optional<Availability> parse_availability(std::string_view name) {
+  for (auto a : {Availability::kOffline, Availability::kAvailable, Availability::kBusy})
+    if (iequals(name, availability_name(a))) return a;
+  return std::nullopt;
+}
+
+// ---- state ----
+
+const DriverState& DriverBook::indexed(const Uuid& id, const DriverState& d) {
+  if (d.offerable())
+    offerable_.put(id, *d.position);
+  else
+    offerable_.remove(id);
+  return d;
+}
 
 const DriverState& DriverBook::apply(const Event& e, const DriverRegistered& p) {
   DriverState& d = at(e.stream);
@@ -13,10 +43,31 @@ const DriverState& DriverBook::apply(const Event& e, const DriverRegistered& p) 
   return d;
 }
 
-const DriverState& DriverBook::apply(const Event& e, const DriverLocationReported&) {
+const DriverState& DriverBook::apply(const Event& e, const DriverLocationReported& p) {
   DriverState& d = at(e.stream);
   d.version = e.stream_version;
-  return d;
+  // The device's time orders pings (the engine's when it sent none): a late
+  // one never moves the driver back.
+  const int64_t taken_at = p.reported_at_us != 0 ? p.reported_at_us : e.recorded_at_us;
+  if (d.position && taken_at < d.position_at_us) return d;
+  d.position = from_e7(p.lat_e7, p.lng_e7);
+  d.position_at_us = taken_at;
+  return d.offerable() ? indexed(e.stream, d) : d;
+}
+
+const DriverState& DriverBook::apply(const Event& e, const DriverAvailabilityChanged& p) {
+  DriverState& d = at(e.stream);
+  d.version = e.stream_version;
+  d.availability = p.availability;
+  d.order = p.availability == Availability::kBusy ? p.order_id : Uuid{};
+  return indexed(e.stream, d);
+}
+
+const DriverState& DriverBook::apply(const Event& e, const DriverActiveChanged& p) {
+  DriverState& d = at(e.stream);
+  d.version = e.stream_version;
+  d.active = p.active;
+  return indexed(e.stream, d);
 }
 
 std::optional<Uuid> DriverBook::of_user(const std::string& user_id) const {
@@ -55,7 +106,48 @@ Status decide(ReportLocation& cmd, Decision& d) {
   if (!driver || !may_act_as_driver(d.caller(), driver->user_id))
     return Error::not_found("no such driver");
   if (Status version = d.expect_version(driver->version); !version.ok()) return version;
+  const GeoPoint where = from_e7(cmd.location.lat_e7, cmd.location.lng_e7);
+  const bool newest = !driver->position ||
+                      (cmd.location.reported_at_us != 0 ? cmd.location.reported_at_us
+                                                        : d.now_us()) >= driver->position_at_us;
   d.emit({cmd.driver_id, cmd.driver_id, driver->version}, cmd.location);
+  if (newest) after_ping(d, cmd.driver_id, where);
+  return {};
+}
+
+Status decide(SetAvailability& cmd, Decision& d) {
+  const DriverState* driver = d.find<Driver>(cmd.driver_id);
+  if (!driver || !may_act_as_driver(d.caller(), driver->user_id))
+    return Error::not_found("no such driver");
+  if (Status version = d.expect_version(driver->version); !version.ok()) return version;
+  if (cmd.availability == Availability::kBusy)
+    return Error::invalid("availability",
+                          "availability must be available or offline: busy is the engine's");
+  if (driver->availability == Availability::kBusy)
+    return Error::conflict("availability", "the driver is busy with a delivery until it ends");
+  const Target target{cmd.driver_id, cmd.driver_id, driver->version};
+  if (driver->availability == cmd.availability) {
+    d.unchanged(target);
+    return {};
+  }
+  d.emit(target, DriverAvailabilityChanged{cmd.availability, {}});
+  if (cmd.availability == Availability::kAvailable) after_available(d, cmd.driver_id);
+  return {};
+}
+
+Status decide(SetDriverActive& cmd, Decision& d) {
+  if (d.caller().role != Role::kAdmin)
+    return Error::forbidden("a caller with role " + std::string(role_name(d.caller().role)) +
+                            " cannot activate or deactivate drivers");
+  const DriverState* driver = d.find<Driver>(cmd.driver_id);
+  if (!driver) return Error::not_found("no such driver");
+  if (Status version = d.expect_version(driver->version); !version.ok()) return version;
+  const Target target{cmd.driver_id, cmd.driver_id, driver->version};
+  if (driver->active == cmd.active) {
+    d.unchanged(target);
+    return {};
+  }
+  d.emit(target, DriverActiveChanged{cmd.active});
   return {};
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/decision.h"
+#include "engine/domain/driver.h"
 #include "engine/domain/menu.h"
 #include "engine/domain/money.h"
 #include "engine/domain/order_credit.h"
@@ -26,6 +27,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderPlaced& p) {
   o.tax = p.tax;
   o.cash_tendered = p.payment.cash_tendered;
   o.credit_account = p.payment.account;
+  o.delivery_location = p.fulfillment.location;
   o.line_quantities.clear();
   for (const OrderLine& line : p.items) o.line_quantities.push_back(line.quantity);
   uint64_t& last = last_number_[p.restaurant_id];
@@ -39,7 +41,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderStatusChanged& p) 
   o.status = p.to;
   o.last_position = e.position;
   o.updated_at_us = e.recorded_at_us;
-  return o;
+  return dispatch_indexed(e.stream, o);
 }
 
 uint64_t OrderBook::last_number(const Uuid& restaurant_id) const {
@@ -163,16 +165,19 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
   if (Status version = d.expect_version(o->version); !version.ok()) return version;
   auto status = resolve_status(cmd.status, o->fulfillment);
   if (!status.ok()) return status.error();
-  constexpr bool kDriverAssigned = false;  // dispatch does not exist yet
+  // For a driver: whether they are the one assigned (only an offered or
+  // assigned driver sees the order); for anyone else: whether one is.
+  const bool assigned = !o->driver.is_nil() &&
+                        (who.role != Role::kDriver ||
+                         d.book<Driver>().of_user(who.subject) == std::optional<Uuid>(o->driver));
   // A conflict lists the steps this caller could take from here (perhaps none).
   auto with_allowed = [&](Error e) {
     e.allowed.emplace();
     for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
-      if (may_set_status(who, o->status, s, kDriverAssigned).ok())
-        e.allowed->emplace_back(status_name(s));
+      if (may_set_status(who, o->status, s, assigned).ok()) e.allowed->emplace_back(status_name(s));
     return e;
   };
-  if (Status role = may_set_status(who, o->status, *status, kDriverAssigned); !role.ok())
+  if (Status role = may_set_status(who, o->status, *status, assigned); !role.ok())
     return role.error().code == ErrorCode::kConflict ? with_allowed(role.error()) : role.error();
   if (!applies_to(*status, o->fulfillment))
     return with_allowed(
@@ -183,12 +188,13 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
         Error::conflict("status", "an order that is " + std::string(status_name(o->status)) +
                                       " cannot become " + std::string(status_name(*status))));
   d.emit({cmd.order_id, o->restaurant_id, o->version},
-         OrderStatusChanged{o->status, *status, std::move(cmd.reason)});
+         OrderStatusChanged{o->status, *status, std::move(cmd.reason), 0});
   // A cancelled or rejected order gives its credit back, in the same batch.
   if ((*status == OrderStatus::kCancelled || *status == OrderStatus::kRejected) &&
       !o->credit_account.is_nil())
     emit_credit(d, {{o->credit_account, o->totals.total}, {}}, cmd.order_id,
                 found->restaurant->details.currency);
+  after_status_change(d, cmd.order_id, *o, *status);  // offers, or the driver freed
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,10 +16,12 @@
 
 #include "engine/base/error.h"
 #include "engine/domain/aggregate.h"
+#include "engine/domain/dispatch.h"
 #include "engine/domain/geo.h"
 #include "engine/domain/order_lines.h"
 #include "engine/domain/order_status.h"
 #include "engine/domain/pricing.h"
+#include "engine/domain/spatial_index.h"
 
 namespace comanda::engine {
 
@@ -81,6 +84,9 @@ struct OrderStatusChanged {
   OrderStatus from = OrderStatus::kPending;
   OrderStatus to = OrderStatus::kPending;
   std::string reason;
+  // A step the engine took in consequence of another event (a geofence step
+  // of a ping): that event's position; 0 otherwise.
+  uint64_t caused_by = 0;
   friend bool operator==(const OrderStatusChanged&, const OrderStatusChanged&) = default;
 };
 
@@ -217,6 +223,15 @@ struct OrderState {
   boost::container::small_vector<uint32_t, 6> line_quantities;
   bool archived = false;
   bool deleted = false;
+  // Dispatch (engine/domain/dispatch.h).
+  Uuid driver;                                      // assigned; nil otherwise
+  boost::container::small_vector<Uuid, 3> offered;  // the standing offer's drivers
+  // Drivers offered it earlier: skipped by the next offers (until no one
+  // else is left); once it is taken, their accept is a conflict, not a 404.
+  boost::container::small_vector<Uuid, 3> offered_before;
+  int64_t offer_expires_at_us = 0;            // 0: no standing offer
+  uint32_t waiting_radius_m = 0;              // > 0: waiting for a driver in range
+  std::optional<GeoPoint> delivery_location;  // for the geofence near the customer
 };
 
 // The hot orders, and the last number given at each restaurant (which stays
@@ -230,20 +245,39 @@ class OrderBook : public Book<OrderState> {
   const OrderState& apply(const Event& event, const OrderLineFulfilled& fulfilled);
   const OrderState& apply(const Event& event, const OrderArchived& archived);
   const OrderState& apply(const Event& event, const OrderDeleted& deleted);
+  const OrderState& apply(const Event& event, const DriverOffered& offered);
+  const OrderState& apply(const Event& event, const OfferExpired& expired);
+  const OrderState& apply(const Event& event, const OfferWithdrawn& withdrawn);
+  const OrderState& apply(const Event& event, const DispatchWaiting& waiting);
+  const OrderState& apply(const Event& event, const DriverAssigned& assigned);
+  const OrderState& apply(const Event& event, const DriverUnassigned& unassigned);
   // The number of the restaurant's latest order (0 before the first).
   uint64_t last_number(const Uuid& restaurant_id) const;
+  // The orders with a standing offer to `driver`.
+  std::span<const Uuid> offers_of(const Uuid& driver) const;
+  // The orders waiting for a driver, where they are picked up.
+  const SpatialIndex& waiting() const { return waiting_; }
 
  private:
+  // Keeps the dispatch indexes (offers by driver, waiting orders) in step
+  // with the order's state after an event.
+  const OrderState& dispatch_indexed(const Uuid& id, OrderState& order);
+  void drop_offers(const Uuid& id, OrderState& order);
+
   std::unordered_map<Uuid, uint64_t, UuidHash> last_number_;
+  std::unordered_map<Uuid, boost::container::small_vector<Uuid, 2>, UuidHash> offers_by_driver_;
+  SpatialIndex waiting_;
 };
 
 struct Order {
   using State = OrderState;
   using Book = OrderBook;
   using Commands = TypeList<PlaceOrder, ChangeOrderStatus, ChangeOrder, ReplaceOrder, FulfillLine,
-                            ArchiveOrder, DeleteOrder>;
-  using Events = TypeList<OrderPlaced, OrderStatusChanged, OrderChanged, OrderReplaced,
-                          OrderLineFulfilled, OrderArchived, OrderDeleted>;
+                            ArchiveOrder, DeleteOrder, AcceptDelivery, DropDelivery, ExpireOffer>;
+  using Events =
+      TypeList<OrderPlaced, OrderStatusChanged, OrderChanged, OrderReplaced, OrderLineFulfilled,
+               OrderArchived, OrderDeleted, DriverOffered, OfferExpired, OfferWithdrawn,
+               DispatchWaiting, DriverAssigned, DriverUnassigned>;
   // A finished (or deleted) order leaves memory after the hot window.
   static bool finished(const OrderState& order) {
     return is_terminal(order.status) || order.deleted;

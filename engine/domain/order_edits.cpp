@@ -33,7 +33,10 @@ void set_lines(OrderState& o, const std::vector<OrderLine>& items) {
 const OrderState& OrderBook::apply(const Event& e, const OrderChanged& p) {
   OrderState& o = touched(at(e.stream), e);
   if (p.items) set_lines(o, *p.items);
-  if (p.fulfillment) o.fulfillment = p.fulfillment->type;
+  if (p.fulfillment) {
+    o.fulfillment = p.fulfillment->type;
+    o.delivery_location = p.fulfillment->location;
+  }
   if (p.payment) {
     o.cash_tendered = p.payment->cash_tendered;
     o.credit_account = p.payment->account;
@@ -46,6 +49,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderReplaced& p) {
   OrderState& o = touched(at(e.stream), e);
   set_lines(o, p.items);
   o.fulfillment = p.fulfillment.type;
+  o.delivery_location = p.fulfillment.location;
   o.cash_tendered = p.payment.cash_tendered;
   o.credit_account = p.payment.account;
   o.totals = p.totals;
@@ -65,7 +69,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderArchived&) {
 const OrderState& OrderBook::apply(const Event& e, const OrderDeleted&) {
   OrderState& o = touched(at(e.stream), e);
   o.deleted = true;
-  return o;
+  return dispatch_indexed(e.stream, o);
 }
 
 // ---- rules that need no state ----
@@ -282,10 +286,11 @@ Status decide(DeleteOrder& cmd, Decision& d) {
   if (!at.ok()) return at.error();
   const OrderState& o = *at->order;
   d.emit(target_of(cmd.order_id, o), OrderDeleted{});
-  // A live order's credit goes back, as if it were cancelled.
+  // A live order's credit goes back and its driver is free, as if it were cancelled.
   if (!is_terminal(o.status) && !o.credit_account.is_nil())
     emit_credit(d, {{o.credit_account, o.totals.total}, {}}, cmd.order_id,
                 at->restaurant->details.currency);
+  after_delete(d, o);
   return {};
 }
 

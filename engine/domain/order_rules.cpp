@@ -1,8 +1,10 @@
 #include "engine/domain/order_rules.h"
 
+#include <algorithm>
 #include <string>
 
 #include "engine/domain/access.h"
+#include "engine/domain/driver.h"
 #include "engine/domain/money.h"
 
 namespace comanda::engine {
@@ -10,8 +12,15 @@ namespace comanda::engine {
 Result<VisibleOrder> find_visible_order(Decision& d, const Uuid& order_id) {
   const OrderState* o = d.find<Order>(order_id);
   const RestaurantState* r = o ? d.find<Restaurant>(o->restaurant_id) : nullptr;
-  if (!r || o->deleted || !may_view_order(d.caller(), r->details.owners, o->customer_id))
-    return Error::not_found("no such order");
+  if (!r || o->deleted) return Error::not_found("no such order");
+  const Principal& who = d.caller();
+  bool visible = may_view_order(who, r->details.owners, o->customer_id);
+  if (who.role == Role::kDriver) {  // the orders offered or assigned to them
+    const auto me = d.book<Driver>().of_user(who.subject);
+    visible = me && (o->driver == *me ||
+                     std::find(o->offered.begin(), o->offered.end(), *me) != o->offered.end());
+  }
+  if (!visible) return Error::not_found("no such order");
   return VisibleOrder{o, r};
 }
 

@@ -23,4 +23,8 @@ struct Principal {
   friend bool operator==(const Principal&, const Principal&) = default;
 };
 
+// The engine acting as itself: the scheduler's commands, and what a
+// decision emits in consequence (an offer, a geofence step).
+inline const Principal kEnginePrincipal{"engine", Role::kEngine};
+
 }  // namespace comanda::engine

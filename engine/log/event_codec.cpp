@@ -5,6 +5,7 @@
 #include "comanda/v1/events.pb.h"
 #include "engine/base/crc32c.h"
 #include "engine/log/codec/account_codec.h"
+#include "engine/log/codec/dispatch_codec.h"
 #include "engine/log/codec/driver_codec.h"
 #include "engine/log/codec/menu_codec.h"
 #include "engine/log/codec/order_codec.h"
@@ -20,6 +21,7 @@ namespace pb = ::comanda::v1;
 using PayloadDecoder = std::optional<Result<EventPayload>> (*)(const pb::Envelope&);
 constexpr PayloadDecoder kDecoders[] = {
     &codec::restaurant_event_from_pb, &codec::menu_event_from_pb,    &codec::order_event_from_pb,
+    &codec::dispatch_event_from_pb,
     &codec::driver_event_from_pb,     &codec::account_event_from_pb,
 };
 

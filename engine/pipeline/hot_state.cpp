@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "engine/domain/dispatch.h"
+#include "engine/domain/handlers.h"
 
 namespace comanda::engine {
 

@@ -10,7 +10,7 @@
 #include "api/json/driver_json.h"
 #include "api/json/order_json.h"
 #include "api/json/restaurant_json.h"
-#include "engine/domain/dispatch.h"
+#include "engine/domain/handlers.h"
 
 namespace {
 

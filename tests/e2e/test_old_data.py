@@ -28,7 +28,9 @@ def as_answered_now(answer):
       is archived, its customer's email and language and whether a guest,
       its app and delivery zone (none then), and how much of each line the
       kitchen has made (none then), its customer's class and parent and
-      the account that paid with credit (none then) (#16)."""
+      the account that paid with credit (none then) (#16);
+    - a driver shows their availability (offline until they say), whether
+      active, and the delivery they are busy with (#16)."""
     if isinstance(answer, list):
         return [as_answered_now(a) for a in answer]
     if not isinstance(answer, dict):
@@ -59,6 +61,10 @@ def as_answered_now(answer):
         answer["customer"].setdefault("parent", None)
         answer["payment"] = dict(answer["payment"])
         answer["payment"].setdefault("account_id", None)
+    if "registered_at" in answer and "user_id" in answer:  # a driver
+        answer.setdefault("availability", "offline")
+        answer.setdefault("active", True)
+        answer.setdefault("order_id", None)
     return answer
 
 

@@ -335,7 +335,9 @@ class HttpTenancyTest(TenancyBase):
                          [(1, "customer:u-cust-1", "order_placed"),
                           (2, "owner:u-owner-1", "order_status_changed"),
                           (3, f"admin:{ADMIN_SUB}", "order_status_changed"),
-                          (4, "owner:u-owner-1", "order_status_changed")])
+                          (4, "owner:u-owner-1", "order_status_changed"),
+                          # No driver in range: the engine records that the order waits.
+                          (5, "engine:engine", "dispatch_waiting")])
         cancelled = self.place("owner2", self.r2, "u-cust-2")
         status, _, body = self.set_status("cust2", cancelled, "cancelado")
         self.assertEqual(status, 200, body)

@@ -54,14 +54,15 @@ class WebSocketTest(unittest.IsolatedAsyncioTestCase):
         return out
 
     async def test_events_arrive_in_order_on_every_client(self):
-        srv = self.server
+        srv = self.server  # the restaurant dispatches nobody: only the writes below are events
         a = await self.open_socket()
         b = await self.open_socket()
 
         # Register a restaurant, place an order, step its status; note each
         # write's position (the response's Comanda-Position header).
         positions = []
-        status, headers, restaurant = await in_thread(srv.post, "/v1/restaurants", harness.restaurant_body())
+        status, headers, restaurant = await in_thread(srv.post, "/v1/restaurants",
+                                                      harness.restaurant_body(dispatch={"mode": "none"}))
         self.assertEqual(status, 201, restaurant)
         positions.append(int(headers["Comanda-Position"]))
         status, headers, order = await in_thread(srv.post, "/v1/orders", order_body(restaurant["id"]))

@@ -59,7 +59,8 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
            " " + std::to_string(o.updated_at_us) + " " + std::to_string(o.placed.totals.total) +
            " " + o.placed.items.at(0).name + " " + o.placed.notes + " made " +
            std::to_string(o.fulfilled.empty() ? 0 : o.fulfilled[0]) + " cancelled at " +
-           std::to_string(o.canceled_at_us) + (o.archived ? " archived" : "") + "\n";
+           std::to_string(o.canceled_at_us) + (o.archived ? " archived" : "") + " driver " +
+           o.driver.to_string() + "\n";
     auto r = m.restaurant(o.placed.restaurant_id);
     out += r ? r->details.name + " v" + std::to_string(r->version) + (r->paused ? " paused" : "") +
                    " fee " + std::to_string(r->details.settings.delivery_fee) + " owners " +
@@ -87,7 +88,9 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
       out += "no driver\n";
       continue;
     }
-    out += d->details.user_id + " v" + std::to_string(d->version);
+    out += d->details.user_id + " v" + std::to_string(d->version) + " " +
+           std::string(availability_name(d->availability)) + (d->active ? "" : " inactive") +
+           " with " + d->order.to_string();
     if (d->position)
       out += " at " + std::to_string(d->position->location.lat_e7) + "," +
              std::to_string(d->position->location.lng_e7) + " #" +
@@ -138,6 +141,14 @@ class ViewStoreTest : public ::testing::Test {
     drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-1")))->stream);
     drivers_.push_back(server_.commit(register_driver(Uuid::v7(), driver("u-driver-2")))->stream);
     server_.commit(report_location(drivers_[0], -12.5, -77.25, 0, driver("u-driver-1")));
+    // Dispatch: driver 1 near the restaurant takes order 4; driver 2 is suspended.
+    server_.commit(Call{driver("u-driver-1"),
+                        SetAvailability{drivers_[0], Availability::kAvailable}, std::nullopt});
+    server_.commit(report_location(drivers_[0], -12.121, -77.03, 0, driver("u-driver-1")));
+    for (const char* step : {"accepted", "ready", "awaiting_driver"})
+      server_.commit(change_status(orders_[4], step));
+    server_.commit(Call{driver("u-driver-1"), AcceptDelivery{orders_[4], {}}, std::nullopt});
+    server_.commit(Call{admin(), SetDriverActive{drivers_[1], false}, std::nullopt});
   }
 
   TempDir dir_;
@@ -154,6 +165,13 @@ TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
   EXPECT_EQ(*checkpoint, server_.log->last_position());
   EXPECT_EQ(everything(loaded, drivers_), everything(server_.models, drivers_));
+  const std::string text = everything(loaded, drivers_);
+  EXPECT_NE(text.find("busy with " + orders_[4].to_string()), std::string::npos) << text;
+  EXPECT_NE(text.find("driver " + drivers_[0].to_string()), std::string::npos) << text;
+  EXPECT_NE(text.find("offline inactive"), std::string::npos) << text;
+  // The assigned driver sees its delivery; another driver does not.
+  EXPECT_TRUE(loaded.order_for(orders_[4], driver("u-driver-1")));
+  EXPECT_FALSE(loaded.order_for(orders_[4], driver("u-driver-2")));
   // Tenancy survives too: a customer sees their orders only.
   OrderQuery mine;
   mine.viewer = customer();

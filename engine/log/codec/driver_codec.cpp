@@ -22,6 +22,32 @@ void to_pb(const DriverLocationReported& e, v1::Envelope& envelope) {
   out->set_reported_at_us(e.reported_at_us);
 }
 
+void to_pb(const DriverAvailabilityChanged& e, v1::Envelope& envelope) {
+  pb::DriverAvailabilityChanged* out = envelope.mutable_driver_availability_changed();
+  out->set_availability(static_cast<pb::Availability>(e.availability));
+  if (!e.order_id.is_nil()) out->set_order_id(e.order_id.raw().data(), 16);
+}
+
+void to_pb(const DriverActiveChanged& e, v1::Envelope& envelope) {
+  envelope.mutable_driver_active_changed()->set_active(e.active);
+}
+
+namespace {
+
+Result<EventPayload> availability_from_pb(const pb::DriverAvailabilityChanged& p) {
+  if (p.availability() < 0 || p.availability() > pb::AVAILABILITY_BUSY)
+    return Error::corruption("driver_availability_changed has an unknown availability");
+  DriverAvailabilityChanged e{static_cast<Availability>(p.availability()), {}};
+  if (!p.order_id().empty()) {
+    auto order = Uuid::from_raw(p.order_id());
+    if (!order) return Error::corruption("driver_availability_changed has a malformed order id");
+    e.order_id = *order;
+  }
+  return EventPayload{e};
+}
+
+}  // namespace
+
 std::optional<Result<EventPayload>> driver_event_from_pb(const v1::Envelope& envelope) {
   switch (envelope.payload_case()) {
     case pb::Envelope::kDriverRegistered: {
@@ -39,6 +65,10 @@ std::optional<Result<EventPayload>> driver_event_from_pb(const v1::Envelope& env
       e.reported_at_us = p.reported_at_us();
       return EventPayload{e};
     }
+    case pb::Envelope::kDriverAvailabilityChanged:
+      return availability_from_pb(envelope.driver_availability_changed());
+    case pb::Envelope::kDriverActiveChanged:
+      return EventPayload{DriverActiveChanged{envelope.driver_active_changed().active()}};
     default:
       return std::nullopt;
   }

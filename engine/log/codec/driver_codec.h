@@ -12,6 +12,8 @@ namespace comanda::engine::codec {
 
 void to_pb(const DriverRegistered& event, v1::Envelope& envelope);
 void to_pb(const DriverLocationReported& event, v1::Envelope& envelope);
+void to_pb(const DriverAvailabilityChanged& event, v1::Envelope& envelope);
+void to_pb(const DriverActiveChanged& event, v1::Envelope& envelope);
 
 // The envelope's payload if it is one of the driver's events; nullopt if it
 // is another kind's.

@@ -197,6 +197,7 @@ void to_pb(const OrderStatusChanged& e, v1::Envelope& envelope) {
   out->set_from(static_cast<pb::OrderStatus>(e.from));
   out->set_to(static_cast<pb::OrderStatus>(e.to));
   out->set_reason(e.reason);
+  out->set_caused_by(e.caused_by);
 }
 
 void to_pb(const OrderChanged& e, v1::Envelope& envelope) {
@@ -243,7 +244,8 @@ std::optional<Result<EventPayload>> order_event_from_pb(const v1::Envelope& enve
       if (!valid_status(p.from()) || !valid_status(p.to()))
         return Error::corruption("order_status_changed has an unknown status");
       return EventPayload{OrderStatusChanged{static_cast<OrderStatus>(p.from()),
-                                             static_cast<OrderStatus>(p.to()), p.reason()}};
+                                             static_cast<OrderStatus>(p.to()), p.reason(),
+                                             p.caused_by()}};
     }
     case pb::Envelope::kOrderChanged:
       return changed_from_pb(envelope.order_changed());

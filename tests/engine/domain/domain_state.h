@@ -10,7 +10,7 @@
 
 #include "engine/domain/aggregates.h"
 #include "engine/domain/decision.h"
-#include "engine/domain/dispatch.h"
+#include "engine/domain/handlers.h"
 #include "engine/domain/event.h"
 #include "tests/support/builders.h"
 

@@ -222,6 +222,30 @@ TEST(EventCodec, RoundTripsAStatusChange) {
   EXPECT_EQ(round_trip(e), e);
 }
 
+TEST(EventCodec, RoundTripsAGeofenceStepWithItsPing) {
+  const Event e =
+      envelope(OrderStatusChanged{OrderStatus::kOnTheWay, OrderStatus::kDriverNearCustomer,
+                                  "geofence: near the customer", 4'000'000'017});
+  EXPECT_EQ(round_trip(e), e);
+}
+
+TEST(EventCodec, RoundTripsEveryDispatchEvent) {
+  const Uuid a = Uuid::v7(), b = Uuid::v7();
+  for (const EventPayload& p :
+       {EventPayload{DriverOffered{{a, b}, 1'795'000'060'000'000}},
+        EventPayload{DriverOffered{{a}, 0}}, EventPayload{OfferExpired{{b, a}}},
+        EventPayload{OfferWithdrawn{a}}, EventPayload{DispatchWaiting{{-12.12, -77.03}, 5000}},
+        EventPayload{DriverAssigned{b}}, EventPayload{DriverUnassigned{b, "flat tyre"}},
+        EventPayload{DriverUnassigned{b, ""}},
+        EventPayload{DriverAvailabilityChanged{Availability::kAvailable, {}}},
+        EventPayload{DriverAvailabilityChanged{Availability::kBusy, a}},
+        EventPayload{DriverAvailabilityChanged{Availability::kOffline, {}}},
+        EventPayload{DriverActiveChanged{false}}, EventPayload{DriverActiveChanged{true}}}) {
+    const Event e = envelope(p);
+    EXPECT_EQ(round_trip(e), e) << event_type_name(p);
+  }
+}
+
 TEST(EventCodec, RoundTripsEveryStatusAndFulfillmentType) {
   for (const StatusInfo& info : status_table()) {
     const Event e = envelope(OrderStatusChanged{OrderStatus::kScheduled, info.status, ""});

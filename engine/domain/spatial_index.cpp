@@ -1,0 +1,75 @@
+#include "engine/domain/spatial_index.h"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+#include <cmath>
+#include <numbers>
+#include <unordered_map>
+
+namespace comanda::engine {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+struct SpatialIndex::Tree {
+  using Point = bg::model::point<double, 3, bg::cs::cartesian>;
+  using Value = std::pair<Point, Uuid>;
+
+  static Point to_point(const GeoPoint& g) {
+    constexpr double kRad = std::numbers::pi / 180.0;
+    const double lat = g.lat * kRad, lng = g.lng * kRad;
+    return Point(kEarthRadiusM * std::cos(lat) * std::cos(lng),
+                 kEarthRadiusM * std::cos(lat) * std::sin(lng), kEarthRadiusM * std::sin(lat));
+  }
+
+  bgi::rtree<Value, bgi::rstar<16>> rtree;
+  std::unordered_map<Uuid, std::pair<Point, GeoPoint>, UuidHash> at;
+};
+
+SpatialIndex::SpatialIndex() : tree_(std::make_unique<Tree>()) {}
+SpatialIndex::~SpatialIndex() = default;
+SpatialIndex::SpatialIndex(SpatialIndex&&) noexcept = default;
+SpatialIndex& SpatialIndex::operator=(SpatialIndex&&) noexcept = default;
+
+void SpatialIndex::put(const Uuid& id, const GeoPoint& where) {
+  remove(id);
+  const Tree::Point p = Tree::to_point(where);
+  tree_->rtree.insert({p, id});
+  tree_->at.emplace(id, std::make_pair(p, where));
+}
+
+void SpatialIndex::remove(const Uuid& id) {
+  auto it = tree_->at.find(id);
+  if (it == tree_->at.end()) return;
+  tree_->rtree.remove(std::make_pair(it->second.first, id));
+  tree_->at.erase(it);
+}
+
+std::optional<GeoPoint> SpatialIndex::where(const Uuid& id) const {
+  auto it = tree_->at.find(id);
+  if (it == tree_->at.end()) return std::nullopt;
+  return it->second.second;
+}
+
+size_t SpatialIndex::size() const { return tree_->at.size(); }
+
+std::vector<std::pair<Uuid, double>> SpatialIndex::nearest(
+    const GeoPoint& from, size_t limit, double radius_m,
+    const std::function<bool(const Uuid&)>& accept) const {
+  std::vector<std::pair<Uuid, double>> out;
+  if (limit == 0 || tree_->at.empty()) return out;
+  const Tree::Point p = Tree::to_point(from);
+  // The query iterator yields values by increasing distance: stop at the
+  // radius or the limit.
+  for (auto it = tree_->rtree.qbegin(bgi::nearest(p, static_cast<unsigned>(tree_->at.size())));
+       it != tree_->rtree.qend(); ++it) {
+    const double d = distance_m(from, tree_->at.at(it->second).second);
+    if (d > radius_m) break;
+    if (accept && !accept(it->second)) continue;
+    out.emplace_back(it->second, d);
+    if (out.size() == limit) break;
+  }
+  return out;
+}
+
+}  // namespace comanda::engine

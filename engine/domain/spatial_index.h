@@ -1,0 +1,50 @@
+// A spatial index of ids by where they are (Boost.Geometry's R-tree, kept
+// out of this header so that only spatial_index.cpp compiles it), asked for
+// the nearest within a radius. Points are kept in Earth-centred 3-D
+// coordinates: the straight-line (chord) distance between two of them
+// orders them exactly as the great-circle distance does, so the R-tree's
+// plain cartesian nearest search is exact for places on Earth, without the
+// cost of geographic strategies.
+//
+// Not thread-safe: the sequencer's (its hot state holds the available
+// drivers and the orders waiting for one).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engine/base/ids.h"
+#include "engine/domain/geo.h"
+
+namespace comanda::engine {
+
+class SpatialIndex {
+ public:
+  SpatialIndex();
+  ~SpatialIndex();
+  SpatialIndex(SpatialIndex&&) noexcept;
+  SpatialIndex& operator=(SpatialIndex&&) noexcept;
+
+  // Puts `id` at `where`, moving it if it was elsewhere.
+  void put(const Uuid& id, const GeoPoint& where);
+  void remove(const Uuid& id);
+  // Where `id` is, if indexed.
+  std::optional<GeoPoint> where(const Uuid& id) const;
+  size_t size() const;
+
+  // Up to `limit` ids within `radius_m` of `from` that `accept` takes,
+  // nearest first, each with its distance in metres.
+  std::vector<std::pair<Uuid, double>> nearest(
+      const GeoPoint& from, size_t limit, double radius_m,
+      const std::function<bool(const Uuid&)>& accept = {}) const;
+
+ private:
+  struct Tree;
+  std::unique_ptr<Tree> tree_;
+};
+
+}  // namespace comanda::engine
