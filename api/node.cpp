@@ -14,6 +14,7 @@
 #include "engine/base/clock.h"
 #include "engine/log/event_log.h"
 #include "engine/pipeline/hot_state.h"
+#include "engine/pipeline/scheduler.h"
 #include "engine/pipeline/sequencer.h"
 #include "projections/audience.h"
 #include "projections/read_models.h"
@@ -24,19 +25,22 @@ namespace comanda::api {
 namespace {
 
 // After each durable batch: read models first (so a caller reads its own
-// write), then the live feed.
+// write), then the live feed and the scheduler.
 class CommitFanout final : public engine::CommitListener {
  public:
-  CommitFanout(projections::ProjectionRegistry& models, EventFeed& feed)
-      : models_(models), feed_(feed) {}
+  CommitFanout(projections::ProjectionRegistry& models, EventFeed& feed,
+               engine::Scheduler& scheduler)
+      : models_(models), feed_(feed), scheduler_(scheduler) {}
   void on_commit(std::span<const engine::Event> events) override {
     models_.apply(events);
     feed_.publish(events);
+    scheduler_.observe(events);
   }
 
  private:
   projections::ProjectionRegistry& models_;
   EventFeed& feed_;
+  engine::Scheduler& scheduler_;
 };
 
 // views/ holds derived data only: if it cannot be opened (damaged files), it
@@ -75,6 +79,7 @@ struct Node::Data {
   std::unique_ptr<projections::ViewStore> views;
   engine::HotState state;
   projections::ProjectionRegistry models{projections::read_models()};
+  engine::Scheduler scheduler;  // fed by the load, then by every commit
 };
 
 // The serving parts, on loaded data, declared in the order they are built;
@@ -90,7 +95,7 @@ struct Node::Serving {
                                      d.models.get<projections::DriversModel>()),
              [&restaurants = d.models.get<projections::RestaurantsModel>()](
                  const engine::Event& e) { return restaurants.currency(e.partition); }),
-        fanout(d.models, feed),
+        fanout(d.models, feed, d.scheduler),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
             // Streams that left the sequencer's memory are read on a
@@ -105,9 +110,14 @@ struct Node::Serving {
                   return d.log->read_stream(id, fn, sequencer->committed_position());
                 }},
         router(all_routes(context), auth, commands),
-        handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }) {
+        handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }),
+        scheduler(d.scheduler) {
     sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
+    scheduler.start(engine::utc_now_us, [this](engine::Command&& command) {
+      return sequencer->submit(std::move(command));
+    });
   }
+  ~Serving() { scheduler.stop(); }
 
   Authenticator auth;
   Server server;
@@ -118,6 +128,7 @@ struct Node::Serving {
   Router router;
   RequestHandler handler;
   std::optional<engine::Sequencer> sequencer;
+  engine::Scheduler& scheduler;
 };
 
 engine::Status Node::Data::load() {
@@ -144,8 +155,12 @@ engine::Status Node::Data::load() {
   const int64_t now_us = engine::utc_now_us();
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   if (auto expired = log->expire_idempotency(now_us - window_us); !expired.ok()) return expired;
-  // Events up to the snapshot's checkpoint are skipped by the read models.
-  auto rebuild_models = [this](const engine::Event& e) { models.apply({&e, 1}); };
+  // Events up to the snapshot's checkpoint are skipped by the read models;
+  // the scheduler sees them all (what is due follows from state).
+  auto rebuild_models = [this](const engine::Event& e) {
+    models.apply({&e, 1});
+    scheduler.observe({&e, 1});
+  };
   if (auto loaded = state.load(*log, now_us, rebuild_models); !loaded.ok())
     return engine::Error::corruption("cannot load the log: " + loaded.error().message);
   return {};
@@ -183,6 +198,7 @@ void Node::run() {
             << std::endl;
   s.server.run(s.handler, s.feed, s.auth);
   std::cout << "comandad stopping" << std::endl;
+  s.scheduler.stop();  // it submits to the sequencer
   s.sequencer.reset();
   // Everything is written and applied: the next start need not replay it.
   if (auto saved = d.views->save(d.models, *d.log); !saved.ok())

@@ -2,6 +2,7 @@
 
 #include "api/json/body_reader.h"
 #include "engine/base/text.h"
+#include "engine/base/time_text.h"
 
 namespace comanda::api {
 
@@ -87,20 +88,25 @@ Status parse_fulfillment(dom::object o, Fulfillment& out) {
   const std::string type = r.string("type", true, 32);
   out.address = r.string("address", false, 500);
   out.location = r.location("location");
-  const bool preorder = r.get("scheduled_for").has_value();
+  auto scheduled_for = r.get("scheduled_for");
   if (r.failed()) return r.error();
+  if (scheduled_for && !scheduled_for->is_null()) {
+    std::string_view text;
+    auto when = scheduled_for->get(text) == simdjson::SUCCESS ? engine::parse_rfc3339(text)
+                                                              : std::nullopt;
+    if (!when || *when <= 0)
+      return Error::invalid("fulfillment.scheduled_for",
+                            "fulfillment.scheduled_for must be an RFC 3339 time, such as "
+                            "2026-12-24T20:00:00-05:00, or null for as soon as possible");
+    out.scheduled_for_us = *when;
+  }
   auto parsed = engine::parse_fulfillment(type);
   if (!parsed)
     return Error::invalid(
         "fulfillment.type",
         "fulfillment.type must be one of delivery, pickup, curbside, drive_thru, eat_in");
   out.type = *parsed;
-  if (auto valid = engine::validate_fulfillment(out); !valid.ok()) return valid;
-  if (preorder)
-    return Error::unprocessable(
-        "fulfillment.scheduled_for",
-        "preorders are not accepted yet; send null for as soon as possible");
-  return {};
+  return engine::validate_fulfillment(out);
 }
 
 Status parse_payment(dom::object o, Payment& out) {

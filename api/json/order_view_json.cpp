@@ -99,7 +99,11 @@ void write_fulfillment(JsonWriter& w, const Fulfillment& f) {
   w.key("address").string(f.address);
   w.key("location");
   write_location(w, f.location);
-  w.key("scheduled_for").null();
+  w.key("scheduled_for");
+  if (f.scheduled_for_us)
+    w.string(format_utc(f.scheduled_for_us));
+  else
+    w.null();
   w.end_object();
 }
 

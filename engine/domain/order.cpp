@@ -87,6 +87,19 @@ Status validate(PlaceOrder& cmd) {
 
 namespace {
 
+// A preorder more than the restaurant's lead time ahead waits `scheduled`;
+// one in the past (beyond a minute's clock skew) is refused.
+Result<OrderStatus> initial_status(const Fulfillment& f, const RestaurantSettings& settings,
+                                   int64_t now_us) {
+  if (f.scheduled_for_us == 0) return OrderStatus::kPending;
+  constexpr int64_t kSkewUs = 60'000'000;
+  if (f.scheduled_for_us < now_us - kSkewUs)
+    return Error::unprocessable("fulfillment.scheduled_for",
+                                "fulfillment.scheduled_for is in the past");
+  const int64_t lead_us = int64_t{settings.preorder_lead_s} * 1'000'000;
+  return f.scheduled_for_us - lead_us > now_us ? OrderStatus::kScheduled : OrderStatus::kPending;
+}
+
 // What a new order's payment by credit debits, and from whom (written into
 // its payment); nothing for other payments.
 Result<CreditPlan> credit_for(Decision& d, OrderPlaced& placed) {
@@ -148,7 +161,9 @@ Status decide(PlaceOrder& cmd, Decision& d) {
 
   placed.number = d.book<Order>().last_number(cmd.restaurant_id) + 1;
   placed.reference = format_reference(restaurant.series, placed.number);
-  placed.status = OrderStatus::kPending;
+  auto status = initial_status(placed.fulfillment, restaurant.settings, d.now_us());
+  if (!status.ok()) return status.error();
+  placed.status = *status;
   d.emit({cmd.order_id, cmd.restaurant_id, 0}, std::move(placed));
   emit_credit(d, *credit, cmd.order_id, restaurant.currency);  // in the order's batch
   return {};

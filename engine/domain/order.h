@@ -43,6 +43,9 @@ struct Fulfillment {
   FulfillmentType type = FulfillmentType::kDelivery;
   std::string address;
   std::optional<GeoPoint> location;
+  // A preorder's time; 0: as soon as possible. An order placed more than the
+  // restaurant's preorder_lead_s ahead of it is `scheduled` until then.
+  int64_t scheduled_for_us = 0;
   friend bool operator==(const Fulfillment&, const Fulfillment&) = default;
 };
 

@@ -212,10 +212,15 @@ TEST(PlaceOrderParsing, RefusesALatitudeOutOfRange) {
                  ErrorCode::kInvalidArgument, "fulfillment.location.lat");
 }
 
-TEST(PlaceOrderParsing, RefusesAPreorderForNow) {
-  expect_refused(parse_place_order(with(kOrder, R"("scheduled_for": null)",
-                                        R"("scheduled_for": "2026-11-24T12:00:00Z")")),
-                 ErrorCode::kUnprocessable, "fulfillment.scheduled_for");
+TEST(PlaceOrderParsing, ReadsAPreorderTimeAndRefusesOneThatIsNotATime) {
+  auto preorder = parse_place_order(
+      with(kOrder, R"("scheduled_for": null)", R"("scheduled_for": "2026-11-24T12:00:00-05:00")"));
+  ASSERT_TRUE(preorder.ok()) << preorder.error().message;
+  EXPECT_EQ(preorder->fulfillment.scheduled_for_us, 1'795'539'600'000'000);
+  for (const char* bad : {R"("scheduled_for": "mañana")", R"("scheduled_for": 1795539600)",
+                          R"("scheduled_for": "1969-12-31T23:59:59Z")"})
+    expect_refused(parse_place_order(with(kOrder, R"("scheduled_for": null)", bad)),
+                   ErrorCode::kInvalidArgument, "fulfillment.scheduled_for");
 }
 
 TEST(PlaceOrderParsing, RefusesAnUnknownPaymentMethod) {

@@ -204,10 +204,13 @@ class BadInputTest(unittest.TestCase):
         problem = self.assert_problem(self.post_order(body), 400, field="fulfillment.type")
         self.assertIn("pickup", problem["detail"], "the detail lists the valid types")
 
-    def test_preorder_is_refused_for_now(self):
-        body = self.good_order()
-        body["fulfillment"]["scheduled_for"] = "2030-01-01T12:00:00Z"
-        self.assert_problem(self.post_order(body), 422, field="fulfillment.scheduled_for")
+    def test_a_preorder_time_that_is_not_a_time_or_is_past(self):
+        for bad, code in (("2030-13-01T12:00:00Z", 400), ("next friday", 400), (1893499200, 400),
+                          ("2020-01-01T12:00:00Z", 422)):
+            body = self.good_order()
+            body["fulfillment"]["scheduled_for"] = bad
+            with self.subTest(bad=bad):
+                self.assert_problem(self.post_order(body), code, field="fulfillment.scheduled_for")
 
     def test_unsupported_currency_and_time_zone(self):
         problem = self.assert_problem(self.server.post("/v1/restaurants", restaurant_body(currency="XYZ")), 422,

@@ -60,12 +60,14 @@ void to_pb(const Fulfillment& f, pb::Fulfillment* out) {
   out->set_type(static_cast<pb::FulfillmentType>(f.type));
   out->set_address(f.address);
   if (f.location) codec::to_pb(*f.location, out->mutable_location());
+  out->set_scheduled_for_us(f.scheduled_for_us);
 }
 
 Result<Fulfillment> from_pb(const pb::Fulfillment& f) {
   if (f.type() < 0 || f.type() > pb::FULFILLMENT_EAT_IN)
     return Error::corruption("an order has an unknown fulfillment type");
-  Fulfillment out{static_cast<FulfillmentType>(f.type()), f.address(), std::nullopt};
+  Fulfillment out{static_cast<FulfillmentType>(f.type()), f.address(), std::nullopt,
+                  f.scheduled_for_us()};
   if (f.has_location()) out.location = codec::from_pb(f.location());
   return out;
 }

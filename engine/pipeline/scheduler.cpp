@@ -1,0 +1,198 @@
+#include "engine/pipeline/scheduler.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace comanda::engine {
+namespace {
+
+constexpr int64_t kSecondUs = 1'000'000;
+constexpr int64_t kRetryUs = kSecondUs;  // a command the pipeline did not take
+constexpr int64_t kLongestSleepUs =
+    1 * kSecondUs;  // the clock is looked at again at least this often
+
+bool ends_order(const Event& e) {
+  if (std::holds_alternative<OrderDeleted>(e.payload)) return true;
+  const auto* changed = std::get_if<OrderStatusChanged>(&e.payload);
+  return changed && is_terminal(changed->to);
+}
+
+}  // namespace
+
+void Scheduler::observe(std::span<const Event> events) {
+  bool earlier = false;
+  {
+    std::lock_guard lock(mu_);
+    const int64_t before = heap_.empty() ? INT64_MAX : heap_.top().at_us;
+    for (const Event& e : events) observe_one(e);
+    earlier = !heap_.empty() && heap_.top().at_us < before;
+  }
+  if (earlier) poke();
+}
+
+void Scheduler::observe_one(const Event& e) {
+  std::visit(
+      [&](const auto& payload) {
+        if constexpr (requires { restaurants_.apply(e, payload); }) restaurants_.apply(e, payload);
+      },
+      e.payload);
+  if (const auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
+    Tracked& o = orders_[e.stream];
+    o.restaurant = placed->restaurant_id;
+    o.status = placed->status;
+    o.pending_since_us = e.recorded_at_us;
+    o.scheduled_for_us = placed->fulfillment.scheduled_for_us;
+  }
+  auto it = orders_.find(e.stream);
+  if (it == orders_.end()) return;  // not an open order's event
+  if (ends_order(e)) {
+    orders_.erase(it);
+    return;
+  }
+  Tracked& o = it->second;
+  o.version = e.stream_version;
+  if (const auto* changed = std::get_if<OrderStatusChanged>(&e.payload)) {
+    if (changed->to == OrderStatus::kPending && o.status != OrderStatus::kPending)
+      o.pending_since_us = e.recorded_at_us;
+    o.status = changed->to;
+  } else if (const auto* edit = std::get_if<OrderChanged>(&e.payload); edit && edit->fulfillment) {
+    o.scheduled_for_us = edit->fulfillment->scheduled_for_us;
+  } else if (const auto* whole = std::get_if<OrderReplaced>(&e.payload)) {
+    o.scheduled_for_us = whole->fulfillment.scheduled_for_us;
+  } else if (const auto* offered = std::get_if<DriverOffered>(&e.payload)) {
+    o.offer_expires_at_us = offered->expires_at_us;
+  } else if (std::holds_alternative<OfferExpired>(e.payload) ||
+             std::holds_alternative<DriverAssigned>(e.payload) ||
+             std::holds_alternative<DispatchWaiting>(e.payload)) {
+    o.offer_expires_at_us = 0;
+  }
+  arm(e.stream, o, e);
+}
+
+// After each event of an open order: what it makes due. Entries that the
+// order outgrows stay in the heap and are dropped when they come up.
+void Scheduler::arm(const Uuid& id, const Tracked& o, const Event& e) {
+  const RestaurantState* r = restaurants_.find(o.restaurant);
+  if (!r) return;
+  const RestaurantSettings& s = r->details.settings;
+  const auto version = static_cast<int64_t>(o.version);
+  if (o.status == OrderStatus::kScheduled)
+    heap_.push({o.scheduled_for_us - int64_t{s.preorder_lead_s} * kSecondUs, Work::kOpenPreorder,
+                id, version});
+  if (o.status == OrderStatus::kPending && s.auto_reject_after_s > 0)
+    heap_.push({o.pending_since_us + int64_t{s.auto_reject_after_s} * kSecondUs, Work::kAutoReject,
+                id, version});
+  if (std::holds_alternative<DriverOffered>(e.payload))
+    heap_.push({o.offer_expires_at_us, Work::kExpireOffer, id, o.offer_expires_at_us});
+}
+
+std::optional<Command> Scheduler::command_for(const Due& due) const {
+  auto it = orders_.find(due.order);
+  if (it == orders_.end()) return std::nullopt;
+  const Tracked& o = it->second;
+  Command c;
+  c.principal = kEnginePrincipal;
+  c.correlation_id = Uuid::v7();
+  c.done = [](const CommandOutcome&) {};  // refused when the order moved on: harmless
+  switch (due.work) {
+    case Work::kOpenPreorder:
+    case Work::kAutoReject: {
+      const bool open = due.work == Work::kOpenPreorder;
+      if (static_cast<int64_t>(o.version) != due.token ||
+          o.status != (open ? OrderStatus::kScheduled : OrderStatus::kPending))
+        return std::nullopt;
+      c.expected_version = o.version;
+      c.body = ChangeOrderStatus{due.order, open ? "pending" : "rejected",
+                                 open ? "preorder_window_open" : "not_accepted_in_time"};
+      return c;
+    }
+    case Work::kExpireOffer:
+      if (o.offer_expires_at_us != due.token) return std::nullopt;
+      c.body = ExpireOffer{due.order, due.token};
+      return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<Command> Scheduler::due(int64_t now_us) {
+  std::lock_guard lock(mu_);
+  std::vector<Command> out;
+  while (!heap_.empty() && heap_.top().at_us <= now_us) {
+    Due next = heap_.top();
+    heap_.pop();
+    if (auto command = command_for(next)) out.push_back(std::move(*command));
+  }
+  return out;
+}
+
+std::optional<int64_t> Scheduler::next_due() const {
+  std::lock_guard lock(mu_);
+  if (heap_.empty()) return std::nullopt;
+  return heap_.top().at_us;
+}
+
+size_t Scheduler::tracked() const {
+  std::lock_guard lock(mu_);
+  return orders_.size();
+}
+
+void Scheduler::start(Clock clock, Submit submit) {
+  stop();
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread(
+      [this, clock = std::move(clock), submit = std::move(submit)] { run(clock, submit); });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::poke() {
+  {
+    std::lock_guard lock(mu_);
+    poked_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Scheduler::run(Clock clock, Submit submit) {
+  for (;;) {
+    const int64_t now = clock();
+    // Each due command is taken out with the lock held, submitted without it.
+    for (;;) {
+      std::optional<Command> command;
+      Due taken{};
+      {
+        std::lock_guard lock(mu_);
+        if (stopping_) return;
+        if (heap_.empty() || heap_.top().at_us > now) break;
+        taken = heap_.top();
+        heap_.pop();
+        command = command_for(taken);
+      }
+      if (command && !submit(std::move(*command))) {
+        std::lock_guard lock(mu_);
+        taken.at_us = now + kRetryUs;
+        heap_.push(taken);
+        break;  // the pipeline is full: wait before the rest
+      }
+    }
+    std::unique_lock lock(mu_);
+    if (stopping_) return;
+    int64_t sleep_us = kLongestSleepUs;
+    if (!heap_.empty()) sleep_us = std::clamp<int64_t>(heap_.top().at_us - clock(), 0, sleep_us);
+    wake_.wait_for(lock, std::chrono::microseconds(sleep_us),
+                   [this] { return stopping_ || poked_; });
+    poked_ = false;
+  }
+}
+
+}  // namespace comanda::engine

@@ -1,0 +1,100 @@
+// The engine's work that falls due with time (DESIGN.md "Dispatch,
+// geofences, the scheduler and notifications"): a preorder becomes pending
+// at its time less the restaurant's preorder_lead_s; an order left pending
+// for auto_reject_after_s is rejected (not_accepted_in_time); an offer
+// expires.
+//
+// What is due is computed from the committed events, which the scheduler is
+// fed (by the publisher, and at start by the pass over the log that rebuilds
+// the sequencer's state: a restart loses nothing). It keeps the open orders
+// it may act on and a min-heap of due times; due() hands out the commands,
+// as the engine's actor, for the pipeline to decide like any other. Each is
+// checked again when decided (the order's version, the offer's expiry), so a
+// command whose moment passed is refused and harmless.
+//
+// Threads: observe(), due() and poke() are safe on any thread; start() runs
+// a thread that submits what falls due by the injected clock.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <span>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/domain/aggregates.h"
+#include "engine/pipeline/command.h"
+
+namespace comanda::engine {
+
+class Scheduler {
+ public:
+  using Clock = std::function<int64_t()>;         // microseconds since the epoch
+  using Submit = std::function<bool(Command&&)>;  // false: not taken now (retried)
+
+  Scheduler() = default;
+  ~Scheduler() { stop(); }
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Committed events, in log order.
+  void observe(std::span<const Event> events);
+
+  // Removes and returns the commands due at `now_us`, earliest first.
+  std::vector<Command> due(int64_t now_us);
+  // When the next command falls due, if any.
+  std::optional<int64_t> next_due() const;
+  // The open orders it keeps (for tests and stats).
+  size_t tracked() const;
+
+  // A thread that sleeps until the next due time by `clock` (or until
+  // observe() or poke() wakes it) and submits what is due. A command the
+  // pipeline does not take now (a full queue) is retried a second later.
+  void start(Clock clock, Submit submit);
+  void stop();
+  // Wakes the thread to look at the clock again (a test's clock moved).
+  void poke();
+
+ private:
+  enum class Work : uint8_t { kOpenPreorder, kAutoReject, kExpireOffer };
+  struct Due {
+    int64_t at_us;
+    Work work;
+    Uuid order;
+    // kOpenPreorder, kAutoReject: the order's version when armed (the
+    // command's expected version); kExpireOffer: the offer's expiry.
+    int64_t token;
+    bool operator>(const Due& other) const { return at_us > other.at_us; }
+  };
+  // What the scheduler knows of an open order.
+  struct Tracked {
+    Uuid restaurant;
+    uint64_t version = 0;
+    OrderStatus status = OrderStatus::kPending;
+    int64_t pending_since_us = 0;
+    int64_t scheduled_for_us = 0;
+    int64_t offer_expires_at_us = 0;
+  };
+
+  void observe_one(const Event& e);
+  void arm(const Uuid& id, const Tracked& order, const Event& e);
+  // The command for `due` if it still stands, else nullopt.
+  std::optional<Command> command_for(const Due& due) const;
+  void run(Clock clock, Submit submit);
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  RestaurantBook restaurants_;
+  std::unordered_map<Uuid, Tracked, UuidHash> orders_;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
+  bool stopping_ = false;
+  bool poked_ = false;
+  std::thread thread_;
+};
+
+}  // namespace comanda::engine
