@@ -34,6 +34,7 @@ void change(OrderView& o, const Event& e, const OrderStatusChanged& p) {
       p.to == OrderStatus::kCompleted)
     o.completed_at_us = e.recorded_at_us;
   if (is_terminal(p.to)) o.offered.clear();
+  o.not_ready = false;  // the flag is for the wait it was set in
 }
 
 void change(OrderView& o, const Event&, const OrderChanged& p) {
@@ -80,6 +81,9 @@ void change(OrderView& o, const Event&, const DriverAssigned& p) {
 }
 void change(OrderView& o, const Event&, const DriverUnassigned&) { o.driver = Uuid{}; }
 void change(OrderView& o, const Event&, const OrderArchived&) { o.archived = true; }
+void change(OrderView& o, const Event&, const OrderNotReadyChanged& p) {
+  o.not_ready = p.not_ready;
+}
 void change(OrderView& o, const Event&, const OrderDeleted&) { o.deleted = true; }
 
 }  // namespace
@@ -252,6 +256,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_completed_at_us(o.completed_at_us);
     if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
     for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
+    row.set_not_ready(o.not_ready);
     if (auto s = put_row(put, row_key(kOrderRow, id), row, value); !s.ok()) return s;
   }
   return {};
@@ -306,6 +311,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   o.archived = row.archived();
   o.canceled_at_us = row.canceled_at_us();
   o.completed_at_us = row.completed_at_us();
+  o.not_ready = row.not_ready();
   if (!row.assigned().empty()) {
     auto driver = Uuid::from_raw(row.assigned());
     if (!driver) return bad_row(kName, "has a malformed driver id");

@@ -37,6 +37,7 @@ struct OrderView {
   int64_t completed_at_us = 0;  // when it was delivered, picked up or completed; 0: not
   Uuid driver;                  // assigned; nil otherwise
   std::vector<Uuid> offered;    // the drivers of the standing offer
+  bool not_ready = false;       // the restaurant's flag while a driver waits there
 };
 
 struct OrderQuery {

@@ -92,8 +92,8 @@ Status parse_fulfillment(dom::object o, Fulfillment& out) {
   if (r.failed()) return r.error();
   if (scheduled_for && !scheduled_for->is_null()) {
     std::string_view text;
-    auto when = scheduled_for->get(text) == simdjson::SUCCESS ? engine::parse_rfc3339(text)
-                                                              : std::nullopt;
+    auto when =
+        scheduled_for->get(text) == simdjson::SUCCESS ? engine::parse_rfc3339(text) : std::nullopt;
     if (!when || *when <= 0)
       return Error::invalid("fulfillment.scheduled_for",
                             "fulfillment.scheduled_for must be an RFC 3339 time, such as "
@@ -231,6 +231,17 @@ engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view b
   cmd.reason = r.string("reason", false, 500);
   if (r.failed()) return r.error();
   return cmd;
+}
+
+engine::Result<bool> parse_not_ready(std::string_view body) {
+  auto object = parse_object(body);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  r.only({"not_ready"}, "a not-ready flag");
+  auto not_ready = r.boolean("not_ready");
+  if (r.failed()) return r.error();
+  if (!not_ready) return Error::invalid("not_ready", "not_ready is required: true or false");
+  return *not_ready;
 }
 
 engine::Result<uint32_t> parse_line_fulfilled(std::string_view body) {

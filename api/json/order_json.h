@@ -29,6 +29,8 @@ engine::Result<engine::PlaceOrder> parse_replace_order(std::string_view body);
 engine::Result<engine::OrderPatch> parse_order_patch(std::string_view body);
 // The body of POST /v1/orders/{id}/lines/{n}/fulfilled: {"quantity": 2}.
 engine::Result<uint32_t> parse_line_fulfilled(std::string_view body);
+// {"not_ready": true | false}.
+engine::Result<bool> parse_not_ready(std::string_view body);
 // The body of POST /v1/orders/{id}/status: a status by name, alias or code
 // (an integer or a numeric string), and an optional reason.
 engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view body);
@@ -49,6 +51,7 @@ void write_event_data(JsonWriter& w, const engine::Event& e, const engine::Order
                       std::string_view currency);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderLineFulfilled& p);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderArchived& p);
+void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderNotReadyChanged& p);
 void write_event_data(JsonWriter& w, const engine::Event& e, const engine::OrderDeleted& p);
 
 }  // namespace comanda::api

@@ -177,7 +177,11 @@ void write_order(JsonWriter& w, const projections::OrderView& o,
   w.begin_object();
   w.key("id").string(o.id.to_string());
   w.key("status").string(status_name(o.status));
-  w.key("status_code").number(status_code(o.status, o.cancelled_by_customer));
+  // ordering.co's 14, "order not ready", while the flag is set.
+  constexpr int kNotReadyCode = 14;
+  w.key("status_code")
+      .number(o.not_ready ? kNotReadyCode : status_code(o.status, o.cancelled_by_customer));
+  w.key("not_ready").boolean(o.not_ready);
   w.key("status_reason").string(o.status_reason);
   w.key("version").number(o.version);
   w.key("placed_at").string(format_utc(o.placed_at_us));
@@ -263,6 +267,10 @@ void write_event_data(JsonWriter& w, const Event&, const OrderLineFulfilled& p) 
 
 void write_event_data(JsonWriter& w, const Event&, const OrderArchived&) {
   w.begin_object().end_object();
+}
+
+void write_event_data(JsonWriter& w, const Event&, const OrderNotReadyChanged& p) {
+  w.begin_object().key("not_ready").boolean(p.not_ready).end_object();
 }
 
 void write_event_data(JsonWriter& w, const Event&, const OrderDeleted&) {

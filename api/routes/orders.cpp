@@ -134,6 +134,12 @@ engine::Result<engine::CommandBody> archive_order_command(const RouteRequest& rq
   return engine::CommandBody{engine::ArchiveOrder{order_in_path(rq)}};
 }
 
+engine::Result<engine::CommandBody> not_ready_command(const RouteRequest& rq) {
+  auto not_ready = parse_not_ready(rq.http.body);
+  if (!not_ready.ok()) return not_ready.error();
+  return engine::CommandBody{engine::SetNotReady{order_in_path(rq), *not_ready}};
+}
+
 engine::Result<engine::CommandBody> delete_order_command(const RouteRequest& rq) {
   return engine::CommandBody{engine::DeleteOrder{order_in_path(rq)}};
 }
@@ -252,6 +258,19 @@ RouteTable order_routes(const ApiContext& ctx) {
        .response_schema = "Order",
        .problems = kCommandProblems,
        .action = CommandSpec{.parse = archive_order_command,
+                             .respond = respond_with_order(ctx, 200),
+                             .if_match = true,
+                             .may_need_load = true}},
+      {.method = "POST",
+       .pattern = "/v1/orders/{id}/not-ready",
+       .absent = "no such order",
+       .summary = "Flag the order not ready (14) while its driver waits, or ready again",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot flag orders not ready",
+       .request_schema = "NotReady",
+       .response_schema = "Order",
+       .problems = kCommandProblems,
+       .action = CommandSpec{.parse = not_ready_command,
                              .respond = respond_with_order(ctx, 200),
                              .if_match = true,
                              .may_need_load = true}},

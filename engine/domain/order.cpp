@@ -39,6 +39,7 @@ const OrderState& OrderBook::apply(const Event& e, const OrderStatusChanged& p) 
   OrderState& o = at(e.stream);
   o.version = e.stream_version;
   o.status = p.to;
+  o.not_ready = false;  // the flag is for the wait it was set in
   o.last_position = e.position;
   o.updated_at_us = e.recorded_at_us;
   return dispatch_indexed(e.stream, o);

@@ -136,6 +136,14 @@ struct OrderArchived {
   friend bool operator==(const OrderArchived&, const OrderArchived&) = default;
 };
 
+// The restaurant says the order is not ready while its driver waits there
+// (status code 14 while set), or that it is ready after all.
+struct OrderNotReadyChanged {
+  static constexpr std::string_view kType = "order_not_ready_changed";
+  bool not_ready = false;
+  friend bool operator==(const OrderNotReadyChanged&, const OrderNotReadyChanged&) = default;
+};
+
 // The tombstone: the order answers 404 from now on; its events stay.
 struct OrderDeleted {
   static constexpr std::string_view kType = "order_deleted";
@@ -201,6 +209,11 @@ struct ArchiveOrder {
   Uuid order_id;
 };
 
+struct SetNotReady {
+  Uuid order_id;
+  bool not_ready = true;
+};
+
 struct DeleteOrder {
   Uuid order_id;
 };
@@ -226,6 +239,7 @@ struct OrderState {
   boost::container::small_vector<uint32_t, 6> line_quantities;
   bool archived = false;
   bool deleted = false;
+  bool not_ready = false;  // the flag (14), while a driver waits at the restaurant
   // Dispatch (engine/domain/dispatch.h).
   Uuid driver;                                      // assigned; nil otherwise
   boost::container::small_vector<Uuid, 3> offered;  // the standing offer's drivers
@@ -247,6 +261,7 @@ class OrderBook : public Book<OrderState> {
   const OrderState& apply(const Event& event, const OrderReplaced& replaced);
   const OrderState& apply(const Event& event, const OrderLineFulfilled& fulfilled);
   const OrderState& apply(const Event& event, const OrderArchived& archived);
+  const OrderState& apply(const Event& event, const OrderNotReadyChanged& changed);
   const OrderState& apply(const Event& event, const OrderDeleted& deleted);
   const OrderState& apply(const Event& event, const DriverOffered& offered);
   const OrderState& apply(const Event& event, const OfferExpired& expired);
@@ -275,12 +290,13 @@ class OrderBook : public Book<OrderState> {
 struct Order {
   using State = OrderState;
   using Book = OrderBook;
-  using Commands = TypeList<PlaceOrder, ChangeOrderStatus, ChangeOrder, ReplaceOrder, FulfillLine,
-                            ArchiveOrder, DeleteOrder, AcceptDelivery, DropDelivery, ExpireOffer>;
+  using Commands =
+      TypeList<PlaceOrder, ChangeOrderStatus, ChangeOrder, ReplaceOrder, FulfillLine, ArchiveOrder,
+               SetNotReady, DeleteOrder, AcceptDelivery, DropDelivery, ExpireOffer>;
   using Events =
       TypeList<OrderPlaced, OrderStatusChanged, OrderChanged, OrderReplaced, OrderLineFulfilled,
-               OrderArchived, OrderDeleted, DriverOffered, OfferExpired, OfferWithdrawn,
-               DispatchWaiting, DriverAssigned, DriverUnassigned>;
+               OrderArchived, OrderNotReadyChanged, OrderDeleted, DriverOffered, OfferExpired,
+               OfferWithdrawn, DispatchWaiting, DriverAssigned, DriverUnassigned>;
   // A finished (or deleted) order leaves memory after the hot window.
   static bool finished(const OrderState& order) {
     return is_terminal(order.status) || order.deleted;
@@ -327,6 +343,11 @@ Status decide(FulfillLine& command, Decision& decision);
 
 // The restaurant archives a finished order (again: nothing recorded).
 Status decide(ArchiveOrder& command, Decision& decision);
+
+// The restaurant flags the order not ready, or ready again, while a driver
+// waits at the restaurant (driver_near_restaurant, driver_at_restaurant);
+// the flag ends when the order moves on.
+Status decide(SetNotReady& command, Decision& decision);
 
 // The restaurant deletes an order, in any status: the tombstone. What
 // cancelling a live order undoes (a credit refund, a driver's release)

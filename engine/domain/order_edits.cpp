@@ -66,6 +66,12 @@ const OrderState& OrderBook::apply(const Event& e, const OrderArchived&) {
   return o;
 }
 
+const OrderState& OrderBook::apply(const Event& e, const OrderNotReadyChanged& p) {
+  OrderState& o = touched(at(e.stream), e);
+  o.not_ready = p.not_ready;
+  return o;
+}
+
 const OrderState& OrderBook::apply(const Event& e, const OrderDeleted&) {
   OrderState& o = touched(at(e.stream), e);
   o.deleted = true;
@@ -278,6 +284,30 @@ Status decide(ArchiveOrder& cmd, Decision& d) {
     return {};
   }
   d.emit(target_of(cmd.order_id, o), OrderArchived{});
+  return {};
+}
+
+namespace {
+
+bool driver_waits_at_restaurant(OrderStatus s) {
+  return s == OrderStatus::kDriverNearRestaurant || s == OrderStatus::kDriverAtRestaurant;
+}
+
+}  // namespace
+
+Status decide(SetNotReady& cmd, Decision& d) {
+  auto at = restaurants_order(d, cmd.order_id, "flag orders not ready");
+  if (!at.ok()) return at.error();
+  const OrderState& o = *at->order;
+  if (!driver_waits_at_restaurant(o.status))
+    return Error::conflict("an order that is " + std::string(status_name(o.status)) +
+                           " has no driver waiting at the restaurant: the not-ready flag is "
+                           "for driver_near_restaurant and driver_at_restaurant");
+  if (o.not_ready == cmd.not_ready) {
+    d.unchanged(target_of(cmd.order_id, o));
+    return {};
+  }
+  d.emit(target_of(cmd.order_id, o), OrderNotReadyChanged{cmd.not_ready});
   return {};
 }
 

@@ -241,6 +241,7 @@ TEST(ApiRoutes, TheWriteRoutesKeepTheScopesTheLogStores) {
                         "DELETE /v1/orders/{id}",
                         "POST /v1/orders/{id}/archive",
                         "POST /v1/orders/{id}/lines/{n}/fulfilled",
+                        "POST /v1/orders/{id}/not-ready",
                         "POST /v1/orders/{id}/accept-delivery",
                         "POST /v1/orders/{id}/drop-delivery",
                         "POST /v1/orders/{id}/delivered",

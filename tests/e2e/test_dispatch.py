@@ -156,6 +156,27 @@ class DispatchTest(unittest.TestCase):
         status, _, driver = self.server.curl("GET", f"/v1/drivers/{second}", token=self.tokens[2])
         self.assertEqual((driver["availability"], driver["order_id"]), ("available", None))
 
+    def test_the_owner_flags_the_order_not_ready_while_the_driver_waits(self):
+        rid = register_restaurant(self.server)
+        self.driver(1, 100)
+        oid = self.order_awaiting_driver(rid)
+        self.assertEqual(self.accept(1, oid)[0], 200)
+        owner = self.server.token("owner", "u-owner-1")
+        flag = lambda value, **kw: self.server.post(f"/v1/orders/{oid}/not-ready", {"not_ready": value}, **kw)
+        self.assertEqual(flag(True, token=owner)[0], 409, "no driver waits at the restaurant yet")
+        status, _, order = self.server.post(f"/v1/orders/{oid}/status", {"status": "driver_at_restaurant"},
+                                            token=self.tokens[1])
+        self.assertEqual((status, order["status_code"]), (200, 3), order)
+        self.assertEqual(flag(True, token=self.tokens[1])[0], 403, "the driver does not set it")
+        status, _, problem = self.server.post(f"/v1/orders/{oid}/not-ready", {"not_ready": "yes"}, token=owner)
+        self.assertEqual((status, problem.get("field")), (400, "not_ready"), problem)
+        status, _, order = flag(True, token=owner)
+        self.assertEqual((status, order["status"], order["status_code"], order["not_ready"]),
+                         (200, "driver_at_restaurant", 14, True), order)
+        status, _, order = self.server.curl("POST", f"/v1/orders/{oid}/status", {"status": "picked_up"},
+                                            token=self.tokens[1])
+        self.assertEqual((status, order["status_code"], order["not_ready"]), (200, 9, False), order)
+
     def test_pings_along_a_route_move_the_order_by_the_geofences(self):
         rid = register_restaurant(self.server)
         d = self.driver(1, 1500)

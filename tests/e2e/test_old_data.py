@@ -27,7 +27,7 @@ def as_answered_now(answer):
       step, its last), whether its customer may still cancel it, whether it
       is archived, its customer's email and language and whether a guest,
       its app and delivery zone (none then), and how much of each line the
-      kitchen has made (none then), its customer's class and parent and
+      kitchen has made (none then), whether flagged not ready, its customer's class and parent and
       the account that paid with credit (none then) (#16);
     - a driver shows their availability (offline until they say), whether
       active, and the delivery they are busy with (#16)."""
@@ -51,6 +51,7 @@ def as_answered_now(answer):
                           if status in ("delivered", "picked_up_by_customer", "completed") else None)
         answer.setdefault("can_be_cancelled", status in ("pending", "scheduled"))
         answer.setdefault("archived", False)
+        answer.setdefault("not_ready", False)
         answer.setdefault("app_id", None)
         answer.setdefault("delivery_zone", None)
         answer["customer"] = dict(answer["customer"])

@@ -237,6 +237,10 @@ void to_pb(const OrderArchived&, v1::Envelope& envelope) { envelope.mutable_orde
 
 void to_pb(const OrderDeleted&, v1::Envelope& envelope) { envelope.mutable_order_deleted(); }
 
+void to_pb(const OrderNotReadyChanged& e, v1::Envelope& envelope) {
+  envelope.mutable_order_not_ready_changed()->set_not_ready(e.not_ready);
+}
+
 std::optional<Result<EventPayload>> order_event_from_pb(const v1::Envelope& envelope) {
   switch (envelope.payload_case()) {
     case pb::Envelope::kOrderPlaced:
@@ -261,6 +265,8 @@ std::optional<Result<EventPayload>> order_event_from_pb(const v1::Envelope& enve
       return EventPayload{OrderArchived{}};
     case pb::Envelope::kOrderDeleted:
       return EventPayload{OrderDeleted{}};
+    case pb::Envelope::kOrderNotReadyChanged:
+      return EventPayload{OrderNotReadyChanged{envelope.order_not_ready_changed().not_ready()}};
     default:
       return std::nullopt;
   }

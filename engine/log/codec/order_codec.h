@@ -16,6 +16,7 @@ void to_pb(const OrderChanged& event, v1::Envelope& envelope);
 void to_pb(const OrderReplaced& event, v1::Envelope& envelope);
 void to_pb(const OrderLineFulfilled& event, v1::Envelope& envelope);
 void to_pb(const OrderArchived& event, v1::Envelope& envelope);
+void to_pb(const OrderNotReadyChanged& event, v1::Envelope& envelope);
 void to_pb(const OrderDeleted& event, v1::Envelope& envelope);
 
 // The envelope's payload if it is one of the order's events; nullopt if it

@@ -373,6 +373,31 @@ TEST_F(DispatchTest, TheAssignedDriversPingsMoveTheOrderAlongItsGeofences) {
   EXPECT_EQ(after.events.size(), 1u);
 }
 
+TEST_F(DispatchTest, TheRestaurantFlagsAnOrderNotReadyWhileItsDriverWaits) {
+  const Uuid d = add_driver(1, 100);
+  const Uuid o = order_up_to();
+  auto flag = [&](bool not_ready, Principal who = owner()) {
+    return state_.decide({std::move(who), SetNotReady{o, not_ready}, {}});
+  };
+  EXPECT_EQ(flag(true).error().code, ErrorCode::kConflict) << "no driver waits yet";
+  ASSERT_TRUE(accept(o, d).ok());
+  ASSERT_TRUE(as_driver(d, ChangeOrderStatus{o, "driver_at_restaurant", ""}).ok());
+  EXPECT_EQ(as_driver(d, SetNotReady{o, true}).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(flag(true, customer()).error().code, ErrorCode::kForbidden);
+  auto set = flag(true);
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_TRUE(order(o).not_ready);
+  auto again = flag(true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.events.empty()) << "already so: nothing recorded";
+  ASSERT_TRUE(flag(false).ok());
+  EXPECT_FALSE(order(o).not_ready);
+  ASSERT_TRUE(flag(true).ok());
+  // Picking it up ends the wait, and the flag with it.
+  ASSERT_TRUE(as_driver(d, ChangeOrderStatus{o, "picked_up", ""}).ok());
+  EXPECT_FALSE(order(o).not_ready);
+}
+
 TEST_F(DispatchTest, GeofencesOffMeansPingsMoveNothing) {
   RestaurantPatch off;
   off.geofence_enabled = false;

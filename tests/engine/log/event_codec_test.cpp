@@ -240,7 +240,8 @@ TEST(EventCodec, RoundTripsEveryDispatchEvent) {
         EventPayload{DriverAvailabilityChanged{Availability::kAvailable, {}}},
         EventPayload{DriverAvailabilityChanged{Availability::kBusy, a}},
         EventPayload{DriverAvailabilityChanged{Availability::kOffline, {}}},
-        EventPayload{DriverActiveChanged{false}}, EventPayload{DriverActiveChanged{true}}}) {
+        EventPayload{DriverActiveChanged{false}}, EventPayload{DriverActiveChanged{true}},
+        EventPayload{OrderNotReadyChanged{true}}, EventPayload{OrderNotReadyChanged{false}}}) {
     const Event e = envelope(p);
     EXPECT_EQ(round_trip(e), e) << event_type_name(p);
   }
