@@ -17,6 +17,10 @@
 
 namespace comanda::bench {
 
+// bench/dispatch_bench.cpp: the offer decision among 100k drivers, and whole
+// deliveries through the engine.
+void register_dispatch_benchmarks();
+
 using Clock = std::chrono::steady_clock;
 
 // A fresh, empty directory under the temp directory ($TMPDIR, else /tmp),

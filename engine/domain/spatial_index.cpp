@@ -22,7 +22,9 @@ struct SpatialIndex::Tree {
                  kEarthRadiusM * std::cos(lat) * std::sin(lng), kEarthRadiusM * std::sin(lat));
   }
 
-  bgi::rtree<Value, bgi::rstar<16>> rtree;
+  // Linear splits: the cheapest updates (every ping of an available driver
+  // is one), for slightly slower queries (docs/decisions.md).
+  bgi::rtree<Value, bgi::linear<16>> rtree;
   std::unordered_map<Uuid, std::pair<Point, GeoPoint>, UuidHash> at;
 };
 
