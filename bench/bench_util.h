@@ -20,6 +20,8 @@ namespace comanda::bench {
 // bench/dispatch_bench.cpp: the offer decision among 100k drivers, and whole
 // deliveries through the engine.
 void register_dispatch_benchmarks();
+// bench/growth_bench.cpp: how the maps of every hot order grow.
+void register_growth_benchmarks();
 
 using Clock = std::chrono::steady_clock;
 

@@ -111,9 +111,9 @@ void OrdersModel::apply_one(const Event& e) {
     o.status = placed->status;
     index_order(o);
   } else {
-    auto it = orders_.find(e.stream);
-    if (it == orders_.end()) return;  // not an order's event
-    OrderView& o = it->second;
+    OrderView* found = orders_.find(e.stream);
+    if (!found) return;  // not an order's event
+    OrderView& o = *found;
     std::visit(
         [&](const auto& payload) {
           if constexpr (requires { change(o, e, payload); }) {
@@ -151,9 +151,9 @@ uint64_t OrdersModel::position() const {
 
 std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
   std::shared_lock lock(mu_);
-  auto it = orders_.find(id);
-  if (it == orders_.end() || it->second.deleted) return std::nullopt;
-  return it->second;
+  const OrderView* o = orders_.find(id);
+  if (!o || o->deleted) return std::nullopt;
+  return *o;
 }
 
 bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const {
@@ -173,16 +173,15 @@ std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal&
                                                 uint64_t* position) const {
   std::shared_lock lock(mu_);
   if (position) *position = position_;
-  auto it = orders_.find(id);
-  if (it == orders_.end() || it->second.deleted || !visible(it->second, viewer))
-    return std::nullopt;
-  return it->second;
+  const OrderView* o = orders_.find(id);
+  if (!o || o->deleted || !visible(*o, viewer)) return std::nullopt;
+  return *o;
 }
 
 std::string OrdersModel::customer_of(const Uuid& id) const {
   std::shared_lock lock(mu_);
-  auto it = orders_.find(id);
-  return it == orders_.end() ? std::string() : it->second.placed.customer.id;
+  const OrderView* o = orders_.find(id);
+  return o ? o->placed.customer.id : std::string();
 }
 
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
@@ -190,15 +189,14 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
   OrderPage page;
   page.position = position_;
   if (query.limit == 0) return page;
-  const std::vector<Placement>* index = &all_orders_;
+  const Placements* index = &all_orders_;
   // A driver reads the orders offered or assigned to it one by one; its
   // lists are not served here (no scan of everyone's).
   if (query.viewer && query.viewer->role == Role::kDriver) return page;
   if (query.viewer && query.viewer->role == Role::kCustomer) {
     // A customer's own orders have their own index: no scan of everyone's.
-    auto it = by_customer_.find(query.viewer->subject);
-    if (it == by_customer_.end()) return page;
-    index = &it->second;
+    index = by_customer_.find(query.viewer->subject);
+    if (!index) return page;
   } else if (query.restaurant_id) {
     auto it = by_restaurant_.find(*query.restaurant_id);
     if (it == by_restaurant_.end()) return page;
@@ -210,7 +208,7 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
     end = std::lower_bound(index->begin(), end, query.before_position,
                            [](const Placement& p, uint64_t pos) { return p.first < pos; });
   for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
-    const OrderView& o = orders_.at(it->second);
+    const OrderView& o = *orders_.find(it->second);
     if (o.deleted || o.archived != query.archived) continue;
     if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
     if (query.viewer && !visible(o, *query.viewer)) continue;
@@ -240,8 +238,9 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_user_id(user);
     if (auto s = put_row(put, row_key(kDriverRow, id), row, value); !s.ok()) return s;
   }
-  for (const auto& [id, o] : orders_) {
-    if (o.deleted) continue;  // gone: its events alone remember it
+  engine::Status status;
+  orders_.for_each([&](const Uuid& id, const OrderView& o) {
+    if (!status.ok() || o.deleted) return;  // deleted: its events alone remember it
     row.Clear();
     row.set_origin(
         founding_event(id, o.placed.restaurant_id, o.placed_position, o.placed_at_us, o.placed));
@@ -257,9 +256,9 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
     for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
     row.set_not_ready(o.not_ready);
-    if (auto s = put_row(put, row_key(kOrderRow, id), row, value); !s.ok()) return s;
-  }
-  return {};
+    status = put_row(put, row_key(kOrderRow, id), row, value);
+  });
+  return status;
 }
 
 engine::Status OrdersModel::load_row(std::string_view key, std::string_view value) {
@@ -331,7 +330,8 @@ void OrdersModel::finish_load() {
   std::unique_lock lock(mu_);
   std::sort(all_orders_.begin(), all_orders_.end());
   for (auto& [_, list] : by_restaurant_) std::sort(list.begin(), list.end());
-  for (auto& [_, list] : by_customer_) std::sort(list.begin(), list.end());
+  by_customer_.for_each(
+      [](const std::string&, Placements& list) { std::sort(list.begin(), list.end()); });
 }
 
 }  // namespace comanda::projections

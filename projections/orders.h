@@ -5,6 +5,7 @@
 // Threads: see projections/projection.h; the queries on any thread.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -91,11 +92,14 @@ class OrdersModel final : public Projection {
   engine::Status load_driver(std::string_view key, std::string_view value);
 
   mutable std::shared_mutex mu_;
-  std::unordered_map<Uuid, OrderView, engine::UuidHash> orders_;
+  // Every order, and the lists of them; none stops the publisher to grow
+  // (a map grows a step at a time, a deque never moves its entries).
+  engine::GrowingMap<Uuid, OrderView, engine::UuidHash> orders_;
   std::unordered_map<Uuid, std::vector<std::string>, engine::UuidHash> owners_;  // by restaurant
-  std::vector<Placement> all_orders_;
-  std::unordered_map<Uuid, std::vector<Placement>, engine::UuidHash> by_restaurant_;
-  std::unordered_map<std::string, std::vector<Placement>> by_customer_;
+  using Placements = std::deque<Placement>;
+  Placements all_orders_;
+  std::unordered_map<Uuid, Placements, engine::UuidHash> by_restaurant_;
+  engine::GrowingMap<std::string, Placements> by_customer_;
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;

@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "engine/base/growing_map.h"
 #include "engine/base/ids.h"
 
 namespace comanda::engine {
@@ -55,23 +56,18 @@ concept Evictable = requires(const typename K::State& s) {
 template <class State>
 class Book {
  public:
-  const State* find(const Uuid& id) const {
-    auto it = states_.find(id);
-    return it == states_.end() ? nullptr : &it->second;
-  }
+  const State* find(const Uuid& id) const { return states_.find(id); }
   // Drops a stream from memory (its events stay in the log).
   void erase(const Uuid& id) { states_.erase(id); }
 
  protected:
-  State* find_mutable(const Uuid& id) {
-    auto it = states_.find(id);
-    return it == states_.end() ? nullptr : &it->second;
-  }
+  State* find_mutable(const Uuid& id) { return states_.find(id); }
   // The stream's state, created empty by its first event.
   State& at(const Uuid& id) { return states_[id]; }
 
  private:
-  std::unordered_map<Uuid, State, UuidHash> states_;
+  // Grows a step at a time: the sequencer never waits for a whole rehash.
+  GrowingMap<Uuid, State, UuidHash> states_;
 };
 
 }  // namespace comanda::engine

@@ -241,11 +241,11 @@ struct OrderState {
   bool deleted = false;
   bool not_ready = false;  // the flag (14), while a driver waits at the restaurant
   // Dispatch (engine/domain/dispatch.h).
-  Uuid driver;                                      // assigned; nil otherwise
-  boost::container::small_vector<Uuid, 3> offered;  // the standing offer's drivers
+  Uuid driver;                // assigned; nil otherwise
+  std::vector<Uuid> offered;  // the standing offer's drivers (heap: only dispatched orders)
   // Drivers offered it earlier: skipped by the next offers (until no one
   // else is left); once it is taken, their accept is a conflict, not a 404.
-  boost::container::small_vector<Uuid, 3> offered_before;
+  std::vector<Uuid> offered_before;
   int64_t offer_expires_at_us = 0;            // 0: no standing offer
   uint32_t waiting_radius_m = 0;              // > 0: waiting for a driver in range
   std::optional<GeoPoint> delivery_location;  // for the geofence near the customer

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
+#include "engine/base/growing_map.h"
 #include "engine/log/idempotency.h"
 
 namespace comanda::engine {
@@ -29,7 +29,7 @@ class IdempotencyWindow {
   void forget_expired(int64_t now_us);
 
   int64_t window_us_;
-  std::unordered_map<std::string, IdempotencyRecord> records_;
+  GrowingMap<std::string, IdempotencyRecord> records_;  // grows without stalling the sequencer
   std::deque<std::pair<int64_t, std::string>> by_age_;  // (recorded_at, scope), oldest first
 };
 

@@ -43,13 +43,13 @@ void Scheduler::observe_one(const Event& e) {
     o.pending_since_us = e.recorded_at_us;
     o.scheduled_for_us = placed->fulfillment.scheduled_for_us;
   }
-  auto it = orders_.find(e.stream);
-  if (it == orders_.end()) return;  // not an open order's event
+  Tracked* tracked = orders_.find(e.stream);
+  if (!tracked) return;  // not an open order's event
   if (ends_order(e)) {
-    orders_.erase(it);
+    orders_.erase(e.stream);
     return;
   }
-  Tracked& o = it->second;
+  Tracked& o = *tracked;
   o.version = e.stream_version;
   if (const auto* changed = std::get_if<OrderStatusChanged>(&e.payload)) {
     if (changed->to == OrderStatus::kPending && o.status != OrderStatus::kPending)
@@ -87,9 +87,9 @@ void Scheduler::arm(const Uuid& id, const Tracked& o, const Event& e) {
 }
 
 std::optional<Command> Scheduler::command_for(const Due& due) const {
-  auto it = orders_.find(due.order);
-  if (it == orders_.end()) return std::nullopt;
-  const Tracked& o = it->second;
+  const Tracked* tracked = orders_.find(due.order);
+  if (!tracked) return std::nullopt;
+  const Tracked& o = *tracked;
   Command c;
   c.principal = kEnginePrincipal;
   c.correlation_id = Uuid::v7();

@@ -24,9 +24,9 @@
 #include <queue>
 #include <span>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/base/growing_map.h"
 #include "engine/domain/aggregates.h"
 #include "engine/pipeline/command.h"
 
@@ -90,7 +90,7 @@ class Scheduler {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   RestaurantBook restaurants_;
-  std::unordered_map<Uuid, Tracked, UuidHash> orders_;
+  GrowingMap<Uuid, Tracked, UuidHash> orders_;  // grows without stalling the publisher
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
   bool stopping_ = false;
   bool poked_ = false;
