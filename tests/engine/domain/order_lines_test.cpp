@@ -175,6 +175,25 @@ TEST_F(AddedTaxOrderTest, AddedTaxOnTheItemsAndTheDeliveryFeeNotTheTip) {
   EXPECT_EQ(t.total, 2050 + 299 + 206 + 300);
 }
 
+TEST_F(AddedTaxOrderTest, TheRestaurantsDiscountComesOffBeforeTheTax) {
+  PlaceOrder body = order_body(Uuid::v7(), restaurant_, FulfillmentType::kDelivery);
+  body.items = lines({line("BURGER", 2, {{"Extra cheese", {}}})});  // 2 x 1850 from the menu
+  body.discount = 500;
+  body.tip = 100;
+  body.payment = {"cash", 5000, {}};
+  auto outcome = state_.decide(place_order(body, owner()));
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  const Totals& t = std::get<OrderPlaced>(outcome.event().payload).totals;
+  EXPECT_EQ(t.subtotal, 3700);
+  EXPECT_EQ(t.discount, 500);
+  EXPECT_EQ(t.taxable_base, 3700 - 500 + 299);
+  EXPECT_EQ(t.tax, 306);  // round(3499 * 0.0875) = round(306.16)
+  EXPECT_EQ(t.total, 3499 + 306 + 100);
+  // The same discount from the customer is refused, naming it.
+  body.order_id = Uuid::v7();
+  EXPECT_EQ(state_.decide(place_order(body, customer())).error().field, "discount");
+}
+
 TEST_F(MenuPricedOrderTest, AnEditedMenuPricesTheNextOrder) {
   std::vector<MenuItem> dearer = menu_items_;
   dearer[0].price = 1700;
