@@ -89,6 +89,7 @@ const OrderState& OrderBook::apply(const Event& e, const OfferExpired& p) {
 const OrderState& OrderBook::apply(const Event& e, const OfferWithdrawn& p) {
   OrderState& o = touched(at(e.stream), e);
   erase_id(o.offered, p.driver);
+  if (!holds(o.offered_before, p.driver)) o.offered_before.push_back(p.driver);
   if (auto it = offers_by_driver_.find(p.driver); it != offers_by_driver_.end()) {
     erase_id(it->second, e.stream);
     if (it->second.empty()) offers_by_driver_.erase(it);
@@ -309,13 +310,12 @@ Status decide(AcceptDelivery& cmd, Decision& d) {
   if (!driver_id.ok()) return driver_id.error();
   const bool by_admin = d.caller().role == Role::kAdmin;
   const OrderState* o = d.find<Order>(cmd.order_id);
-  // A driver not offered the order is answered as for an absent one; once it
-  // is taken, so is one whose offer expired before.
-  auto was_offered = [&] {
-    if (holds(o->offered, *driver_id)) return true;
-    return !o->driver.is_nil() && (o->driver == *driver_id || holds(o->offered_before, *driver_id));
-  };
-  if (!o || o->deleted || (!by_admin && !was_offered())) return Error::not_found("no such order");
+  // A driver never offered the order is answered as for an absent one; one
+  // whose offer ended (expired, withdrawn, taken) knew of it: a conflict.
+  const bool offered_now = o && holds(o->offered, *driver_id);
+  const bool knew_of_it =
+      o && (offered_now || o->driver == *driver_id || holds(o->offered_before, *driver_id));
+  if (!o || o->deleted || (!by_admin && !knew_of_it)) return Error::not_found("no such order");
   if (Status version = d.expect_version(o->version); !version.ok()) return version;
   if (!o->driver.is_nil())
     return Error::conflict("the delivery is taken" +
@@ -328,6 +328,8 @@ Status decide(AcceptDelivery& cmd, Decision& d) {
   if (!driver->order.is_nil()) return Error::conflict("the driver is busy with another delivery");
   if (by_admin && (!driver->active || driver->availability != Availability::kAvailable))
     return Error::conflict("driver_id", "the driver is not available");
+  if (!by_admin && !offered_now)
+    return Error::conflict("the offer to you has ended (expired or withdrawn)");
   const Target order{cmd.order_id, o->restaurant_id, o->version};
   d.emit(order, OrderStatusChanged{o->status, OrderStatus::kDriverAssigned, "", 0});
   d.emit(order, DriverAssigned{*driver_id});

@@ -179,6 +179,8 @@ TEST_F(DispatchTest, AnExpiredOfferGoesToTheNextNearestThenStartsOver) {
   ASSERT_TRUE(expired.ok()) << expired.error().message;
   EXPECT_EQ(std::get<OfferExpired>(expired.events.front().payload).drivers, std::vector<Uuid>{a});
   EXPECT_EQ(offered(o), std::vector<Uuid>{b}) << "the next nearest";
+  EXPECT_EQ(accept(o, a, kNow + 61 * kSecond).error().code, ErrorCode::kConflict)
+      << "a's offer ended: not an absent order to a";
   EXPECT_EQ(order(o).offer_expires_at_us, kNow + 120 * kSecond);
 
   // A stale expiry (of the first offer) changes nothing.
@@ -249,7 +251,7 @@ TEST_F(DispatchTest, TheFirstAcceptWinsAndLaterOnesAreConflicts) {
   EXPECT_EQ(accept(o, a).error().code, ErrorCode::kConflict) << "taken";
   EXPECT_EQ(accept(o, b).error().code, ErrorCode::kConflict) << "taken, by you";
   EXPECT_EQ(accept(o, stranger).error().code, ErrorCode::kNotFound) << "never offered";
-  EXPECT_EQ(accept(other, b).error().code, ErrorCode::kNotFound) << "withdrawn";
+  EXPECT_EQ(accept(other, b).error().code, ErrorCode::kConflict) << "busy, the offer withdrawn";
   // A busy driver cannot go offline or available until the delivery ends.
   EXPECT_EQ(set_availability(2, b, Availability::kOffline).error().code, ErrorCode::kConflict);
   EXPECT_EQ(set_availability(2, b, Availability::kBusy).error().code, ErrorCode::kInvalidArgument);
