@@ -20,9 +20,8 @@ namespace pb = ::comanda::v1;
 // needs no table: the to_pb overloads they declare are chosen by type.
 using PayloadDecoder = std::optional<Result<EventPayload>> (*)(const pb::Envelope&);
 constexpr PayloadDecoder kDecoders[] = {
-    &codec::restaurant_event_from_pb, &codec::menu_event_from_pb,    &codec::order_event_from_pb,
-    &codec::dispatch_event_from_pb,
-    &codec::driver_event_from_pb,     &codec::account_event_from_pb,
+    &codec::restaurant_event_from_pb, &codec::menu_event_from_pb,   &codec::order_event_from_pb,
+    &codec::dispatch_event_from_pb,   &codec::driver_event_from_pb, &codec::account_event_from_pb,
 };
 
 Result<EventPayload> payload_from_pb(const pb::Envelope& envelope) {

@@ -10,8 +10,8 @@
 
 #include "engine/domain/aggregates.h"
 #include "engine/domain/decision.h"
-#include "engine/domain/handlers.h"
 #include "engine/domain/event.h"
+#include "engine/domain/handlers.h"
 #include "tests/support/builders.h"
 
 namespace comanda::test_support {
