@@ -159,10 +159,11 @@ engine::Status Node::Data::load() {
   // the scheduler sees them all (what is due follows from state).
   auto rebuild_models = [this](const engine::Event& e) {
     models.apply({&e, 1});
-    scheduler.observe({&e, 1});
+    scheduler.observe_loaded(e);
   };
   if (auto loaded = state.load(*log, now_us, rebuild_models); !loaded.ok())
     return engine::Error::corruption("cannot load the log: " + loaded.error().message);
+  scheduler.finish_load();  // what the open orders have due, armed once
   return {};
 }
 

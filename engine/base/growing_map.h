@@ -2,7 +2,7 @@
 // entry at once when it fills (at a million orders, a stall of hundreds of
 // milliseconds on the thread that inserts, and for every thread waiting on
 // it). This one is 16 shards by hash; a shard, when full, starts a table
-// twice its size and moves two entries from the old one with every insertion
+// twice its size and moves one entry from the old one with every insertion
 // until it is empty (node handles: no entry is copied, and references to
 // entries stay valid). So no insertion touches more than a few entries, and
 // the one allocation that grows with the map, a new bucket array, is a
@@ -46,6 +46,13 @@ class GrowingMap {
       s.old.clear();
     }
   }
+  // Insertions that made a table rehash its entries all at once: what this
+  // map exists to avoid (for tests; 0).
+  size_t full_rehashes() const {
+    size_t n = 0;
+    for (const Shard& s : shards_) n += s.full_rehashes;
+    return n;
+  }
   // Whether entries are still moving to a new table somewhere (for tests).
   bool growing() const {
     for (const Shard& s : shards_)
@@ -73,6 +80,7 @@ class GrowingMap {
   struct Shard {
     Map now;  // new entries go here
     Map old;  // the previous table, moving over
+    size_t full_rehashes = 0;
 
     V* find(const K& key) {
       if (auto it = now.find(key); it != now.end()) return &it->second;
@@ -82,17 +90,24 @@ class GrowingMap {
     V& operator[](const K& key) {
       if (auto it = now.find(key); it != now.end()) return it->second;
       make_room();
+      const size_t buckets = now.bucket_count();
+      V* v;
       if (auto it = old.find(key); it != old.end())
-        return now.insert(old.extract(it)).position->second;  // the same node
-      return now.try_emplace(key).first->second;
+        v = &now.insert(old.extract(it)).position->second;  // the same node
+      else
+        v = &now.try_emplace(key).first->second;
+      full_rehashes += now.bucket_count() != buckets;
+      return *v;
     }
     bool erase(const K& key) { return now.erase(key) > 0 || old.erase(key) > 0; }
 
     // Before an insertion into `now`: when it would rehash, starts a table
     // twice the size instead; then moves a few old entries over.
     void make_room() {
-      const auto capacity =
-          static_cast<size_t>(now.max_load_factor() * static_cast<float>(now.bucket_count()));
+      // In double, less a margin: a float product may round up past what
+      // the table holds without rehashing.
+      const auto capacity = static_cast<size_t>(static_cast<double>(now.max_load_factor()) *
+                                                static_cast<double>(now.bucket_count()) * 0.999);
       if (now.size() + 1 + kMovesPerInsert > capacity) {
         // The old table had kMovesPerInsert entries moved per insertion
         // since the last growth: it is empty by now unless it was tiny.

@@ -1,6 +1,7 @@
 #include "engine/domain/dispatch.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "engine/domain/access.h"
@@ -24,6 +25,18 @@ bool holds(const List& list, const Uuid& id) {
 template <class List>
 void erase_id(List& list, const Uuid& id) {
   list.erase(std::remove(list.begin(), list.end(), id), list.end());
+}
+
+// offered_before is kept sorted: a set that broadcasts to thousands of
+// drivers look up in log time.
+template <class Ids>
+void add_offered_before(std::vector<Uuid>& set, const Ids& ids) {
+  set.insert(set.end(), ids.begin(), ids.end());
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+}
+bool offered_before(const OrderState& o, const Uuid& id) {
+  return std::binary_search(o.offered_before.begin(), o.offered_before.end(), id);
 }
 
 }  // namespace
@@ -81,15 +94,14 @@ const OrderState& OrderBook::apply(const Event& e, const DriverOffered& p) {
 const OrderState& OrderBook::apply(const Event& e, const OfferExpired& p) {
   OrderState& o = touched(at(e.stream), e);
   drop_offers(e.stream, o);
-  for (const Uuid& driver : p.drivers)
-    if (!holds(o.offered_before, driver)) o.offered_before.push_back(driver);
+  add_offered_before(o.offered_before, p.drivers);
   return o;
 }
 
 const OrderState& OrderBook::apply(const Event& e, const OfferWithdrawn& p) {
   OrderState& o = touched(at(e.stream), e);
   erase_id(o.offered, p.driver);
-  if (!holds(o.offered_before, p.driver)) o.offered_before.push_back(p.driver);
+  add_offered_before(o.offered_before, std::array{p.driver});
   if (auto it = offers_by_driver_.find(p.driver); it != offers_by_driver_.end()) {
     erase_id(it->second, e.stream);
     if (it->second.empty()) offers_by_driver_.erase(it);
@@ -110,16 +122,14 @@ const OrderState& OrderBook::apply(const Event& e, const DispatchWaiting& p) {
 const OrderState& OrderBook::apply(const Event& e, const DriverAssigned& p) {
   OrderState& o = touched(at(e.stream), e);
   o.driver = p.driver;
-  for (const Uuid& driver : o.offered)
-    if (!holds(o.offered_before, driver)) o.offered_before.push_back(driver);
+  add_offered_before(o.offered_before, o.offered);
   return dispatch_indexed(e.stream, o);
 }
 
 const OrderState& OrderBook::apply(const Event& e, const DriverUnassigned& p) {
   OrderState& o = touched(at(e.stream), e);
   o.driver = Uuid{};
-  if (!holds(o.offered_before, p.driver))
-    o.offered_before.push_back(p.driver);  // offered to others first
+  add_offered_before(o.offered_before, std::array{p.driver});  // offered to others first
   return o;
 }
 
@@ -160,7 +170,7 @@ void offer(Decision& d, const Uuid& order_id, const OrderState& o, const Dispatc
     return drivers.offerable().nearest(at.pickup, limit, radius, [&](const Uuid& id) {
       const DriverState* driver = drivers.find(id);
       return driver && driver->order.is_nil() && !holds(also_skipped, id) &&
-             !(skip_offered_before && holds(o.offered_before, id));
+             !(skip_offered_before && offered_before(o, id));
     });
   };
   auto found = candidates(true);
@@ -239,6 +249,23 @@ std::optional<std::pair<OrderStatus, std::string_view>> geofence_step(
 
 }  // namespace
 
+void withdraw_offers(Decision& d, const Uuid& driver_id, const Uuid& except) {
+  for (const Uuid& id : d.book<Order>().offers_of(driver_id)) {
+    const OrderState* o = d.find<Order>(id);
+    if (!o || id == except) continue;
+    d.emit_by_engine({id, o->restaurant_id, o->version}, OfferWithdrawn{driver_id});
+    if (o->offered.size() > 1) continue;
+    // It was offered to them alone: offered anew, to others first.
+    OrderState next = *o;
+    next.offered.clear();
+    next.offer_expires_at_us = 0;
+    add_offered_before(next.offered_before, std::array{driver_id});
+    next.version = o->version + 1;
+    const Uuid skipped[] = {driver_id};
+    if (auto at = dispatcher_for(d, next)) offer(d, id, next, *at, skipped);
+  }
+}
+
 void after_status_change(Decision& d, const Uuid& order_id, const OrderState& o, OrderStatus to) {
   // A delivery that ends frees its driver.
   if (!o.driver.is_nil() && is_terminal(to)) {
@@ -246,7 +273,13 @@ void after_status_change(Decision& d, const Uuid& order_id, const OrderState& o,
     return;
   }
   auto at = dispatcher_for(d, o);
-  if (!at || to != at->restaurant->settings.dispatch.offer_on) return;
+  if (!at) return;
+  // Offered when the step reaches offer_on or skips past it (not to a
+  // fleet, which delivers it itself), before a driver is assigned.
+  const OrderStatus on = at->restaurant->settings.dispatch.offer_on;
+  if (before(to, on) || !before(o.status, on) || !before(to, OrderStatus::kDriverAssigned) ||
+      to == OrderStatus::kFleetAssigned)
+    return;
   if (!o.offered.empty() || o.waiting_radius_m > 0) return;  // offered already
   OrderState next = o;  // as the step leaves it: the offer follows it
   next.status = to;
@@ -314,20 +347,20 @@ Status decide(AcceptDelivery& cmd, Decision& d) {
   // whose offer ended (expired, withdrawn, taken) knew of it: a conflict.
   const bool offered_now = o && holds(o->offered, *driver_id);
   const bool knew_of_it =
-      o && (offered_now || o->driver == *driver_id || holds(o->offered_before, *driver_id));
+      o && (offered_now || o->driver == *driver_id || offered_before(*o, *driver_id));
   if (!o || o->deleted || (!by_admin && !knew_of_it)) return Error::not_found("no such order");
   if (Status version = d.expect_version(o->version); !version.ok()) return version;
   if (!o->driver.is_nil())
     return Error::conflict("the delivery is taken" +
                            std::string(o->driver == *driver_id ? " (by you)" : ""));
   if (o->fulfillment != FulfillmentType::kDelivery || is_terminal(o->status) ||
-      !before(o->status, OrderStatus::kDriverAssigned))
+      before(o->status, OrderStatus::kAccepted) || !before(o->status, OrderStatus::kDriverAssigned))
     return Error::conflict("an order that is " + std::string(status_name(o->status)) +
-                           " takes no driver");
+                           " takes no driver (from accepted until a driver is assigned)");
   const DriverState* driver = d.find<Driver>(*driver_id);
   if (!driver->order.is_nil()) return Error::conflict("the driver is busy with another delivery");
-  if (by_admin && (!driver->active || driver->availability != Availability::kAvailable))
-    return Error::conflict("driver_id", "the driver is not available");
+  if (!driver->active || driver->availability != Availability::kAvailable)
+    return Error::conflict("driver_id", "the driver is not available (offline or suspended)");
   if (!by_admin && !offered_now)
     return Error::conflict("the offer to you has ended (expired or withdrawn)");
   const Target order{cmd.order_id, o->restaurant_id, o->version};
@@ -336,13 +369,7 @@ Status decide(AcceptDelivery& cmd, Decision& d) {
   d.emit({*driver_id, *driver_id, driver->version},
          DriverAvailabilityChanged{Availability::kBusy, cmd.order_id});
   // One delivery per driver: the driver's other offers stand no more.
-  for (const Uuid& other : d.book<Order>().offers_of(*driver_id)) {
-    if (other == cmd.order_id) continue;
-    const OrderState* offered = d.find<Order>(other);
-    if (offered)
-      d.emit_by_engine({other, offered->restaurant_id, offered->version},
-                       OfferWithdrawn{*driver_id});
-  }
+  withdraw_offers(d, *driver_id, cmd.order_id);
   return {};
 }
 
@@ -382,8 +409,7 @@ Status decide(ExpireOffer& cmd, Decision& d) {
   const Target order{cmd.order_id, o->restaurant_id, o->version};
   d.emit(order, OfferExpired{std::vector<Uuid>(o->offered.begin(), o->offered.end())});
   OrderState next = *o;
-  for (const Uuid& driver : o->offered)
-    if (!holds(next.offered_before, driver)) next.offered_before.push_back(driver);
+  add_offered_before(next.offered_before, o->offered);
   next.offered.clear();
   next.version = o->version + 1;
   if (auto at = dispatcher_for(d, next)) offer(d, cmd.order_id, next, *at);

@@ -115,8 +115,9 @@ Status decide(ExpireOffer& command, Decision& decision);
 // ---- what other decisions call ----
 
 // After a status change of `order` to `to` (already emitted): offers it when
-// `to` is the restaurant's offer_on status, and frees its driver when `to`
-// ends the delivery.
+// the step reaches the restaurant's offer_on status or skips past it (short
+// of a fleet or an assigned driver), and frees its driver when `to` ends the
+// delivery.
 void after_status_change(Decision& decision, const Uuid& order_id, const OrderState& order,
                          OrderStatus to);
 
@@ -130,5 +131,10 @@ void after_ping(Decision& decision, const Uuid& driver_id, const GeoPoint& where
 // After a driver became available (already emitted): offers of the waiting
 // orders in range of their last position.
 void after_available(Decision& decision, const Uuid& driver_id);
+
+// After a driver took a delivery (`except`), went offline or was suspended
+// (already emitted): their standing offers are withdrawn, and an order left
+// with nobody offered is offered anew (to others), or waits.
+void withdraw_offers(Decision& decision, const Uuid& driver_id, const Uuid& except = {});
 
 }  // namespace comanda::engine

@@ -131,7 +131,10 @@ Status decide(SetAvailability& cmd, Decision& d) {
     return {};
   }
   d.emit(target, DriverAvailabilityChanged{cmd.availability, {}});
-  if (cmd.availability == Availability::kAvailable) after_available(d, cmd.driver_id);
+  if (cmd.availability == Availability::kAvailable)
+    after_available(d, cmd.driver_id);
+  else
+    withdraw_offers(d, cmd.driver_id);  // offline: their offers go to others
   return {};
 }
 
@@ -148,6 +151,7 @@ Status decide(SetDriverActive& cmd, Decision& d) {
     return {};
   }
   d.emit(target, DriverActiveChanged{cmd.active});
+  if (!cmd.active) withdraw_offers(d, cmd.driver_id);  // suspended: their offers go to others
   return {};
 }
 

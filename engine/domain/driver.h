@@ -153,7 +153,8 @@ Status decide(ReportLocation& command, Decision& decision);
 // (409). Becoming available offers the waiting orders in range.
 Status decide(SetAvailability& command, Decision& decision);
 
-// Admins only.
+// Admins only. A suspended driver's standing offers are withdrawn (as when
+// going offline) and go to others.
 Status decide(SetDriverActive& command, Decision& decision);
 
 }  // namespace comanda::engine

@@ -24,13 +24,24 @@ void Scheduler::observe(std::span<const Event> events) {
   {
     std::lock_guard lock(mu_);
     const int64_t before = heap_.empty() ? INT64_MAX : heap_.top().at_us;
-    for (const Event& e : events) observe_one(e);
+    for (const Event& e : events) observe_one(e, true);
     earlier = !heap_.empty() && heap_.top().at_us < before;
   }
   if (earlier) poke();
 }
 
-void Scheduler::observe_one(const Event& e) {
+void Scheduler::observe_loaded(const Event& e) {
+  std::lock_guard lock(mu_);
+  observe_one(e, false);
+}
+
+void Scheduler::finish_load() {
+  std::lock_guard lock(mu_);
+  orders_.for_each(
+      [&](const Uuid& id, const Tracked& o) { arm(id, o, o.offer_expires_at_us != 0); });
+}
+
+void Scheduler::observe_one(const Event& e, bool arm_it) {
   std::visit(
       [&](const auto& payload) {
         if constexpr (requires { restaurants_.apply(e, payload); }) restaurants_.apply(e, payload);
@@ -66,12 +77,12 @@ void Scheduler::observe_one(const Event& e) {
              std::holds_alternative<DispatchWaiting>(e.payload)) {
     o.offer_expires_at_us = 0;
   }
-  arm(e.stream, o, e);
+  if (arm_it) arm(e.stream, o, std::holds_alternative<DriverOffered>(e.payload));
 }
 
 // After each event of an open order: what it makes due. Entries that the
 // order outgrows stay in the heap and are dropped when they come up.
-void Scheduler::arm(const Uuid& id, const Tracked& o, const Event& e) {
+void Scheduler::arm(const Uuid& id, const Tracked& o, bool offer) {
   const RestaurantState* r = restaurants_.find(o.restaurant);
   if (!r) return;
   const RestaurantSettings& s = r->details.settings;
@@ -82,18 +93,24 @@ void Scheduler::arm(const Uuid& id, const Tracked& o, const Event& e) {
   if (o.status == OrderStatus::kPending && s.auto_reject_after_s > 0)
     heap_.push({o.pending_since_us + int64_t{s.auto_reject_after_s} * kSecondUs, Work::kAutoReject,
                 id, version});
-  if (std::holds_alternative<DriverOffered>(e.payload))
+  if (offer && o.offer_expires_at_us != 0)
     heap_.push({o.offer_expires_at_us, Work::kExpireOffer, id, o.offer_expires_at_us});
 }
 
-std::optional<Command> Scheduler::command_for(const Due& due) const {
+std::optional<Command> Scheduler::command_for(const Due& due) {
   const Tracked* tracked = orders_.find(due.order);
   if (!tracked) return std::nullopt;
   const Tracked& o = *tracked;
   Command c;
   c.principal = kEnginePrincipal;
   c.correlation_id = Uuid::v7();
-  c.done = [](const CommandOutcome&) {};  // refused when the order moved on: harmless
+  // Refused when the order moved on: harmless. Not written (the log or the
+  // pipeline failing): tried again a second later.
+  c.done = [this, due](const CommandOutcome& outcome) {
+    if (outcome.ok()) return;
+    const ErrorCode code = outcome.error().code;
+    if (code == ErrorCode::kUnavailable || code == ErrorCode::kIoError) retry_later(due, due.at_us);
+  };
   switch (due.work) {
     case Work::kOpenPreorder:
     case Work::kAutoReject: {
@@ -112,6 +129,15 @@ std::optional<Command> Scheduler::command_for(const Due& due) const {
       return c;
   }
   return std::nullopt;
+}
+
+void Scheduler::retry_later(Due due, int64_t now_us) {
+  {
+    std::lock_guard lock(mu_);
+    due.at_us = std::max(due.at_us, now_us) + kRetryUs;
+    heap_.push(due);
+  }
+  poke();
 }
 
 std::vector<Command> Scheduler::due(int64_t now_us) {

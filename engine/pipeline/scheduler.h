@@ -44,6 +44,10 @@ class Scheduler {
 
   // Committed events, in log order.
   void observe(std::span<const Event> events);
+  // At start, the log's events, in order (what is open is tracked; nothing is
+  // armed yet); then finish_load() arms what the open orders have due.
+  void observe_loaded(const Event& event);
+  void finish_load();
 
   // Removes and returns the commands due at `now_us`, earliest first.
   std::vector<Command> due(int64_t now_us);
@@ -81,10 +85,13 @@ class Scheduler {
     int64_t offer_expires_at_us = 0;
   };
 
-  void observe_one(const Event& e);
-  void arm(const Uuid& id, const Tracked& order, const Event& e);
+  // Tracks `e`; arms what it makes due unless loading.
+  void observe_one(const Event& e, bool arm_it);
+  // Pushes what `order` has due; its offer's expiry only when `offer`.
+  void arm(const Uuid& id, const Tracked& order, bool offer);
+  void retry_later(Due due, int64_t now_us);
   // The command for `due` if it still stands, else nullopt.
-  std::optional<Command> command_for(const Due& due) const;
+  std::optional<Command> command_for(const Due& due);
   void run(Clock clock, Submit submit);
 
   mutable std::mutex mu_;

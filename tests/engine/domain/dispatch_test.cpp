@@ -257,6 +257,48 @@ TEST_F(DispatchTest, TheFirstAcceptWinsAndLaterOnesAreConflicts) {
   EXPECT_EQ(set_availability(2, b, Availability::kBusy).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(DispatchTest, AnOrderWhoseOnlyOfferIsWithdrawnIsOfferedAgain) {
+  RestaurantPatch one;
+  one.dispatch_offer_to = 1;
+  patch_restaurant(one);
+  const Uuid a = add_driver(1, 100);
+  const Uuid first = order_up_to();
+  const Uuid second = order_up_to();  // both offered to a, the only driver
+  ASSERT_EQ(offered(second), std::vector<Uuid>{a});
+  const Uuid b = add_driver(2, 300, /*available=*/false);
+  ASSERT_TRUE(accept(first, a).ok());
+  // a's offer of the second is withdrawn, and the second waits (b is offline) ...
+  EXPECT_TRUE(offered(second).empty());
+  EXPECT_GT(order(second).waiting_radius_m, 0u) << "neither offered nor waiting: stuck";
+  // ... until b goes available nearby.
+  ASSERT_TRUE(set_availability(2, b, Availability::kAvailable).ok());
+  EXPECT_EQ(offered(second), std::vector<Uuid>{b});
+}
+
+TEST_F(DispatchTest, ADriverGoingOfflineOrSuspendedLosesTheirOffersToOthers) {
+  RestaurantPatch one;
+  one.dispatch_offer_to = 1;
+  patch_restaurant(one);
+  const Uuid a = add_driver(1, 100), b = add_driver(2, 300);
+  const Uuid o = order_up_to();
+  ASSERT_EQ(offered(o), std::vector<Uuid>{a});
+  ASSERT_TRUE(set_availability(1, a, Availability::kOffline).ok());
+  EXPECT_EQ(offered(o), std::vector<Uuid>{b});
+  EXPECT_EQ(accept(o, a).error().code, ErrorCode::kConflict) << "offline, and the offer ended";
+  ASSERT_TRUE(state_.decide({admin(), SetDriverActive{b, false}, {}}).ok());
+  EXPECT_TRUE(offered(o).empty());
+  EXPECT_GT(order(o).waiting_radius_m, 0u);
+}
+
+TEST_F(DispatchTest, NoDriverTakesAnOrderTheRestaurantHasNotAccepted) {
+  const Uuid a = add_driver(1, 100);
+  const Uuid pending = Uuid::v7();
+  ASSERT_TRUE(state_.decide(place_order(pending, restaurant_)).ok());
+  EXPECT_EQ(state_.decide({admin(), AcceptDelivery{pending, a}, {}}).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(order(pending).status, OrderStatus::kPending);
+}
+
 TEST_F(DispatchTest, AnAdminAssignsAnyAvailableDriver) {
   const Uuid offered_one = add_driver(1, 100);
   const Uuid far = add_driver(2, 9000), offline = add_driver(3, 50, false);

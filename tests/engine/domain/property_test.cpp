@@ -11,6 +11,8 @@
 // - each restaurant's order numbers run 1, 2, 3... with no gap;
 // - every stream's versions run 1, 2, 3... and log positions have no gap;
 // - no order is in a status of another fulfillment type;
+// - a delivery the engine dispatches, from its restaurant's offer_on status
+//   until a driver is assigned, always has an offer standing or waits;
 // - replaying the log into fresh state gives exactly the same state.
 #include <gtest/gtest.h>
 
@@ -410,11 +412,11 @@ class Simulation {
         run(restaurant,
             FulfillLine{id, 0, static_cast<uint32_t>(uniform(0, o->line_quantities[0]))});
     } else if (roll < 95) {
-      for (int i = 0; i < 10 && o->status != OrderStatus::kDriverAtRestaurant &&
+      for (int i = 0; i < 10 && o && o->status != OrderStatus::kDriverAtRestaurant &&
                       o->status != OrderStatus::kDriverNearRestaurant;
            ++i)
         o = open_order(id);
-      run(owner_of(restaurant_index(o->restaurant_id)), SetNotReady{id, !o->not_ready});
+      if (o) run(owner_of(restaurant_index(o->restaurant_id)), SetNotReady{id, !o->not_ready});
     } else {
       run(restaurant, DeleteOrder{id});
     }
@@ -486,6 +488,18 @@ void expect_invariants(const Simulation& sim) {
         << status_name(o->status) << " on a " << fulfillment_name(o->fulfillment) << " order";
     if (!o->driver.is_nil() && !is_terminal(o->status) && !o->deleted)
       ASSERT_EQ(s.find<Driver>(o->driver)->order, id) << "an assigned driver not busy with it";
+    const RestaurantRegistered& at = s.find<Restaurant>(o->restaurant_id)->details;
+    const DispatchSettings& dispatch = at.settings.dispatch;
+    const bool awaiting =
+        o->fulfillment == FulfillmentType::kDelivery && !o->deleted && at.location.has_value() &&
+        dispatch.mode != DispatchSettings::Mode::kNone && o->driver.is_nil() &&
+        static_cast<int>(o->status) >= static_cast<int>(dispatch.offer_on) &&
+        static_cast<int>(o->status) < static_cast<int>(OrderStatus::kDriverAssigned) &&
+        o->status != OrderStatus::kFleetAssigned;  // a fleet delivers it
+    if (awaiting)
+      ASSERT_TRUE(!o->offered.empty() || o->waiting_radius_m > 0)
+          << status_name(o->status) << " order " << id.to_string()
+          << " neither offered nor waiting: nothing will find it a driver";
   }
 }
 

@@ -152,8 +152,10 @@ TEST_F(SchedulerTest, ANewSchedulerFedTheLogFindsTheSameWork) {
   const Uuid preorder = place(kNow + 5 * 3600 * kSecond);
   const Uuid accepted = place();
   ASSERT_TRUE(decide(change_status(accepted, "accepted")).ok());
-  Scheduler restarted;
-  restarted.observe(state_.events());
+  Scheduler restarted;  // as a server starts: the log's events, then what is due
+  for (const Event& e : state_.events()) restarted.observe_loaded(e);
+  EXPECT_FALSE(restarted.next_due()) << "nothing armed while loading";
+  restarted.finish_load();
   EXPECT_EQ(restarted.tracked(), scheduler_.tracked());
   EXPECT_EQ(restarted.next_due(), scheduler_.next_due());
   auto a = scheduler_.due(kNow + 6 * 3600 * kSecond);
@@ -167,6 +169,20 @@ TEST_F(SchedulerTest, ANewSchedulerFedTheLogFindsTheSameWork) {
   }
   EXPECT_EQ(std::get<ChangeOrderStatus>(a[0].body).order_id, pending);
   EXPECT_EQ(std::get<ChangeOrderStatus>(a[1].body).order_id, preorder);
+}
+
+TEST_F(SchedulerTest, ACommandTheLogCouldNotWriteIsTriedAgain) {
+  place();
+  auto due = scheduler_.due(kNow + 690 * kSecond);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_FALSE(scheduler_.next_due());
+  due[0].done(Error::unavailable("the log refused a write"));
+  EXPECT_EQ(scheduler_.next_due(), kNow + 691 * kSecond);
+  auto again = scheduler_.due(kNow + 691 * kSecond);
+  ASSERT_EQ(again.size(), 1u);
+  // A refusal by the domain (the order moved on) is not tried again.
+  again[0].done(Error::conflict("status", "the order moved on"));
+  EXPECT_FALSE(scheduler_.next_due());
 }
 
 TEST_F(SchedulerTest, ItsThreadSubmitsWhatFallsDueByTheInjectedClock) {
