@@ -110,6 +110,7 @@ void OrdersModel::apply_one(const Event& e) {
     o.placed = *placed;
     o.status = placed->status;
     index_order(o);
+    track_active(o);
   } else {
     OrderView* found = orders_.find(e.stream);
     if (!found) return;  // not an order's event
@@ -120,6 +121,9 @@ void OrdersModel::apply_one(const Event& e) {
             change(o, e, payload);
             o.version = e.stream_version;
             o.updated_at_us = e.recorded_at_us;
+            using P = std::decay_t<decltype(payload)>;
+            if constexpr (std::is_same_v<P, OrderStatusChanged> || std::is_same_v<P, OrderDeleted>)
+              track_active(o);
           }
         },
         e.payload);
@@ -133,8 +137,32 @@ void OrdersModel::index_order(const OrderView& o) {
   by_customer_[o.placed.customer.id].push_back(placement);
 }
 
+void OrdersModel::track_active(const OrderView& o) {
+  const Placement placement{o.placed_position, o.id};
+  if (!o.deleted && !is_terminal(o.status)) {
+    active_[o.placed.restaurant_id].insert(placement);
+  } else if (auto it = active_.find(o.placed.restaurant_id); it != active_.end()) {
+    it->second.erase(placement);
+    if (it->second.empty()) active_.erase(it);
+  }
+}
+
+std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
+                                                  uint64_t* position) const {
+  std::shared_lock lock(mu_);
+  if (position) *position = position_;
+  std::vector<OrderView> out;
+  auto it = active_.find(restaurant_id);
+  if (it == active_.end()) return out;
+  out.reserve(it->second.size());
+  for (auto p = it->second.rbegin(); p != it->second.rend(); ++p)
+    out.push_back(*orders_.find(p->second));
+  return out;
+}
+
 void OrdersModel::reset(uint64_t position) {
   std::unique_lock lock(mu_);
+  active_.clear();
   orders_.clear();
   owners_.clear();
   all_orders_.clear();
@@ -322,6 +350,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
     o.offered.push_back(*driver);
   }
   index_order(o);
+  track_active(o);
   return {};
 }
 

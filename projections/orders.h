@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -71,6 +72,11 @@ class OrdersModel final : public Projection {
   OrderPage list_orders(const OrderQuery& query) const;
   // The customer an order was placed for ("" for an unknown order).
   std::string customer_of(const Uuid& id) const;
+  // The kitchen board: the restaurant's open orders (not finished, not
+  // deleted), newest first, in O(open orders). `position`, if given,
+  // receives the position the answer reflects.
+  std::vector<OrderView> active_orders(const Uuid& restaurant_id,
+                                       uint64_t* position = nullptr) const;
 
   std::string_view name() const override { return kName; }
   void apply(std::span<const engine::Event> events) override;
@@ -100,6 +106,9 @@ class OrdersModel final : public Projection {
   Placements all_orders_;
   std::unordered_map<Uuid, Placements, engine::UuidHash> by_restaurant_;
   engine::GrowingMap<std::string, Placements> by_customer_;
+  // Each restaurant's open orders (the kitchen board), by placement.
+  std::unordered_map<Uuid, std::set<Placement>, engine::UuidHash> active_;
+  void track_active(const OrderView& o);
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;

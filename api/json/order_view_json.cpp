@@ -172,6 +172,25 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
 
 }  // namespace
 
+void write_board_order(JsonWriter& w, const projections::OrderView& o, int64_t now_us) {
+  const OrderPlaced& p = o.placed;
+  w.begin_object();
+  w.key("id").string(o.id.to_string());
+  w.key("reference").string(p.reference);
+  w.key("customer_name").string(p.customer.name);
+  w.key("status").string(status_name(o.status));
+  w.key("status_code").number(o.not_ready ? 14 : status_code(o.status, o.cancelled_by_customer));
+  w.key("total");
+  write_money(w, p.totals.total, p.currency);
+  w.key("item_count").number(static_cast<int64_t>(p.items.size()));
+  w.key("fulfillment_type").string(fulfillment_name(p.fulfillment.type));
+  w.key("address").string(p.fulfillment.address);
+  w.key("notes").string(p.notes);
+  w.key("placed_at").string(format_utc(o.placed_at_us));
+  w.key("waiting_s").number(std::max<int64_t>(0, (now_us - o.placed_at_us) / 1'000'000));
+  w.end_object();
+}
+
 void write_order(JsonWriter& w, const projections::OrderView& o,
                  const projections::AccountsModel* accounts) {
   w.begin_object();

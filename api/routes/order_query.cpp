@@ -75,6 +75,19 @@ std::optional<uint64_t> decode_cursor(std::string_view cursor) {
   return v;
 }
 
+engine::Result<engine::Uuid> parse_board_query(std::string_view query) {
+  std::optional<engine::Uuid> restaurant;
+  for (const auto& [key, value] : parse_query(query)) {
+    if (key != "restaurant_id" && key != "establishment")
+      return Error::invalid(key, "unknown parameter " + key + ": the board takes restaurant_id");
+    restaurant = engine::Uuid::parse(value);
+    if (!restaurant) return Error::invalid(key, key + " is not a valid id");
+  }
+  if (!restaurant)
+    return Error::invalid("restaurant_id", "restaurant_id is required: whose kitchen board");
+  return *restaurant;
+}
+
 engine::Result<projections::OrderQuery> parse_order_query(std::string_view query) {
   projections::OrderQuery q;
   for (const auto& [key, value] : parse_query(query)) {

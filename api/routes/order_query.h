@@ -20,6 +20,10 @@ namespace comanda::api {
 // Unknown parameters are refused so that a typo does not silently widen a list.
 engine::Result<projections::OrderQuery> parse_order_query(std::string_view query);
 
+// GET /v1/orders/active: restaurant_id (alias establishment), required; other
+// parameters are refused.
+engine::Result<engine::Uuid> parse_board_query(std::string_view query);
+
 // The cursor is the URL-safe base64 of a position; clients treat it as opaque.
 std::string encode_cursor(uint64_t position);
 std::optional<uint64_t> decode_cursor(std::string_view cursor);

@@ -7,6 +7,7 @@
 #include "api/json/order_json.h"
 #include "api/routes/order_query.h"
 #include "api/routes/responses.h"
+#include "engine/base/clock.h"
 #include "engine/domain/access.h"
 #include "projections/orders.h"
 #include "projections/registry.h"
@@ -49,6 +50,26 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
     w.null();
   w.end_object();
   return json_response(200, w.take(), page.position);
+}
+
+// The kitchen board: the restaurant's open orders, newest first. Another
+// tenant's restaurant gives an empty board, as a filtered list does.
+Response kitchen_board(const ApiContext& ctx, const RouteRequest& rq) {
+  auto restaurant = parse_board_query(rq.http.query);
+  if (!restaurant.ok()) return problem(restaurant.error());
+  uint64_t position = 0;
+  const auto& restaurants = ctx.views.get<projections::RestaurantsModel>();
+  std::vector<projections::OrderView> board;
+  if (engine::may_view_restaurant(rq.who(), restaurants.owners(*restaurant)))
+    board = orders(ctx).active_orders(*restaurant, &position);
+  else
+    position = ctx.committed_position();
+  const int64_t now_us = engine::utc_now_us();
+  JsonWriter w;
+  w.begin_object().key("orders").begin_array();
+  for (const auto& o : board) write_board_order(w, o, now_us);
+  w.end_array().end_object();
+  return json_response(200, w.take(), position);
 }
 
 Response get_order(const ApiContext& ctx, const RouteRequest& rq) {
@@ -188,6 +209,14 @@ RouteTable order_routes(const ApiContext& ctx) {
        .response_schema = "OrderPage",
        .problems = {400, 401},
        .action = Query([&ctx](const RouteRequest& rq) { return list_orders(ctx, rq); })},
+      {.method = "GET",
+       .pattern = "/v1/orders/active",
+       .summary = "A restaurant's open orders, newest first: the kitchen board",
+       .roles = roles({Role::kAdmin, Role::kOwner}),
+       .forbidden = "cannot read a kitchen board",
+       .response_schema = "KitchenBoard",
+       .problems = {400, 401, 403},
+       .action = Query([&ctx](const RouteRequest& rq) { return kitchen_board(ctx, rq); })},
       {.method = "GET",
        .pattern = "/v1/orders/{id}",
        .absent = "no such order",
