@@ -25,7 +25,7 @@ bool may_view_order(const Principal& principal, std::span<const std::string> res
     case Role::kCustomer:
       return !customer_id.empty() && principal.subject == customer_id;
     case Role::kDriver:
-      return false;  // drivers see the orders assigned to them, once dispatch exists
+      return false;  // a driver sees what it is offered or assigned: dispatch state decides
   }
   return false;
 }

@@ -21,7 +21,9 @@ bool is_owner(const Principal& principal, std::span<const std::string> owners);
 bool may_view_restaurant(const Principal& principal, std::span<const std::string> owners);
 
 // Admins see every order; owners the orders of their restaurants; a customer
-// the orders placed for them.
+// the orders placed for them. A driver sees the orders offered or assigned to
+// it, which this rule cannot tell: the callers that know (order_rules.cpp,
+// the orders read model) check that themselves.
 bool may_view_order(const Principal& principal, std::span<const std::string> restaurant_owners,
                     std::string_view customer_id);
 
