@@ -94,11 +94,27 @@ void OrdersModel::apply(std::span<const Event> events) {
   position_ = events.back().position;
 }
 
+void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> owners) {
+  std::vector<std::string>& was = owners_[restaurant];
+  for (const std::string& owner : was) {
+    auto it = restaurants_of_.find(owner);
+    if (it == restaurants_of_.end()) continue;
+    std::erase(it->second, restaurant);
+    if (it->second.empty()) restaurants_of_.erase(it);
+  }
+  was = std::move(owners);
+  for (const std::string& owner : was) {
+    std::vector<Uuid>& theirs = restaurants_of_[owner];
+    if (std::find(theirs.begin(), theirs.end(), restaurant) == theirs.end())
+      theirs.push_back(restaurant);
+  }
+}
+
 void OrdersModel::apply_one(const Event& e) {
   if (auto* registered = std::get_if<RestaurantRegistered>(&e.payload)) {
-    owners_[e.stream] = registered->owners;
+    set_owners(e.stream, registered->owners);
   } else if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload)) {
-    if (updated->owners) owners_[e.stream] = *updated->owners;
+    if (updated->owners) set_owners(e.stream, *updated->owners);
   } else if (auto* driver = std::get_if<DriverRegistered>(&e.payload)) {
     driver_of_user_[driver->user_id] = e.stream;
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
@@ -163,6 +179,7 @@ std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
 void OrdersModel::reset(uint64_t position) {
   std::unique_lock lock(mu_);
   active_.clear();
+  restaurants_of_.clear();
   orders_.clear();
   owners_.clear();
   all_orders_.clear();
@@ -217,26 +234,45 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
   OrderPage page;
   page.position = position_;
   if (query.limit == 0) return page;
-  const Placements* index = &all_orders_;
+  // The lists to walk, merged newest first: one index, never a scan of
+  // everyone's orders for a caller who sees only some.
+  std::vector<const Placements*> lists;
+  const Role role = query.viewer ? query.viewer->role : Role::kAdmin;
   // A driver reads the orders offered or assigned to it one by one; its
-  // lists are not served here (no scan of everyone's).
-  if (query.viewer && query.viewer->role == Role::kDriver) return page;
-  if (query.viewer && query.viewer->role == Role::kCustomer) {
-    // A customer's own orders have their own index: no scan of everyone's.
-    index = by_customer_.find(query.viewer->subject);
-    if (!index) return page;
+  // lists are not served here.
+  if (role == Role::kDriver) return page;
+  if (role == Role::kCustomer) {
+    if (const Placements* mine = by_customer_.find(query.viewer->subject)) lists.push_back(mine);
   } else if (query.restaurant_id) {
-    auto it = by_restaurant_.find(*query.restaurant_id);
-    if (it == by_restaurant_.end()) return page;
-    index = &it->second;
+    if (auto it = by_restaurant_.find(*query.restaurant_id); it != by_restaurant_.end())
+      lists.push_back(&it->second);
+  } else if (role == Role::kOwner) {  // their restaurants' lists
+    if (auto it = restaurants_of_.find(query.viewer->subject); it != restaurants_of_.end())
+      for (const Uuid& r : it->second)
+        if (auto list = by_restaurant_.find(r); list != by_restaurant_.end())
+          lists.push_back(&list->second);
+  } else {
+    lists.push_back(&all_orders_);
   }
-  // Placements are ascending by position: start just below the cursor.
-  auto end = index->end();
-  if (query.before_position != 0)
-    end = std::lower_bound(index->begin(), end, query.before_position,
-                           [](const Placement& p, uint64_t pos) { return p.first < pos; });
-  for (auto it = std::make_reverse_iterator(end); it != index->rend(); ++it) {
-    const OrderView& o = *orders_.find(it->second);
+  // Each list is ascending by position: each walks down from just below the
+  // cursor; the newest of their heads comes next.
+  std::vector<size_t> left;  // per list, how many are still to visit
+  for (const Placements* list : lists) {
+    auto end = list->end();
+    if (query.before_position != 0)
+      end = std::lower_bound(list->begin(), end, query.before_position,
+                             [](const Placement& p, uint64_t pos) { return p.first < pos; });
+    left.push_back(static_cast<size_t>(end - list->begin()));
+  }
+  for (;;) {
+    size_t best = lists.size();
+    for (size_t i = 0; i < lists.size(); ++i)
+      if (left[i] > 0 &&
+          (best == lists.size() || (*lists[i])[left[i] - 1] > (*lists[best])[left[best] - 1]))
+        best = i;
+    if (best == lists.size()) break;
+    const Placement& next = (*lists[best])[--left[best]];
+    const OrderView& o = *orders_.find(next.second);
     if (o.deleted || o.archived != query.archived) continue;
     if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
     if (query.viewer && !visible(o, *query.viewer)) continue;
@@ -301,7 +337,7 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
   if (!parsed.ok()) return parsed.error();
   const v1::ViewRow& row = *parsed;
   std::unique_lock lock(mu_);
-  owners_[*Uuid::from_raw(key.substr(1))].assign(row.owners().begin(), row.owners().end());
+  set_owners(*Uuid::from_raw(key.substr(1)), {row.owners().begin(), row.owners().end()});
   return {};
 }
 

@@ -108,6 +108,9 @@ class OrdersModel final : public Projection {
   engine::GrowingMap<std::string, Placements> by_customer_;
   // Each restaurant's open orders (the kitchen board), by placement.
   std::unordered_map<Uuid, std::set<Placement>, engine::UuidHash> active_;
+  // Each owner's restaurants: an owner's list merges theirs, not everyone's.
+  std::unordered_map<std::string, std::vector<Uuid>> restaurants_of_;
+  void set_owners(const Uuid& restaurant, std::vector<std::string> owners);
   void track_active(const OrderView& o);
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.

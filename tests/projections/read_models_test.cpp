@@ -427,6 +427,31 @@ TEST_F(ReadModelsTenancyTest, ListsOnlyWhatEachCallerMaySee) {
   EXPECT_THAT(listed_for(customer("u-cust-1"), r2_), ElementsAre(c_));
 }
 
+TEST_F(ReadModelsTenancyTest, AnOwnersListMergesTheirRestaurantsNewestFirstPageByPage) {
+  const Uuid r3 = restaurant_owned_by("u-owner-1");  // a second restaurant of u-owner-1
+  const Uuid d = order_for(r3, "u-cust-3");
+  const Uuid e = order_for(r2_, "u-cust-3");  // another owner's, in between
+  const Uuid f = order_for(r1_, "u-cust-3");
+  (void)e;
+  std::vector<Uuid> seen;
+  OrderQuery q;
+  q.viewer = owner("u-owner-1");
+  q.limit = 1;
+  for (int page = 0; page < 10; ++page) {
+    const OrderPage p = models_.list_orders(q);
+    for (const auto& o : p.orders) seen.push_back(o.id);
+    if (!p.next_cursor) break;
+    q.before_position = p.next_cursor;
+  }
+  EXPECT_EQ(seen, (std::vector<Uuid>{f, d, b_, a_}));
+  // One of them handed over: the list follows.
+  RestaurantPatch handed_over;
+  handed_over.owners = std::vector<std::string>{"u-owner-2"};
+  ASSERT_TRUE(commit(update_restaurant(r3, handed_over)).ok());
+  EXPECT_EQ(listed_for(owner("u-owner-1")), (std::vector<Uuid>{f, b_, a_}));
+  EXPECT_EQ(listed_for(owner("u-owner-2")), (std::vector<Uuid>{e, d, c_}));
+}
+
 TEST_F(ReadModelsTenancyTest, AnotherTenantsOrderIsAbsent) {
   EXPECT_TRUE(models_.order_for(a_, owner("u-owner-1")).has_value());
   EXPECT_FALSE(models_.order_for(a_, owner("u-owner-2")).has_value());

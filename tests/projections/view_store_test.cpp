@@ -178,6 +178,11 @@ TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
   EXPECT_EQ(loaded.list_orders(mine).orders.size(), 3u);  // five, one archived, one deleted
   mine.viewer = customer("u-cust-2");
   EXPECT_TRUE(loaded.list_orders(mine).orders.empty());
+  OrderQuery owned;  // an owner's list, from the owners' rows
+  owned.viewer = owner("u-owner-2");
+  EXPECT_EQ(loaded.list_orders(owned).orders.size(),
+            server_.models.list_orders(owned).orders.size());
+  EXPECT_FALSE(loaded.list_orders(owned).orders.empty());
 }
 
 TEST_F(ViewStoreTest, TheLogAfterTheCheckpointBringsItUpToDate) {
