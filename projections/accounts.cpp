@@ -1,7 +1,6 @@
 #include "projections/accounts.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "projections/rows.h"
 
@@ -26,8 +25,7 @@ int64_t AccountView::balance(std::string_view currency) const {
 }
 
 std::optional<AccountView> AccountsModel::account(const Uuid& id, uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   auto it = accounts_.find(id);
   if (it == accounts_.end()) return std::nullopt;
   return it->second;
@@ -35,7 +33,7 @@ std::optional<AccountView> AccountsModel::account(const Uuid& id, uint64_t* posi
 
 std::optional<AccountView> AccountsModel::account_of(const std::string& user_id,
                                                      const Uuid& restaurant_id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return std::nullopt;
   for (const Uuid& id : it->second) {
@@ -73,26 +71,13 @@ void AccountsModel::apply_one(const engine::Event& e) {
   a.version = e.stream_version;
 }
 
-void AccountsModel::apply(std::span<const engine::Event> events) {
-  std::unique_lock lock(mu_);
-  for (const engine::Event& e : events) apply_one(e);
-  position_ = events.back().position;
-}
-
-void AccountsModel::reset(uint64_t position) {
-  std::unique_lock lock(mu_);
+void AccountsModel::clear() {
   accounts_.clear();
   by_user_.clear();
-  position_ = position;
-}
-
-uint64_t AccountsModel::position() const {
-  std::shared_lock lock(mu_);
-  return position_;
 }
 
 engine::Status AccountsModel::save(const RowSink& put) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
   for (const auto& [id, a] : accounts_) {
@@ -120,7 +105,7 @@ engine::Status AccountsModel::load_row(std::string_view, std::string_view value)
   AccountView a{origin->stream, row.version(), origin->recorded_at_us, std::move(*registered), {}};
   for (const auto& b : row.balances()) a.credit.emplace_back(b.currency(), b.amount());
   std::sort(a.credit.begin(), a.credit.end());
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   add(std::move(a));
   return {};
 }

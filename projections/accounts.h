@@ -6,14 +6,13 @@
 #pragma once
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "engine/domain/account.h"
-#include "projections/projection.h"
+#include "projections/read_model.h"
 
 namespace comanda::projections {
 
@@ -29,7 +28,7 @@ struct AccountView {
   int64_t balance(std::string_view currency) const;
 };
 
-class AccountsModel final : public Projection {
+class AccountsModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "accounts";
 
@@ -39,20 +38,16 @@ class AccountsModel final : public Projection {
                                         const Uuid& restaurant_id) const;
 
   std::string_view name() const override { return kName; }
-  void apply(std::span<const engine::Event> events) override;
-  void reset(uint64_t position) override;
-  uint64_t position() const override;
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
 
  private:
-  void apply_one(const engine::Event& e);
+  void apply_one(const engine::Event& e) override;
+  void clear() override;
   void add(AccountView account);  // mu_ held
 
-  mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, AccountView, engine::UuidHash> accounts_;
   std::unordered_map<std::string, std::vector<Uuid>> by_user_;
-  uint64_t position_ = 0;
 };
 
 }  // namespace comanda::projections

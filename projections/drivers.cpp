@@ -1,7 +1,5 @@
 #include "projections/drivers.h"
 
-#include <mutex>
-
 #include "engine/domain/access.h"
 #include "projections/rows.h"
 
@@ -18,54 +16,38 @@ int64_t taken_at(const DriverLocationReported& ping, int64_t recorded_at_us) {
 
 }  // namespace
 
-void DriversModel::apply(std::span<const Event> events) {
-  std::unique_lock lock(mu_);
-  for (const Event& e : events) {
-    if (auto* registered = std::get_if<DriverRegistered>(&e.payload)) {
-      DriverView& d = drivers_[e.stream];
-      d.id = e.stream;
-      d.version = e.stream_version;
-      d.registered_at_us = e.recorded_at_us;
-      d.details = *registered;
-    } else if (auto* ping = std::get_if<DriverLocationReported>(&e.payload)) {
-      auto it = drivers_.find(e.stream);
-      if (it == drivers_.end()) continue;
-      DriverView& d = it->second;
-      d.version = e.stream_version;
-      if (!d.position || taken_at(*ping, e.recorded_at_us) >=
-                             taken_at(d.position->location, d.position->recorded_at_us))
-        d.position = DriverPosition{*ping, e.recorded_at_us, e.position};
-    } else if (auto* changed = std::get_if<DriverAvailabilityChanged>(&e.payload)) {
-      auto it = drivers_.find(e.stream);
-      if (it == drivers_.end()) continue;
-      it->second.version = e.stream_version;
-      it->second.availability = changed->availability;
-      it->second.order = changed->order_id;
-    } else if (auto* active = std::get_if<DriverActiveChanged>(&e.payload)) {
-      auto it = drivers_.find(e.stream);
-      if (it == drivers_.end()) continue;
-      it->second.version = e.stream_version;
-      it->second.active = active->active;
-    }
+void DriversModel::apply_one(const Event& e) {
+  if (auto* registered = std::get_if<DriverRegistered>(&e.payload)) {
+    DriverView& d = drivers_[e.stream];
+    d.id = e.stream;
+    d.version = e.stream_version;
+    d.registered_at_us = e.recorded_at_us;
+    d.details = *registered;
+    return;
   }
-  position_ = events.back().position;
+  auto it = drivers_.find(e.stream);
+  if (it == drivers_.end()) return;  // not a driver's event
+  DriverView& d = it->second;
+  if (auto* ping = std::get_if<DriverLocationReported>(&e.payload)) {
+    if (!d.position || taken_at(*ping, e.recorded_at_us) >=
+                           taken_at(d.position->location, d.position->recorded_at_us))
+      d.position = DriverPosition{*ping, e.recorded_at_us, e.position};
+  } else if (auto* changed = std::get_if<DriverAvailabilityChanged>(&e.payload)) {
+    d.availability = changed->availability;
+    d.order = changed->order_id;
+  } else if (auto* active = std::get_if<DriverActiveChanged>(&e.payload)) {
+    d.active = active->active;
+  } else {
+    return;
+  }
+  d.version = e.stream_version;
 }
 
-void DriversModel::reset(uint64_t position) {
-  std::unique_lock lock(mu_);
-  drivers_.clear();
-  position_ = position;
-}
-
-uint64_t DriversModel::position() const {
-  std::shared_lock lock(mu_);
-  return position_;
-}
+void DriversModel::clear() { drivers_.clear(); }
 
 std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Principal& viewer,
                                                    uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   auto it = drivers_.find(id);
   if (it == drivers_.end() || !may_act_as_driver(viewer, it->second.details.user_id))
     return std::nullopt;
@@ -73,13 +55,13 @@ std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Princip
 }
 
 std::string DriversModel::user_of(const Uuid& id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   auto it = drivers_.find(id);
   return it == drivers_.end() ? std::string() : it->second.details.user_id;
 }
 
 engine::Status DriversModel::save(const RowSink& put) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
   for (const auto& [id, d] : drivers_) {
@@ -125,7 +107,7 @@ engine::Status DriversModel::load_row(std::string_view, std::string_view value) 
     if (!order) return bad_row(kName, "has a malformed delivery id");
     view.order = *order;
   }
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   drivers_[view.id] = std::move(view);
   return {};
 }

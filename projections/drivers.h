@@ -5,13 +5,12 @@
 #pragma once
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "engine/domain/driver.h"
 #include "engine/domain/principal.h"
-#include "projections/projection.h"
+#include "projections/read_model.h"
 
 namespace comanda::projections {
 
@@ -37,7 +36,7 @@ struct DriverView {
   Uuid order;  // busy: the delivery
 };
 
-class DriversModel final : public Projection {
+class DriversModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "drivers";
 
@@ -50,16 +49,13 @@ class DriversModel final : public Projection {
   std::string user_of(const Uuid& id) const;
 
   std::string_view name() const override { return kName; }
-  void apply(std::span<const engine::Event> events) override;
-  void reset(uint64_t position) override;
-  uint64_t position() const override;
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
 
  private:
-  mutable std::shared_mutex mu_;
+  void apply_one(const engine::Event& e) override;
+  void clear() override;
   std::unordered_map<Uuid, DriverView, engine::UuidHash> drivers_;
-  uint64_t position_ = 0;
 };
 
 }  // namespace comanda::projections

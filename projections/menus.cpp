@@ -1,14 +1,11 @@
 #include "projections/menus.h"
 
-#include <mutex>
-
 #include "projections/rows.h"
 
 namespace comanda::projections {
 
 std::optional<MenuView> MenusModel::menu(const Uuid& restaurant_id, uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   auto it = menus_.find(restaurant_id);
   if (it == menus_.end()) return std::nullopt;
   return it->second;
@@ -16,8 +13,7 @@ std::optional<MenuView> MenusModel::menu(const Uuid& restaurant_id, uint64_t* po
 
 std::optional<MenusModel::Item> MenusModel::item(const Uuid& restaurant_id, std::string_view sku,
                                                  uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   auto it = menus_.find(restaurant_id);
   if (it == menus_.end()) return std::nullopt;
   const engine::MenuItem* item = it->second.items.find(sku);
@@ -45,27 +41,12 @@ void MenusModel::apply_one(const engine::Event& e) {
       e.payload);
 }
 
-void MenusModel::apply(std::span<const engine::Event> events) {
-  std::unique_lock lock(mu_);
-  for (const engine::Event& e : events) apply_one(e);
-  position_ = events.back().position;
-}
-
-void MenusModel::reset(uint64_t position) {
-  std::unique_lock lock(mu_);
-  menus_.clear();
-  position_ = position;
-}
-
-uint64_t MenusModel::position() const {
-  std::shared_lock lock(mu_);
-  return position_;
-}
+void MenusModel::clear() { menus_.clear(); }
 
 // A row per restaurant: its items as a menu_replaced event, the version,
 // the time of the last change and the currency.
 engine::Status MenusModel::save(const RowSink& put) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
   for (const auto& [id, m] : menus_) {
@@ -90,7 +71,7 @@ engine::Status MenusModel::load_row(std::string_view, std::string_view value) {
   if (!items) return bad_row(kName, "holds another event");
   MenuView m{origin->partition, row.version(), row.updated_at_us(), row.currency(), {}};
   apply_to(m.items, *items);
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   menus_[m.restaurant_id] = std::move(m);
   return {};
 }

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "engine/domain/menu.h"
-#include "projections/projection.h"
+#include "projections/read_model.h"
 
 namespace comanda::projections {
 
@@ -24,7 +23,7 @@ struct MenuView {
   engine::MenuItems items;
 };
 
-class MenusModel final : public Projection {
+class MenusModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "menus";
 
@@ -42,18 +41,14 @@ class MenusModel final : public Projection {
                            uint64_t* position = nullptr) const;
 
   std::string_view name() const override { return kName; }
-  void apply(std::span<const engine::Event> events) override;
-  void reset(uint64_t position) override;
-  uint64_t position() const override;
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
 
  private:
-  void apply_one(const engine::Event& e);
+  void apply_one(const engine::Event& e) override;
+  void clear() override;
 
-  mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, MenuView, engine::UuidHash> menus_;  // by restaurant
-  uint64_t position_ = 0;
 };
 
 }  // namespace comanda::projections

@@ -1,7 +1,6 @@
 #include "projections/orders.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "engine/domain/access.h"
 #include "projections/rows.h"
@@ -88,12 +87,6 @@ void change(OrderView& o, const Event&, const OrderDeleted&) { o.deleted = true;
 
 }  // namespace
 
-void OrdersModel::apply(std::span<const Event> events) {
-  std::unique_lock lock(mu_);
-  for (const Event& e : events) apply_one(e);
-  position_ = events.back().position;
-}
-
 void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> owners) {
   std::vector<std::string>& was = owners_[restaurant];
   for (const std::string& owner : was) {
@@ -165,8 +158,7 @@ void OrdersModel::track_active(const OrderView& o) {
 
 std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
                                                   uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   std::vector<OrderView> out;
   auto it = active_.find(restaurant_id);
   if (it == active_.end()) return out;
@@ -176,8 +168,7 @@ std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
   return out;
 }
 
-void OrdersModel::reset(uint64_t position) {
-  std::unique_lock lock(mu_);
+void OrdersModel::clear() {
   active_.clear();
   restaurants_of_.clear();
   orders_.clear();
@@ -186,16 +177,10 @@ void OrdersModel::reset(uint64_t position) {
   by_restaurant_.clear();
   by_customer_.clear();
   driver_of_user_.clear();
-  position_ = position;
-}
-
-uint64_t OrdersModel::position() const {
-  std::shared_lock lock(mu_);
-  return position_;
 }
 
 std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   const OrderView* o = orders_.find(id);
   if (!o || o->deleted) return std::nullopt;
   return *o;
@@ -216,23 +201,21 @@ bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const
 
 std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal& viewer,
                                                 uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   const OrderView* o = orders_.find(id);
   if (!o || o->deleted || !visible(*o, viewer)) return std::nullopt;
   return *o;
 }
 
 std::string OrdersModel::customer_of(const Uuid& id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   const OrderView* o = orders_.find(id);
   return o ? o->placed.customer.id : std::string();
 }
 
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
-  std::shared_lock lock(mu_);
   OrderPage page;
-  page.position = position_;
+  auto lock = read_lock(&page.position);
   if (query.limit == 0) return page;
   // The lists to walk, merged newest first: one index, never a scan of
   // everyone's orders for a caller who sees only some.
@@ -289,7 +272,7 @@ OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
 }
 
 engine::Status OrdersModel::save(const RowSink& put) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
   for (const auto& [id, owners] : owners_) {
@@ -336,7 +319,7 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
   auto parsed = parse_row(kName, value);
   if (!parsed.ok()) return parsed.error();
   const v1::ViewRow& row = *parsed;
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   set_owners(*Uuid::from_raw(key.substr(1)), {row.owners().begin(), row.owners().end()});
   return {};
 }
@@ -344,7 +327,7 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
 engine::Status OrdersModel::load_driver(std::string_view key, std::string_view value) {
   auto parsed = parse_row(kName, value);
   if (!parsed.ok()) return parsed.error();
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   driver_of_user_[parsed->user_id()] = *Uuid::from_raw(key.substr(1));
   return {};
 }
@@ -359,7 +342,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   if (!placed) return bad_row(kName, "holds another event");
   if (row.status() < 0 || row.status() >= static_cast<int>(kStatusCount))
     return bad_row(kName, "has an unknown status");
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   OrderView& o = orders_[origin->stream];
   o.id = origin->stream;
   o.version = row.version();
@@ -392,7 +375,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
 
 void OrdersModel::finish_load() {
   // Rows come in key order, not placement order.
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   std::sort(all_orders_.begin(), all_orders_.end());
   for (auto& [_, list] : by_restaurant_) std::sort(list.begin(), list.end());
   by_customer_.for_each(

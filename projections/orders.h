@@ -8,7 +8,6 @@
 #include <deque>
 #include <optional>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,7 +15,7 @@
 
 #include "engine/domain/order.h"
 #include "engine/domain/principal.h"
-#include "projections/projection.h"
+#include "projections/read_model.h"
 
 namespace comanda::projections {
 
@@ -59,7 +58,7 @@ struct OrderPage {
   uint64_t position = 0;          // the log position the page reflects
 };
 
-class OrdersModel final : public Projection {
+class OrdersModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "orders";
 
@@ -79,17 +78,15 @@ class OrdersModel final : public Projection {
                                        uint64_t* position = nullptr) const;
 
   std::string_view name() const override { return kName; }
-  void apply(std::span<const engine::Event> events) override;
-  void reset(uint64_t position) override;
-  uint64_t position() const override;
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
   void finish_load() override;
 
  private:
+  void apply_one(const engine::Event& e) override;
+  void clear() override;
   using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
 
-  void apply_one(const engine::Event& e);
   // Adds a new order to the lists (placements ascending, as apply() adds them).
   void index_order(const OrderView& order);
   bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
@@ -97,7 +94,6 @@ class OrdersModel final : public Projection {
   engine::Status load_owners(std::string_view key, std::string_view value);
   engine::Status load_driver(std::string_view key, std::string_view value);
 
-  mutable std::shared_mutex mu_;
   // Every order, and the lists of them; none stops the publisher to grow
   // (a map grows a step at a time, a deque never moves its entries).
   engine::GrowingMap<Uuid, OrderView, engine::UuidHash> orders_;
@@ -115,7 +111,6 @@ class OrdersModel final : public Projection {
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;
-  uint64_t position_ = 0;
 };
 
 }  // namespace comanda::projections

@@ -1,29 +1,26 @@
 #include "projections/restaurants.h"
 
-#include <mutex>
-
 #include "projections/rows.h"
 
 namespace comanda::projections {
 
 std::optional<RestaurantView> RestaurantsModel::restaurant(const Uuid& id,
                                                            uint64_t* position) const {
-  std::shared_lock lock(mu_);
-  if (position) *position = position_;
+  auto lock = read_lock(position);
   auto it = restaurants_.find(id);
   if (it == restaurants_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> RestaurantsModel::owners(const Uuid& id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   auto it = restaurants_.find(id);
   if (it == restaurants_.end()) return {};
   return it->second.details.owners;
 }
 
 std::string RestaurantsModel::currency(const Uuid& id) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   auto it = restaurants_.find(id);
   return it == restaurants_.end() ? std::string() : it->second.details.currency;
 }
@@ -47,25 +44,10 @@ void RestaurantsModel::apply_one(const engine::Event& e) {
   r.version = e.stream_version;
 }
 
-void RestaurantsModel::apply(std::span<const engine::Event> events) {
-  std::unique_lock lock(mu_);
-  for (const engine::Event& e : events) apply_one(e);
-  position_ = events.back().position;
-}
-
-void RestaurantsModel::reset(uint64_t position) {
-  std::unique_lock lock(mu_);
-  restaurants_.clear();
-  position_ = position;
-}
-
-uint64_t RestaurantsModel::position() const {
-  std::shared_lock lock(mu_);
-  return position_;
-}
+void RestaurantsModel::clear() { restaurants_.clear(); }
 
 engine::Status RestaurantsModel::save(const RowSink& put) const {
-  std::shared_lock lock(mu_);
+  auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
   for (const auto& [id, r] : restaurants_) {
@@ -86,7 +68,7 @@ engine::Status RestaurantsModel::load_row(std::string_view, std::string_view val
   if (!origin.ok()) return origin.error();
   auto* registered = std::get_if<engine::RestaurantRegistered>(&origin->payload);
   if (!registered) return bad_row(kName, "holds another event");
-  std::unique_lock lock(mu_);
+  auto lock = write_lock();
   restaurants_[origin->stream] = RestaurantView{
       origin->stream, row.version(), origin->recorded_at_us, std::move(*registered), row.paused()};
   return {};

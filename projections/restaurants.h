@@ -4,13 +4,12 @@
 #pragma once
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/domain/restaurant.h"
-#include "projections/projection.h"
+#include "projections/read_model.h"
 
 namespace comanda::projections {
 
@@ -24,7 +23,7 @@ struct RestaurantView {
   bool paused = false;
 };
 
-class RestaurantsModel final : public Projection {
+class RestaurantsModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "restaurants";
 
@@ -37,18 +36,14 @@ class RestaurantsModel final : public Projection {
   std::string currency(const Uuid& id) const;
 
   std::string_view name() const override { return kName; }
-  void apply(std::span<const engine::Event> events) override;
-  void reset(uint64_t position) override;
-  uint64_t position() const override;
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
 
  private:
-  void apply_one(const engine::Event& e);
+  void apply_one(const engine::Event& e) override;
+  void clear() override;
 
-  mutable std::shared_mutex mu_;
   std::unordered_map<Uuid, RestaurantView, engine::UuidHash> restaurants_;
-  uint64_t position_ = 0;
 };
 
 }  // namespace comanda::projections

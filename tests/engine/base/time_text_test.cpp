@@ -42,4 +42,29 @@ TEST(TimeZones, KnowsIanaNamesOnly) {
   EXPECT_FALSE(is_known_time_zone(""));
 }
 
+TEST(LocalDates, ReadAndWriteCalendarDates) {
+  ASSERT_TRUE(parse_date("2026-11-24"));
+  EXPECT_EQ(format_date(*parse_date("2026-11-24")), "2026-11-24");
+  EXPECT_EQ(*parse_date("1970-01-01"), 0);
+  EXPECT_EQ(*parse_date("1969-12-31"), -1);
+  EXPECT_EQ(*parse_date("2024-02-29") + 1, *parse_date("2024-03-01"));
+  for (std::string_view bad : {"2026-02-30", "2026-13-01", "2026-11-24T00:00:00Z", "2026-1-24",
+                               "26-11-24", "", "2026-11-2x", "0000-01-01", "2026/11/24"})
+    EXPECT_FALSE(parse_date(bad)) << bad;
+}
+
+TEST(LocalDates, FollowTheZoneOfTheRestaurant) {
+  // 2026-11-24T02:00:00Z is still the 23rd in Lima (UTC-5), the 24th in UTC
+  // and in Madrid (UTC+1).
+  const int64_t early = kNoon - 10 * 3600 * 1'000'000LL;
+  const auto lima = TimeZone::find("America/Lima");
+  const auto madrid = TimeZone::find("Europe/Madrid");
+  ASSERT_TRUE(lima && madrid);
+  EXPECT_EQ(format_date(lima->local_date(early)), "2026-11-23");
+  EXPECT_EQ(format_date(TimeZone().local_date(early)), "2026-11-24");
+  EXPECT_EQ(format_date(madrid->local_date(early)), "2026-11-24");
+  EXPECT_EQ(format_date(TimeZone().local_date(-1)), "1969-12-31");
+  EXPECT_FALSE(TimeZone::find("Mars/Olympus_Mons"));
+}
+
 }  // namespace
