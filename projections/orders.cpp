@@ -85,10 +85,80 @@ void change(OrderView& o, const Event&, const OrderNotReadyChanged& p) {
 }
 void change(OrderView& o, const Event&, const OrderDeleted&) { o.deleted = true; }
 
+// A sorted list's insertion and removal. Orders mostly join lists at the
+// end (placed last); one that joins late (it finished, got a driver) is
+// usually recent, and a deque moves the nearer end's entries.
+template <class List, class Item>
+void insert_sorted(List& list, const Item& item) {
+  if (list.empty() || list.back() < item) {
+    list.push_back(item);
+    return;
+  }
+  auto at = std::lower_bound(list.begin(), list.end(), item);
+  if (at != list.end() && *at == item) return;
+  list.insert(at, item);
+}
+
+template <class List, class Item>
+void erase_sorted(List& list, const Item& item) {
+  auto at = std::lower_bound(list.begin(), list.end(), item);
+  if (at != list.end() && *at == item) list.erase(at);
+}
+
+// Several ascending lists read as one, newest first, from below a cursor.
+template <class List>
+class NewestFirst {
+ public:
+  NewestFirst(const std::vector<const List*>& lists, uint64_t before) {
+    heads_.reserve(lists.size());
+    for (const List* list : lists) {
+      auto end = list->end();
+      if (before != 0)
+        end = std::lower_bound(list->begin(), end, before,
+                               [](const auto& p, uint64_t pos) { return p.first < pos; });
+      const size_t left = static_cast<size_t>(end - list->begin());
+      if (left > 0) heads_.push_back({list, left});
+    }
+    std::make_heap(heads_.begin(), heads_.end(), newer);
+  }
+
+  // The newest entry not yet read; false when none is left.
+  template <class Item>
+  bool next(Item& out) {
+    if (heads_.empty()) return false;
+    std::pop_heap(heads_.begin(), heads_.end(), newer);
+    Head& h = heads_.back();
+    out = (*h.list)[--h.left];
+    if (h.left == 0)
+      heads_.pop_back();
+    else
+      std::push_heap(heads_.begin(), heads_.end(), newer);
+    return true;
+  }
+
+ private:
+  struct Head {
+    const List* list;
+    size_t left;  // entries [0, left) are still to read
+    const auto& top() const { return (*list)[left - 1]; }
+  };
+  static bool newer(const Head& a, const Head& b) { return a.top() < b.top(); }
+
+  std::vector<Head> heads_;  // a max-heap by top
+};
+
+// How many entries the lists hold.
+template <class List>
+size_t total_size(const std::vector<const List*>& lists) {
+  size_t n = 0;
+  for (const List* list : lists) n += list->size();
+  return n;
+}
+
 }  // namespace
 
 void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> owners) {
-  std::vector<std::string>& was = owners_[restaurant];
+  std::vector<std::string>& was = restaurants_[restaurant].owners;
   for (const std::string& owner : was) {
     auto it = restaurants_of_.find(owner);
     if (it == restaurants_of_.end()) continue;
@@ -106,20 +176,15 @@ void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> ow
 void OrdersModel::apply_one(const Event& e) {
   if (auto* registered = std::get_if<RestaurantRegistered>(&e.payload)) {
     set_owners(e.stream, registered->owners);
+    restaurants_[e.stream].zone = TimeZone::find(registered->time_zone).value_or(TimeZone());
   } else if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload)) {
     if (updated->owners) set_owners(e.stream, *updated->owners);
+    if (updated->time_zone)
+      restaurants_[e.stream].zone = TimeZone::find(*updated->time_zone).value_or(TimeZone());
   } else if (auto* driver = std::get_if<DriverRegistered>(&e.payload)) {
     driver_of_user_[driver->user_id] = e.stream;
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
-    OrderView& o = orders_[e.stream];
-    o.id = e.stream;
-    o.version = e.stream_version;
-    o.placed_position = e.position;
-    o.placed_at_us = o.updated_at_us = e.recorded_at_us;
-    o.placed = *placed;
-    o.status = placed->status;
-    index_order(o);
-    track_active(o);
+    place(e, *placed);
   } else {
     OrderView* found = orders_.find(e.stream);
     if (!found) return;  // not an order's event
@@ -127,32 +192,91 @@ void OrdersModel::apply_one(const Event& e) {
     std::visit(
         [&](const auto& payload) {
           if constexpr (requires { change(o, e, payload); }) {
+            using P = std::decay_t<decltype(payload)>;
+            constexpr bool kMayMove =
+                std::is_same_v<P, OrderChanged> || std::is_same_v<P, OrderReplaced>;
+            const IndexKeys was = keys_of(o);
+            std::string customer_was;
+            if constexpr (kMayMove) customer_was = o.placed.customer.id;
             change(o, e, payload);
             o.version = e.stream_version;
             o.updated_at_us = e.recorded_at_us;
-            using P = std::decay_t<decltype(payload)>;
-            if constexpr (std::is_same_v<P, OrderStatusChanged> || std::is_same_v<P, OrderDeleted>)
-              track_active(o);
+            if constexpr (kMayMove) o.service_date = service_date(o);
+            reindex(o, was, kMayMove ? &customer_was : nullptr);
           }
         },
         e.payload);
   }
 }
 
-void OrdersModel::index_order(const OrderView& o) {
-  const Placement placement{o.placed_position, o.id};
-  all_orders_.push_back(placement);
-  by_restaurant_[o.placed.restaurant_id].push_back(placement);
-  by_customer_[o.placed.customer.id].push_back(placement);
+void OrdersModel::place(const Event& e, const OrderPlaced& placed) {
+  OrderView& o = orders_[e.stream];
+  o.id = e.stream;
+  o.version = e.stream_version;
+  o.placed_position = e.position;
+  o.placed_at_us = o.updated_at_us = e.recorded_at_us;
+  o.placed = placed;
+  o.status = placed.status;
+  o.service_date = service_date(o);
+  index_order(o, true);
 }
 
-void OrdersModel::track_active(const OrderView& o) {
-  const Placement placement{o.placed_position, o.id};
-  if (!o.deleted && !is_terminal(o.status)) {
-    active_[o.placed.restaurant_id].insert(placement);
-  } else if (auto it = active_.find(o.placed.restaurant_id); it != active_.end()) {
-    it->second.erase(placement);
-    if (it->second.empty()) active_.erase(it);
+engine::LocalDate OrdersModel::service_date(const OrderView& o) const {
+  const int64_t at = o.placed.fulfillment.scheduled_for_us != 0
+                         ? o.placed.fulfillment.scheduled_for_us
+                         : o.placed_at_us;
+  auto r = restaurants_.find(o.placed.restaurant_id);
+  return (r == restaurants_.end() ? TimeZone() : r->second.zone).local_date(at);
+}
+
+OrdersModel::IndexKeys OrdersModel::keys_of(const OrderView& o) {
+  return {o.deleted ? -1 : static_cast<int>(status_group(o.status)), o.service_date, o.driver};
+}
+
+void OrdersModel::index_order(const OrderView& o, bool sorted) {
+  const Placement p{o.placed_position, o.id};
+  const auto add = [&](Placements& list) {
+    if (sorted)
+      insert_sorted(list, p);
+    else
+      list.push_back(p);
+  };
+  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  add(all_orders_);
+  add(r.all);
+  add(by_customer_[o.placed.customer.id]);
+  add(r.by_date[o.service_date]);
+  const IndexKeys keys = keys_of(o);
+  if (keys.group >= 0) add(r.by_group[static_cast<size_t>(keys.group)]);
+  if (!o.driver.is_nil()) add(by_driver_[o.driver]);
+}
+
+void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
+                          const std::string* customer_was) {
+  const Placement p{o.placed_position, o.id};
+  const IndexKeys now = keys_of(o);
+  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  if (now.group != was.group) {
+    if (was.group >= 0) erase_sorted(r.by_group[static_cast<size_t>(was.group)], p);
+    if (now.group >= 0) insert_sorted(r.by_group[static_cast<size_t>(now.group)], p);
+  }
+  if (now.date != was.date) {
+    if (auto day = r.by_date.find(was.date); day != r.by_date.end()) {
+      erase_sorted(day->second, p);
+      if (day->second.empty()) r.by_date.erase(day);
+    }
+    insert_sorted(r.by_date[now.date], p);
+  }
+  if (now.driver != was.driver) {
+    if (auto d = by_driver_.find(was.driver); d != by_driver_.end()) {
+      erase_sorted(d->second, p);
+      if (d->second.empty()) by_driver_.erase(d);
+    }
+    if (!now.driver.is_nil()) insert_sorted(by_driver_[now.driver], p);
+  }
+  if (customer_was && *customer_was != o.placed.customer.id) {
+    if (Placements* list = by_customer_.find(*customer_was)) erase_sorted(*list, p);
+    insert_sorted(by_customer_[o.placed.customer.id], p);
   }
 }
 
@@ -160,22 +284,24 @@ std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
                                                   uint64_t* position) const {
   auto lock = read_lock(position);
   std::vector<OrderView> out;
-  auto it = active_.find(restaurant_id);
-  if (it == active_.end()) return out;
-  out.reserve(it->second.size());
-  for (auto p = it->second.rbegin(); p != it->second.rend(); ++p)
-    out.push_back(*orders_.find(p->second));
+  auto it = restaurants_.find(restaurant_id);
+  if (it == restaurants_.end()) return out;
+  const Placements& open = it->second.by_group[static_cast<size_t>(StatusGroup::kActive)];
+  out.reserve(open.size());
+  for (auto p = open.rbegin(); p != open.rend(); ++p) {
+    const OrderView& o = *orders_.find(p->second);
+    if (o.status != OrderStatus::kScheduled) out.push_back(o);
+  }
   return out;
 }
 
 void OrdersModel::clear() {
-  active_.clear();
+  restaurants_.clear();
   restaurants_of_.clear();
   orders_.clear();
-  owners_.clear();
   all_orders_.clear();
-  by_restaurant_.clear();
   by_customer_.clear();
+  by_driver_.clear();
   driver_of_user_.clear();
 }
 
@@ -193,9 +319,9 @@ bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const
     return order.driver == it->second ||
            std::find(order.offered.begin(), order.offered.end(), it->second) != order.offered.end();
   }
-  auto r = owners_.find(order.placed.restaurant_id);
+  auto r = restaurants_.find(order.placed.restaurant_id);
   static const std::vector<std::string> kNoOwners;
-  return may_view_order(viewer, r == owners_.end() ? kNoOwners : r->second,
+  return may_view_order(viewer, r == restaurants_.end() ? kNoOwners : r->second.owners,
                         order.placed.customer.id);
 }
 
@@ -213,55 +339,106 @@ std::string OrdersModel::customer_of(const Uuid& id) const {
   return o ? o->placed.customer.id : std::string();
 }
 
+bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
+  if (o.deleted || o.archived != q.archived) return false;
+  if (q.restaurant_id && o.placed.restaurant_id != *q.restaurant_id) return false;
+  if (!q.statuses.empty() &&
+      std::find(q.statuses.begin(), q.statuses.end(), o.status) == q.statuses.end())
+    return false;
+  if (q.from_date && o.service_date < *q.from_date) return false;
+  if (q.to_date && o.service_date > *q.to_date) return false;
+  if (!q.payment_methods.empty() && std::find(q.payment_methods.begin(), q.payment_methods.end(),
+                                              o.placed.payment.method) == q.payment_methods.end())
+    return false;
+  if (!q.fulfillment_types.empty() &&
+      std::find(q.fulfillment_types.begin(), q.fulfillment_types.end(),
+                o.placed.fulfillment.type) == q.fulfillment_types.end())
+    return false;
+  if (q.customer_id && o.placed.customer.id != *q.customer_id) return false;
+  if (q.driver_id && o.driver != *q.driver_id) return false;
+  return !q.viewer || visible(o, *q.viewer);
+}
+
+std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& q) const {
+  using Lists = std::vector<const Placements*>;
+  std::vector<Lists> candidates;
+  const Role role = q.viewer ? q.viewer->role : Role::kAdmin;
+  // Whose orders these can be: the caller's own, or restaurants'.
+  std::vector<const RestaurantOrders*> scope;
+  if (role == Role::kCustomer) {
+    const Placements* mine = by_customer_.find(q.viewer->subject);
+    candidates.push_back(mine ? Lists{mine} : Lists{});
+  } else if (role == Role::kDriver) {  // the orders assigned to them
+    auto me = driver_of_user_.find(q.viewer->subject);
+    auto list = me == driver_of_user_.end() ? by_driver_.end() : by_driver_.find(me->second);
+    candidates.push_back(list == by_driver_.end() ? Lists{} : Lists{&list->second});
+  } else if (q.restaurant_id) {
+    if (auto it = restaurants_.find(*q.restaurant_id); it != restaurants_.end())
+      scope.push_back(&it->second);
+  } else if (role == Role::kOwner) {
+    if (auto it = restaurants_of_.find(q.viewer->subject); it != restaurants_of_.end())
+      for (const Uuid& id : it->second)
+        if (auto r = restaurants_.find(id); r != restaurants_.end()) scope.push_back(&r->second);
+  }
+  if (!candidates.empty()) {
+    // The caller's own list: filters narrow it as predicates.
+  } else if (role != Role::kOwner && !q.restaurant_id) {  // an admin's: every order
+    candidates.push_back(Lists{&all_orders_});
+    for (const auto& [_, r] : restaurants_) scope.push_back(&r);
+  } else {
+    Lists all;
+    for (const RestaurantOrders* r : scope) all.push_back(&r->all);
+    candidates.push_back(std::move(all));
+  }
+  // Narrower lists within the scope, where the filters name them.
+  constexpr size_t kMaxLists = 4096;  // beyond, merging costs more than it saves
+  if (!q.statuses.empty() && !scope.empty()) {
+    std::array<bool, kStatusGroupCount> groups{};
+    for (OrderStatus s : q.statuses) groups[static_cast<size_t>(status_group(s))] = true;
+    Lists lists;
+    for (const RestaurantOrders* r : scope)
+      for (size_t g = 0; g < kStatusGroupCount; ++g)
+        if (groups[g]) lists.push_back(&r->by_group[g]);
+    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+  }
+  if ((q.from_date || q.to_date) && !scope.empty()) {
+    Lists lists;
+    for (const RestaurantOrders* r : scope) {
+      auto from = q.from_date ? r->by_date.lower_bound(*q.from_date) : r->by_date.begin();
+      auto to = q.to_date ? r->by_date.upper_bound(*q.to_date) : r->by_date.end();
+      for (auto day = from; day != to && lists.size() <= kMaxLists; ++day)
+        lists.push_back(&day->second);
+    }
+    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+  }
+  if (q.customer_id) {
+    const Placements* theirs = by_customer_.find(*q.customer_id);
+    candidates.push_back(theirs ? Lists{theirs} : Lists{});
+  }
+  if (q.driver_id) {
+    auto theirs = by_driver_.find(*q.driver_id);
+    candidates.push_back(theirs == by_driver_.end() ? Lists{} : Lists{&theirs->second});
+  }
+  if (candidates.empty()) return {};
+  return *std::min_element(
+      candidates.begin(), candidates.end(),
+      [](const Lists& a, const Lists& b) { return total_size(a) < total_size(b); });
+}
+
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
   OrderPage page;
   auto lock = read_lock(&page.position);
   if (query.limit == 0) return page;
-  // The lists to walk, merged newest first: one index, never a scan of
-  // everyone's orders for a caller who sees only some.
-  std::vector<const Placements*> lists;
-  const Role role = query.viewer ? query.viewer->role : Role::kAdmin;
-  // A driver reads the orders offered or assigned to it one by one; its
-  // lists are not served here.
-  if (role == Role::kDriver) return page;
-  if (role == Role::kCustomer) {
-    if (const Placements* mine = by_customer_.find(query.viewer->subject)) lists.push_back(mine);
-  } else if (query.restaurant_id) {
-    if (auto it = by_restaurant_.find(*query.restaurant_id); it != by_restaurant_.end())
-      lists.push_back(&it->second);
-  } else if (role == Role::kOwner) {  // their restaurants' lists
-    if (auto it = restaurants_of_.find(query.viewer->subject); it != restaurants_of_.end())
-      for (const Uuid& r : it->second)
-        if (auto list = by_restaurant_.find(r); list != by_restaurant_.end())
-          lists.push_back(&list->second);
-  } else {
-    lists.push_back(&all_orders_);
-  }
-  // Each list is ascending by position: each walks down from just below the
-  // cursor; the newest of their heads comes next.
-  std::vector<size_t> left;  // per list, how many are still to visit
-  for (const Placements* list : lists) {
-    auto end = list->end();
-    if (query.before_position != 0)
-      end = std::lower_bound(list->begin(), end, query.before_position,
-                             [](const Placement& p, uint64_t pos) { return p.first < pos; });
-    left.push_back(static_cast<size_t>(end - list->begin()));
-  }
-  for (;;) {
-    size_t best = lists.size();
-    for (size_t i = 0; i < lists.size(); ++i)
-      if (left[i] > 0 &&
-          (best == lists.size() || (*lists[i])[left[i] - 1] > (*lists[best])[left[best] - 1]))
-        best = i;
-    if (best == lists.size()) break;
-    const Placement& next = (*lists[best])[--left[best]];
+  NewestFirst<Placements> walk(plan(query), query.before_position);
+  const size_t budget = kRowsExaminedPerResult * query.limit;
+  for (Placement next; walk.next(next);) {
+    if (page.rows_examined == budget) {  // stop early: the next page starts here
+      page.next_cursor = next.first + 1;
+      break;
+    }
+    ++page.rows_examined;
     const OrderView& o = *orders_.find(next.second);
-    if (o.deleted || o.archived != query.archived) continue;
-    if (query.restaurant_id && o.placed.restaurant_id != *query.restaurant_id) continue;
-    if (query.viewer && !visible(o, *query.viewer)) continue;
-    if (!query.statuses.empty() &&
-        std::find(query.statuses.begin(), query.statuses.end(), o.status) == query.statuses.end())
-      continue;
+    if (!matches(o, query)) continue;
     if (page.orders.size() == query.limit) {
       page.next_cursor = page.orders.back().placed_position;
       break;
@@ -275,9 +452,10 @@ engine::Status OrdersModel::save(const RowSink& put) const {
   auto lock = read_lock();
   v1::ViewRow row;
   std::string value;
-  for (const auto& [id, owners] : owners_) {
+  for (const auto& [id, r] : restaurants_) {
     row.Clear();
-    for (const std::string& owner : owners) row.add_owners(owner);
+    for (const std::string& owner : r.owners) row.add_owners(owner);
+    row.set_time_zone(std::string(r.zone.name()));
     if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
   }
   for (const auto& [user, id] : driver_of_user_) {
@@ -303,6 +481,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
     for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
     row.set_not_ready(o.not_ready);
+    row.set_service_date(o.service_date);
     status = put_row(put, row_key(kOrderRow, id), row, value);
   });
   return status;
@@ -319,8 +498,12 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
   auto parsed = parse_row(kName, value);
   if (!parsed.ok()) return parsed.error();
   const v1::ViewRow& row = *parsed;
+  auto zone = TimeZone::find(row.time_zone());
+  if (!zone) return bad_row(kName, "names an unknown time zone");
   auto lock = write_lock();
-  set_owners(*Uuid::from_raw(key.substr(1)), {row.owners().begin(), row.owners().end()});
+  const Uuid id = *Uuid::from_raw(key.substr(1));
+  set_owners(id, {row.owners().begin(), row.owners().end()});
+  restaurants_[id].zone = *zone;
   return {};
 }
 
@@ -358,6 +541,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   o.canceled_at_us = row.canceled_at_us();
   o.completed_at_us = row.completed_at_us();
   o.not_ready = row.not_ready();
+  o.service_date = row.service_date();
   if (!row.assigned().empty()) {
     auto driver = Uuid::from_raw(row.assigned());
     if (!driver) return bad_row(kName, "has a malformed driver id");
@@ -368,18 +552,22 @@ engine::Status OrdersModel::load_order(std::string_view value) {
     if (!driver) return bad_row(kName, "has a malformed offered driver id");
     o.offered.push_back(*driver);
   }
-  index_order(o);
-  track_active(o);
+  index_order(o, false);
   return {};
 }
 
 void OrdersModel::finish_load() {
   // Rows come in key order, not placement order.
   auto lock = write_lock();
-  std::sort(all_orders_.begin(), all_orders_.end());
-  for (auto& [_, list] : by_restaurant_) std::sort(list.begin(), list.end());
-  by_customer_.for_each(
-      [](const std::string&, Placements& list) { std::sort(list.begin(), list.end()); });
+  const auto sort = [](Placements& list) { std::sort(list.begin(), list.end()); };
+  sort(all_orders_);
+  for (auto& [_, r] : restaurants_) {
+    sort(r.all);
+    for (Placements& list : r.by_group) sort(list);
+    for (auto& [_, list] : r.by_date) sort(list);
+  }
+  by_customer_.for_each([&](const std::string&, Placements& list) { sort(list); });
+  for (auto& [_, list] : by_driver_) sort(list);
 }
 
 }  // namespace comanda::projections

@@ -1,18 +1,22 @@
-// The orders read model: every order's summary by id, lists newest first
-// (all, per restaurant, per customer) with status filters and a cursor, and
-// who may see each order (the owners of its restaurant, kept here too).
+// The orders read model: every order's summary by id; lists newest first
+// with filters and a cursor, each page served from the most selective of a
+// few indexes (per restaurant: all, by status group, by local service date;
+// per customer; per driver) reading at most 10x its limit; the kitchen
+// board; and who may see each order (its restaurant's owners, kept here too).
 //
 // Threads: see projections/projection.h; the queries on any thread.
 #pragma once
 
+#include <array>
 #include <deque>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "engine/base/time_zone.h"
 #include "engine/domain/order.h"
 #include "engine/domain/principal.h"
 #include "projections/read_model.h"
@@ -39,6 +43,9 @@ struct OrderView {
   Uuid driver;                  // assigned; nil otherwise
   std::vector<Uuid> offered;    // the drivers of the standing offer
   bool not_ready = false;       // the restaurant's flag while a driver waits there
+  // The local date it is served on: its scheduled time's, else its
+  // placement's, in the zone its restaurant had when that time was set.
+  engine::LocalDate service_date = 0;
 };
 
 struct OrderQuery {
@@ -47,15 +54,26 @@ struct OrderQuery {
   std::optional<engine::Principal> viewer;
   std::optional<Uuid> restaurant_id;
   std::vector<engine::OrderStatus> statuses;  // empty: any status
+  // The local service date, inclusive at both ends; nullopt: unbounded.
+  std::optional<engine::LocalDate> from_date, to_date;
+  std::vector<std::string> payment_methods;                // empty: any
+  std::vector<engine::FulfillmentType> fulfillment_types;  // empty: any
+  std::optional<std::string> customer_id;                  // the order's customer.id
+  std::optional<Uuid> driver_id;                           // the assigned driver
   bool archived = false;         // only archived orders; otherwise archived ones are left out
   uint64_t before_position = 0;  // cursor: only orders placed before it; 0 = from the newest
   size_t limit = 50;
 };
 
+// A page reads at most this many times its limit; a sparse filter returns a
+// short (even empty) page with a cursor to go on from.
+inline constexpr size_t kRowsExaminedPerResult = 10;
+
 struct OrderPage {
   std::vector<OrderView> orders;  // newest first
   uint64_t next_cursor = 0;       // 0: no more
   uint64_t position = 0;          // the log position the page reflects
+  size_t rows_examined = 0;       // index entries read for it
 };
 
 class OrdersModel final : public ReadModel {
@@ -72,7 +90,7 @@ class OrdersModel final : public ReadModel {
   // The customer an order was placed for ("" for an unknown order).
   std::string customer_of(const Uuid& id) const;
   // The kitchen board: the restaurant's open orders (not finished, not
-  // deleted), newest first, in O(open orders). `position`, if given,
+  // deleted, not scheduled), newest first, in O(open orders). `position`, if given,
   // receives the position the answer reflects.
   std::vector<OrderView> active_orders(const Uuid& restaurant_id,
                                        uint64_t* position = nullptr) const;
@@ -85,11 +103,43 @@ class OrdersModel final : public ReadModel {
  private:
   void apply_one(const engine::Event& e) override;
   void clear() override;
-  using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
 
-  // Adds a new order to the lists (placements ascending, as apply() adds them).
-  void index_order(const OrderView& order);
-  bool visible(const OrderView& order, const engine::Principal& viewer) const;  // mu_ held
+  using Placement = std::pair<uint64_t, Uuid>;  // (placed position, order id), ascending
+  // Sorted by placement: appended as orders come, inserted near the end
+  // when an order joins a list later (it finished, got a driver).
+  using Placements = std::deque<Placement>;
+
+  // A restaurant: who may see its orders, its zone, and its indexes.
+  struct RestaurantOrders {
+    std::vector<std::string> owners;
+    engine::TimeZone zone;
+    Placements all;
+    std::array<Placements, engine::kStatusGroupCount> by_group;  // deleted orders in none
+    std::map<engine::LocalDate, Placements> by_date;             // by service date
+  };
+
+  // What places an order in the indexes that change after its placement.
+  struct IndexKeys {
+    int group = -1;  // its status group; -1: deleted
+    engine::LocalDate date = 0;
+    Uuid driver;
+  };
+  static IndexKeys keys_of(const OrderView& o);
+
+  void place(const engine::Event& e, const engine::OrderPlaced& placed);
+  // Moves the order between lists where its keys changed (and to its new
+  // customer's list when `customer_was` is given).
+  void reindex(const OrderView& o, const IndexKeys& was, const std::string* customer_was);
+  // Adds a new order to every list it belongs in; `sorted`: insert in order
+  // (live), or append and leave the sort to finish_load (a snapshot's rows).
+  void index_order(const OrderView& o, bool sorted);
+  engine::LocalDate service_date(const OrderView& o) const;
+  void set_owners(const Uuid& restaurant, std::vector<std::string> owners);
+  bool visible(const OrderView& order, const engine::Principal& viewer) const;
+  bool matches(const OrderView& o, const OrderQuery& query) const;
+  // The lists a query walks, merged newest first: the smallest of the
+  // candidates its filters allow.
+  std::vector<const Placements*> plan(const OrderQuery& query) const;
   engine::Status load_order(std::string_view value);
   engine::Status load_owners(std::string_view key, std::string_view value);
   engine::Status load_driver(std::string_view key, std::string_view value);
@@ -97,17 +147,12 @@ class OrdersModel final : public ReadModel {
   // Every order, and the lists of them; none stops the publisher to grow
   // (a map grows a step at a time, a deque never moves its entries).
   engine::GrowingMap<Uuid, OrderView, engine::UuidHash> orders_;
-  std::unordered_map<Uuid, std::vector<std::string>, engine::UuidHash> owners_;  // by restaurant
-  using Placements = std::deque<Placement>;
+  std::unordered_map<Uuid, RestaurantOrders, engine::UuidHash> restaurants_;
   Placements all_orders_;
-  std::unordered_map<Uuid, Placements, engine::UuidHash> by_restaurant_;
   engine::GrowingMap<std::string, Placements> by_customer_;
-  // Each restaurant's open orders (the kitchen board), by placement.
-  std::unordered_map<Uuid, std::set<Placement>, engine::UuidHash> active_;
+  std::unordered_map<Uuid, Placements, engine::UuidHash> by_driver_;  // assigned, any status
   // Each owner's restaurants: an owner's list merges theirs, not everyone's.
   std::unordered_map<std::string, std::vector<Uuid>> restaurants_of_;
-  void set_owners(const Uuid& restaurant, std::vector<std::string> owners);
-  void track_active(const OrderView& o);
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;

@@ -23,6 +23,17 @@ RouteTable health_routes(const ApiContext& ctx) {
                          .end_object();
                      return json_response(200, w.take(), ctx.views.position());
                    })});
+  table.push_back({.method = "GET",
+                   .pattern = "/metrics",
+                   .summary = "Measurements, in Prometheus's text format",
+                   .open = true,
+                   .response_schema = "Metrics",
+                   .action = Query([&ctx](const RouteRequest&) {
+                     Response r;
+                     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                     r.body = ctx.metrics->render();
+                     return r;
+                   })});
   return table;
 }
 

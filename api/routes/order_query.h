@@ -14,10 +14,15 @@
 
 namespace comanda::api {
 
-// GET /v1/orders filters: restaurant_id (alias establishment), status (groups
-// active, completed, cancelled|canceled, failed; names,
-// aliases or codes, comma-separated), limit (1..500, default 50), cursor.
-// Unknown parameters are refused so that a typo does not silently widen a list.
+// GET /v1/orders filters, each with Canteen's name as an alias:
+// restaurant_id (establishment); status (groups active, completed,
+// cancelled|canceled, failed, archived; names, aliases or codes;
+// comma-separated); from and to (start_date, end_date: the local service
+// date, YYYY-MM-DD, inclusive); payment_method (payment_method_type) and
+// fulfillment (fulfillment_type), comma-separated; customer_id; driver_id;
+// limit (1..500, default 50); cursor; mode=dashboard (ignored). Unknown,
+// repeated or empty parameters, and a filter given by both its names, are
+// refused: a typo or an ambiguity never silently widens a list.
 engine::Result<projections::OrderQuery> parse_order_query(std::string_view query);
 
 // GET /v1/orders/active: restaurant_id (alias establishment), required; other

@@ -39,6 +39,7 @@ Response list_orders(const ApiContext& ctx, const RouteRequest& rq) {
   if (!query.ok()) return problem(query.error());
   query->viewer = rq.who();
   const projections::OrderPage page = orders(ctx).list_orders(*query);
+  ctx.metrics->query_rows_examined.observe(static_cast<double>(page.rows_examined));
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
   const auto& accounts = ctx.views.get<projections::AccountsModel>();

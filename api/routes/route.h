@@ -8,12 +8,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "api/http/http_types.h"
+#include "api/metrics/metrics.h"
 #include "engine/base/error.h"
 #include "engine/domain/aggregates.h"
 #include "engine/domain/principal.h"
@@ -105,6 +107,8 @@ struct ApiContext {
   // The log's events of one stream, in order, up to the committed position,
   // read on the calling thread (an audit trail: the log itself, not a model).
   StreamReader read_stream = {};
+  // What the routes measure, shown at GET /metrics.
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
 };
 
 }  // namespace comanda::api

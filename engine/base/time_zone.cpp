@@ -54,6 +54,8 @@ std::optional<TimeZone> TimeZone::find(const std::string& name) {
   }
 }
 
+std::string_view TimeZone::name() const { return zone_ ? zone_->name() : "UTC"; }
+
 LocalDate TimeZone::local_date(int64_t unix_us) const {
   using std::chrono::microseconds;
   const date::sys_time<microseconds> at{microseconds{unix_us}};

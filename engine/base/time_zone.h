@@ -33,6 +33,9 @@ class TimeZone {
   // nullopt for a name the database does not know.
   static std::optional<TimeZone> find(const std::string& name);
 
+  // Its IANA name ("UTC" for the default).
+  std::string_view name() const;
+
   // The local date in this zone at `unix_us` (microseconds since the epoch).
   LocalDate local_date(int64_t unix_us) const;
 

@@ -123,6 +123,24 @@ std::span<const StatusInfo> status_table() { return kTable; }
 
 const StatusInfo& status_info(OrderStatus status) { return kTable[static_cast<size_t>(status)]; }
 
+StatusGroup status_group(OrderStatus status) {
+  switch (status) {
+    case OrderStatus::kDelivered:
+    case OrderStatus::kPickedUpByCustomer:
+    case OrderStatus::kCompleted:
+      return StatusGroup::kCompleted;
+    case OrderStatus::kCancelled:
+    case OrderStatus::kRejected:
+      return StatusGroup::kCancelled;
+    case OrderStatus::kPickupFailed:
+    case OrderStatus::kDeliveryFailed:
+    case OrderStatus::kNotPickedUp:
+      return StatusGroup::kFailed;
+    default:
+      return StatusGroup::kActive;
+  }
+}
+
 bool applies_to(OrderStatus status, FulfillmentType type) {
   return (status_info(status).fulfillment_mask & bit(type)) != 0;
 }

@@ -73,6 +73,12 @@ inline std::string_view status_name(OrderStatus s) { return status_info(s).name;
 inline bool is_terminal(OrderStatus s) { return status_info(s).terminal; }
 bool applies_to(OrderStatus status, FulfillmentType type);
 
+// The groups list filters and daily counts use; every status is in exactly
+// one: the open ones, and three kinds of end.
+enum class StatusGroup : uint8_t { kActive, kCompleted, kCancelled, kFailed };
+inline constexpr size_t kStatusGroupCount = 4;
+StatusGroup status_group(OrderStatus status);
+
 // The ordering.co code shown for `status`; a cancellation by the customer shows 16.
 int status_code(OrderStatus status, bool cancelled_by_customer);
 

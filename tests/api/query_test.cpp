@@ -7,6 +7,7 @@
 
 #include "api/http/query_string.h"
 #include "api/routes/order_query.h"
+#include "engine/base/time_zone.h"
 
 namespace {
 
@@ -153,10 +154,65 @@ TEST(OrderQuery, RefusesAnUnknownStatus) {
   expect_invalid("status=6", "status");
 }
 
-TEST(OrderQuery, IgnoresEmptyStatusTokens) {
-  auto q = parse_order_query("status=,pending,,");
+TEST(OrderQuery, RefusesAmbiguousParametersRatherThanWideningTheList) {
+  // An empty status list, or an empty item in one, would read as "any".
+  expect_invalid("status=", "status");
+  expect_invalid("status=,,", "status");
+  expect_invalid("status=,pending", "status");
+  expect_invalid("status=pending,", "status");
+  expect_invalid("payment_method=", "payment_method");
+  expect_invalid("fulfillment=delivery,,pickup", "fulfillment");
+  // One filter twice, or under both its names.
+  expect_invalid(
+      std::string("restaurant_id=") + std::string(kId) + "&restaurant_id=" + std::string(kId),
+      "restaurant_id");
+  expect_invalid(
+      std::string("restaurant_id=") + std::string(kId) + "&establishment=" + std::string(kId),
+      "establishment");
+  expect_invalid("start_date=2026-11-24&from=2026-11-24", "from");
+  expect_invalid("status=pending&status=accepted", "status");
+  expect_invalid("limit=5&limit=5", "limit");
+}
+
+TEST(OrderQuery, ReadsTheDateRangeUnderEitherName) {
+  auto q = parse_order_query("from=2026-11-20&to=2026-11-24");
   ASSERT_TRUE(q.ok());
-  EXPECT_THAT(q->statuses, ElementsAre(OrderStatus::kPending));
+  EXPECT_EQ(q->from_date, parse_date("2026-11-20"));
+  EXPECT_EQ(q->to_date, parse_date("2026-11-24"));
+  q = parse_order_query("start_date=2026-11-24&end_date=2026-11-24");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->from_date, q->to_date);
+  q = parse_order_query("end_date=2026-11-24");
+  ASSERT_TRUE(q.ok());
+  EXPECT_FALSE(q->from_date);
+  expect_invalid("start_date=2026-11-25&end_date=2026-11-24", "end_date");
+  expect_invalid("from=2026-11-24T00:00:00Z", "from");
+  expect_invalid("to=2026-02-30", "to");
+  expect_invalid("start_date=yesterday", "start_date");
+}
+
+TEST(OrderQuery, ReadsPaymentMethodsAndFulfillmentTypes) {
+  auto q = parse_order_query("payment_method_type=CASH,credit&fulfillment=pickup,eat_in");
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_THAT(q->payment_methods, ElementsAre("cash", "credit"));
+  EXPECT_THAT(q->fulfillment_types, ElementsAre(FulfillmentType::kPickup, FulfillmentType::kEatIn));
+  expect_invalid("payment_method_type=bitcoin", "payment_method_type");
+  expect_invalid("fulfillment_type=teleport", "fulfillment_type");
+}
+
+TEST(OrderQuery, ReadsTheCustomerAndTheDriver) {
+  auto q = parse_order_query(std::string("customer_id=u-cust-1&driver_id=") + std::string(kId));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->customer_id, "u-cust-1");
+  EXPECT_EQ(q->driver_id->to_string(), kId);
+  expect_invalid("driver_id=luis", "driver_id");
+  expect_invalid("customer_id=", "customer_id");
+  expect_invalid("customer_id=a%0Ab", "customer_id");
+}
+
+TEST(OrderQuery, AcceptsTheDashboardModeAndNothingElse) {
+  EXPECT_TRUE(parse_order_query("mode=dashboard").ok());
+  expect_invalid("mode=kitchen", "mode");
 }
 
 // ---- the cursor ----

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/pipeline/hot_state.h"
-#include "tests/support/models_under_test.h"
+#include "tests/support/committed_log.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -20,28 +20,12 @@ using comanda::projections::OrderView;
 
 class ReadModelsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto log = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});
-    ASSERT_TRUE(log.ok()) << log.error().message;
-    log_ = std::move(log).value();
-  }
-
   // Decides `commands` as one batch, writes it to the log and applies it to
   // the read models, as the sequencer does.
   std::vector<CommandOutcome> commit(std::vector<Command> commands) {
-    BatchContext ctx{now_ += 1000, log_->last_position() + 1};
-    std::vector<Event> events;
-    std::vector<CommandOutcome> outcomes;
-    for (Command& c : commands) outcomes.push_back(state_.decide(c, ctx, events));
-    EXPECT_TRUE(log_->append(events).ok());
-    models_.apply(events);
-    return outcomes;
+    return db_.commit_batch(std::move(commands));
   }
-  CommandOutcome commit(Command command) {
-    std::vector<Command> one;
-    one.push_back(std::move(command));
-    return commit(one).front();
-  }
+  CommandOutcome commit(Command command) { return db_.commit(std::move(command)); }
 
   Uuid restaurant() {
     const Uuid id = Uuid::v7();
@@ -77,10 +61,11 @@ class ReadModelsTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<EventLog> log_;
-  HotState state_;
-  ModelsUnderTest models_;
-  int64_t now_ = 1'795'000'000'000'000;
+  CommittedLog db_{dir_.path() / "log"};
+  std::unique_ptr<EventLog>& log_ = db_.log;
+  HotState& state_ = db_.state;
+  ModelsUnderTest& models_ = db_.models;
+  int64_t& now_ = db_.now;
 };
 
 TEST_F(ReadModelsTest, ListsOrdersNewestFirst) {

@@ -7,8 +7,9 @@
 
 #include <vector>
 
+#include "engine/base/time_zone.h"
 #include "engine/pipeline/hot_state.h"
-#include "tests/support/models_under_test.h"
+#include "tests/support/committed_log.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -21,26 +22,15 @@ using comanda::projections::ViewStore;
 
 const Principal kAdmin{"u-admin", Role::kAdmin};
 
-// A log with the read models applied batch by batch, as the server runs.
-struct Server {
-  explicit Server(const std::filesystem::path& dir) {
-    auto opened = EventLog::open(dir, {Durability::kAsync, false});
-    EXPECT_TRUE(opened.ok()) << opened.error().message;
-    log = std::move(opened).value();
-  }
+// A log with the read models applied batch by batch, as the server runs;
+// every command expected to succeed.
+struct Server : CommittedLog {
+  using CommittedLog::CommittedLog;
   CommandOutcome commit(Command command) {
-    std::vector<Event> events;
-    BatchContext ctx{now += 1000, log->last_position() + 1};
-    CommandOutcome outcome = state.decide(command, ctx, events);
+    CommandOutcome outcome = CommittedLog::commit(std::move(command));
     EXPECT_TRUE(outcome.ok()) << outcome.error().message;
-    EXPECT_TRUE(log->append(events).ok());
-    models.apply(events);
     return outcome;
   }
-  std::unique_ptr<EventLog> log;
-  HotState state;
-  ModelsUnderTest models;
-  int64_t now = 1'795'000'000'000'000;
 };
 
 // Everything a client could read, as comparable text.
@@ -97,6 +87,34 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
              std::to_string(d->position->log_position);
     out += "\n";
   }
+  // The lists' indexes, as the filters read them.
+  const auto listed = [&](const std::string& name, OrderQuery q) {
+    q.limit = 500;
+    out += name + ":";
+    for (const auto& o : m.list_orders(q).orders) out += " " + o.id.to_string();
+    out += "\n";
+  };
+  for (OrderStatus s : {OrderStatus::kPending, OrderStatus::kAccepted, OrderStatus::kCancelled}) {
+    OrderQuery q;
+    q.statuses = {s};
+    listed(std::string(status_name(s)), q);
+  }
+  for (const auto& o : orders) {
+    OrderQuery q;
+    q.from_date = q.to_date = o.service_date;
+    listed("on " + format_date(o.service_date), q);
+  }
+  for (const Uuid& id : drivers) {
+    OrderQuery q;
+    q.driver_id = id;
+    listed("driver " + id.to_string(), q);
+  }
+  OrderQuery theirs;
+  theirs.customer_id = "u-cust-1";
+  listed("customer", theirs);
+  theirs.customer_id.reset();
+  theirs.viewer = owner("u-owner-1");
+  listed("owner", theirs);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,6 +50,20 @@ TEST(OrderStatusTable, MarksExactlyTheDocumentedStatusesTerminal) {
       OrderStatus::kCompleted,      OrderStatus::kCancelled};
   for (const StatusInfo& info : status_table())
     EXPECT_EQ(is_terminal(info.status), terminal.count(info.status) == 1) << info.name;
+}
+
+TEST(OrderStatusTable, GroupsOpenStatusesAndThreeKindsOfEnd) {
+  using G = StatusGroup;
+  const std::map<OrderStatus, G> ends = {
+      {OrderStatus::kDelivered, G::kCompleted},   {OrderStatus::kPickedUpByCustomer, G::kCompleted},
+      {OrderStatus::kCompleted, G::kCompleted},   {OrderStatus::kCancelled, G::kCancelled},
+      {OrderStatus::kRejected, G::kCancelled},    {OrderStatus::kPickupFailed, G::kFailed},
+      {OrderStatus::kDeliveryFailed, G::kFailed}, {OrderStatus::kNotPickedUp, G::kFailed}};
+  for (const StatusInfo& info : status_table()) {
+    auto end = ends.find(info.status);
+    EXPECT_EQ(status_group(info.status), end == ends.end() ? G::kActive : end->second) << info.name;
+    EXPECT_EQ(status_group(info.status) == G::kActive, !info.terminal) << info.name;
+  }
 }
 
 TEST(OrderStatusTable, ScopesStatusesToTheirFulfillmentTypes) {

@@ -1,0 +1,46 @@
+// The server's measurements, exported at GET /metrics in Prometheus's text
+// format (version 0.0.4). Each is a histogram with fixed bucket bounds;
+// observing one is a few relaxed atomic additions, safe on any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace comanda::api {
+
+class Histogram {
+ public:
+  // Bucket upper bounds, ascending; a +Inf bucket is added.
+  Histogram(std::string_view name, std::string_view help, std::initializer_list<double> bounds);
+
+  void observe(double value);
+  // Its HELP, TYPE, cumulative buckets, sum and count.
+  void render(std::string& out) const;
+
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  std::string name_, help_;
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // per bound, not cumulative
+  std::atomic<uint64_t> count_{0};
+  std::atomic<double> sum_{0};
+};
+
+// Every measurement of a node. Issue-by-issue the families DESIGN.md names
+// are added here.
+struct Metrics {
+  // Index entries an order list page read (at most 10x its limit).
+  Histogram query_rows_examined{"comanda_query_rows_examined",
+                                "Index entries read to answer one page of an order list",
+                                {1, 10, 50, 100, 500, 1000, 5000}};
+
+  std::string render() const;
+};
+
+}  // namespace comanda::api
