@@ -155,6 +155,15 @@ size_t total_size(const std::vector<const List*>& lists) {
   return n;
 }
 
+// The candidate with the fewest entries; none when there is no candidate.
+template <class List>
+std::vector<const List*> pick_smallest(const std::vector<std::vector<const List*>>& candidates) {
+  if (candidates.empty()) return {};
+  return *std::min_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    return total_size(a) < total_size(b);
+  });
+}
+
 }  // namespace
 
 void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> owners) {
@@ -197,11 +206,18 @@ void OrdersModel::apply_one(const Event& e) {
                 std::is_same_v<P, OrderChanged> || std::is_same_v<P, OrderReplaced>;
             const IndexKeys was = keys_of(o);
             std::string customer_was;
-            if constexpr (kMayMove) customer_was = o.placed.customer.id;
+            int64_t scheduled_was = 0;
+            if constexpr (kMayMove) {
+              customer_was = o.placed.customer.id;
+              scheduled_was = o.placed.fulfillment.scheduled_for_us;
+            }
             change(o, e, payload);
             o.version = e.stream_version;
             o.updated_at_us = e.recorded_at_us;
-            if constexpr (kMayMove) o.service_date = service_date(o);
+            // A new time moves the order to its day (in the zone of now);
+            // any other edit leaves the date it has.
+            if (kMayMove && o.placed.fulfillment.scheduled_for_us != scheduled_was)
+              o.service_date = service_date(o);
             reindex(o, was, kMayMove ? &customer_was : nullptr);
           }
         },
@@ -245,10 +261,32 @@ void OrdersModel::index_order(const OrderView& o, bool sorted) {
   add(all_orders_);
   add(r.all);
   add(by_customer_[o.placed.customer.id]);
+  add(r.by_customer[o.placed.customer.id]);
   add(r.by_date[o.service_date]);
   const IndexKeys keys = keys_of(o);
   if (keys.group >= 0) add(r.by_group[static_cast<size_t>(keys.group)]);
   if (!o.driver.is_nil()) add(by_driver_[o.driver]);
+}
+
+void OrdersModel::unindex(const OrderView& o, const IndexKeys& was) {
+  const Placement p{o.placed_position, o.id};
+  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  erase_sorted(all_orders_, p);
+  erase_sorted(r.all, p);
+  erase_sorted(r.by_group[static_cast<size_t>(was.group)], p);
+  if (auto day = r.by_date.find(was.date); day != r.by_date.end()) {
+    erase_sorted(day->second, p);
+    if (day->second.empty()) r.by_date.erase(day);
+  }
+  if (Placements* theirs = by_customer_.find(o.placed.customer.id)) erase_sorted(*theirs, p);
+  if (auto c = r.by_customer.find(o.placed.customer.id); c != r.by_customer.end()) {
+    erase_sorted(c->second, p);
+    if (c->second.empty()) r.by_customer.erase(c);
+  }
+  if (auto d = by_driver_.find(was.driver); d != by_driver_.end()) {
+    erase_sorted(d->second, p);
+    if (d->second.empty()) by_driver_.erase(d);
+  }
 }
 
 void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
@@ -256,6 +294,10 @@ void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
   const Placement p{o.placed_position, o.id};
   const IndexKeys now = keys_of(o);
   RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  if (o.deleted) {
+    if (was.group >= 0) unindex(o, was);
+    return;
+  }
   if (now.group != was.group) {
     if (was.group >= 0) erase_sorted(r.by_group[static_cast<size_t>(was.group)], p);
     if (now.group >= 0) insert_sorted(r.by_group[static_cast<size_t>(now.group)], p);
@@ -277,6 +319,11 @@ void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
   if (customer_was && *customer_was != o.placed.customer.id) {
     if (Placements* list = by_customer_.find(*customer_was)) erase_sorted(*list, p);
     insert_sorted(by_customer_[o.placed.customer.id], p);
+    if (auto c = r.by_customer.find(*customer_was); c != r.by_customer.end()) {
+      erase_sorted(c->second, p);
+      if (c->second.empty()) r.by_customer.erase(c);
+    }
+    insert_sorted(r.by_customer[o.placed.customer.id], p);
   }
 }
 
@@ -356,7 +403,13 @@ bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
     return false;
   if (q.customer_id && o.placed.customer.id != *q.customer_id) return false;
   if (q.driver_id && o.driver != *q.driver_id) return false;
-  return !q.viewer || visible(o, *q.viewer);
+  if (!q.viewer) return true;
+  // A driver's list is what is assigned to them (an offer is on the panel).
+  if (q.viewer->role == Role::kDriver) {
+    auto me = driver_of_user_.find(q.viewer->subject);
+    return me != driver_of_user_.end() && o.driver == me->second;
+  }
+  return visible(o, *q.viewer);
 }
 
 std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& q) const {
@@ -373,8 +426,13 @@ std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& 
     auto list = me == driver_of_user_.end() ? by_driver_.end() : by_driver_.find(me->second);
     candidates.push_back(list == by_driver_.end() ? Lists{} : Lists{&list->second});
   } else if (q.restaurant_id) {
-    if (auto it = restaurants_.find(*q.restaurant_id); it != restaurants_.end())
-      scope.push_back(&it->second);
+    auto it = restaurants_.find(*q.restaurant_id);
+    if (it == restaurants_.end()) return {};
+    // Another tenant's restaurant lists nothing, without walking its orders.
+    if (role == Role::kOwner && std::find(it->second.owners.begin(), it->second.owners.end(),
+                                          q.viewer->subject) == it->second.owners.end())
+      return {};
+    scope.push_back(&it->second);
   } else if (role == Role::kOwner) {
     if (auto it = restaurants_of_.find(q.viewer->subject); it != restaurants_of_.end())
       for (const Uuid& id : it->second)
@@ -401,6 +459,7 @@ std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& 
         if (groups[g]) lists.push_back(&r->by_group[g]);
     if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
   }
+  if (q.from_date && q.to_date && *q.from_date > *q.to_date) return {};
   if ((q.from_date || q.to_date) && !scope.empty()) {
     Lists lists;
     for (const RestaurantOrders* r : scope) {
@@ -411,6 +470,16 @@ std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& 
     }
     if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
   }
+  if (q.customer_id && !scope.empty()) {  // the customer's orders at each restaurant
+    Lists lists;
+    for (const RestaurantOrders* r : scope)
+      if (auto theirs = r->by_customer.find(*q.customer_id); theirs != r->by_customer.end())
+        lists.push_back(&theirs->second);
+    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+  }
+  // A customer's or driver's list spans every restaurant: an admin's to
+  // walk (an owner's walk would hand back cursors of other tenants' orders).
+  if (role != Role::kAdmin) return pick_smallest(candidates);
   if (q.customer_id) {
     const Placements* theirs = by_customer_.find(*q.customer_id);
     candidates.push_back(theirs ? Lists{theirs} : Lists{});
@@ -419,10 +488,7 @@ std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& 
     auto theirs = by_driver_.find(*q.driver_id);
     candidates.push_back(theirs == by_driver_.end() ? Lists{} : Lists{&theirs->second});
   }
-  if (candidates.empty()) return {};
-  return *std::min_element(
-      candidates.begin(), candidates.end(),
-      [](const Lists& a, const Lists& b) { return total_size(a) < total_size(b); });
+  return pick_smallest(candidates);
 }
 
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
@@ -565,6 +631,7 @@ void OrdersModel::finish_load() {
     sort(r.all);
     for (Placements& list : r.by_group) sort(list);
     for (auto& [_, list] : r.by_date) sort(list);
+    for (auto& [_, list] : r.by_customer) sort(list);
   }
   by_customer_.for_each([&](const std::string&, Placements& list) { sort(list); });
   for (auto& [_, list] : by_driver_) sort(list);

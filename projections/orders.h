@@ -116,6 +116,7 @@ class OrdersModel final : public ReadModel {
     Placements all;
     std::array<Placements, engine::kStatusGroupCount> by_group;  // deleted orders in none
     std::map<engine::LocalDate, Placements> by_date;             // by service date
+    std::unordered_map<std::string, Placements> by_customer;     // by customer.id
   };
 
   // What places an order in the indexes that change after its placement.
@@ -130,6 +131,8 @@ class OrdersModel final : public ReadModel {
   // Moves the order between lists where its keys changed (and to its new
   // customer's list when `customer_was` is given).
   void reindex(const OrderView& o, const IndexKeys& was, const std::string* customer_was);
+  // Takes a deleted order out of every list (it is answered as absent).
+  void unindex(const OrderView& o, const IndexKeys& was);
   // Adds a new order to every list it belongs in; `sorted`: insert in order
   // (live), or append and leave the sort to finish_load (a snapshot's rows).
   void index_order(const OrderView& o, bool sorted);

@@ -209,11 +209,17 @@ std::optional<uint64_t> decode_cursor(std::string_view cursor) {
 
 engine::Result<engine::Uuid> parse_board_query(std::string_view query) {
   std::optional<engine::Uuid> restaurant;
+  std::string given;  // the name it came under
   for (const auto& [key, value] : parse_query(query)) {
     if (key != "restaurant_id" && key != "establishment")
       return Error::invalid(key, "unknown parameter " + key + ": the board takes restaurant_id");
+    if (restaurant)
+      return Error::invalid(
+          key, given == key ? key + " is given twice: give it once"
+                            : given + " and " + key + " name the same restaurant: give one");
     restaurant = engine::Uuid::parse(value);
     if (!restaurant) return Error::invalid(key, key + " is not a valid id");
+    given = key;
   }
   if (!restaurant)
     return Error::invalid("restaurant_id", "restaurant_id is required: whose kitchen board");

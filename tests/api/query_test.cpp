@@ -174,6 +174,17 @@ TEST(OrderQuery, RefusesAmbiguousParametersRatherThanWideningTheList) {
   expect_invalid("limit=5&limit=5", "limit");
 }
 
+TEST(BoardQuery, TakesOneRestaurantUnderOneName) {
+  const std::string id(kId);
+  EXPECT_TRUE(comanda::api::parse_board_query("establishment=" + id).ok());
+  for (const std::string& query : {"restaurant_id=" + id + "&establishment=" + id,
+                                   "restaurant_id=" + id + "&restaurant_id=" + id, std::string(),
+                                   "restaurant_id=" + id + "&status=pending"}) {
+    auto r = comanda::api::parse_board_query(query);
+    EXPECT_FALSE(r.ok()) << query;
+  }
+}
+
 TEST(OrderQuery, ReadsTheDateRangeUnderEitherName) {
   auto q = parse_order_query("from=2026-11-20&to=2026-11-24");
   ASSERT_TRUE(q.ok());

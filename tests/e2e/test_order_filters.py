@@ -18,9 +18,10 @@ def local_date(days_ahead=0):
     return (now + datetime.timedelta(days=days_ahead)).date().isoformat()
 
 
-def rfc3339_in(days):
+def in_days(days):
+    """A time `days` from now: as RFC 3339, and its local date in ZONE."""
     at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ"), at.astimezone(zoneinfo.ZoneInfo(ZONE)).date().isoformat()
 
 
 class OrderFiltersTest(unittest.TestCase):
@@ -40,7 +41,8 @@ class OrderFiltersTest(unittest.TestCase):
         self.card = self.place(payment={"method": "card"}, fulfillment={"type": "pickup"})
         self.credit = self.place(payment={"method": "credit"}, fulfillment={"type": "pickup"},
                                  customer={"id": "u-nino", "name": "Tito"}, tip=0)
-        preorder = dict(order_body(self.rid)["fulfillment"], scheduled_for=rfc3339_in(3))
+        scheduled_for, self.preorder_date = in_days(3)
+        preorder = dict(order_body(self.rid)["fulfillment"], scheduled_for=scheduled_for)
         self.preorder = self.place(fulfillment=preorder)
         if local_date() != self.today:
             self.skipTest("the local date changed while the orders were placed")
@@ -75,8 +77,8 @@ class OrderFiltersTest(unittest.TestCase):
         today = [self.credit, self.card, self.cash]
         self.assertEqual(self.ids(f"{est}&start_date={self.today}&end_date={self.today}"), today)
         self.assertEqual(self.ids(f"{est}&end_date={self.today}"), today)
-        in_three = local_date(3)
-        self.assertEqual(self.ids(f"{est}&start_date={in_three}&end_date={in_three}"), [self.preorder])
+        served = self.preorder_date
+        self.assertEqual(self.ids(f"{est}&start_date={served}&end_date={served}"), [self.preorder])
         self.assertEqual(self.ids(f"{est}&start_date={local_date(1)}"), [self.preorder])
         self.assertEqual(self.ids(f"{est}&start_date={local_date(-7)}&end_date={local_date(-1)}"), [])
         # Our names for the same filters, and the dates with the others.
@@ -86,9 +88,14 @@ class OrderFiltersTest(unittest.TestCase):
     def test_the_customer_and_another_tenants_establishment(self):
         self.assertEqual(self.ids("customer_id=u-nino"), [self.credit])
         other = register_restaurant(self.server, owners=["u-owner-2"])
+        owner2 = self.server.token("owner", "u-owner-2")
+        status, _, theirs = self.server.post("/v1/orders", order_body(other), token=owner2)
+        self.assertEqual(status, 201, theirs)
         self.assertEqual(self.ids(f"establishment={other}"), [])
+        self.assertEqual(self.ids(f"establishment={other}", token=owner2), [theirs["id"]])
         # The other owner filtering on our restaurant sees nothing either.
-        self.assertEqual(self.ids(f"establishment={self.rid}", token=self.server.token("owner", "u-owner-2")), [])
+        self.assertEqual(self.ids(f"establishment={self.rid}", token=owner2), [])
+        self.assertEqual(self.ids("customer_id=u-cust-1", token=owner2), [theirs["id"]])
 
     def test_ambiguous_parameters_are_refused_naming_them(self):
         rid = self.rid
@@ -101,6 +108,7 @@ class OrderFiltersTest(unittest.TestCase):
                              (f"start_date={local_date(1)}&end_date={self.today}", "end_date"),
                              ("start_date=2026-11-24&from=2026-11-24", "from")]:
             problem = self.refused(query)
+            self.assertEqual(problem.get("field"), field, query)
             self.assertIn(field, problem["detail"], query)
         # Through curl too: an independent client sees the same problem.
         status, headers, problem = self.server.curl("GET", "/v1/orders?status=,,", token=self.owner)

@@ -142,8 +142,23 @@ TEST_F(OrderFiltersTest, FiltersByPaymentMethodFulfillmentTypeAndCustomer) {
   EXPECT_THAT(listed(q), ElementsAre(cash_eat_in, card_pickup));
   // An owner filtering on a customer sees that customer's orders at their
   // restaurants only; the customer's own list ignores another's id.
+  RestaurantRegistered elsewhere = restaurant_details();
+  elsewhere.owners = {"u-owner-2"};
+  const Uuid other = Uuid::v7();
+  ASSERT_TRUE(db_.commit(register_restaurant(other, elsewhere)).ok());
+  PlaceOrder theirs = order_body(Uuid::v7(), other);
+  theirs.customer.id = "u-cust-2";
+  ASSERT_TRUE(db_.commit(place_order(theirs, owner("u-owner-2"))).ok());
+  EXPECT_THAT(listed(q), ElementsAre(theirs.order_id, cash_eat_in, card_pickup));  // an admin's
   q.viewer = owner("u-owner-1");
   EXPECT_THAT(listed(q), ElementsAre(cash_eat_in, card_pickup));
+  q.viewer = owner("u-owner-2");
+  EXPECT_THAT(listed(q), ElementsAre(theirs.order_id));
+  // Another tenant's restaurant: nothing, and nothing walked.
+  q.restaurant_id = r;
+  EXPECT_EQ(db_.models.list_orders(q).rows_examined, 0u);
+  EXPECT_THAT(listed(q), IsEmpty());
+  q.restaurant_id.reset();
   q.viewer = customer("u-cust-1");
   EXPECT_THAT(listed(q), IsEmpty());
   q.customer_id.reset();
@@ -206,6 +221,66 @@ TEST_F(OrderFiltersTest, StatusListsFollowEachStepAndLeaveDeletedOrders) {
   q.statuses = {OrderStatus::kPending};
   EXPECT_THAT(listed(q), ElementsAre(c));
   EXPECT_EQ(db_.models.list_orders(q).rows_examined, 1u) << "walked more than the open orders";
+}
+
+TEST_F(OrderFiltersTest, AnEditKeepsTheServiceDateItWasGivenWhenTheZoneChangedSince) {
+  const Uuid r = restaurant("UTC");
+  const Uuid o = order(r, at("2026-11-24T13:00:00Z"));  // the 24th in UTC, the 25th in Auckland
+  RestaurantPatch moved;
+  moved.time_zone = "Pacific/Auckland";
+  ASSERT_TRUE(db_.commit(update_restaurant(r, moved)).ok());
+  OrderPatch noted;
+  noted.notes = "sin cebolla";
+  ASSERT_TRUE(db_.commit(Call{owner(), ChangeOrder{o, noted}, std::nullopt}).ok());
+  OrderQuery q;
+  q.from_date = q.to_date = day("2026-11-24");
+  EXPECT_THAT(listed(q), ElementsAre(o));
+  // Orders placed since are dated in the new zone.
+  const Uuid later = order(r, at("2026-11-24T13:00:05Z"));
+  q.from_date = q.to_date = day("2026-11-25");
+  EXPECT_THAT(listed(q), ElementsAre(later));
+}
+
+TEST_F(OrderFiltersTest, DeletedOrdersLeaveEveryListAndCostNoReads) {
+  const Uuid r = restaurant();
+  const Uuid kept = order(r, at("2026-11-24T17:00:00Z"));
+  for (int i = 0; i < 30; ++i) {
+    const Uuid gone = order(r, at("2026-11-24T17:00:01Z") + i * 1000);
+    ASSERT_TRUE(db_.commit(Call{owner(), DeleteOrder{gone}, std::nullopt}).ok());
+  }
+  OrderQuery q;
+  q.viewer = owner("u-owner-1");
+  q.limit = 1;
+  const OrderPage page = db_.models.list_orders(q);
+  EXPECT_THAT(page.orders.size(), 1u);
+  EXPECT_EQ(page.rows_examined, 1u);
+  q.customer_id = "u-cust-1";
+  q.from_date = day("2026-11-24");
+  EXPECT_THAT(listed(q), ElementsAre(kept));
+}
+
+TEST_F(OrderFiltersTest, ADriversListIsWhatIsAssignedToThemNotWhatIsOffered) {
+  const Uuid r = restaurant();
+  const Uuid d = Uuid::v7();
+  ASSERT_TRUE(db_.commit(register_driver(d)).ok());
+  ASSERT_TRUE(db_.commit(report_location(d, -12.1201, -77.0301)).ok());
+  ASSERT_TRUE(
+      db_.commit(Call{driver(), SetAvailability{d, Availability::kAvailable}, std::nullopt}).ok());
+  PlaceOrder body = order_body(Uuid::v7(), r);
+  body.fulfillment.location = GeoPoint{-12.11, -77.02};
+  ASSERT_TRUE(db_.commit(place_order(body)).ok());
+  for (const char* step : {"accepted", "ready", "awaiting_driver"})
+    ASSERT_TRUE(db_.commit(change_status(body.order_id, step)).ok());
+  auto offered = db_.models.order(body.order_id);
+  ASSERT_TRUE(offered);
+  ASSERT_THAT(offered->offered, ElementsAre(d)) << "the restaurant offers on awaiting_driver";
+  OrderQuery q;
+  q.viewer = driver();
+  EXPECT_THAT(listed(q), IsEmpty());
+  q.customer_id = "u-cust-1";
+  EXPECT_THAT(listed(q), IsEmpty());
+  ASSERT_TRUE(db_.commit(Call{driver(), AcceptDelivery{body.order_id, {}}, std::nullopt}).ok());
+  EXPECT_THAT(listed(q), ElementsAre(body.order_id));
 }
 
 // DESIGN.md: one tenant's sparse filter must not scan history. Among 100k

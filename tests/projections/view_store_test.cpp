@@ -107,7 +107,7 @@ std::string everything(const ModelsUnderTest& m, const std::vector<Uuid>& driver
   for (const Uuid& id : drivers) {
     OrderQuery q;
     q.driver_id = id;
-    listed("driver " + id.to_string(), q);
+    listed("assigned to " + id.to_string(), q);
   }
   OrderQuery theirs;
   theirs.customer_id = "u-cust-1";
@@ -126,8 +126,12 @@ class ViewStoreTest : public ::testing::Test {
     views_ = std::move(views).value();
     const Uuid r = Uuid::v7();
     server_.commit(register_restaurant(r));
-    for (int i = 0; i < 5; ++i)
-      orders_.push_back(server_.commit(place_order(Uuid::v7(), r))->stream);
+    // Placed in the reverse of their ids' order: a snapshot's rows (by id)
+    // come back out of placement order, and the loader must sort its lists.
+    std::vector<Uuid> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(Uuid::v7());
+    for (auto id = ids.rbegin(); id != ids.rend(); ++id)
+      orders_.push_back(server_.commit(place_order(*id, r))->stream);
     server_.commit(change_status(orders_[1], "accepted"));
     Command reasoned = change_status(orders_[2], "rejected");
     std::get<ChangeOrderStatus>(reasoned.body).reason = "sin stock";
@@ -186,6 +190,9 @@ TEST_F(ViewStoreTest, LoadsBackWhatItSaved) {
   const std::string text = everything(loaded, drivers_);
   EXPECT_NE(text.find("busy with " + orders_[4].to_string()), std::string::npos) << text;
   EXPECT_NE(text.find("driver " + drivers_[0].to_string()), std::string::npos) << text;
+  EXPECT_NE(text.find("assigned to " + drivers_[0].to_string() + ": " + orders_[4].to_string()),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("offline inactive"), std::string::npos) << text;
   // The assigned driver sees its delivery; another driver does not.
   EXPECT_TRUE(loaded.order_for(orders_[4], driver("u-driver-1")));
