@@ -1,5 +1,7 @@
 #include "projections/drivers.h"
 
+#include <algorithm>
+
 #include "engine/domain/access.h"
 #include "projections/rows.h"
 
@@ -30,8 +32,10 @@ void DriversModel::apply_one(const Event& e) {
   DriverView& d = it->second;
   if (auto* ping = std::get_if<DriverLocationReported>(&e.payload)) {
     if (!d.position || taken_at(*ping, e.recorded_at_us) >=
-                           taken_at(d.position->location, d.position->recorded_at_us))
+                           taken_at(d.position->location, d.position->recorded_at_us)) {
       d.position = DriverPosition{*ping, e.recorded_at_us, e.position};
+      locate(d);
+    }
   } else if (auto* changed = std::get_if<DriverAvailabilityChanged>(&e.payload)) {
     d.availability = changed->availability;
     d.order = changed->order_id;
@@ -43,7 +47,43 @@ void DriversModel::apply_one(const Event& e) {
   d.version = e.stream_version;
 }
 
-void DriversModel::clear() { drivers_.clear(); }
+void DriversModel::locate(const DriverView& d) {
+  const GeoPoint now = from_e7(d.position->location.lat_e7, d.position->location.lng_e7);
+  auto indexed = located_.where(d.id);
+  if (!indexed || distance_m(*indexed, now) > kSlackM) located_.put(d.id, now);
+}
+
+std::vector<DriversModel::Nearby> DriversModel::nearest(const GeoPoint& from, double radius_m,
+                                                        bool available_only, size_t limit,
+                                                        uint64_t* position) const {
+  auto lock = read_lock(position);
+  std::vector<Nearby> best;  // nearest first, at most `limit`
+  if (limit == 0) return best;
+  // Drivers come by their indexed place, each within kSlackM of where it
+  // is: once the indexed distance is beyond the radius, or beyond the
+  // farthest kept by more than the slack, nobody nearer is left.
+  located_.visit_nearest(from, [&](const Uuid& id, double indexed_m) {
+    const double nearest_possible = indexed_m - kSlackM;
+    if (nearest_possible > radius_m) return false;
+    if (best.size() == limit && nearest_possible > best.back().distance_m) return false;
+    const DriverView& d = drivers_.at(id);
+    if (available_only && (d.availability != Availability::kAvailable || !d.active)) return true;
+    const double m =
+        distance_m(from, from_e7(d.position->location.lat_e7, d.position->location.lng_e7));
+    if (m > radius_m || (best.size() == limit && m >= best.back().distance_m)) return true;
+    auto at = std::upper_bound(best.begin(), best.end(), m,
+                               [](double x, const Nearby& n) { return x < n.distance_m; });
+    best.insert(at, Nearby{d, m});
+    if (best.size() > limit) best.pop_back();
+    return true;
+  });
+  return best;
+}
+
+void DriversModel::clear() {
+  located_ = SpatialIndex();
+  drivers_.clear();
+}
 
 std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Principal& viewer,
                                                    uint64_t* position) const {
@@ -108,7 +148,9 @@ engine::Status DriversModel::load_row(std::string_view, std::string_view value) 
     view.order = *order;
   }
   auto lock = write_lock();
-  drivers_[view.id] = std::move(view);
+  DriverView& d = drivers_[view.id];
+  d = std::move(view);
+  if (d.position) locate(d);
   return {};
 }
 

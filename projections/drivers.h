@@ -1,5 +1,6 @@
 // The drivers read model: every driver by id with its latest position (the
-// newest ping by the device's time: a late ping never moves a driver back).
+// newest ping by the device's time: a late ping never moves a driver back),
+// and the drivers nearest a point, from a spatial index.
 //
 // Threads: see projections/projection.h; the queries on any thread.
 #pragma once
@@ -7,9 +8,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/domain/driver.h"
 #include "engine/domain/principal.h"
+#include "engine/domain/spatial_index.h"
 #include "projections/read_model.h"
 
 namespace comanda::projections {
@@ -48,6 +51,17 @@ class DriversModel final : public ReadModel {
   // The account that acts as the driver ("" for an unknown driver).
   std::string user_of(const Uuid& id) const;
 
+  struct Nearby {
+    DriverView driver;
+    double distance_m = 0;
+  };
+  // Up to `limit` drivers with a position within `radius_m` of `from`,
+  // nearest first; only the available (and active) ones if
+  // `available_only`. `position`, if given, receives the position the answer
+  // reflects.
+  std::vector<Nearby> nearest(const engine::GeoPoint& from, double radius_m, bool available_only,
+                              size_t limit, uint64_t* position = nullptr) const;
+
   std::string_view name() const override { return kName; }
   engine::Status save(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
@@ -55,7 +69,15 @@ class DriversModel final : public ReadModel {
  private:
   void apply_one(const engine::Event& e) override;
   void clear() override;
+  // Moves a driver in the spatial index when its position moved far enough.
+  void locate(const DriverView& d);
+
   std::unordered_map<Uuid, DriverView, engine::UuidHash> drivers_;
+  // Every driver with a position, indexed within kSlackM of it: a ping that
+  // moves a driver less than that changes no tree node (queries allow for
+  // the slack, so answers stay exact).
+  static constexpr double kSlackM = 30;
+  engine::SpatialIndex located_;
 };
 
 }  // namespace comanda::projections

@@ -205,6 +205,7 @@ void OrdersModel::apply_one(const Event& e) {
             constexpr bool kMayMove =
                 std::is_same_v<P, OrderChanged> || std::is_same_v<P, OrderReplaced>;
             const IndexKeys was = keys_of(o);
+            const DriverWork::Ties ties_was = DriverWork::ties_of(o);
             std::string customer_was;
             int64_t scheduled_was = 0;
             if constexpr (kMayMove) {
@@ -219,6 +220,7 @@ void OrdersModel::apply_one(const Event& e) {
             if (kMayMove && o.placed.fulfillment.scheduled_for_us != scheduled_was)
               o.service_date = service_date(o);
             reindex(o, was, kMayMove ? &customer_was : nullptr);
+            work_.retie({o.placed_position, o.id}, ties_was, DriverWork::ties_of(o));
           }
         },
         e.payload);
@@ -342,6 +344,34 @@ std::vector<OrderView> OrdersModel::active_orders(const Uuid& restaurant_id,
   return out;
 }
 
+DriverPanel OrdersModel::driver_panel(const Uuid& driver, int64_t now_us,
+                                      uint64_t* position) const {
+  auto lock = read_lock(position);
+  const DriverWork::Lists lists = work_.of(driver);
+  DriverPanel panel;
+  const auto newest_first = [&](const std::vector<DriverWork::Placement>& from,
+                                std::vector<OrderView>& to) {
+    for (auto p = from.rbegin(); p != from.rend(); ++p) to.push_back(*orders_.find(p->second));
+  };
+  newest_first(lists.offers, panel.offers);
+  newest_first(lists.delivering, panel.in_transit);
+  for (auto c = lists.completed.rbegin(); c != lists.completed.rend(); ++c) {
+    const OrderView& o = *orders_.find(c->second);
+    auto r = restaurants_.find(o.placed.restaurant_id);
+    const TimeZone zone = r == restaurants_.end() ? TimeZone() : r->second.zone;
+    if (zone.local_date(o.completed_at_us) == zone.local_date(now_us))
+      panel.completed_today.push_back(o);
+  }
+  // Completions of one moment (one batch) newest placed first, however they
+  // were loaded.
+  std::stable_sort(panel.completed_today.begin(), panel.completed_today.end(),
+                   [](const OrderView& a, const OrderView& b) {
+                     return std::pair(a.completed_at_us, a.placed_position) >
+                            std::pair(b.completed_at_us, b.placed_position);
+                   });
+  return panel;
+}
+
 void OrdersModel::clear() {
   restaurants_.clear();
   restaurants_of_.clear();
@@ -350,6 +380,7 @@ void OrdersModel::clear() {
   by_customer_.clear();
   by_driver_.clear();
   driver_of_user_.clear();
+  work_.clear();
 }
 
 std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
@@ -619,6 +650,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
     o.offered.push_back(*driver);
   }
   index_order(o, false);
+  work_.load({o.placed_position, o.id}, DriverWork::ties_of(o));
   return {};
 }
 
@@ -635,6 +667,7 @@ void OrdersModel::finish_load() {
   }
   by_customer_.for_each([&](const std::string&, Placements& list) { sort(list); });
   for (auto& [_, list] : by_driver_) sort(list);
+  work_.finish_load();
 }
 
 }  // namespace comanda::projections

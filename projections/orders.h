@@ -19,6 +19,7 @@
 #include "engine/base/time_zone.h"
 #include "engine/domain/order.h"
 #include "engine/domain/principal.h"
+#include "projections/driver_work.h"
 #include "projections/read_model.h"
 
 namespace comanda::projections {
@@ -76,6 +77,13 @@ struct OrderPage {
   size_t rows_examined = 0;       // index entries read for it
 };
 
+// What a driver's panel shows, each list newest first.
+struct DriverPanel {
+  std::vector<OrderView> offers;           // offered to the driver now
+  std::vector<OrderView> in_transit;       // assigned to it and not finished
+  std::vector<OrderView> completed_today;  // completed with it on the local day of now
+};
+
 class OrdersModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "orders";
@@ -94,6 +102,11 @@ class OrdersModel final : public ReadModel {
   // receives the position the answer reflects.
   std::vector<OrderView> active_orders(const Uuid& restaurant_id,
                                        uint64_t* position = nullptr) const;
+
+  // The driver's panel at `now_us`: "today" is the local day of each
+  // order's restaurant. `position`, if given, receives the position the
+  // answer reflects.
+  DriverPanel driver_panel(const Uuid& driver, int64_t now_us, uint64_t* position = nullptr) const;
 
   std::string_view name() const override { return kName; }
   engine::Status save(const RowSink& put) const override;
@@ -159,6 +172,7 @@ class OrdersModel final : public ReadModel {
   // Which driver each driver account is: a driver sees the orders offered
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;
+  DriverWork work_;  // each driver's offers, deliveries and recent completions
 };
 
 }  // namespace comanda::projections

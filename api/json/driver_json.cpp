@@ -87,6 +87,18 @@ void write_driver_position(JsonWriter& w, const Uuid& driver,
   w.end_object();
 }
 
+void write_nearby_driver(JsonWriter& w, const projections::DriversModel::Nearby& nearby) {
+  const projections::DriverView& d = nearby.driver;
+  w.begin_object();
+  w.key("driver_id").string(d.id.to_string());
+  w.key("name").string(d.details.name);
+  write_location_fields(w, d.position->location, d.position->recorded_at_us);
+  w.key("availability").string(availability_name(d.availability));
+  w.key("active").boolean(d.active);
+  w.key("distance_m").number(std::round(nearby.distance_m * 10) / 10);  // to the decimetre
+  w.end_object();
+}
+
 void write_driver(JsonWriter& w, const projections::DriverView& d) {
   w.begin_object();
   w.key("id").string(d.id.to_string());

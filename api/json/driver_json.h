@@ -29,6 +29,10 @@ std::string driver_json(const projections::DriverView& driver);
 void write_driver_position(JsonWriter& w, const engine::Uuid& driver,
                            const projections::DriverPosition& position);
 
+// One of GET /v1/drivers/positions: {"driver_id", "name", "lat", "lng",
+// ..., "at", "recorded_at", "availability", "distance_m"}.
+void write_nearby_driver(JsonWriter& w, const projections::DriversModel::Nearby& nearby);
+
 // The `data` of the driver's events.
 // {"availability": "available" | "offline"} (busy is the engine's).
 engine::Result<engine::Availability> parse_availability_body(std::string_view body);

@@ -12,6 +12,7 @@
 #include "engine/domain/order.h"
 #include "projections/accounts.h"
 #include "projections/orders.h"
+#include "projections/restaurants.h"
 
 namespace comanda::api {
 
@@ -43,6 +44,12 @@ void write_board_order(JsonWriter& w, const projections::OrderView& order, int64
 
 void write_order(JsonWriter& w, const projections::OrderView& order,
                  const projections::AccountsModel* accounts = nullptr);
+
+// A driver's panel line: the order with what a driver needs to fetch and
+// deliver it (the restaurant's name, address and location, if known; the
+// customer's name and phone; where to; what to collect).
+void write_panel_order(JsonWriter& w, const projections::OrderView& order,
+                       const projections::RestaurantView* restaurant);
 std::string order_json(const projections::OrderView& order,
                        const projections::AccountsModel* accounts = nullptr);
 

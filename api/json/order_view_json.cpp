@@ -191,6 +191,37 @@ void write_board_order(JsonWriter& w, const projections::OrderView& o, int64_t n
   w.end_object();
 }
 
+void write_panel_order(JsonWriter& w, const projections::OrderView& o,
+                       const projections::RestaurantView* restaurant) {
+  const OrderPlaced& p = o.placed;
+  w.begin_object();
+  w.key("id").string(o.id.to_string());
+  w.key("reference").string(p.reference);
+  w.key("status").string(status_name(o.status));
+  w.key("status_code").number(o.not_ready ? 14 : status_code(o.status, o.cancelled_by_customer));
+  w.key("version").number(o.version);
+  w.key("restaurant").begin_object();
+  w.key("id").string(p.restaurant_id.to_string());
+  w.key("name").string(restaurant ? restaurant->details.name : "");
+  w.key("address").string(restaurant ? restaurant->details.address : "");
+  w.key("location");
+  write_location(w, restaurant ? restaurant->details.location : std::nullopt);
+  w.end_object();
+  w.key("customer").begin_object();
+  w.key("name").string(p.customer.name);
+  w.key("phone").string(p.customer.phone);
+  w.end_object();
+  write_fulfillment(w, p.fulfillment);
+  w.key("total");
+  write_money(w, p.totals.total, p.currency);
+  write_payment(w, p.payment, p.totals.total, p.currency);
+  w.key("item_count").number(static_cast<int64_t>(p.items.size()));
+  w.key("notes").string(p.notes);
+  w.key("placed_at").string(format_utc(o.placed_at_us));
+  write_time(w, "completed_at", o.completed_at_us);
+  w.end_object();
+}
+
 void write_order(JsonWriter& w, const projections::OrderView& o,
                  const projections::AccountsModel* accounts) {
   w.begin_object();

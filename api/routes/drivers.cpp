@@ -2,10 +2,14 @@
 
 #include "api/http/problem.h"
 #include "api/json/driver_json.h"
+#include "api/json/order_json.h"
+#include "api/routes/driver_query.h"
 #include "api/routes/responses.h"
 #include "engine/base/clock.h"
 #include "projections/drivers.h"
+#include "projections/orders.h"
 #include "projections/registry.h"
+#include "projections/restaurants.h"
 
 namespace comanda::api {
 namespace {
@@ -177,11 +181,76 @@ Route set_active(const ApiContext& ctx) {
               .if_match = true}};
 }
 
+// The drivers nearest a point (a dispatcher's map). Drivers are a fleet
+// every restaurant draws on: owners see its positions, as admins do.
+Route nearby_drivers(const ApiContext& ctx) {
+  return {.method = "GET",
+          .pattern = "/v1/drivers/positions",
+          .summary = "The drivers nearest a point, nearest first",
+          .roles = roles({Role::kAdmin, Role::kOwner}),
+          .forbidden = "cannot see the fleet's positions",
+          .response_schema = "NearbyDrivers",
+          .problems = {400, 401, 403},
+          .action = Query([&ctx](const RouteRequest& rq) {
+            auto q = parse_near_query(rq.http.query);
+            if (!q.ok()) return problem(q.error());
+            uint64_t position = 0;
+            const auto found =
+                drivers(ctx).nearest(q->near, q->radius_m, q->available, q->limit, &position);
+            JsonWriter w;
+            w.begin_object().key("drivers").begin_array();
+            for (const auto& nearby : found) write_nearby_driver(w, nearby);
+            w.end_array().end_object();
+            return json_response(200, w.take(), position);
+          })};
+}
+
+// What a driver's app shows: its offers, deliveries in transit and those
+// completed today (the local day of each order's restaurant).
+Response panel_response(const ApiContext& ctx, const Uuid& driver) {
+  uint64_t position = 0;
+  const projections::DriverPanel panel = ctx.views.get<projections::OrdersModel>().driver_panel(
+      driver, engine::utc_now_us(), &position);
+  const auto& restaurants = ctx.views.get<projections::RestaurantsModel>();
+  JsonWriter w;
+  w.begin_object().key("driver_id").string(driver.to_string());
+  const auto list = [&](std::string_view key, const std::vector<projections::OrderView>& orders) {
+    w.key(key).begin_array();
+    for (const auto& o : orders) {
+      auto restaurant = restaurants.restaurant(o.placed.restaurant_id);
+      write_panel_order(w, o, restaurant ? &*restaurant : nullptr);
+    }
+    w.end_array();
+  };
+  list("offers", panel.offers);
+  list("in_transit", panel.in_transit);
+  list("completed_today", panel.completed_today);
+  w.end_object();
+  return json_response(200, w.take(), position);
+}
+
+Route driver_panel(const ApiContext& ctx) {
+  return {.method = "GET",
+          .pattern = "/v1/drivers/{id}/panel",
+          .absent = "no such driver",
+          .summary = "The driver's offers, deliveries in transit and completed today",
+          .roles = roles({Role::kAdmin, Role::kDriver}),
+          .forbidden = "cannot see a driver's panel",
+          .response_schema = "DriverPanel",
+          .problems = {401, 403, 404},
+          .action = Query([&ctx](const RouteRequest& rq) {
+            uint64_t position = 0;
+            auto driver = driver_at(ctx, rq, position);
+            return driver ? panel_response(ctx, driver->id) : no_such_driver();
+          })};
+}
+
 }  // namespace
 
 RouteTable driver_routes(const ApiContext& ctx) {
-  return {register_driver(ctx), get_driver(ctx),       report_location(ctx),
-          get_position(ctx),    set_availability(ctx), set_active(ctx)};
+  // The literal /v1/drivers/positions before /v1/drivers/{id}.
+  return {nearby_drivers(ctx), register_driver(ctx),  get_driver(ctx), report_location(ctx),
+          get_position(ctx),   set_availability(ctx), set_active(ctx), driver_panel(ctx)};
 }
 
 }  // namespace comanda::api

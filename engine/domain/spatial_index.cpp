@@ -59,19 +59,24 @@ std::vector<std::pair<Uuid, double>> SpatialIndex::nearest(
     const GeoPoint& from, size_t limit, double radius_m,
     const std::function<bool(const Uuid&)>& accept) const {
   std::vector<std::pair<Uuid, double>> out;
-  if (limit == 0 || tree_->at.empty()) return out;
-  const Tree::Point p = Tree::to_point(from);
-  // The query iterator yields values by increasing distance: stop at the
-  // radius or the limit.
-  for (auto it = tree_->rtree.qbegin(bgi::nearest(p, static_cast<unsigned>(tree_->at.size())));
-       it != tree_->rtree.qend(); ++it) {
-    const double d = distance_m(from, tree_->at.at(it->second).second);
-    if (d > radius_m) break;
-    if (accept && !accept(it->second)) continue;
-    out.emplace_back(it->second, d);
-    if (out.size() == limit) break;
-  }
+  if (limit == 0) return out;
+  visit_nearest(from, [&](const Uuid& id, double d) {
+    if (d > radius_m) return false;
+    if (accept && !accept(id)) return true;
+    out.emplace_back(id, d);
+    return out.size() < limit;
+  });
   return out;
+}
+
+void SpatialIndex::visit_nearest(const GeoPoint& from,
+                                 const std::function<bool(const Uuid&, double)>& visit) const {
+  if (tree_->at.empty()) return;
+  const Tree::Point p = Tree::to_point(from);
+  // The query iterator yields values by increasing distance.
+  for (auto it = tree_->rtree.qbegin(bgi::nearest(p, static_cast<unsigned>(tree_->at.size())));
+       it != tree_->rtree.qend(); ++it)
+    if (!visit(it->second, distance_m(from, tree_->at.at(it->second).second))) return;
 }
 
 }  // namespace comanda::engine

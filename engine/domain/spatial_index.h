@@ -6,8 +6,9 @@
 // plain cartesian nearest search is exact for places on Earth, without the
 // cost of geographic strategies.
 //
-// Not thread-safe: the sequencer's (its hot state holds the available
-// drivers and the orders waiting for one).
+// Not thread-safe for writes: the sequencer's hot state holds one (the
+// available drivers and the orders waiting for one), the drivers read model
+// another, behind its lock (const queries may run side by side).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,10 @@ class SpatialIndex {
   std::vector<std::pair<Uuid, double>> nearest(
       const GeoPoint& from, size_t limit, double radius_m,
       const std::function<bool(const Uuid&)>& accept = {}) const;
+  // Every id by increasing distance from `from` (in metres, to where it is
+  // indexed) until `visit` returns false.
+  void visit_nearest(const GeoPoint& from,
+                     const std::function<bool(const Uuid&, double distance_m)>& visit) const;
 
  private:
   struct Tree;
