@@ -372,6 +372,28 @@ DriverPanel OrdersModel::driver_panel(const Uuid& driver, int64_t now_us,
   return panel;
 }
 
+DayStats OrdersModel::day_stats(const Uuid& restaurant_id, std::optional<LocalDate> date,
+                                int64_t now_us, uint64_t* position) const {
+  auto lock = read_lock(position);
+  DayStats stats;
+  auto r = restaurants_.find(restaurant_id);
+  const TimeZone zone = r == restaurants_.end() ? TimeZone() : r->second.zone;
+  stats.date = date ? *date : zone.local_date(now_us);
+  if (r == restaurants_.end()) return stats;
+  auto day = r->second.by_date.find(stats.date);
+  if (day == r->second.by_date.end()) return stats;
+  for (const Placement& p : day->second) {
+    const OrderView& o = *orders_.find(p.second);
+    ++stats.orders;
+    ++stats.by_status[static_cast<size_t>(o.status)];
+    const StatusGroup group = status_group(o.status);
+    ++stats.by_group[static_cast<size_t>(group)];
+    if (group == StatusGroup::kCompleted) stats.revenue += o.placed.totals.total;
+    stats.currency = o.placed.currency;
+  }
+  return stats;
+}
+
 void OrdersModel::clear() {
   restaurants_.clear();
   restaurants_of_.clear();

@@ -84,6 +84,17 @@ struct DriverPanel {
   std::vector<OrderView> completed_today;  // completed with it on the local day of now
 };
 
+// A restaurant's local day: its orders (by service date; deleted ones
+// aside) counted by current status, and the revenue of the completed ones.
+struct DayStats {
+  engine::LocalDate date = 0;
+  std::array<uint32_t, engine::kStatusCount> by_status{};
+  std::array<uint32_t, engine::kStatusGroupCount> by_group{};
+  uint32_t orders = 0;
+  int64_t revenue = 0;   // minor units, of the completed group's totals
+  std::string currency;  // of the orders ("" when there are none)
+};
+
 class OrdersModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "orders";
@@ -107,6 +118,11 @@ class OrdersModel final : public ReadModel {
   // order's restaurant. `position`, if given, receives the position the
   // answer reflects.
   DriverPanel driver_panel(const Uuid& driver, int64_t now_us, uint64_t* position = nullptr) const;
+
+  // The restaurant's day `date`, or today in its zone at `now_us`.
+  // `position`, if given, receives the position the answer reflects.
+  DayStats day_stats(const Uuid& restaurant_id, std::optional<engine::LocalDate> date,
+                     int64_t now_us, uint64_t* position = nullptr) const;
 
   std::string_view name() const override { return kName; }
   engine::Status save(const RowSink& put) const override;

@@ -7,6 +7,7 @@
 #include "api/routes/menus.h"
 #include "api/routes/orders.h"
 #include "api/routes/restaurants.h"
+#include "api/routes/stats.h"
 
 namespace comanda::api {
 
@@ -15,7 +16,7 @@ RouteTable all_routes(const ApiContext& context) {
   using TableOf = RouteTable (*)(const ApiContext&);
   constexpr TableOf kResources[] = {
       &health_routes,   &restaurant_routes, &menu_routes,    &order_routes,
-      &dispatch_routes, &driver_routes,     &account_routes,
+      &dispatch_routes, &driver_routes,     &account_routes, &stats_routes,
   };
   RouteTable all;
   for (TableOf table : kResources)

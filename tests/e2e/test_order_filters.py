@@ -115,6 +115,33 @@ class OrderFiltersTest(unittest.TestCase):
         self.assertEqual(status, 400)
         self.assertIn("status", problem["detail"])
 
+    def test_todays_stats(self):
+        status, _, order = self.server.post(f"/v1/orders/{self.card}/status", {"status": "picked_up_by_customer"},
+                                            token=self.owner)
+        self.assertEqual(status, 200, order)
+        status, _, _ = self.server.post(f"/v1/orders/{self.cash}/status", {"status": "cancelled"}, token=self.owner)
+        self.assertEqual(status, 200)
+        status, headers, stats = self.server.get(f"/v1/restaurants/{self.rid}/stats", token=self.owner)
+        self.assertEqual(status, 200, stats)
+        self.assertIn("Comanda-Position", headers)
+        self.assertEqual(stats["date"], self.today)
+        self.assertEqual(stats["orders"], 3)  # the preorder is served another day
+        self.assertEqual(stats["counts"], {"pending": 1, "picked_up_by_customer": 1, "cancelled": 1})
+        self.assertEqual(stats["groups"], {"active": 1, "completed": 1, "cancelled": 1, "failed": 0})
+        self.assertEqual(stats["revenue"], order["total"])
+        status, _, later = self.server.get(f"/v1/restaurants/{self.rid}/stats?date={self.preorder_date}",
+                                           token=self.owner)
+        self.assertEqual((later["orders"], later["counts"]), (1, {"scheduled": 1}))
+        # Another owner: as if there were no such restaurant; a customer: 403.
+        self.assertEqual(self.server.get(f"/v1/restaurants/{self.rid}/stats",
+                                         token=self.server.token("owner", "u-owner-2"))[0], 404)
+        self.assertEqual(self.server.get(f"/v1/restaurants/{self.rid}/stats",
+                                         token=self.server.token("customer", "u-cust-1"))[0], 403)
+        for query, field in [("date=2026-02-30", "date"), ("day=2026-11-24", "day"),
+                             ("date=2026-11-24&date=2026-11-24", "date")]:
+            status, _, problem = self.server.get(f"/v1/restaurants/{self.rid}/stats?{query}", token=self.owner)
+            self.assertEqual((status, problem.get("field")), (400, field), query)
+
     def test_a_sparse_filter_pages_within_its_bound(self):
         # 30 more card orders: a cash filter with limit 1 reads at most 10 per
         # page, so it hands back short pages with a cursor until it gets there.

@@ -283,6 +283,39 @@ TEST_F(OrderFiltersTest, ADriversListIsWhatIsAssignedToThemNotWhatIsOffered) {
   EXPECT_THAT(listed(q), ElementsAre(body.order_id));
 }
 
+TEST_F(OrderFiltersTest, ADaysStatsCountItsOrdersByStatusAndAddUpWhatWasCompleted) {
+  const Uuid r = restaurant();  // Lima, UTC-5
+  const auto eat_in = FulfillmentType::kEatIn;
+  const Uuid yesterday = order(r, at("2026-11-24T04:00:00Z"), "cash", eat_in);  // the 23rd
+  const Uuid done = order(r, at("2026-11-24T15:00:00Z"), "cash", eat_in);
+  const Uuid also_done = order(r, at("2026-11-24T16:00:00Z"), "card", eat_in);
+  const Uuid cancelled = order(r, at("2026-11-24T17:00:00Z"), "card", eat_in);
+  order(r, at("2026-11-24T18:00:00Z"), "card", eat_in);  // still pending
+  const Uuid deleted = order(r, at("2026-11-24T19:00:00Z"), "card", eat_in);
+  for (const Uuid& o : {yesterday, done, also_done})
+    ASSERT_TRUE(db_.commit(change_status(o, "completed")).ok());
+  ASSERT_TRUE(db_.commit(change_status(cancelled, "cancelled")).ok());
+  ASSERT_TRUE(db_.commit(Call{owner(), DeleteOrder{deleted}, std::nullopt}).ok());
+  const auto& orders = db_.models.registry().get<comanda::projections::OrdersModel>();
+
+  const auto stats = orders.day_stats(r, day("2026-11-24"), 0);
+  EXPECT_EQ(stats.orders, 4u);
+  EXPECT_EQ(stats.by_status[static_cast<size_t>(OrderStatus::kCompleted)], 2u);
+  EXPECT_EQ(stats.by_status[static_cast<size_t>(OrderStatus::kCancelled)], 1u);
+  EXPECT_EQ(stats.by_status[static_cast<size_t>(OrderStatus::kPending)], 1u);
+  EXPECT_EQ(stats.by_group[static_cast<size_t>(StatusGroup::kActive)], 1u);
+  const auto placed = db_.models.order(done);
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(stats.revenue, 2 * placed->placed.totals.total);
+  EXPECT_EQ(stats.currency, "PEN");
+  // Without a date: today in the restaurant's zone at `now` (03:00Z on the
+  // 25th is still the 24th in Lima).
+  EXPECT_EQ(orders.day_stats(r, std::nullopt, at("2026-11-25T03:00:00Z")).orders, 4u);
+  EXPECT_EQ(orders.day_stats(r, std::nullopt, at("2026-11-24T04:30:00Z")).orders, 1u);
+  EXPECT_EQ(orders.day_stats(r, day("2026-11-26"), 0).orders, 0u);
+  EXPECT_EQ(orders.day_stats(Uuid::v7(), day("2026-11-24"), 0).orders, 0u);
+}
+
 // DESIGN.md: one tenant's sparse filter must not scan history. Among 100k
 // orders, a filter with an index reads about its results; one without
 // reads at most 10x the limit per page and hands back a cursor.
