@@ -1,5 +1,6 @@
 #include "projections/registry.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 
@@ -31,10 +32,11 @@ void ProjectionRegistry::reset(uint64_t position) {
   gap_.store(false, std::memory_order_release);
 }
 
-engine::Status ProjectionRegistry::rebuild(const engine::EventLog& log) {
+engine::Status ProjectionRegistry::rebuild(const engine::EventLog& log, uint64_t up_to) {
   reset(0);
   std::vector<engine::Event> chunk;
-  engine::Status status = log.scan(1, log.last_position(), [&](const engine::Event& e) {
+  const uint64_t last = up_to == 0 ? log.last_position() : std::min(up_to, log.last_position());
+  engine::Status status = log.scan(1, last, [&](const engine::Event& e) {
     chunk.push_back(e);
     if (chunk.size() == 4096) {
       apply(chunk);

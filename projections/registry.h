@@ -33,9 +33,11 @@ class ProjectionRegistry {
   // Applies a committed batch to every model.
   void apply(std::span<const engine::Event> events);
 
-  // Every model from nothing, from the whole log, in chunks (a long rebuild
-  // does not hold a model's lock throughout).
-  engine::Status rebuild(const engine::EventLog& log);
+  // Every model from nothing, from the log up to `up_to` (0: the whole log),
+  // in chunks (a long rebuild does not hold a model's lock throughout): the
+  // state as of that position. EventLog::last_position_at() finds the
+  // position of a time.
+  engine::Status rebuild(const engine::EventLog& log, uint64_t up_to = 0);
 
   // Every model emptied at `position` (the snapshot loader's first step).
   void reset(uint64_t position);

@@ -256,6 +256,27 @@ Status EventLog::scan(uint64_t from, uint64_t to,
   return result;
 }
 
+Result<uint64_t> EventLog::last_position_at(int64_t unix_us) const {
+  // The first event at or after `pos` (an unknown type is skipped), and
+  // whether it was recorded by then.
+  const uint64_t last = last_position();
+  uint64_t lo = 0, hi = last;  // lo: known by then (0: none); hi + 1: known after
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo + 1) / 2;
+    std::optional<Event> probe;
+    Status s = scan(mid, last, [&](const Event& e) {
+      probe = e;
+      return false;
+    });
+    if (!s.ok()) return s.error();
+    if (probe && probe->recorded_at_us <= unix_us)
+      lo = probe->position;  // by then, and so is everything before it
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
 Status EventLog::read_stream(const Uuid& stream, const std::function<bool(const Event&)>& fn,
                              uint64_t up_to) const {
   std::unique_ptr<rocksdb::Iterator> it(

@@ -79,6 +79,12 @@ class EventLog {
   // its position.
   Status scan(uint64_t from, uint64_t to, const std::function<bool(const Event&)>& fn) const;
 
+  // The last position recorded at or before `unix_us`, 0 when none is: a
+  // binary search, since recorded times never go backwards (DESIGN.md
+  // "Time and identity"). Positions of one batch share their time, so the
+  // answer ends a batch.
+  Result<uint64_t> last_position_at(int64_t unix_us) const;
+
   // Like scan() but hands over the stored bytes undecoded, from `from` to
   // the end; for integrity checks.
   Status scan_raw(uint64_t from,

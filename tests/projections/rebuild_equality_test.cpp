@@ -166,4 +166,48 @@ TEST(RebuildEquality, RebuildingAndLoadingASnapshotGiveTheLiveReadModelsExactly)
   EXPECT_EQ(answers(loaded, sim, now), read) << "the loaded models answer differently";
 }
 
+TEST(RebuildEquality, AsOfAPositionOrATimeGivesTheStateLiveModelsHadThen) {
+  Simulation sim(7);
+  ASSERT_NO_FATAL_FAILURE(sim.setup());
+  while (sim.commands() < kCommands / 4) sim.step();
+  const std::vector<Event>& events = sim.state().events();
+  TempDir dir;
+  auto log = EventLog::open(dir.path() / "log", {Durability::kAsync, false});
+  ASSERT_TRUE(log.ok());
+  ModelsUnderTest live;
+  // Batches of one recorded time each (as the sequencer's are); the rows
+  // live models had after some of them.
+  std::vector<std::pair<uint64_t, Rows>> then;
+  size_t batches = 0;
+  for (size_t from = 0; from < events.size();) {
+    size_t to = from + 1;
+    while (to < events.size() && events[to].recorded_at_us == events[from].recorded_at_us) ++to;
+    const std::vector<Event> batch(events.begin() + static_cast<ptrdiff_t>(from),
+                                   events.begin() + static_cast<ptrdiff_t>(to));
+    ASSERT_TRUE((*log)->append(batch).ok());
+    live.apply(batch);
+    if (++batches % 997 == 0) then.emplace_back(batch.back().position, rows_of(live.registry()));
+    from = to;
+  }
+  ASSERT_GE(then.size(), 2u);
+  for (const auto& [position, rows] : then) {
+    ModelsUnderTest as_of;
+    ASSERT_TRUE(as_of.rebuild(**log, position).ok());
+    EXPECT_EQ(as_of.position(), position);
+    expect_same_rows(rows, rows_of(as_of.registry()), "as of a position");
+    // The same by the time that position was recorded.
+    int64_t recorded_at = 0;
+    ASSERT_TRUE((*log)
+                    ->scan(position, position,
+                           [&](const Event& e) {
+                             recorded_at = e.recorded_at_us;
+                             return true;
+                           })
+                    .ok());
+    auto by_time = (*log)->last_position_at(recorded_at);
+    ASSERT_TRUE(by_time.ok());
+    EXPECT_EQ(*by_time, position);
+  }
+}
+
 }  // namespace

@@ -22,7 +22,9 @@ namespace comanda::test_support {
 class ModelsUnderTest {
  public:
   void apply(std::span<const engine::Event> events) { registry_.apply(events); }
-  engine::Status rebuild(const engine::EventLog& log) { return registry_.rebuild(log); }
+  engine::Status rebuild(const engine::EventLog& log, uint64_t up_to = 0) {
+    return registry_.rebuild(log, up_to);
+  }
   uint64_t position() const { return registry_.position(); }
   bool has_gap() const { return registry_.has_gap(); }
 

@@ -133,6 +133,31 @@ TEST_F(EventLogTest, FindsTheLastPositionAfterReopening) {
   EXPECT_EQ(log->last_position(), 3u);
 }
 
+TEST_F(EventLogTest, FindsTheLastPositionRecordedByATime) {
+  auto log = open();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(*log->last_position_at(0), 0u);  // an empty log
+  // Batches recorded at 10, 20 (two events), 20 again and 30.
+  const int64_t t0 = 1'700'000'000'000'000;
+  const std::vector<std::pair<std::vector<uint64_t>, int64_t>> batches = {
+      {{1}, 10}, {{2, 3}, 20}, {{4}, 20}, {{5}, 30}};
+  for (const auto& [positions, at] : batches) {
+    std::vector<Event> batch;
+    for (uint64_t p : positions) {
+      batch.push_back(make_event(p, p % 2 ? a_ : b_, (p + 1) / 2, restaurant()));
+      batch.back().recorded_at_us = t0 + at;
+    }
+    ASSERT_TRUE(log->append(batch).ok());
+  }
+  const std::vector<std::pair<int64_t, uint64_t>> expected = {
+      {0, 0}, {9, 0}, {10, 1}, {19, 1}, {20, 4}, {29, 4}, {30, 5}, {1'000, 5}};
+  for (const auto& [at, position] : expected) {
+    auto found = log->last_position_at(t0 + at);
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(*found, position) << "at +" << at;
+  }
+}
+
 TEST_F(EventLogTest, ScansBackExactlyTheEventsWritten) {
   const auto written = write_three();
   auto log = open();
