@@ -555,6 +555,7 @@ int main(int argc, char** argv) {
   comanda::bench::register_benchmarks();
   comanda::bench::register_dispatch_benchmarks();
   comanda::bench::register_growth_benchmarks();
+  comanda::bench::register_read_model_benchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   comanda::bench::add_machine_context();

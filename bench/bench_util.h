@@ -22,6 +22,9 @@ namespace comanda::bench {
 void register_dispatch_benchmarks();
 // bench/growth_bench.cpp: how the maps of every hot order grow.
 void register_growth_benchmarks();
+// bench/read_model_bench.cpp: rebuilding the read models beside a raw scan,
+// their memory per finished order, and query latencies.
+void register_read_model_benchmarks();
 
 using Clock = std::chrono::steady_clock;
 

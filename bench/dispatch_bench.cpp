@@ -40,58 +40,7 @@ namespace {
 
 using namespace engine;
 
-constexpr double kLat = -12.12, kLng = -77.03;  // the city's centre
-constexpr double kDegreesPerKm = 1 / 111.195;
-constexpr int64_t kNowUs = 1'795'000'000'000'000;
-
-const Principal kAdmin{"bench", Role::kAdmin};
-
-Principal driver_principal(size_t i) {
-  return {"bench-driver-" + std::to_string(i), Role::kDriver};
-}
-
-RestaurantRegistered restaurant_at(double lat, double lng, DispatchSettings::Mode mode) {
-  RestaurantRegistered r;
-  r.name = "Bench";
-  r.address = "Av. Larco 101";
-  r.location = GeoPoint{lat, lng};
-  r.currency = "PEN";
-  r.time_zone = "UTC";
-  r.tax = {1800, true};
-  r.series = "A001";
-  r.settings.dispatch.mode = mode;
-  return r;
-}
-
-DriverLocationReported ping_at(double lat, double lng) {
-  DriverLocationReported p;
-  p.lat_e7 = static_cast<int32_t>(std::llround(lat * 1e7));
-  p.lng_e7 = static_cast<int32_t>(std::llround(lng * 1e7));
-  return p;
-}
-
-// The domain as the sequencer runs it, one command at a time, without the log.
-class Domain {
- public:
-  // Decides and applies; the refusal's message, or "".
-  std::string run(const Principal& who, CommandBody body) {
-    events_.clear();
-    Decision decision(books_, who, std::nullopt, {}, {kNowUs, position_, correlation_}, events_);
-    Status status = decide_command(body, decision);
-    if (!status.ok()) return status.error().message;
-    position_ = decision.next_position();
-    for (const Event& e : events_) apply_event(books_, e);
-    return "";
-  }
-  const Books& books() const { return books_; }
-  const std::vector<Event>& events() const { return events_; }
-
- private:
-  Books books_;
-  std::vector<Event> events_;
-  uint64_t position_ = 1;
-  Uuid correlation_ = Uuid::v7();
-};
+constexpr double kLat = kCityLat, kLng = kCityLng;
 
 // ------------------------------------------------------- the offer decision
 

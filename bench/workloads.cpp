@@ -1,9 +1,11 @@
 #include "bench/workloads.h"
 
 #include <atomic>
+#include <cmath>
 #include <random>
 
 #include "engine/base/bytes.h"
+#include "engine/domain/handlers.h"
 #include "engine/log/event_codec.h"
 #include "engine/log/hash_chain.h"
 
@@ -199,6 +201,40 @@ double RawEvents::value_bytes() const {
   size_t total = 0;
   for (const auto& v : values_) total += v.size();
   return static_cast<double>(total) / static_cast<double>(values_.size());
+}
+
+Principal driver_principal(size_t i) {
+  return {"bench-driver-" + std::to_string(i), Role::kDriver};
+}
+
+RestaurantRegistered restaurant_at(double lat, double lng, DispatchSettings::Mode mode) {
+  RestaurantRegistered r;
+  r.name = "Bench";
+  r.address = "Av. Larco 101";
+  r.location = GeoPoint{lat, lng};
+  r.currency = "PEN";
+  r.time_zone = "UTC";
+  r.tax = {1800, true};
+  r.series = "A001";
+  r.settings.dispatch.mode = mode;
+  return r;
+}
+
+DriverLocationReported ping_at(double lat, double lng) {
+  DriverLocationReported p;
+  p.lat_e7 = static_cast<int32_t>(std::llround(lat * 1e7));
+  p.lng_e7 = static_cast<int32_t>(std::llround(lng * 1e7));
+  return p;
+}
+
+std::string Domain::run(const Principal& who, CommandBody body, int64_t now_us) {
+  events_.clear();
+  Decision decision(books_, who, std::nullopt, {}, {now_us, position_, correlation_}, events_);
+  Status status = decide_command(body, decision);
+  if (!status.ok()) return status.error().message;
+  position_ = decision.next_position();
+  for (const Event& e : events_) apply_event(books_, e);
+  return "";
 }
 
 }  // namespace comanda::bench

@@ -1,4 +1,9 @@
-// What the append benchmarks write. The engine side submits commands
+// What the benchmarks write and decide: the append benchmarks' commands
+// (EngineWorkload) and their raw RocksDB side (RawEvents); a city of
+// restaurants and drivers, and the domain deciding without the log (Domain),
+// for the dispatch and read-model benchmarks.
+//
+// The append benchmarks' part: The engine side submits commands
 // (EngineWorkload); the raw RocksDB side writes, per event, the same keys and
 // a stored value of the same kind and size (RawEvents).
 #pragma once
@@ -12,6 +17,8 @@
 #include <vector>
 
 #include "bench/raw_log.h"
+#include "engine/domain/aggregates.h"
+#include "engine/domain/decision.h"
 #include "engine/pipeline/command.h"
 
 namespace comanda::bench {
@@ -75,6 +82,35 @@ class RawEvents {
   bool stream_per_event_ = false;      // orders: a new stream each; pings: a driver's next version
   std::vector<engine::Uuid> streams_;  // orders: the prefix source; pings: the drivers
   std::vector<std::string> values_;
+};
+
+// ---- a city ----
+
+inline constexpr double kCityLat = -12.12, kCityLng = -77.03;  // its centre
+inline constexpr double kDegreesPerKm = 1 / 111.195;
+inline constexpr int64_t kNowUs = 1'795'000'000'000'000;
+
+inline const engine::Principal kAdmin{"bench", engine::Role::kAdmin};
+engine::Principal driver_principal(size_t i);
+engine::RestaurantRegistered restaurant_at(double lat, double lng,
+                                           engine::DispatchSettings::Mode mode);
+engine::DriverLocationReported ping_at(double lat, double lng);
+
+// The domain as the sequencer runs it, one command at a time, without the
+// log: the events of each command get the next positions.
+class Domain {
+ public:
+  // Decides and applies at `now_us`; the refusal's message, or "".
+  std::string run(const engine::Principal& who, engine::CommandBody body, int64_t now_us = kNowUs);
+  const engine::Books& books() const { return books_; }
+  // The last command's events.
+  const std::vector<engine::Event>& events() const { return events_; }
+
+ private:
+  engine::Books books_;
+  std::vector<engine::Event> events_;
+  uint64_t position_ = 1;
+  engine::Uuid correlation_ = engine::Uuid::v7();
 };
 
 }  // namespace comanda::bench

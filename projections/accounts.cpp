@@ -55,6 +55,11 @@ void AccountsModel::apply_one(const engine::Event& e) {
     add({e.stream, e.stream_version, e.recorded_at_us, *registered, {}});
     return;
   }
+  if (!std::holds_alternative<CreditToppedUp>(e.payload) &&
+      !std::holds_alternative<CreditAdjusted>(e.payload) &&
+      !std::holds_alternative<CreditDebited>(e.payload) &&
+      !std::holds_alternative<CreditRefunded>(e.payload))
+    return;  // not a credit movement (told by type, before any lookup)
   auto it = accounts_.find(e.stream);
   if (it == accounts_.end()) return;  // not an account's event
   AccountView& a = it->second;

@@ -1,6 +1,7 @@
 #include "projections/drivers.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/domain/access.h"
 #include "projections/rows.h"
@@ -27,8 +28,12 @@ void DriversModel::apply_one(const Event& e) {
     d.details = *registered;
     return;
   }
+  if (!std::holds_alternative<DriverLocationReported>(e.payload) &&
+      !std::holds_alternative<DriverAvailabilityChanged>(e.payload) &&
+      !std::holds_alternative<DriverActiveChanged>(e.payload))
+    return;  // not a driver's event (told by type, before any lookup)
   auto it = drivers_.find(e.stream);
-  if (it == drivers_.end()) return;  // not a driver's event
+  if (it == drivers_.end()) return;
   DriverView& d = it->second;
   if (auto* ping = std::get_if<DriverLocationReported>(&e.payload)) {
     if (!d.position || taken_at(*ping, e.recorded_at_us) >=
@@ -50,6 +55,12 @@ void DriversModel::apply_one(const Event& e) {
 void DriversModel::locate(const DriverView& d) {
   const GeoPoint now = from_e7(d.position->location.lat_e7, d.position->location.lng_e7);
   auto indexed = located_.where(d.id);
+  // Within 0.00015 degrees both ways (at most 16.7 m north and east, 23.6 m
+  // apart): still within the slack, without the trigonometry.
+  constexpr double kNear = 0.00015;
+  if (indexed && std::abs(indexed->lat - now.lat) < kNear &&
+      std::abs(indexed->lng - now.lng) < kNear)
+    return;
   if (!indexed || distance_m(*indexed, now) > kSlackM) located_.put(d.id, now);
 }
 

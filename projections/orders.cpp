@@ -195,12 +195,14 @@ void OrdersModel::apply_one(const Event& e) {
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
     place(e, *placed);
   } else {
-    OrderView* found = orders_.find(e.stream);
-    if (!found) return;  // not an order's event
-    OrderView& o = *found;
+    // An order's event (by its type, before any lookup: most events of a
+    // busy log are pings).
     std::visit(
         [&](const auto& payload) {
-          if constexpr (requires { change(o, e, payload); }) {
+          if constexpr (requires(OrderView & o) { change(o, e, payload); }) {
+            OrderView* found = orders_.find(e.stream);
+            if (!found) return;
+            OrderView& o = *found;
             using P = std::decay_t<decltype(payload)>;
             constexpr bool kMayMove =
                 std::is_same_v<P, OrderChanged> || std::is_same_v<P, OrderReplaced>;

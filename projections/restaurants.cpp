@@ -30,6 +30,10 @@ void RestaurantsModel::apply_one(const engine::Event& e) {
     restaurants_[e.stream] = RestaurantView{e.stream, e.stream_version, e.recorded_at_us, *p};
     return;
   }
+  if (!std::holds_alternative<engine::RestaurantUpdated>(e.payload) &&
+      !std::holds_alternative<engine::RestaurantPaused>(e.payload) &&
+      !std::holds_alternative<engine::RestaurantResumed>(e.payload))
+    return;  // not a restaurant's change (told by type, before any lookup)
   auto it = restaurants_.find(e.stream);
   if (it == restaurants_.end()) return;  // not a restaurant's event
   RestaurantView& r = it->second;

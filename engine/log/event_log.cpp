@@ -236,7 +236,7 @@ Status EventLog::scan_raw(uint64_t from,
 }
 
 Status EventLog::scan(uint64_t from, uint64_t to,
-                      const std::function<bool(const Event&)>& fn) const {
+                      const std::function<bool(Event&)>& fn) const {
   Status result;
   Status io = scan_raw(from, [&](uint64_t pos, std::string_view stored) {
     if (pos > to) return false;

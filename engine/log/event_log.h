@@ -77,7 +77,9 @@ class EventLog {
   // returns false. Events of a type unknown to this build are skipped with a
   // warning on stderr; a corrupt event stops the scan with kCorruption naming
   // its position.
-  Status scan(uint64_t from, uint64_t to, const std::function<bool(const Event&)>& fn) const;
+  // `fn` may take the event as `Event&` and move from it (each is decoded
+  // afresh).
+  Status scan(uint64_t from, uint64_t to, const std::function<bool(Event&)>& fn) const;
 
   // The last position recorded at or before `unix_us`, 0 when none is: a
   // binary search, since recorded times never go backwards (DESIGN.md

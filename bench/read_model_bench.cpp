@@ -1,0 +1,450 @@
+// The read models' costs, each beside its baseline in the same run:
+//
+// - Rebuild/raw_scan and Rebuild/read_models: a log of deliveries (64
+//   restaurants, each with its driver: place, three kitchen steps, the offer
+//   and the driver's accept, 20 pings, picked up, delivered; 31 events each;
+//   COMANDA_BENCH_EVENTS events in all, 1,000,000 by default) read back.
+//   raw_scan is RocksDB's iterator over the events, each checked (CRC32C)
+//   and parsed (Protobuf) and nothing else; read_models is
+//   ProjectionRegistry::rebuild, every model built from the same log.
+//   items_per_second: events per second; the ratio is the rebuild's cost.
+// - Memory/finished_orders:N: the RSS a registry of read models grows by
+//   when it holds N finished orders (placed and completed), per order.
+// - Query/kitchen_board/open:200, Query/page_of_50/orders:1M/..., and
+//   Query/nearest_10/drivers:100k: p50/p99 over every call, in process.
+//
+//   build/comanda_bench --benchmark_filter='Rebuild|Memory|Query'
+#include <benchmark/benchmark.h>
+#include <rocksdb/db.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "bench/workloads.h"
+#include "comanda/v1/events.pb.h"
+#include "engine/base/crc32c.h"
+#include "engine/log/event_log.h"
+#include "projections/drivers.h"
+#include "projections/orders.h"
+#include "projections/read_models.h"
+#include "projections/registry.h"
+
+namespace comanda::bench {
+namespace {
+
+using namespace engine;
+using projections::ProjectionRegistry;
+
+constexpr size_t kSlots = 64;
+constexpr int kPings = 20;
+constexpr int kSteps = 4 + 1 + kPings + 2;  // commands per delivery
+
+size_t events_wanted() {
+  const char* n = std::getenv("COMANDA_BENCH_EVENTS");
+  return n && *n ? std::strtoull(n, nullptr, 10) : 1'000'000;
+}
+
+// Resident memory of this process, in bytes.
+int64_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Deliveries, one after another in each of kSlots slots (a restaurant and
+// its driver each, 55 km apart), the slots' steps interleaved.
+class Deliveries {
+ public:
+  Deliveries() {
+    for (size_t i = 0; i < kSlots; ++i) {
+      Slot s{Uuid::v7(), Uuid::v7(), {}, driver_principal(i)};
+      s.lat = kCityLat + 0.5 * static_cast<double>(i / 8);
+      s.lng = kCityLng + 0.5 * static_cast<double>(i % 8);
+      run(kAdmin, RegisterRestaurant{
+                      s.restaurant, restaurant_at(s.lat, s.lng, DispatchSettings::Mode::kNearest)});
+      run(s.who, RegisterDriver{s.driver, {"Driver", "", "", "moto"}});
+      run(s.who, ReportLocation{s.driver, ping_at(s.lat + kDegreesPerKm, s.lng)});
+      run(s.who, SetAvailability{s.driver, Availability::kAvailable});
+      slots_.push_back(std::move(s));
+    }
+  }
+
+  // One step of every slot; false if a step was refused (then `error()`).
+  bool round() {
+    now_ += 100'000;
+    for (Slot& s : slots_) {
+      if (!run(s.who, next(s))) return false;
+      if (++s.step == kSteps) s.step = 0;
+    }
+    return true;
+  }
+
+  // Every event so far, taken.
+  std::vector<Event> take() { return std::exchange(events_, {}); }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Slot {
+    Uuid restaurant, driver, order;
+    Principal who;
+    double lat = 0, lng = 0;
+    int step = 0;
+  };
+
+  CommandBody next(Slot& s) {
+    const int step = s.step;
+    if (step == 0) {
+      PlaceOrder order = sample_order(s.restaurant);
+      s.order = order.order_id;
+      return order;
+    }
+    if (step <= 3) {
+      static constexpr const char* kKitchen[] = {"accepted", "ready", "awaiting_driver"};
+      return ChangeOrderStatus{s.order, kKitchen[step - 1], ""};
+    }
+    if (step == 4) return AcceptDelivery{s.order, std::nullopt};
+    if (step < 5 + kPings) {
+      const double north = (1.0 + 0.01 * (step - 5)) * kDegreesPerKm;  // no geofence crossed
+      return ReportLocation{s.driver, ping_at(s.lat + north, s.lng)};
+    }
+    return ChangeOrderStatus{s.order, step == 5 + kPings ? "picked_up" : "delivered", ""};
+  }
+
+  bool run(const Principal& who, CommandBody body) {
+    // Kitchen steps are the restaurant's (the admin's here); the rest the driver's.
+    const bool kitchen = std::holds_alternative<PlaceOrder>(body) ||
+                         (std::holds_alternative<ChangeOrderStatus>(body) &&
+                          std::get<ChangeOrderStatus>(body).status != "picked_up" &&
+                          std::get<ChangeOrderStatus>(body).status != "delivered");
+    std::string refused = domain_.run(kitchen ? kAdmin : who, std::move(body), now_);
+    if (!refused.empty()) {
+      error_ = refused;
+      return false;
+    }
+    events_.insert(events_.end(), domain_.events().begin(), domain_.events().end());
+    return true;
+  }
+
+  Domain domain_;
+  std::vector<Slot> slots_;
+  std::vector<Event> events_;
+  int64_t now_ = kNowUs;
+  std::string error_;
+};
+
+// The deliveries' log, written once per run (asynchronously: it is the
+// reading that is measured) and shared by the rebuild benchmarks.
+struct DeliveryLog {
+  TempDir dir{"rebuild"};
+  std::unique_ptr<EventLog> log;
+  std::string error;
+};
+
+// Fills `d`: deliveries until the log holds events_wanted() events.
+void write_deliveries(DeliveryLog& d) {
+  auto log = EventLog::open(d.dir.path(), {Durability::kAsync, false});
+  if (!log.ok()) {
+    d.error = log.error().message;
+    return;
+  }
+  d.log = std::move(log).value();
+  Deliveries deliveries;
+  const size_t wanted = events_wanted();
+  while (d.log->last_position() < wanted) {
+    for (int i = 0; i < 8; ++i)
+      if (!deliveries.round()) {
+        d.error = deliveries.error();
+        return;
+      }
+    if (Status s = d.log->append(deliveries.take()); !s.ok()) {
+      d.error = s.error().message;
+      return;
+    }
+  }
+}
+
+DeliveryLog& delivery_log() {
+  static DeliveryLog* made = [] {
+    auto* d = new DeliveryLog;  // lives for the run
+    write_deliveries(*d);
+    return d;
+  }();
+  return *made;
+}
+
+void raw_scan(benchmark::State& state) {
+  DeliveryLog& d = delivery_log();
+  if (!d.error.empty()) return state.SkipWithError(d.error.c_str());
+  // The log's directory opened read-only beside the engine's handle.
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : {"default", "events", "streams", "meta", "idempotency"})
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), d.dir.path().string(),
+                                                   families, &handles, &raw);
+  if (!s.ok()) return state.SkipWithError(s.ToString().c_str());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  uint64_t events = 0;
+  v1::Envelope env;
+  for (auto _ : state) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[1]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const rocksdb::Slice v = it->value();
+      const std::string_view body(v.data() + 4, v.size() - 4);
+      uint32_t expected = 0;
+      for (int i = 0; i < 4; ++i)
+        expected |= static_cast<uint32_t>(static_cast<uint8_t>(v.data()[i])) << (8 * i);
+      if (crc32c(body) != expected ||
+          !env.ParseFromArray(body.data(), static_cast<int>(body.size())))
+        return state.SkipWithError("a stored event does not check or parse");
+      ++events;
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+}
+
+void rebuild(benchmark::State& state) {
+  DeliveryLog& d = delivery_log();
+  if (!d.error.empty()) return state.SkipWithError(d.error.c_str());
+  uint64_t events = 0;
+  for (auto _ : state) {
+    auto models = std::make_unique<ProjectionRegistry>(projections::read_models());
+    if (Status s = models->rebuild(*d.log); !s.ok())
+      return state.SkipWithError(s.error().message.c_str());
+    events += models->position();
+    state.PauseTiming();
+    models.reset();  // freed outside the measurement
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+}
+
+// The engine's own scan (EventLog::scan: the same, then each event decoded
+// into the domain's Event), applying nothing: what of the rebuild is reading.
+void decode_scan(benchmark::State& state) {
+  DeliveryLog& d = delivery_log();
+  if (!d.error.empty()) return state.SkipWithError(d.error.c_str());
+  uint64_t events = 0;
+  for (auto _ : state) {
+    Status s = d.log->scan(1, d.log->last_position(), [&](const Event& e) {
+      benchmark::DoNotOptimize(e.position);
+      ++events;
+      return true;
+    });
+    if (!s.ok()) return state.SkipWithError(s.error().message.c_str());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+}
+
+// ------------------------------------------------- memory and query latency
+
+// An order as placed by the domain (sample_order at a registered
+// restaurant): the template of the synthetic ones below.
+struct Template {
+  RestaurantRegistered restaurant =
+      restaurant_at(kCityLat, kCityLng, DispatchSettings::Mode::kNone);
+  OrderPlaced placed;
+  Template() {
+    Domain domain;
+    const Uuid r = Uuid::v7();
+    domain.run(kAdmin, RegisterRestaurant{r, restaurant});
+    domain.run(kAdmin, sample_order(r));
+    placed = std::get<OrderPlaced>(domain.events().back().payload);
+  }
+};
+
+// Synthetic events, appended to the models in batches of 1,000, with
+// positions from 1: restaurants, then orders at them.
+class Feed {
+ public:
+  explicit Feed(ProjectionRegistry& models) : models_(models) {}
+
+  Uuid restaurant(const Template& t, std::string owner) {
+    RestaurantRegistered r = t.restaurant;
+    r.owners = {std::move(owner)};
+    const Uuid id = Uuid::v7();
+    add(id, 1, id, r);
+    return id;
+  }
+  // An order at `restaurant`; `steps` status changes after it, from `chain`.
+  void order(const Template& t, const Uuid& restaurant, const std::string& payment,
+             std::span<const OrderStatus> chain) {
+    OrderPlaced p = t.placed;
+    p.restaurant_id = restaurant;
+    p.number = ++number_;
+    p.reference = "A001-" + std::to_string(number_);
+    p.customer.id = "u-cust-" + std::to_string(number_ % 5000);
+    p.payment.method = payment;
+    const Uuid id = Uuid::v7();
+    add(id, 1, restaurant, p);
+    OrderStatus from = OrderStatus::kPending;
+    uint64_t version = 1;
+    for (OrderStatus to : chain) {
+      add(id, ++version, restaurant, OrderStatusChanged{from, to, "", 0});
+      from = to;
+    }
+  }
+  void driver(const Uuid& id, double lat, double lng, bool available) {
+    add(id, 1, id, DriverRegistered{"Driver", "", "u-" + id.to_string(), "moto"});
+    add(id, 2, id, ping_at(lat, lng));
+    if (available) add(id, 3, id, DriverAvailabilityChanged{Availability::kAvailable, Uuid{}});
+  }
+  void flush() {
+    if (!batch_.empty()) models_.apply(batch_);
+    batch_.clear();
+  }
+
+ private:
+  void add(const Uuid& stream, uint64_t version, const Uuid& partition, EventPayload payload) {
+    Event e;
+    e.position = ++position_;
+    e.stream = stream;
+    e.stream_version = version;
+    e.partition = partition;
+    e.recorded_at_us = kNowUs + static_cast<int64_t>(position_) * 1000;
+    e.actor = kAdmin;
+    e.payload = std::move(payload);
+    batch_.push_back(std::move(e));
+    if (batch_.size() == 1000) flush();
+  }
+
+  ProjectionRegistry& models_;
+  std::vector<Event> batch_;
+  uint64_t position_ = 0, number_ = 0;
+};
+
+constexpr OrderStatus kEatInDone[] = {OrderStatus::kAccepted, OrderStatus::kCompleted};
+
+void finished_orders_memory(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  const Template t;
+  for (auto _ : state) {
+    const int64_t empty = rss_bytes();
+    auto models = std::make_unique<ProjectionRegistry>(projections::read_models());
+    Feed feed(*models);
+    std::vector<Uuid> restaurants;
+    for (int i = 0; i < 10; ++i)
+      restaurants.push_back(feed.restaurant(t, "u-owner-" + std::to_string(i)));
+    for (size_t i = 0; i < n; ++i) feed.order(t, restaurants[i % 10], "card", kEatInDone);
+    feed.flush();
+    const int64_t full = rss_bytes();
+    state.counters["rss_mib"] = static_cast<double>(full - empty) / (1 << 20);
+    state.counters["bytes_per_order"] = static_cast<double>(full - empty) / static_cast<double>(n);
+    state.PauseTiming();
+    models.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+
+template <class Call>
+void timed(benchmark::State& state, Call&& call) {
+  Latencies latencies;
+  for (auto _ : state) {
+    const Clock::time_point begin = Clock::now();
+    benchmark::DoNotOptimize(call());
+    latencies.add(Clock::now() - begin);
+  }
+  latencies.report(state);
+}
+
+void kitchen_board(benchmark::State& state) {
+  const Template t;
+  ProjectionRegistry models{projections::read_models()};
+  Feed feed(models);
+  const Uuid r = feed.restaurant(t, "u-owner-1");
+  constexpr OrderStatus kOpen[] = {OrderStatus::kAccepted};
+  for (int i = 0; i < 5'000; ++i) feed.order(t, r, "card", kEatInDone);  // history
+  for (int i = 0; i < 200; ++i) feed.order(t, r, "card", kOpen);
+  feed.flush();
+  const auto& orders = models.get<projections::OrdersModel>();
+  timed(state, [&] { return orders.active_orders(r).size(); });
+}
+
+// A filtered page of 50 among 1M orders (10 restaurants of 100k; a
+// twentieth paid in cash, a tenth still open).
+void page_of_50(benchmark::State& state, int filter) {
+  static const Template t;
+  static ProjectionRegistry* models = [] {
+    auto* m = new ProjectionRegistry(projections::read_models());
+    Feed feed(*m);
+    std::vector<Uuid> restaurants;
+    for (int i = 0; i < 10; ++i)
+      restaurants.push_back(feed.restaurant(t, "u-owner-" + std::to_string(i)));
+    constexpr OrderStatus kOpen[] = {OrderStatus::kAccepted};
+    for (size_t i = 0; i < 1'000'000; ++i)
+      feed.order(t, restaurants[i % 10], i % 20 == 0 ? "cash" : "card",
+                 i % 10 == 0 ? std::span<const OrderStatus>(kOpen) : kEatInDone);
+    feed.flush();
+    return m;
+  }();
+  const auto& orders = models->get<projections::OrdersModel>();
+  projections::OrderQuery q;
+  q.viewer = Principal{"u-owner-0", Role::kOwner};
+  q.limit = 50;
+  if (filter == 1) q.statuses = {OrderStatus::kAccepted};
+  if (filter == 2) q.payment_methods = {"cash"};
+  if (filter == 3) q.customer_id = "u-cust-11";  // at restaurant 0
+  uint64_t examined = 0, pages = 0;
+  timed(state, [&] {
+    const auto page = orders.list_orders(q);
+    examined += page.rows_examined;
+    ++pages;
+    return page.orders.size();
+  });
+  state.counters["rows_examined"] = static_cast<double>(examined) / static_cast<double>(pages);
+}
+
+void nearest_10(benchmark::State& state) {
+  ProjectionRegistry models{projections::read_models()};
+  Feed feed(models);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> spread(-0.18, 0.18);  // a 40 x 40 km city
+  for (int i = 0; i < 100'000; ++i)
+    feed.driver(Uuid::v7(), kCityLat + spread(rng), kCityLng + spread(rng), i % 2 == 0);
+  feed.flush();
+  const auto& drivers = models.get<projections::DriversModel>();
+  timed(state, [&] {
+    return drivers.nearest({kCityLat + spread(rng), kCityLng + spread(rng)}, 5000, true, 10).size();
+  });
+}
+
+}  // namespace
+
+void register_read_model_benchmarks() {
+  const std::string events = std::to_string(events_wanted());
+  benchmark::RegisterBenchmark(("Rebuild/raw_scan/events:" + events).c_str(), raw_scan)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2);
+  benchmark::RegisterBenchmark(("Rebuild/decode_scan/events:" + events).c_str(), decode_scan)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2);
+  benchmark::RegisterBenchmark(("Rebuild/read_models/events:" + events).c_str(), rebuild)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2);
+  benchmark::RegisterBenchmark("Memory/finished_orders", finished_orders_memory)
+      ->Arg(100'000)
+      ->Arg(1'000'000)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(1);
+  benchmark::RegisterBenchmark("Query/kitchen_board/open:200", kitchen_board);
+  for (const auto& [name, filter] : std::initializer_list<std::pair<const char*, int>>{
+           {"owner_unfiltered", 0}, {"status_open", 1}, {"payment_cash", 2}, {"customer", 3}})
+    benchmark::RegisterBenchmark((std::string("Query/page_of_50/orders:1M/") + name).c_str(),
+                                 page_of_50, filter);
+  benchmark::RegisterBenchmark("Query/nearest_10/drivers:100k", nearest_10);
+}
+
+}  // namespace comanda::bench
