@@ -30,6 +30,7 @@
 #include "comanda/v1/events.pb.h"
 #include "engine/base/crc32c.h"
 #include "engine/log/event_log.h"
+#include "engine/pipeline/hot_state.h"
 #include "projections/drivers.h"
 #include "projections/orders.h"
 #include "projections/read_models.h"
@@ -245,6 +246,27 @@ void decode_scan(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(events));
 }
 
+// What comandad's start does without a snapshot (api/node.cpp): one pass
+// over the log into the sequencer's state, every event also applied to the
+// read models.
+void startup_replay(benchmark::State& state) {
+  DeliveryLog& d = delivery_log();
+  if (!d.error.empty()) return state.SkipWithError(d.error.c_str());
+  uint64_t events = 0;
+  for (auto _ : state) {
+    auto hot = std::make_unique<HotState>();
+    auto models = std::make_unique<ProjectionRegistry>(projections::read_models());
+    Status s = hot->load(*d.log, kNowUs, [&](const Event& e) { models->apply({&e, 1}); });
+    if (!s.ok()) return state.SkipWithError(s.error().message.c_str());
+    events += models->position();
+    state.PauseTiming();
+    hot.reset();
+    models.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+}
+
 // ------------------------------------------------- memory and query latency
 
 // An order as placed by the domain (sample_order at a registered
@@ -431,6 +453,10 @@ void register_read_model_benchmarks() {
       ->UseRealTime()
       ->MinTime(2);
   benchmark::RegisterBenchmark(("Rebuild/read_models/events:" + events).c_str(), rebuild)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2);
+  benchmark::RegisterBenchmark(("Startup/replay/events:" + events).c_str(), startup_replay)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime()
       ->MinTime(2);

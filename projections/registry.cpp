@@ -3,11 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
-#include <optional>
-#include <thread>
-#include <vector>
-
-#include "engine/pipeline/blocking_queue.h"
 
 namespace comanda::projections {
 
@@ -40,33 +35,10 @@ void ProjectionRegistry::reset(uint64_t position) {
 engine::Status ProjectionRegistry::rebuild(const engine::EventLog& log, uint64_t up_to) {
   reset(0);
   const uint64_t last = up_to == 0 ? log.last_position() : std::min(up_to, log.last_position());
-  // Reading the log (RocksDB, checksums, decoding) and applying overlap: a
-  // reader thread fills chunks, this one applies them. Four chunks in all
-  // bound the memory; they go back and forth between the two queues.
-  constexpr size_t kChunk = 4096;
-  using Chunk = std::vector<engine::Event>;
-  engine::BlockingQueue<Chunk> filled, empty;
-  for (int i = 0; i < 4; ++i) empty.push(Chunk{});
-  engine::Status status;
-  std::thread reader([&] {
-    std::optional<Chunk> chunk = empty.pop();
-    status = log.scan(1, last, [&](engine::Event& e) {
-      chunk->push_back(std::move(e));
-      if (chunk->size() < kChunk) return true;
-      filled.push(std::move(*chunk));
-      chunk = empty.pop();
-      return true;
-    });
-    if (!chunk->empty()) filled.push(std::move(*chunk));
-    filled.close();
+  return log.scan_chunks(1, last, [&](std::span<engine::Event> chunk) {
+    apply(chunk);
+    return true;
   });
-  while (std::optional<Chunk> chunk = filled.pop()) {
-    apply(*chunk);
-    chunk->clear();
-    empty.push(std::move(*chunk));
-  }
-  reader.join();
-  return status;
 }
 
 }  // namespace comanda::projections

@@ -9,8 +9,10 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "engine/base/blocking_queue.h"
 #include "engine/base/bytes.h"
 #include "engine/log/event_codec.h"
 #include "engine/log/hash_chain.h"
@@ -235,8 +237,7 @@ Status EventLog::scan_raw(uint64_t from,
   return {};
 }
 
-Status EventLog::scan(uint64_t from, uint64_t to,
-                      const std::function<bool(Event&)>& fn) const {
+Status EventLog::scan(uint64_t from, uint64_t to, const std::function<bool(Event&)>& fn) const {
   Status result;
   Status io = scan_raw(from, [&](uint64_t pos, std::string_view stored) {
     if (pos > to) return false;
@@ -254,6 +255,38 @@ Status EventLog::scan(uint64_t from, uint64_t to,
   });
   if (!io.ok()) return io;
   return result;
+}
+
+Status EventLog::scan_chunks(uint64_t from, uint64_t to,
+                             const std::function<bool(std::span<Event>)>& fn) const {
+  // Four chunks in all, going back and forth between the two queues, bound
+  // the memory read ahead.
+  constexpr size_t kChunk = 4096;
+  using Chunk = std::vector<Event>;
+  BlockingQueue<Chunk> filled, empty;
+  for (int i = 0; i < 4; ++i) empty.push(Chunk{});
+  std::atomic<bool> stop{false};
+  Status read;
+  std::thread reader([&] {
+    std::optional<Chunk> chunk = empty.pop();
+    read = scan(from, to, [&](Event& e) {
+      chunk->push_back(std::move(e));
+      if (chunk->size() < kChunk) return true;
+      filled.push(std::move(*chunk));
+      chunk = empty.pop();
+      return !stop.load(std::memory_order_relaxed);
+    });
+    if (!chunk->empty()) filled.push(std::move(*chunk));
+    filled.close();
+  });
+  while (std::optional<Chunk> chunk = filled.pop()) {
+    if (!stop.load(std::memory_order_relaxed) && !fn(*chunk))
+      stop.store(true, std::memory_order_relaxed);
+    chunk->clear();
+    empty.push(std::move(*chunk));
+  }
+  reader.join();
+  return read;
 }
 
 Result<uint64_t> EventLog::last_position_at(int64_t unix_us) const {

@@ -81,6 +81,13 @@ class EventLog {
   // afresh).
   Status scan(uint64_t from, uint64_t to, const std::function<bool(Event&)>& fn) const;
 
+  // Like scan(), but in chunks of up to 4,096 events, read and decoded on a
+  // thread of its own while `fn` works on the previous chunk (a start-up or
+  // a rebuild is then bound by the slower of the two, not their sum). `fn`
+  // may move from the events; returning false stops the scan.
+  Status scan_chunks(uint64_t from, uint64_t to,
+                     const std::function<bool(std::span<Event>)>& fn) const;
+
   // The last position recorded at or before `unix_us`, 0 when none is: a
   // binary search, since recorded times never go backwards (DESIGN.md
   // "Time and identity"). Positions of one batch share their time, so the

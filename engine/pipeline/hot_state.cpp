@@ -122,9 +122,11 @@ Status HotState::load(const EventLog& log, std::optional<int64_t> now_us,
 
 Status HotState::load_into(const EventLog& log, std::optional<int64_t> now_us,
                            const std::function<void(const Event&)>& also) {
-  Status events = log.scan(1, log.last_position(), [&](const Event& e) {
-    apply(e);
-    if (also) also(e);
+  Status events = log.scan_chunks(1, log.last_position(), [&](std::span<Event> chunk) {
+    for (const Event& e : chunk) {
+      apply(e);
+      if (also) also(e);
+    }
     return true;
   });
   if (!events.ok()) return events;

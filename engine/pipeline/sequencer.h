@@ -41,7 +41,7 @@
 
 #include "engine/log/encoded_batch.h"
 #include "engine/log/event_log.h"
-#include "engine/pipeline/blocking_queue.h"
+#include "engine/base/blocking_queue.h"
 #include "engine/pipeline/command.h"
 #include "engine/pipeline/hot_state.h"
 

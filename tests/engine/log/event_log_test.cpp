@@ -158,6 +158,42 @@ TEST_F(EventLogTest, FindsTheLastPositionRecordedByATime) {
   }
 }
 
+TEST_F(EventLogTest, ScansInChunksReadAheadInOrderAndStopsWhenAsked) {
+  auto log = open();
+  ASSERT_NE(log, nullptr);
+  constexpr uint64_t kEvents = 10'000;
+  std::vector<Event> batch;
+  for (uint64_t p = 1; p <= kEvents; ++p) {
+    batch.push_back(make_event(p, a_, p, restaurant()));
+    if (batch.size() == 1000) {
+      ASSERT_TRUE(log->append(batch).ok());
+      batch.clear();
+    }
+  }
+  std::vector<uint64_t> seen;
+  size_t chunks = 0;
+  ASSERT_TRUE(log->scan_chunks(1, kEvents,
+                               [&](std::span<Event> chunk) {
+                                 ++chunks;
+                                 for (const Event& e : chunk) seen.push_back(e.position);
+                                 return true;
+                               })
+                  .ok());
+  ASSERT_EQ(seen.size(), kEvents);
+  for (uint64_t i = 0; i < kEvents; ++i) ASSERT_EQ(seen[i], i + 1);
+  EXPECT_GE(chunks, 3u);  // 4,096 at most each
+  // Stopped after the first chunk: no other is handed over.
+  size_t calls = 0;
+  ASSERT_TRUE(log->scan_chunks(500, kEvents,
+                               [&](std::span<Event> chunk) {
+                                 ++calls;
+                                 EXPECT_EQ(chunk.front().position, 500u);
+                                 return false;
+                               })
+                  .ok());
+  EXPECT_EQ(calls, 1u);
+}
+
 TEST_F(EventLogTest, ScansBackExactlyTheEventsWritten) {
   const auto written = write_three();
   auto log = open();

@@ -1,4 +1,5 @@
-// A small blocking FIFO for handing work between the pipeline's threads.
+// A small blocking FIFO for handing work between threads (the pipeline's,
+// a scan reading ahead).
 // Thread-safe. pop() blocks until an item arrives or the queue is closed and
 // empty (then it returns nullopt).
 #pragma once
