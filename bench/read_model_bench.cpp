@@ -143,14 +143,21 @@ class Deliveries {
 // The deliveries' log, written once per run (asynchronously: it is the
 // reading that is measured) and shared by the rebuild benchmarks.
 struct DeliveryLog {
-  TempDir dir{"rebuild"};
+  TempDir scratch{"rebuild"};
+  // COMANDA_BENCH_DATA_DIR, if set: the log is written to <it>/log and kept
+  // there, a data directory comandad can start on (docs/performance.md
+  // times that start).
+  std::filesystem::path dir = [this] {
+    const char* keep = std::getenv("COMANDA_BENCH_DATA_DIR");
+    return keep && *keep ? std::filesystem::path(keep) / "log" : scratch.path();
+  }();
   std::unique_ptr<EventLog> log;
   std::string error;
 };
 
 // Fills `d`: deliveries until the log holds events_wanted() events.
 void write_deliveries(DeliveryLog& d) {
-  auto log = EventLog::open(d.dir.path(), {Durability::kAsync, false});
+  auto log = EventLog::open(d.dir, {Durability::kAsync, false});
   if (!log.ok()) {
     d.error = log.error().message;
     return;
@@ -158,6 +165,7 @@ void write_deliveries(DeliveryLog& d) {
   d.log = std::move(log).value();
   Deliveries deliveries;
   const size_t wanted = events_wanted();
+  if (d.log->last_position() != 0) return;  // a kept one, from an earlier run
   while (d.log->last_position() < wanted) {
     for (int i = 0; i < 8; ++i)
       if (!deliveries.round()) {
@@ -189,8 +197,8 @@ void raw_scan(benchmark::State& state) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), d.dir.path().string(),
-                                                   families, &handles, &raw);
+  rocksdb::Status s =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), d.dir.string(), families, &handles, &raw);
   if (!s.ok()) return state.SkipWithError(s.ToString().c_str());
   std::unique_ptr<rocksdb::DB> db(raw);
   uint64_t events = 0;
