@@ -41,6 +41,8 @@ engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {"rows", rows},
       {"meta", rocksdb::ColumnFamilyOptions()},
+      {"orders", rows},
+      {"order_index", rows},
   };
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -51,6 +53,7 @@ engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem
   store->db_.reset(raw);
   store->rows_ = store->handles_[1];
   store->meta_ = store->handles_[2];
+  store->cold_ = std::make_unique<ColdOrders>(raw, store->handles_[3], store->handles_[4]);
   return store;
 }
 

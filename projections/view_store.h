@@ -20,6 +20,7 @@
 
 #include "engine/base/error.h"
 #include "engine/log/event_log.h"
+#include "projections/cold_orders.h"
 #include "projections/registry.h"
 
 namespace rocksdb {
@@ -54,12 +55,16 @@ class ViewStore {
   // Drops the snapshot (for tests and operators: the next start rebuilds).
   engine::Status clear();
 
+  // The finished orders that left memory (projections/cold_orders.h).
+  ColdOrders& cold_orders() { return *cold_; }
+
  private:
   ViewStore() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  std::unique_ptr<ColdOrders> cold_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
