@@ -17,6 +17,7 @@
 #include "engine/pipeline/scheduler.h"
 #include "engine/pipeline/sequencer.h"
 #include "projections/audience.h"
+#include "projections/orders.h"
 #include "projections/read_models.h"
 #include "projections/registry.h"
 #include "projections/view_store.h"
@@ -142,12 +143,18 @@ engine::Status Node::Data::load() {
   // The read models start from their snapshot in views/ when it matches this
   // log, else from nothing; then one pass over the log rebuilds the
   // sequencer's state and brings the read models up to date.
+  // Finished orders leave memory for views/ after the same window as the
+  // sequencer's (docs/storage.md, "Memory").
+  auto& orders = models.get<projections::OrdersModel>();
+  orders.use_cold_store(&views->cold_orders(), config.hot_window_s * 1'000'000);
   std::string why_not;
   auto checkpoint = views->load(models, *log, &why_not);
   if (!checkpoint.ok()) {  // unreadable: derived data, so rebuilt rather than fatal
     why_not = checkpoint.error().message;
     checkpoint = uint64_t{0};
   }
+  if (*checkpoint == 0)  // the cold orders are rebuilt with the rest
+    if (auto cleared = views->cold_orders().clear(); !cleared.ok()) return cleared;
   if (*checkpoint != 0)
     std::cerr << "comandad: read models from the snapshot at position " << *checkpoint << "\n";
   else if (log->last_position() != 0)
@@ -202,7 +209,12 @@ void Node::run() {
   s.scheduler.stop();  // it submits to the sequencer
   s.sequencer.reset();
   // Everything is written and applied: the next start need not replay it.
-  if (auto saved = d.views->save(d.models, *d.log); !saved.ok())
+  // The orders that left memory are in views/ first: the snapshot counts on it.
+  auto& orders = d.models.get<projections::OrdersModel>();
+  engine::Status saved = orders.flush_cold();
+  orders.stop_cold();
+  if (saved.ok()) saved = d.views->save(d.models, *d.log);
+  if (!saved.ok())
     std::cerr << "comandad: the read models' snapshot was not saved (the next start rebuilds "
                  "them from the log): "
               << saved.error().message << "\n";

@@ -71,8 +71,10 @@ void DriverWork::complete(const Uuid& driver, int64_t at_us, const Uuid& order) 
 void DriverWork::load(const Placement& p, const Ties& now) {
   for (const Uuid& d : now.offered) offers_[d].push_back(p);
   if (!now.delivering.is_nil()) delivering_[now.delivering].push_back(p);
-  if (!now.completed_by.is_nil())
-    completed_[now.completed_by].emplace_back(now.completed_at_us, p.second);
+}
+
+void DriverWork::load_completed(const Uuid& driver, int64_t at_us, const Uuid& order) {
+  completed_[driver].emplace_back(at_us, order);
 }
 
 void DriverWork::finish_load() {

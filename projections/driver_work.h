@@ -21,7 +21,8 @@ struct OrderView;
 
 class DriverWork {
  public:
-  using Placement = std::pair<uint64_t, engine::Uuid>;  // (placed position, order id)
+  using Completions = std::deque<std::pair<int64_t, engine::Uuid>>;  // (completed at, order)
+  using Placement = std::pair<uint64_t, engine::Uuid>;               // (placed position, order id)
 
   // How long a completion stays on the panel's list.
   static constexpr int64_t kRecentUs = 50LL * 3600 * 1'000'000;
@@ -37,8 +38,16 @@ class DriverWork {
 
   // Moves the order at `p` from the lists of `was` to those of `now`.
   void retie(const Placement& p, const Ties& was, const Ties& now);
-  // A snapshot's order: added unsorted, sorted by finish_load().
+  // A snapshot's order: added unsorted, sorted by finish_load(). Its
+  // completion comes with the driver's (load_completed()), not with it: the
+  // order may have left memory.
   void load(const Placement& p, const Ties& now);
+  void load_completed(const engine::Uuid& driver, int64_t at_us, const engine::Uuid& order);
+  // Every driver's completions, for a snapshot.
+  template <class Fn>
+  void for_each_completed(Fn&& fn) const {
+    for (const auto& [driver, list] : completed_) fn(driver, list);
+  }
   void finish_load();
   void clear();
 
@@ -51,7 +60,6 @@ class DriverWork {
   Lists of(const engine::Uuid& driver) const;
 
  private:
-  using Completions = std::deque<std::pair<int64_t, engine::Uuid>>;
   void complete(const engine::Uuid& driver, int64_t at_us, const engine::Uuid& order);
 
   std::unordered_map<engine::Uuid, std::vector<Placement>, engine::UuidHash> offers_;

@@ -15,6 +15,7 @@ namespace {
 constexpr char kOrderRow = 'o';
 constexpr char kOwnersRow = 'r';
 constexpr char kDriverRow = 'u';
+constexpr char kCompletionsRow = 'w';  // a driver's recent completions
 
 std::string row_key(char kind, const Uuid& id) {
   std::string key(1, kind);
@@ -105,69 +106,73 @@ void erase_sorted(List& list, const Item& item) {
   if (at != list.end() && *at == item) list.erase(at);
 }
 
-// Several ascending lists read as one, newest first, from below a cursor.
-template <class List>
+// Several ascending lists, in memory or in views/, read as one, newest
+// first, from below a cursor. An order in both (written to views/, not yet
+// let go) comes out of each: the caller skips the repeat, which follows at
+// once.
+using Placement = ColdOrders::Placement;  // (placed position, order id), as OrdersModel's
+
 class NewestFirst {
  public:
-  NewestFirst(const std::vector<const List*>& lists, uint64_t before) {
-    heads_.reserve(lists.size());
-    for (const List* list : lists) {
+  using Placements = std::deque<Placement>;
+
+  NewestFirst(const std::vector<const Placements*>& lists,
+              std::vector<std::unique_ptr<ColdOrders::Walk>> walks, uint64_t before)
+      : walks_(std::move(walks)) {
+    heads_.reserve(lists.size() + walks_.size());
+    for (const Placements* list : lists) {
       auto end = list->end();
       if (before != 0)
         end = std::lower_bound(list->begin(), end, before,
                                [](const auto& p, uint64_t pos) { return p.first < pos; });
-      const size_t left = static_cast<size_t>(end - list->begin());
-      if (left > 0) heads_.push_back({list, left});
+      Head h{list, static_cast<size_t>(end - list->begin()), nullptr, {}};
+      if (h.left > 0) heads_.push_back(h);
     }
-    std::make_heap(heads_.begin(), heads_.end(), newer);
+    for (auto& w : walks_) {
+      Head h{nullptr, 0, w.get(), {}};
+      if (w->next(h.top)) heads_.push_back(h);
+    }
+    std::make_heap(heads_.begin(), heads_.end(), older);
   }
 
   // The newest entry not yet read; false when none is left.
-  template <class Item>
-  bool next(Item& out) {
+  bool next(Placement& out) {
     if (heads_.empty()) return false;
-    std::pop_heap(heads_.begin(), heads_.end(), newer);
+    std::pop_heap(heads_.begin(), heads_.end(), older);
     Head& h = heads_.back();
-    out = (*h.list)[--h.left];
-    if (h.left == 0)
-      heads_.pop_back();
+    out = h.current();
+    if (h.advance())
+      std::push_heap(heads_.begin(), heads_.end(), older);
     else
-      std::push_heap(heads_.begin(), heads_.end(), newer);
+      heads_.pop_back();
     return true;
   }
 
  private:
   struct Head {
-    const List* list;
-    size_t left;  // entries [0, left) are still to read
-    const auto& top() const { return (*list)[left - 1]; }
+    const Placements* list;  // in memory: entries [0, left) are still to read
+    size_t left;
+    ColdOrders::Walk* walk;  // in views/: `top` is the next
+    Placement top;
+    Placement current() const { return list ? (*list)[left - 1] : top; }
+    bool advance() { return list ? --left > 0 : walk->next(top); }
   };
-  static bool newer(const Head& a, const Head& b) { return a.top() < b.top(); }
+  static bool older(const Head& a, const Head& b) { return a.current() < b.current(); }
 
-  std::vector<Head> heads_;  // a max-heap by top
+  std::vector<std::unique_ptr<ColdOrders::Walk>> walks_;
+  std::vector<Head> heads_;  // a max-heap by current()
 };
-
-// How many entries the lists hold.
-template <class List>
-size_t total_size(const std::vector<const List*>& lists) {
-  size_t n = 0;
-  for (const List* list : lists) n += list->size();
-  return n;
-}
-
-// The candidate with the fewest entries; none when there is no candidate.
-template <class List>
-std::vector<const List*> pick_smallest(const std::vector<std::vector<const List*>>& candidates) {
-  if (candidates.empty()) return {};
-  return *std::min_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-    return total_size(a) < total_size(b);
-  });
-}
 
 }  // namespace
 
+OrdersModel::RestaurantOrders& OrdersModel::restaurant_orders(const Uuid& id) {
+  RestaurantOrders& r = restaurants_[id];
+  r.id = id;
+  return r;
+}
+
 void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> owners) {
-  std::vector<std::string>& was = restaurants_[restaurant].owners;
+  std::vector<std::string>& was = restaurant_orders(restaurant).owners;
   for (const std::string& owner : was) {
     auto it = restaurants_of_.find(owner);
     if (it == restaurants_of_.end()) continue;
@@ -183,13 +188,14 @@ void OrdersModel::set_owners(const Uuid& restaurant, std::vector<std::string> ow
 }
 
 void OrdersModel::apply_one(const Event& e) {
+  now_us_ = e.recorded_at_us;
   if (auto* registered = std::get_if<RestaurantRegistered>(&e.payload)) {
     set_owners(e.stream, registered->owners);
-    restaurants_[e.stream].zone = TimeZone::find(registered->time_zone).value_or(TimeZone());
+    restaurant_orders(e.stream).zone = TimeZone::find(registered->time_zone).value_or(TimeZone());
   } else if (auto* updated = std::get_if<engine::RestaurantUpdated>(&e.payload)) {
     if (updated->owners) set_owners(e.stream, *updated->owners);
     if (updated->time_zone)
-      restaurants_[e.stream].zone = TimeZone::find(*updated->time_zone).value_or(TimeZone());
+      restaurant_orders(e.stream).zone = TimeZone::find(*updated->time_zone).value_or(TimeZone());
   } else if (auto* driver = std::get_if<DriverRegistered>(&e.payload)) {
     driver_of_user_[driver->user_id] = e.stream;
   } else if (auto* placed = std::get_if<OrderPlaced>(&e.payload)) {
@@ -201,7 +207,12 @@ void OrdersModel::apply_one(const Event& e) {
         [&](const auto& payload) {
           if constexpr (requires(OrderView & o) { change(o, e, payload); }) {
             OrderView* found = orders_.find(e.stream);
-            if (!found) return;
+            if (!found) {
+              // In views/: kept until the writer has rewritten its row,
+              // and applied over the row by every read meanwhile.
+              if (cold_) overlay_[e.stream].push_back(e);
+              return;
+            }
             OrderView& o = *found;
             using P = std::decay_t<decltype(payload)>;
             constexpr bool kMayMove =
@@ -223,6 +234,9 @@ void OrdersModel::apply_one(const Event& e) {
               o.service_date = service_date(o);
             reindex(o, was, kMayMove ? &customer_was : nullptr);
             work_.retie({o.placed_position, o.id}, ties_was, DriverWork::ties_of(o));
+            constexpr int kActive = static_cast<int>(StatusGroup::kActive);
+            if (was.group == kActive && keys_of(o).group != kActive)
+              finished_.emplace_back(e.recorded_at_us, o.id);  // leaves memory after the window
           }
         },
         e.payload);
@@ -261,12 +275,13 @@ void OrdersModel::index_order(const OrderView& o, bool sorted) {
     else
       list.push_back(p);
   };
-  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  RestaurantOrders& r = restaurant_orders(o.placed.restaurant_id);
   add(all_orders_);
   add(r.all);
   add(by_customer_[o.placed.customer.id]);
   add(r.by_customer[o.placed.customer.id]);
   add(r.by_date[o.service_date]);
+  r.days.insert(o.service_date);
   const IndexKeys keys = keys_of(o);
   if (keys.group >= 0) add(r.by_group[static_cast<size_t>(keys.group)]);
   if (!o.driver.is_nil()) add(by_driver_[o.driver]);
@@ -274,7 +289,7 @@ void OrdersModel::index_order(const OrderView& o, bool sorted) {
 
 void OrdersModel::unindex(const OrderView& o, const IndexKeys& was) {
   const Placement p{o.placed_position, o.id};
-  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  RestaurantOrders& r = restaurant_orders(o.placed.restaurant_id);
   erase_sorted(all_orders_, p);
   erase_sorted(r.all, p);
   erase_sorted(r.by_group[static_cast<size_t>(was.group)], p);
@@ -297,7 +312,7 @@ void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
                           const std::string* customer_was) {
   const Placement p{o.placed_position, o.id};
   const IndexKeys now = keys_of(o);
-  RestaurantOrders& r = restaurants_[o.placed.restaurant_id];
+  RestaurantOrders& r = restaurant_orders(o.placed.restaurant_id);
   if (o.deleted) {
     if (was.group >= 0) unindex(o, was);
     return;
@@ -312,6 +327,7 @@ void OrdersModel::reindex(const OrderView& o, const IndexKeys& was,
       if (day->second.empty()) r.by_date.erase(day);
     }
     insert_sorted(r.by_date[now.date], p);
+    r.days.insert(now.date);
   }
   if (now.driver != was.driver) {
     if (auto d = by_driver_.find(was.driver); d != by_driver_.end()) {
@@ -358,11 +374,12 @@ DriverPanel OrdersModel::driver_panel(const Uuid& driver, int64_t now_us,
   newest_first(lists.offers, panel.offers);
   newest_first(lists.delivering, panel.in_transit);
   for (auto c = lists.completed.rbegin(); c != lists.completed.rend(); ++c) {
-    const OrderView& o = *orders_.find(c->second);
-    auto r = restaurants_.find(o.placed.restaurant_id);
+    std::optional<OrderView> o = resolve(c->second);  // in views/ after the window
+    if (!o || o->deleted) continue;
+    auto r = restaurants_.find(o->placed.restaurant_id);
     const TimeZone zone = r == restaurants_.end() ? TimeZone() : r->second.zone;
-    if (zone.local_date(o.completed_at_us) == zone.local_date(now_us))
-      panel.completed_today.push_back(o);
+    if (zone.local_date(o->completed_at_us) == zone.local_date(now_us))
+      panel.completed_today.push_back(std::move(*o));
   }
   // Completions of one moment (one batch) newest placed first, however they
   // were loaded.
@@ -382,10 +399,20 @@ DayStats OrdersModel::day_stats(const Uuid& restaurant_id, std::optional<LocalDa
   const TimeZone zone = r == restaurants_.end() ? TimeZone() : r->second.zone;
   stats.date = date ? *date : zone.local_date(now_us);
   if (r == restaurants_.end()) return stats;
-  auto day = r->second.by_date.find(stats.date);
-  if (day == r->second.by_date.end()) return stats;
-  for (const Placement& p : day->second) {
-    const OrderView& o = *orders_.find(p.second);
+  Walks day;
+  auto hot = r->second.by_date.find(stats.date);
+  add_walk(day, hot == r->second.by_date.end() ? nullptr : &hot->second,
+           ColdOrders::Keys::date(restaurant_id, stats.date));
+  std::vector<std::unique_ptr<ColdOrders::Walk>> cold;
+  for (std::string& prefix : day.cold) cold.push_back(cold_->walk(std::move(prefix), 0));
+  NewestFirst walk(day.lists, std::move(cold), 0);
+  Placement last{0, Uuid{}};
+  for (Placement p; walk.next(p);) {
+    if (p == last) continue;  // in memory and in views/ both
+    last = p;
+    std::optional<OrderView> found = resolve(p.second);
+    if (!found || found->deleted) continue;
+    const OrderView& o = *found;
     ++stats.orders;
     ++stats.by_status[static_cast<size_t>(o.status)];
     const StatusGroup group = status_group(o.status);
@@ -394,6 +421,21 @@ DayStats OrdersModel::day_stats(const Uuid& restaurant_id, std::optional<LocalDa
     stats.currency = o.placed.currency;
   }
   return stats;
+}
+
+bool OrdersModel::apply_change(OrderView& o, const Event& e) {
+  return std::visit(
+      [&](const auto& payload) {
+        if constexpr (requires { change(o, e, payload); }) {
+          change(o, e, payload);
+          o.version = e.stream_version;
+          o.updated_at_us = e.recorded_at_us;
+          return true;
+        } else {
+          return false;
+        }
+      },
+      e.payload);
 }
 
 void OrdersModel::clear() {
@@ -405,13 +447,16 @@ void OrdersModel::clear() {
   by_driver_.clear();
   driver_of_user_.clear();
   work_.clear();
+  finished_.clear();
+  overlay_.clear();
+  now_us_ = 0;
 }
 
 std::optional<OrderView> OrdersModel::order(const Uuid& id) const {
   auto lock = read_lock();
-  const OrderView* o = orders_.find(id);
+  std::optional<OrderView> o = resolve(id);
   if (!o || o->deleted) return std::nullopt;
-  return *o;
+  return o;
 }
 
 bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const {
@@ -430,14 +475,14 @@ bool OrdersModel::visible(const OrderView& order, const Principal& viewer) const
 std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal& viewer,
                                                 uint64_t* position) const {
   auto lock = read_lock(position);
-  const OrderView* o = orders_.find(id);
+  std::optional<OrderView> o = resolve(id);
   if (!o || o->deleted || !visible(*o, viewer)) return std::nullopt;
-  return *o;
+  return o;
 }
 
 std::string OrdersModel::customer_of(const Uuid& id) const {
   auto lock = read_lock();
-  const OrderView* o = orders_.find(id);
+  std::optional<OrderView> o = resolve(id);
   return o ? o->placed.customer.id : std::string();
 }
 
@@ -467,19 +512,41 @@ bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
   return visible(o, *q.viewer);
 }
 
-std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& q) const {
-  using Lists = std::vector<const Placements*>;
-  std::vector<Lists> candidates;
+void OrdersModel::add_walk(Walks& w, const Placements* list, std::string cold_prefix) const {
+  if (list) {
+    w.lists.push_back(list);
+    w.size += list->size();
+  }
+  if (!cold_) return;
+  // Counted up to what a page may read: enough to tell a narrow list from a
+  // wide one.
+  constexpr size_t kEnough = 5'000;
+  if (w.size < kEnough) w.size += cold_->count(cold_prefix, kEnough - w.size);
+  w.cold.push_back(std::move(cold_prefix));
+}
+
+OrdersModel::Walks OrdersModel::plan(const OrderQuery& q) const {
+  using Keys = ColdOrders::Keys;
+  std::vector<Walks> candidates;
   const Role role = q.viewer ? q.viewer->role : Role::kAdmin;
+  const auto pick = [&]() -> Walks {
+    if (candidates.empty()) return {};
+    return *std::min_element(candidates.begin(), candidates.end(),
+                             [](const Walks& a, const Walks& b) { return a.size < b.size; });
+  };
   // Whose orders these can be: the caller's own, or restaurants'.
   std::vector<const RestaurantOrders*> scope;
   if (role == Role::kCustomer) {
-    const Placements* mine = by_customer_.find(q.viewer->subject);
-    candidates.push_back(mine ? Lists{mine} : Lists{});
+    Walks mine;
+    add_walk(mine, by_customer_.find(q.viewer->subject), Keys::customer(q.viewer->subject));
+    candidates.push_back(std::move(mine));
   } else if (role == Role::kDriver) {  // the orders assigned to them
-    auto me = driver_of_user_.find(q.viewer->subject);
-    auto list = me == driver_of_user_.end() ? by_driver_.end() : by_driver_.find(me->second);
-    candidates.push_back(list == by_driver_.end() ? Lists{} : Lists{&list->second});
+    Walks mine;
+    if (auto me = driver_of_user_.find(q.viewer->subject); me != driver_of_user_.end()) {
+      auto list = by_driver_.find(me->second);
+      add_walk(mine, list == by_driver_.end() ? nullptr : &list->second, Keys::driver(me->second));
+    }
+    candidates.push_back(std::move(mine));
   } else if (q.restaurant_id) {
     auto it = restaurants_.find(*q.restaurant_id);
     if (it == restaurants_.end()) return {};
@@ -496,75 +563,98 @@ std::vector<const OrdersModel::Placements*> OrdersModel::plan(const OrderQuery& 
   if (!candidates.empty()) {
     // The caller's own list: filters narrow it as predicates.
   } else if (role != Role::kOwner && !q.restaurant_id) {  // an admin's: every order
-    candidates.push_back(Lists{&all_orders_});
+    Walks all;
+    add_walk(all, &all_orders_, Keys::all());
+    candidates.push_back(std::move(all));
     for (const auto& [_, r] : restaurants_) scope.push_back(&r);
   } else {
-    Lists all;
-    for (const RestaurantOrders* r : scope) all.push_back(&r->all);
+    Walks all;
+    for (const RestaurantOrders* r : scope) add_walk(all, &r->all, Keys::restaurant(r->id));
     candidates.push_back(std::move(all));
   }
   // Narrower lists within the scope, where the filters name them.
   constexpr size_t kMaxLists = 4096;  // beyond, merging costs more than it saves
-  if (!q.statuses.empty() && !scope.empty()) {
+  if (!q.statuses.empty() && !scope.empty() && scope.size() <= kMaxLists) {
     std::array<bool, kStatusGroupCount> groups{};
     for (OrderStatus s : q.statuses) groups[static_cast<size_t>(status_group(s))] = true;
-    Lists lists;
+    Walks w;
     for (const RestaurantOrders* r : scope)
       for (size_t g = 0; g < kStatusGroupCount; ++g)
-        if (groups[g]) lists.push_back(&r->by_group[g]);
-    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+        if (groups[g]) add_walk(w, &r->by_group[g], Keys::group(r->id, static_cast<int>(g)));
+    candidates.push_back(std::move(w));
   }
   if (q.from_date && q.to_date && *q.from_date > *q.to_date) return {};
   if ((q.from_date || q.to_date) && !scope.empty()) {
-    Lists lists;
+    Walks w;
+    size_t days = 0;
     for (const RestaurantOrders* r : scope) {
-      auto from = q.from_date ? r->by_date.lower_bound(*q.from_date) : r->by_date.begin();
-      auto to = q.to_date ? r->by_date.upper_bound(*q.to_date) : r->by_date.end();
-      for (auto day = from; day != to && lists.size() <= kMaxLists; ++day)
-        lists.push_back(&day->second);
+      auto from = q.from_date ? r->days.lower_bound(*q.from_date) : r->days.begin();
+      auto to = q.to_date ? r->days.upper_bound(*q.to_date) : r->days.end();
+      for (auto day = from; day != to && ++days <= kMaxLists; ++day) {
+        auto hot = r->by_date.find(*day);
+        add_walk(w, hot == r->by_date.end() ? nullptr : &hot->second, Keys::date(r->id, *day));
+      }
     }
-    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+    if (days <= kMaxLists) candidates.push_back(std::move(w));
   }
-  if (q.customer_id && !scope.empty()) {  // the customer's orders at each restaurant
-    Lists lists;
-    for (const RestaurantOrders* r : scope)
-      if (auto theirs = r->by_customer.find(*q.customer_id); theirs != r->by_customer.end())
-        lists.push_back(&theirs->second);
-    if (lists.size() <= kMaxLists) candidates.push_back(std::move(lists));
+  if (q.customer_id && !scope.empty() && scope.size() <= kMaxLists) {
+    Walks w;  // the customer's orders at each restaurant
+    for (const RestaurantOrders* r : scope) {
+      auto theirs = r->by_customer.find(*q.customer_id);
+      add_walk(w, theirs == r->by_customer.end() ? nullptr : &theirs->second,
+               Keys::restaurant_customer(r->id, *q.customer_id));
+    }
+    candidates.push_back(std::move(w));
   }
   // A customer's or driver's list spans every restaurant: an admin's to
   // walk (an owner's walk would hand back cursors of other tenants' orders).
-  if (role != Role::kAdmin) return pick_smallest(candidates);
+  if (role != Role::kAdmin) return pick();
   if (q.customer_id) {
-    const Placements* theirs = by_customer_.find(*q.customer_id);
-    candidates.push_back(theirs ? Lists{theirs} : Lists{});
+    Walks w;
+    add_walk(w, by_customer_.find(*q.customer_id), Keys::customer(*q.customer_id));
+    candidates.push_back(std::move(w));
   }
   if (q.driver_id) {
+    Walks w;
     auto theirs = by_driver_.find(*q.driver_id);
-    candidates.push_back(theirs == by_driver_.end() ? Lists{} : Lists{&theirs->second});
+    add_walk(w, theirs == by_driver_.end() ? nullptr : &theirs->second, Keys::driver(*q.driver_id));
+    candidates.push_back(std::move(w));
   }
-  return pick_smallest(candidates);
+  return pick();
 }
 
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {
   OrderPage page;
   auto lock = read_lock(&page.position);
   if (query.limit == 0) return page;
-  NewestFirst<Placements> walk(plan(query), query.before_position);
+  Walks plan_ = plan(query);
+  std::vector<std::unique_ptr<ColdOrders::Walk>> cold;
+  for (std::string& prefix : plan_.cold)
+    cold.push_back(cold_->walk(std::move(prefix), query.before_position));
+  NewestFirst walk(plan_.lists, std::move(cold), query.before_position);
   const size_t budget = kRowsExaminedPerResult * query.limit;
+  Placement last{0, Uuid{}};
+  std::optional<OrderView> from_views;
   for (Placement next; walk.next(next);) {
+    if (next == last) continue;  // in memory and in views/ both
+    last = next;
     if (page.rows_examined == budget) {  // stop early: the next page starts here
       page.next_cursor = next.first + 1;
       break;
     }
     ++page.rows_examined;
-    const OrderView& o = *orders_.find(next.second);
-    if (!matches(o, query)) continue;
+    const OrderView* o = orders_.find(next.second);
+    if (!o) {
+      from_views = cold_view(next.second);
+      if (!from_views) continue;
+      o = &*from_views;
+    }
+    if (!matches(*o, query)) continue;
     if (page.orders.size() == query.limit) {
       page.next_cursor = page.orders.back().placed_position;
       break;
     }
-    page.orders.push_back(o);
+    page.orders.push_back(*o);
   }
   return page;
 }
@@ -577,6 +667,7 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.Clear();
     for (const std::string& owner : r.owners) row.add_owners(owner);
     row.set_time_zone(std::string(r.zone.name()));
+    for (LocalDate day : r.days) row.add_days(day);
     if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
   }
   for (const auto& [user, id] : driver_of_user_) {
@@ -584,25 +675,21 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     row.set_user_id(user);
     if (auto s = put_row(put, row_key(kDriverRow, id), row, value); !s.ok()) return s;
   }
+  engine::Status completions;
+  work_.for_each_completed([&](const Uuid& driver, const DriverWork::Completions& list) {
+    if (!completions.ok()) return;
+    row.Clear();
+    for (const auto& [at, order] : list) {
+      row.add_completed_orders(order.raw().data(), 16);
+      row.add_completed_at(at);
+    }
+    completions = put_row(put, row_key(kCompletionsRow, driver), row, value);
+  });
+  if (!completions.ok()) return completions;
   engine::Status status;
   orders_.for_each([&](const Uuid& id, const OrderView& o) {
     if (!status.ok() || o.deleted) return;  // deleted: its events alone remember it
-    row.Clear();
-    row.set_origin(
-        founding_event(id, o.placed.restaurant_id, o.placed_position, o.placed_at_us, o.placed));
-    row.set_version(o.version);
-    row.set_updated_at_us(o.updated_at_us);
-    row.set_status(static_cast<v1::OrderStatus>(o.status));
-    row.set_cancelled_by_customer(o.cancelled_by_customer);
-    row.set_status_reason(o.status_reason);
-    for (uint32_t q : o.fulfilled) row.add_fulfilled(q);
-    row.set_archived(o.archived);
-    row.set_canceled_at_us(o.canceled_at_us);
-    row.set_completed_at_us(o.completed_at_us);
-    if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
-    for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
-    row.set_not_ready(o.not_ready);
-    row.set_service_date(o.service_date);
+    to_row(o, row);
     status = put_row(put, row_key(kOrderRow, id), row, value);
   });
   return status;
@@ -612,6 +699,7 @@ engine::Status OrdersModel::load_row(std::string_view key, std::string_view valu
   if (key.size() == 17 && key[0] == kOwnersRow) return load_owners(key, value);
   if (key.size() == 17 && key[0] == kOrderRow) return load_order(value);
   if (key.size() == 17 && key[0] == kDriverRow) return load_driver(key, value);
+  if (key.size() == 17 && key[0] == kCompletionsRow) return load_completions(key, value);
   return bad_row(kName, "has an unknown key");
 }
 
@@ -624,7 +712,25 @@ engine::Status OrdersModel::load_owners(std::string_view key, std::string_view v
   auto lock = write_lock();
   const Uuid id = *Uuid::from_raw(key.substr(1));
   set_owners(id, {row.owners().begin(), row.owners().end()});
-  restaurants_[id].zone = *zone;
+  RestaurantOrders& r = restaurant_orders(id);
+  r.zone = *zone;
+  r.days.insert(row.days().begin(), row.days().end());
+  return {};
+}
+
+engine::Status OrdersModel::load_completions(std::string_view key, std::string_view value) {
+  auto parsed = parse_row(kName, value);
+  if (!parsed.ok()) return parsed.error();
+  const v1::ViewRow& row = *parsed;
+  if (row.completed_orders_size() != row.completed_at_size())
+    return bad_row(kName, "has completions without their times");
+  const Uuid driver = *Uuid::from_raw(key.substr(1));
+  auto lock = write_lock();
+  for (int i = 0; i < row.completed_orders_size(); ++i) {
+    auto order = Uuid::from_raw(row.completed_orders(i));
+    if (!order) return bad_row(kName, "has a malformed completed order id");
+    work_.load_completed(driver, row.completed_at(i), *order);
+  }
   return {};
 }
 
@@ -636,7 +742,26 @@ engine::Status OrdersModel::load_driver(std::string_view key, std::string_view v
   return {};
 }
 
-engine::Status OrdersModel::load_order(std::string_view value) {
+void OrdersModel::to_row(const OrderView& o, v1::ViewRow& row) {
+  row.Clear();
+  row.set_origin(
+      founding_event(o.id, o.placed.restaurant_id, o.placed_position, o.placed_at_us, o.placed));
+  row.set_version(o.version);
+  row.set_updated_at_us(o.updated_at_us);
+  row.set_status(static_cast<v1::OrderStatus>(o.status));
+  row.set_cancelled_by_customer(o.cancelled_by_customer);
+  row.set_status_reason(o.status_reason);
+  for (uint32_t q : o.fulfilled) row.add_fulfilled(q);
+  row.set_archived(o.archived);
+  row.set_canceled_at_us(o.canceled_at_us);
+  row.set_completed_at_us(o.completed_at_us);
+  if (!o.driver.is_nil()) row.set_assigned(o.driver.raw().data(), 16);
+  for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
+  row.set_not_ready(o.not_ready);
+  row.set_service_date(o.service_date);
+}
+
+engine::Result<OrderView> OrdersModel::from_row(std::string_view value) {
   auto parsed = parse_row(kName, value);
   if (!parsed.ok()) return parsed.error();
   const v1::ViewRow& row = *parsed;
@@ -646,8 +771,7 @@ engine::Status OrdersModel::load_order(std::string_view value) {
   if (!placed) return bad_row(kName, "holds another event");
   if (row.status() < 0 || row.status() >= static_cast<int>(kStatusCount))
     return bad_row(kName, "has an unknown status");
-  auto lock = write_lock();
-  OrderView& o = orders_[origin->stream];
+  OrderView o;
   o.id = origin->stream;
   o.version = row.version();
   o.placed_position = origin->position;
@@ -673,7 +797,17 @@ engine::Status OrdersModel::load_order(std::string_view value) {
     if (!driver) return bad_row(kName, "has a malformed offered driver id");
     o.offered.push_back(*driver);
   }
+  return o;
+}
+
+engine::Status OrdersModel::load_order(std::string_view value) {
+  auto view = from_row(value);
+  if (!view.ok()) return view.error();
+  auto lock = write_lock();
+  OrderView& o = orders_[view->id];
+  o = std::move(view).value();
   index_order(o, false);
+  if (status_group(o.status) != StatusGroup::kActive) finished_.emplace_back(o.updated_at_us, o.id);
   work_.load({o.placed_position, o.id}, DriverWork::ties_of(o));
   return {};
 }
@@ -692,6 +826,7 @@ void OrdersModel::finish_load() {
   by_customer_.for_each([&](const std::string&, Placements& list) { sort(list); });
   for (auto& [_, list] : by_driver_) sort(list);
   work_.finish_load();
+  std::sort(finished_.begin(), finished_.end());  // loaded in id order
 }
 
 }  // namespace comanda::projections

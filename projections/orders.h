@@ -8,10 +8,14 @@
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -19,8 +23,13 @@
 #include "engine/base/time_zone.h"
 #include "engine/domain/order.h"
 #include "engine/domain/principal.h"
+#include "projections/cold_orders.h"
 #include "projections/driver_work.h"
 #include "projections/read_model.h"
+
+namespace comanda::v1 {
+class ViewRow;
+}
 
 namespace comanda::projections {
 
@@ -99,6 +108,25 @@ class OrdersModel final : public ReadModel {
  public:
   static constexpr std::string_view kName = "orders";
 
+  OrdersModel() = default;
+  ~OrdersModel() override;
+
+  // Finished (and deleted) orders leave memory `window_us` after they
+  // finished, by the log's time, for `cold` (views/): a thread of the
+  // model's own writes them there and only then lets them go. Queries read
+  // them from there, and read changes to them (an archive, a delete) at
+  // once, before their rows are rewritten. Without it (the models' tests,
+  // rebuilds as of a moment) every order stays in memory. Call before the
+  // first event.
+  void use_cold_store(ColdOrders* cold, int64_t window_us);
+  // Writes what is due for views/ and every change to cold orders, and
+  // waits until it is written: before a snapshot counts on views/.
+  engine::Status flush_cold();
+  // Stops the writer thread (the destructor does too).
+  void stop_cold();
+  // How many orders are held in memory.
+  size_t hot_orders() const;
+
   std::optional<OrderView> order(const Uuid& id) const;
   // The order if `viewer` may see it; nullopt when absent or not theirs (the
   // two are indistinguishable to the caller on purpose). `position`, if
@@ -140,13 +168,16 @@ class OrdersModel final : public ReadModel {
 
   // A restaurant: who may see its orders, its zone, and its indexes.
   struct RestaurantOrders {
+    Uuid id;
     std::vector<std::string> owners;
     engine::TimeZone zone;
     Placements all;
     std::array<Placements, engine::kStatusGroupCount> by_group;  // deleted orders in none
     std::map<engine::LocalDate, Placements> by_date;             // by service date
     std::unordered_map<std::string, Placements> by_customer;     // by customer.id
+    std::set<engine::LocalDate> days;  // every service date it had (cold ones too)
   };
+  RestaurantOrders& restaurant_orders(const Uuid& id);
 
   // What places an order in the indexes that change after its placement.
   struct IndexKeys {
@@ -169,12 +200,40 @@ class OrdersModel final : public ReadModel {
   void set_owners(const Uuid& restaurant, std::vector<std::string> owners);
   bool visible(const OrderView& order, const engine::Principal& viewer) const;
   bool matches(const OrderView& o, const OrderQuery& query) const;
-  // The lists a query walks, merged newest first: the smallest of the
-  // candidates its filters allow.
-  std::vector<const Placements*> plan(const OrderQuery& query) const;
+  // What a query walks, merged newest first: lists in memory and, with the
+  // cold tier, their twins in views/ (by prefix).
+  struct Walks {
+    std::vector<const Placements*> lists;
+    std::vector<std::string> cold;
+    size_t size = 0;  // an estimate, capped for views/
+  };
+  // The smallest of the candidates the query's filters allow.
+  Walks plan(const OrderQuery& query) const;
+  // Adds a list and its twin in views/ to `w`.
+  void add_walk(Walks& w, const Placements* list, std::string cold_prefix) const;
   engine::Status load_order(std::string_view value);
+  // An order's snapshot row (also its row in views/), both ways.
+  static void to_row(const OrderView& o, v1::ViewRow& row);
+  static engine::Result<OrderView> from_row(std::string_view value);
+  // Applies an event of the order's own; false if it changes nothing of its view.
+  static bool apply_change(OrderView& o, const engine::Event& e);
+
+  // ---- the cold tier (orders_cold.cpp) ----
+  // The order as a query sees it: from memory, else from views/ with the
+  // changes not yet written applied over it; nullopt when neither has it.
+  // The lock held.
+  std::optional<OrderView> resolve(const Uuid& id) const;
+  // The same, from views/ only.
+  std::optional<OrderView> cold_view(const Uuid& id) const;
+  // The views/ prefixes of the lists the order is in.
+  std::vector<std::string> cold_keys(const OrderView& o) const;
+  // One round of the writer: the orders due leave memory, the changes to
+  // cold orders are written. How many it handled.
+  engine::Result<size_t> write_cold();
+  void writer_loop();
   engine::Status load_owners(std::string_view key, std::string_view value);
   engine::Status load_driver(std::string_view key, std::string_view value);
+  engine::Status load_completions(std::string_view key, std::string_view value);
 
   // Every order, and the lists of them; none stops the publisher to grow
   // (a map grows a step at a time, a deque never moves its entries).
@@ -189,6 +248,21 @@ class OrdersModel final : public ReadModel {
   // or assigned to it.
   std::unordered_map<std::string, Uuid> driver_of_user_;
   DriverWork work_;  // each driver's offers, deliveries and recent completions
+
+  // The cold tier (use_cold_store()), under the model's lock; the writer's
+  // own state under writer_mu_.
+  ColdOrders* cold_ = nullptr;
+  int64_t window_us_ = 0;
+  int64_t now_us_ = 0;                             // the latest event's time
+  std::deque<std::pair<int64_t, Uuid>> finished_;  // (when it finished, order), in that order
+  // Events of orders in views/ not yet written there.
+  std::unordered_map<Uuid, std::vector<engine::Event>, engine::UuidHash> overlay_;
+  std::thread writer_;
+  std::mutex writer_mu_;
+  std::condition_variable writer_cv_;
+  bool stopping_ = false;                      // writer_mu_
+  uint64_t flush_asked_ = 0, flush_done_ = 0;  // writer_mu_
+  engine::Status writer_status_;               // writer_mu_: its last error
 };
 
 }  // namespace comanda::projections

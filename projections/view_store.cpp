@@ -14,7 +14,7 @@ using engine::Error;
 // Bump when what a snapshot row means changes (a field of a view added or
 // reinterpreted): older snapshots are then ignored, and rebuilt from the log.
 // 2: rows under each model's name.
-constexpr uint32_t kFormat = 5;
+constexpr uint32_t kFormat = 6;
 constexpr char kMetaKey[] = "snapshot";
 constexpr size_t kRowsPerBatch = 4096;
 
@@ -123,7 +123,9 @@ engine::Status ViewStore::save(const ProjectionRegistry& models, const engine::E
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return io_error(s, "cannot write the view store");
   // Unsynced: rebuildable. Flushed so that the next start reads tables, not a WAL.
-  s = db_->Flush(rocksdb::FlushOptions(), {rows_, meta_});
+  // The cold orders too: the snapshot counts on every order that left
+  // memory before its checkpoint being there (OrdersModel::flush_cold()).
+  s = db_->Flush(rocksdb::FlushOptions(), handles_);
   if (!s.ok()) return io_error(s, "cannot flush the view store");
   return {};
 }

@@ -1,0 +1,219 @@
+// The orders model's cold tier (projections/orders.h, use_cold_store()):
+// finished orders leave memory for views/ after the window, written by a
+// thread of the model's own, and are read back from there.
+//
+// The writer's round, and why it is safe:
+// - Under the model's lock it takes the orders due (finished longer than the
+//   window ago, by the log's time) and encodes their rows, and copies the
+//   events of cold orders not yet written (the overlay).
+// - Without the lock it reads those cold orders' rows, applies the events
+//   (each at most once: an event is applied only over an older version, so
+//   a replay after a crash, which brings them again, changes nothing), and
+//   writes everything as one write.
+// - Under the lock again it lets go of each order written, unless an event
+//   changed it meanwhile (then its row is stale, and the order is due again
+//   later: until then, reads take it from memory, which always wins), and
+//   drops the overlay's events it wrote.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+#include "comanda/v1/views.pb.h"
+#include "projections/orders.h"
+
+namespace comanda::projections {
+
+using namespace comanda::engine;
+
+namespace {
+
+// Orders (and cold orders' changes) per round: a round holds the model's
+// lock for the encoding of this many at most.
+constexpr size_t kPerRound = 1'000;
+
+}  // namespace
+
+OrdersModel::~OrdersModel() { stop_cold(); }
+
+void OrdersModel::use_cold_store(ColdOrders* cold, int64_t window_us) {
+  stop_cold();
+  cold_ = cold;
+  window_us_ = window_us;
+  {
+    std::lock_guard lock(writer_mu_);
+    stopping_ = false;
+  }
+  if (cold_) writer_ = std::thread([this] { writer_loop(); });
+}
+
+void OrdersModel::stop_cold() {
+  {
+    std::lock_guard lock(writer_mu_);
+    stopping_ = true;
+  }
+  writer_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+engine::Status OrdersModel::flush_cold() {
+  if (!cold_) return {};
+  std::unique_lock lock(writer_mu_);
+  if (stopping_) return Error::unavailable("the cold writer has stopped");
+  const uint64_t ticket = ++flush_asked_;
+  writer_cv_.notify_all();
+  writer_cv_.wait(lock, [&] { return flush_done_ >= ticket || stopping_; });
+  return writer_status_;
+}
+
+size_t OrdersModel::hot_orders() const {
+  auto lock = read_lock();
+  return orders_.size();
+}
+
+void OrdersModel::writer_loop() {
+  std::unique_lock lock(writer_mu_);
+  while (!stopping_) {
+    const uint64_t asked = flush_asked_;
+    lock.unlock();
+    engine::Status status;
+    for (;;) {  // rounds until nothing is left to write
+      auto written = write_cold();
+      if (!written.ok()) {
+        status = written.error();
+        break;
+      }
+      if (*written == 0) break;
+    }
+    lock.lock();
+    writer_status_ = status;
+    if (!status.ok())
+      std::cerr << "comandad: cold orders not written (they stay in memory): "
+                << status.error().message << "\n";
+    flush_done_ = asked;
+    writer_cv_.notify_all();
+    writer_cv_.wait_for(lock, std::chrono::milliseconds(50),
+                        [&] { return stopping_ || flush_asked_ != asked; });
+  }
+}
+
+std::vector<std::string> OrdersModel::cold_keys(const OrderView& o) const {
+  using Keys = ColdOrders::Keys;
+  const Uuid& r = o.placed.restaurant_id;
+  const std::string& customer = o.placed.customer.id;
+  // Every list it is in by its status, whether deleted or not: a deleted
+  // order's keys are the ones to remove.
+  std::vector<std::string> keys = {Keys::all(),
+                                   Keys::restaurant(r),
+                                   Keys::group(r, static_cast<int>(status_group(o.status))),
+                                   Keys::date(r, o.service_date),
+                                   Keys::restaurant_customer(r, customer),
+                                   Keys::customer(customer)};
+  if (!o.driver.is_nil()) keys.push_back(Keys::driver(o.driver));
+  return keys;
+}
+
+std::optional<OrderView> OrdersModel::cold_view(const Uuid& id) const {
+  if (!cold_) return std::nullopt;
+  auto stored = cold_->row(id);
+  if (!stored.ok() || !*stored) return std::nullopt;
+  auto view = from_row(**stored);
+  if (!view.ok()) return std::nullopt;
+  if (auto changes = overlay_.find(id); changes != overlay_.end())
+    for (const Event& e : changes->second)
+      if (e.stream_version > view->version) apply_change(*view, e);
+  return std::move(view).value();
+}
+
+std::optional<OrderView> OrdersModel::resolve(const Uuid& id) const {
+  if (const OrderView* o = orders_.find(id)) return *o;
+  return cold_view(id);
+}
+
+engine::Result<size_t> OrdersModel::write_cold() {
+  struct Leaving {
+    Uuid id;
+    uint64_t version;
+  };
+  std::vector<ColdOrders::Change> changes;
+  std::vector<Leaving> leaving;
+  std::vector<std::pair<Uuid, std::vector<Event>>> changed;  // copies of the overlay's
+  {
+    auto lock = write_lock();
+    v1::ViewRow row;
+    while (!finished_.empty() && finished_.front().first <= now_us_ - window_us_ &&
+           leaving.size() < kPerRound) {
+      const Uuid id = finished_.front().second;
+      finished_.pop_front();
+      const OrderView* o = orders_.find(id);
+      if (!o) continue;  // already gone
+      ColdOrders::Change c;
+      c.placement = {o->placed_position, id};
+      if (o->deleted) {
+        c.unlisted = cold_keys(*o);  // an empty row: gone from views/ too
+      } else {
+        to_row(*o, row);
+        c.row = row.SerializeAsString();
+        c.listed = cold_keys(*o);
+      }
+      changes.push_back(std::move(c));
+      leaving.push_back({id, o->version});
+    }
+    for (const auto& [id, events] : overlay_) {
+      if (changed.size() == kPerRound) break;
+      changed.emplace_back(id, events);
+    }
+  }
+  // Cold orders' changes: each row read, the events applied over it.
+  for (const auto& [id, events] : changed) {
+    auto stored = cold_->row(id);
+    if (!stored.ok()) return stored.error();
+    if (!*stored) continue;  // removed (deleted and written): nothing is left to change
+    auto view = from_row(**stored);
+    if (!view.ok()) return view.error();
+    const std::vector<std::string> before = cold_keys(*view);
+    bool applied = false;
+    for (const Event& e : events)
+      if (e.stream_version > view->version) applied |= apply_change(*view, e);
+    if (!applied) continue;
+    ColdOrders::Change c;
+    c.placement = {view->placed_position, id};
+    if (view->deleted) {
+      c.unlisted = before;
+    } else {
+      v1::ViewRow row;
+      to_row(*view, row);
+      c.row = row.SerializeAsString();
+      c.listed = cold_keys(*view);
+      for (const std::string& key : before)
+        if (std::find(c.listed.begin(), c.listed.end(), key) == c.listed.end())
+          c.unlisted.push_back(key);
+    }
+    changes.push_back(std::move(c));
+  }
+  if (!changes.empty())
+    if (Status s = cold_->write(changes); !s.ok()) return s.error();
+
+  auto lock = write_lock();
+  for (const Leaving& l : leaving) {
+    OrderView* o = orders_.find(l.id);
+    if (!o) continue;
+    if (o->version != l.version) {  // changed while written: its row is stale
+      finished_.emplace_back(now_us_, l.id);
+      continue;
+    }
+    if (!o->deleted) unindex(*o, keys_of(*o));  // a deleted one left its lists already
+    orders_.erase(l.id);
+  }
+  for (const auto& [id, events] : changed) {
+    auto it = overlay_.find(id);
+    if (it == overlay_.end()) continue;
+    // Events that came meanwhile stay, for the next round.
+    it->second.erase(
+        it->second.begin(),
+        it->second.begin() + static_cast<ptrdiff_t>(std::min(events.size(), it->second.size())));
+    if (it->second.empty()) overlay_.erase(it);
+  }
+  return leaving.size() + changed.size();
+}
+
+}  // namespace comanda::projections
