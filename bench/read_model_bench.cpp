@@ -8,18 +8,20 @@
 //   and parsed (Protobuf) and nothing else; read_models is
 //   ProjectionRegistry::rebuild, every model built from the same log.
 //   items_per_second: events per second; the ratio is the rebuild's cost.
-// - Memory/finished_orders:N: the RSS a registry of read models grows by
-//   when it holds N finished orders (placed and completed), per order.
+// - Memory/finished_orders/{in_memory,cold_tier}/N: the heap a registry of
+//   read models grows by when it holds N finished orders (placed and
+//   completed), per order; with the cold tier (views/ in process, its
+//   memtables and caches counted) or without.
 // - Query/kitchen_board/open:200, Query/page_of_50/orders:1M/..., and
 //   Query/nearest_10/drivers:100k: p50/p99 over every call, in process.
 //
 //   build/comanda_bench --benchmark_filter='Rebuild|Memory|Query'
 #include <benchmark/benchmark.h>
+#include <jemalloc/jemalloc.h>
 #include <rocksdb/db.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -35,6 +37,7 @@
 #include "projections/orders.h"
 #include "projections/read_models.h"
 #include "projections/registry.h"
+#include "projections/view_store.h"
 
 namespace comanda::bench {
 namespace {
@@ -51,12 +54,17 @@ size_t events_wanted() {
   return n && *n ? std::strtoull(n, nullptr, 10) : 1'000'000;
 }
 
-// Resident memory of this process, in bytes.
-int64_t rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
+// Bytes the process has allocated and not freed (jemalloc's own count: RSS
+// keeps pages an earlier benchmark freed, and would hide what a later one
+// holds).
+int64_t heap_bytes() {
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  mallctl("epoch", &epoch, &size, &epoch, size);  // refreshes the statistics
+  size_t allocated = 0;
+  size = sizeof(allocated);
+  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
+  return static_cast<int64_t>(allocated);
 }
 
 // Deliveries, one after another in each of kSlots slots (a restaurant and
@@ -354,23 +362,34 @@ class Feed {
 
 constexpr OrderStatus kEatInDone[] = {OrderStatus::kAccepted, OrderStatus::kCompleted};
 
-void finished_orders_memory(benchmark::State& state) {
+// `cold`: with the cold tier (views/ in a scratch directory, a window of
+// 0: finished orders leave memory as the writer gets to them).
+void finished_orders_memory(benchmark::State& state, bool cold) {
   const auto n = static_cast<size_t>(state.range(0));
   const Template t;
   for (auto _ : state) {
-    const int64_t empty = rss_bytes();
+    TempDir dir("views");
+    auto views = projections::ViewStore::open(dir.path());
+    if (!views.ok()) return state.SkipWithError(views.error().message.c_str());
+    const int64_t empty = heap_bytes();
     auto models = std::make_unique<ProjectionRegistry>(projections::read_models());
+    auto& orders = models->get<projections::OrdersModel>();
+    if (cold) orders.use_cold_store(&(*views)->cold_orders(), 0);
     Feed feed(*models);
     std::vector<Uuid> restaurants;
     for (int i = 0; i < 10; ++i)
       restaurants.push_back(feed.restaurant(t, "u-owner-" + std::to_string(i)));
     for (size_t i = 0; i < n; ++i) feed.order(t, restaurants[i % 10], "card", kEatInDone);
     feed.flush();
-    const int64_t full = rss_bytes();
-    state.counters["rss_mib"] = static_cast<double>(full - empty) / (1 << 20);
+    if (Status s = orders.flush_cold(); !s.ok())
+      return state.SkipWithError(s.error().message.c_str());
+    const int64_t full = heap_bytes();
+    state.counters["orders_in_memory"] = static_cast<double>(orders.hot_orders());
+    state.counters["heap_mib"] = static_cast<double>(full - empty) / (1 << 20);
     state.counters["bytes_per_order"] = static_cast<double>(full - empty) / static_cast<double>(n);
     state.PauseTiming();
     models.reset();
+    views->reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
@@ -468,11 +487,14 @@ void register_read_model_benchmarks() {
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime()
       ->MinTime(2);
-  benchmark::RegisterBenchmark("Memory/finished_orders", finished_orders_memory)
-      ->Arg(100'000)
-      ->Arg(1'000'000)
-      ->Unit(benchmark::kMillisecond)
-      ->Iterations(1);
+  for (const bool cold : {false, true})
+    benchmark::RegisterBenchmark(
+        cold ? "Memory/finished_orders/cold_tier" : "Memory/finished_orders/in_memory",
+        finished_orders_memory, cold)
+        ->Arg(100'000)
+        ->Arg(1'000'000)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1);
   benchmark::RegisterBenchmark("Query/kitchen_board/open:200", kitchen_board);
   for (const auto& [name, filter] : std::initializer_list<std::pair<const char*, int>>{
            {"owner_unfiltered", 0}, {"status_open", 1}, {"payment_cash", 2}, {"customer", 3}})

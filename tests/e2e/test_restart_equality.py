@@ -1,4 +1,5 @@
-"""Whatever a client could read is the same after a restart: a seeded random
+"""Whatever a client could read is the same after a restart, and with
+finished orders out of memory: a seeded random
 workload over HTTP (three restaurants, drivers pinging and taking
 deliveries, orders stepped, edited, archived, fulfilled and deleted), then
 every list (each owner's, with filters, page by page), every order, every
@@ -9,6 +10,8 @@ from the log), and after a clean stop (from the snapshot)."""
 import random
 import unittest
 
+import time
+
 from harness import order_body, register_restaurant, serve_for
 
 LAT, LNG = -12.12, -77.03
@@ -16,8 +19,10 @@ DEGREES_PER_METRE = 1 / 111195.0
 
 
 class RestartEqualityTest(unittest.TestCase):
+    EXTRA_ARGS = []
+
     def setUp(self):
-        self.server = serve_for(self)
+        self.server = serve_for(self, extra_args=self.EXTRA_ARGS)
         self.rng = random.Random(20261130)
         self.owners = [self.server.token("owner", f"u-owner-{i}") for i in range(3)]
         self.restaurants = [register_restaurant(self.server, owners=[f"u-owner-{i}"],
@@ -147,6 +152,37 @@ class RestartEqualityTest(unittest.TestCase):
         self.server.restart()  # a clean stop writes the snapshot
         self.assertIn("read models from the snapshot", self.server.stderr())
         self.assert_same(before, self.read_everything(), "after a clean restart")
+
+
+class ColdOrdersRestartEqualityTest(RestartEqualityTest):
+    """The same with --hot-window 0: finished orders leave memory for views/
+    as soon as the writer gets to them, and are read from there."""
+    EXTRA_ARGS = ["--hot-window", "0"]
+
+    def test_a_change_to_an_order_out_of_memory_is_read_at_once(self):
+        owner = self.owners[0]
+        status, _, order = self.server.post("/v1/orders", dict(order_body(self.restaurants[0]),
+                                                               fulfillment={"type": "eat_in"}), token=owner)
+        self.assertEqual(status, 201, order)
+        status, _, done = self.server.post(f"/v1/orders/{order['id']}/status", {"status": "completed"},
+                                           token=owner)
+        self.assertEqual(status, 200, done)
+        time.sleep(0.5)  # the writer runs every 50 ms: the order is in views/ by now
+        status, _, answer = self.server.post(f"/v1/orders/{order['id']}/archive", token=owner)
+        self.assertEqual(status, 200, answer)
+        self.assertTrue(answer["archived"])
+        status, _, got = self.server.get(f"/v1/orders/{order['id']}", token=owner)
+        self.assertEqual((status, got["archived"], got["version"]), (200, True, answer["version"]))
+        status, _, listed = self.server.get(f"/v1/orders?status=archived&restaurant_id={self.restaurants[0]}",
+                                            token=owner)
+        self.assertIn(order["id"], [o["id"] for o in listed["orders"]])
+        self.assertEqual(self.server.request("DELETE", f"/v1/orders/{order['id']}", token=owner)[0], 204)
+        self.assertEqual(self.server.get(f"/v1/orders/{order['id']}", token=owner)[0], 404)
+        status, _, listed = self.server.get(f"/v1/orders?status=archived&restaurant_id={self.restaurants[0]}",
+                                            token=owner)
+        self.assertNotIn(order["id"], [o["id"] for o in listed["orders"]])
+        self.server.restart()
+        self.assertEqual(self.server.get(f"/v1/orders/{order['id']}", token=owner)[0], 404)
 
 
 if __name__ == "__main__":
