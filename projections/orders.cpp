@@ -297,7 +297,11 @@ void OrdersModel::unindex(const OrderView& o, const IndexKeys& was) {
     erase_sorted(day->second, p);
     if (day->second.empty()) r.by_date.erase(day);
   }
-  if (Placements* theirs = by_customer_.find(o.placed.customer.id)) erase_sorted(*theirs, p);
+  if (Placements* theirs = by_customer_.find(o.placed.customer.id)) {
+    erase_sorted(*theirs, p);
+    if (theirs->empty())
+      by_customer_.erase(o.placed.customer.id);  // an empty deque still holds memory
+  }
   if (auto c = r.by_customer.find(o.placed.customer.id); c != r.by_customer.end()) {
     erase_sorted(c->second, p);
     if (c->second.empty()) r.by_customer.erase(c);
@@ -410,7 +414,10 @@ DayStats OrdersModel::day_stats(const Uuid& restaurant_id, std::optional<LocalDa
   for (Placement p; walk.next(p);) {
     if (p == last) continue;  // in memory and in views/ both
     last = p;
-    std::optional<OrderView> found = resolve(p.second);
+    const OrderView* in_memory = orders_.find(p.second);
+    std::optional<OrderView> from_views;
+    if (!in_memory) from_views = cold_view(p.second);
+    const OrderView* found = in_memory ? in_memory : from_views ? &*from_views : nullptr;
     if (!found || found->deleted) continue;
     const OrderView& o = *found;
     ++stats.orders;
@@ -482,8 +489,9 @@ std::optional<OrderView> OrdersModel::order_for(const Uuid& id, const Principal&
 
 std::string OrdersModel::customer_of(const Uuid& id) const {
   auto lock = read_lock();
-  std::optional<OrderView> o = resolve(id);
-  return o ? o->placed.customer.id : std::string();
+  if (const OrderView* o = orders_.find(id)) return o->placed.customer.id;
+  std::optional<OrderView> cold = cold_view(id);
+  return cold ? cold->placed.customer.id : std::string();
 }
 
 bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
@@ -759,6 +767,7 @@ void OrdersModel::to_row(const OrderView& o, v1::ViewRow& row) {
   for (const Uuid& d : o.offered) row.add_offered(d.raw().data(), 16);
   row.set_not_ready(o.not_ready);
   row.set_service_date(o.service_date);
+  row.set_deleted(o.deleted);
 }
 
 engine::Result<OrderView> OrdersModel::from_row(std::string_view value) {
@@ -787,6 +796,7 @@ engine::Result<OrderView> OrdersModel::from_row(std::string_view value) {
   o.completed_at_us = row.completed_at_us();
   o.not_ready = row.not_ready();
   o.service_date = row.service_date();
+  o.deleted = row.deleted();
   if (!row.assigned().empty()) {
     auto driver = Uuid::from_raw(row.assigned());
     if (!driver) return bad_row(kName, "has a malformed driver id");

@@ -113,6 +113,8 @@ std::vector<std::string> OrdersModel::cold_keys(const OrderView& o) const {
 }
 
 std::optional<OrderView> OrdersModel::cold_view(const Uuid& id) const {
+  // A read error reads as absent: views/ is derived, and the next write or
+  // restart repairs it (the writer reports its own errors).
   if (!cold_) return std::nullopt;
   auto stored = cold_->row(id);
   if (!stored.ok() || !*stored) return std::nullopt;
@@ -138,23 +140,30 @@ engine::Result<size_t> OrdersModel::write_cold() {
   std::vector<Leaving> leaving;
   std::vector<std::pair<Uuid, std::vector<Event>>> changed;  // copies of the overlay's
   {
+    // Nothing to do, the common case: a shared look, which holds up no reader.
+    auto look = read_lock();
+    if ((finished_.empty() || finished_.front().first > now_us_ - window_us_) && overlay_.empty())
+      return 0;
+  }
+  std::vector<std::pair<int64_t, Uuid>> taken;  // from finished_, to put back if the write fails
+  {
     auto lock = write_lock();
     v1::ViewRow row;
     while (!finished_.empty() && finished_.front().first <= now_us_ - window_us_ &&
            leaving.size() < kPerRound) {
-      const Uuid id = finished_.front().second;
+      const std::pair<int64_t, Uuid> entry = finished_.front();
       finished_.pop_front();
+      const Uuid& id = entry.second;
       const OrderView* o = orders_.find(id);
-      if (!o) continue;  // already gone
+      if (!o) continue;        // already gone
+      taken.push_back(entry);  // taken[i] is leaving[i]'s
       ColdOrders::Change c;
       c.placement = {o->placed_position, id};
-      if (o->deleted) {
-        c.unlisted = cold_keys(*o);  // an empty row: gone from views/ too
-      } else {
-        to_row(*o, row);
-        c.row = row.SerializeAsString();
-        c.listed = cold_keys(*o);
-      }
+      // A deleted order keeps its row (its customer, for the live feed's
+      // audience) and leaves every list.
+      to_row(*o, row);
+      c.row = row.SerializeAsString();
+      (o->deleted ? c.unlisted : c.listed) = cold_keys(*o);
       changes.push_back(std::move(c));
       leaving.push_back({id, o->version});
     }
@@ -163,13 +172,19 @@ engine::Result<size_t> OrdersModel::write_cold() {
       changed.emplace_back(id, events);
     }
   }
+  // On a failed write, what was taken goes back: it is due still.
+  const auto failed = [&](engine::Error error) -> engine::Result<size_t> {
+    auto lock = write_lock();
+    finished_.insert(finished_.begin(), taken.begin(), taken.end());
+    return error;
+  };
   // Cold orders' changes: each row read, the events applied over it.
   for (const auto& [id, events] : changed) {
     auto stored = cold_->row(id);
-    if (!stored.ok()) return stored.error();
-    if (!*stored) continue;  // removed (deleted and written): nothing is left to change
+    if (!stored.ok()) return failed(stored.error());
+    if (!*stored) continue;  // not there: nothing is left to change
     auto view = from_row(**stored);
-    if (!view.ok()) return view.error();
+    if (!view.ok()) return failed(view.error());
     const std::vector<std::string> before = cold_keys(*view);
     bool applied = false;
     for (const Event& e : events)
@@ -177,33 +192,35 @@ engine::Result<size_t> OrdersModel::write_cold() {
     if (!applied) continue;
     ColdOrders::Change c;
     c.placement = {view->placed_position, id};
-    if (view->deleted) {
-      c.unlisted = before;
-    } else {
-      v1::ViewRow row;
-      to_row(*view, row);
-      c.row = row.SerializeAsString();
-      c.listed = cold_keys(*view);
-      for (const std::string& key : before)
-        if (std::find(c.listed.begin(), c.listed.end(), key) == c.listed.end())
-          c.unlisted.push_back(key);
-    }
+    v1::ViewRow row;
+    to_row(*view, row);
+    c.row = row.SerializeAsString();
+    if (!view->deleted) c.listed = cold_keys(*view);
+    for (const std::string& key : before)
+      if (std::find(c.listed.begin(), c.listed.end(), key) == c.listed.end())
+        c.unlisted.push_back(key);
     changes.push_back(std::move(c));
   }
   if (!changes.empty())
-    if (Status s = cold_->write(changes); !s.ok()) return s.error();
+    if (Status s = cold_->write(changes); !s.ok()) return failed(s.error());
 
   auto lock = write_lock();
-  for (const Leaving& l : leaving) {
+  std::vector<std::pair<int64_t, Uuid>> again;
+  for (size_t i = 0; i < leaving.size(); ++i) {
+    const Leaving& l = leaving[i];
     OrderView* o = orders_.find(l.id);
     if (!o) continue;
-    if (o->version != l.version) {  // changed while written: its row is stale
-      finished_.emplace_back(now_us_, l.id);
+    if (o->version != l.version) {
+      // Changed while written (deleted, archived): its row is stale, and it
+      // is written again at once, still due (a clean stop must not leave a
+      // stale row behind an order it no longer snapshots).
+      again.push_back(taken[i]);
       continue;
     }
     if (!o->deleted) unindex(*o, keys_of(*o));  // a deleted one left its lists already
     orders_.erase(l.id);
   }
+  finished_.insert(finished_.begin(), again.begin(), again.end());
   for (const auto& [id, events] : changed) {
     auto it = overlay_.find(id);
     if (it == overlay_.end()) continue;

@@ -14,7 +14,7 @@ using engine::Error;
 // Bump when what a snapshot row means changes (a field of a view added or
 // reinterpreted): older snapshots are then ignored, and rebuilt from the log.
 // 2: rows under each model's name.
-constexpr uint32_t kFormat = 6;
+constexpr uint32_t kFormat = 7;
 constexpr char kMetaKey[] = "snapshot";
 constexpr size_t kRowsPerBatch = 4096;
 
