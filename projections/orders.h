@@ -209,6 +209,14 @@ class OrdersModel final : public ReadModel {
   };
   // The smallest of the candidates the query's filters allow.
   Walks plan(const OrderQuery& query) const;
+  // Whose orders the query may list: the caller's own list (a customer's, a
+  // driver's; `scope` left empty), or restaurants' (`scope`, with their
+  // whole lists as the first candidate). False: none at all.
+  bool scope_of(const OrderQuery& q, engine::Role role, std::vector<Walks>& candidates,
+                std::vector<const RestaurantOrders*>& scope) const;
+  // The narrower lists within `scope` the query's filters name.
+  void narrower_walks(const OrderQuery& q, const std::vector<const RestaurantOrders*>& scope,
+                      std::vector<Walks>& candidates) const;
   // Adds a list and its twin in views/ to `w`.
   void add_walk(Walks& w, const Placements* list, std::string cold_prefix) const;
   engine::Status load_order(std::string_view value);
@@ -230,6 +238,21 @@ class OrdersModel final : public ReadModel {
   // One round of the writer: the orders due leave memory, the changes to
   // cold orders are written. How many it handled.
   engine::Result<size_t> write_cold();
+  struct ColdRound {
+    std::vector<ColdOrders::Change> changes;      // to write, as one
+    std::vector<std::pair<int64_t, Uuid>> taken;  // from finished_, with...
+    std::vector<uint64_t> versions;               // ...each order's version as written
+    std::vector<std::pair<Uuid, std::vector<engine::Event>>> changed;  // overlay copies
+  };
+  // The round's work, under the lock: the orders due, encoded; the overlay.
+  void take_cold_work(ColdRound& round);
+  // Cold orders' rows read, the overlay's events applied over them: views/
+  // only, no lock.
+  engine::Status rewrite_cold_rows(ColdRound& round) const;
+  // After the write, under the lock: the orders written leave memory (an
+  // order changed meanwhile stays, due at once), the events written leave
+  // the overlay.
+  void let_go(const ColdRound& round);
   void writer_loop();
   engine::Status load_owners(std::string_view key, std::string_view value);
   engine::Status load_driver(std::string_view key, std::string_view value);

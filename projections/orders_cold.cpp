@@ -131,60 +131,39 @@ std::optional<OrderView> OrdersModel::resolve(const Uuid& id) const {
   return cold_view(id);
 }
 
-engine::Result<size_t> OrdersModel::write_cold() {
-  struct Leaving {
-    Uuid id;
-    uint64_t version;
-  };
-  std::vector<ColdOrders::Change> changes;
-  std::vector<Leaving> leaving;
-  std::vector<std::pair<Uuid, std::vector<Event>>> changed;  // copies of the overlay's
-  {
-    // Nothing to do, the common case: a shared look, which holds up no reader.
-    auto look = read_lock();
-    if ((finished_.empty() || finished_.front().first > now_us_ - window_us_) && overlay_.empty())
-      return 0;
+void OrdersModel::take_cold_work(ColdRound& round) {
+  auto lock = write_lock();
+  v1::ViewRow row;
+  while (!finished_.empty() && finished_.front().first <= now_us_ - window_us_ &&
+         round.taken.size() < kPerRound) {
+    const std::pair<int64_t, Uuid> entry = finished_.front();
+    finished_.pop_front();
+    const OrderView* o = orders_.find(entry.second);
+    if (!o) continue;  // already gone
+    ColdOrders::Change c;
+    c.placement = {o->placed_position, o->id};
+    // A deleted order keeps its row (its customer, for the live feed's
+    // audience) and leaves every list.
+    to_row(*o, row);
+    c.row = row.SerializeAsString();
+    (o->deleted ? c.unlisted : c.listed) = cold_keys(*o);
+    round.changes.push_back(std::move(c));
+    round.taken.push_back(entry);
+    round.versions.push_back(o->version);
   }
-  std::vector<std::pair<int64_t, Uuid>> taken;  // from finished_, to put back if the write fails
-  {
-    auto lock = write_lock();
-    v1::ViewRow row;
-    while (!finished_.empty() && finished_.front().first <= now_us_ - window_us_ &&
-           leaving.size() < kPerRound) {
-      const std::pair<int64_t, Uuid> entry = finished_.front();
-      finished_.pop_front();
-      const Uuid& id = entry.second;
-      const OrderView* o = orders_.find(id);
-      if (!o) continue;        // already gone
-      taken.push_back(entry);  // taken[i] is leaving[i]'s
-      ColdOrders::Change c;
-      c.placement = {o->placed_position, id};
-      // A deleted order keeps its row (its customer, for the live feed's
-      // audience) and leaves every list.
-      to_row(*o, row);
-      c.row = row.SerializeAsString();
-      (o->deleted ? c.unlisted : c.listed) = cold_keys(*o);
-      changes.push_back(std::move(c));
-      leaving.push_back({id, o->version});
-    }
-    for (const auto& [id, events] : overlay_) {
-      if (changed.size() == kPerRound) break;
-      changed.emplace_back(id, events);
-    }
+  for (const auto& [id, events] : overlay_) {
+    if (round.changed.size() == kPerRound) break;
+    round.changed.emplace_back(id, events);
   }
-  // On a failed write, what was taken goes back: it is due still.
-  const auto failed = [&](engine::Error error) -> engine::Result<size_t> {
-    auto lock = write_lock();
-    finished_.insert(finished_.begin(), taken.begin(), taken.end());
-    return error;
-  };
-  // Cold orders' changes: each row read, the events applied over it.
-  for (const auto& [id, events] : changed) {
+}
+
+engine::Status OrdersModel::rewrite_cold_rows(ColdRound& round) const {
+  for (const auto& [id, events] : round.changed) {
     auto stored = cold_->row(id);
-    if (!stored.ok()) return failed(stored.error());
+    if (!stored.ok()) return stored.error();
     if (!*stored) continue;  // not there: nothing is left to change
     auto view = from_row(**stored);
-    if (!view.ok()) return failed(view.error());
+    if (!view.ok()) return view.error();
     const std::vector<std::string> before = cold_keys(*view);
     bool applied = false;
     for (const Event& e : events)
@@ -199,29 +178,29 @@ engine::Result<size_t> OrdersModel::write_cold() {
     for (const std::string& key : before)
       if (std::find(c.listed.begin(), c.listed.end(), key) == c.listed.end())
         c.unlisted.push_back(key);
-    changes.push_back(std::move(c));
+    round.changes.push_back(std::move(c));
   }
-  if (!changes.empty())
-    if (Status s = cold_->write(changes); !s.ok()) return failed(s.error());
+  return {};
+}
 
+void OrdersModel::let_go(const ColdRound& round) {
   auto lock = write_lock();
   std::vector<std::pair<int64_t, Uuid>> again;
-  for (size_t i = 0; i < leaving.size(); ++i) {
-    const Leaving& l = leaving[i];
-    OrderView* o = orders_.find(l.id);
+  for (size_t i = 0; i < round.taken.size(); ++i) {
+    OrderView* o = orders_.find(round.taken[i].second);
     if (!o) continue;
-    if (o->version != l.version) {
+    if (o->version != round.versions[i]) {
       // Changed while written (deleted, archived): its row is stale, and it
       // is written again at once, still due (a clean stop must not leave a
       // stale row behind an order it no longer snapshots).
-      again.push_back(taken[i]);
+      again.push_back(round.taken[i]);
       continue;
     }
     if (!o->deleted) unindex(*o, keys_of(*o));  // a deleted one left its lists already
-    orders_.erase(l.id);
+    orders_.erase(round.taken[i].second);
   }
   finished_.insert(finished_.begin(), again.begin(), again.end());
-  for (const auto& [id, events] : changed) {
+  for (const auto& [id, events] : round.changed) {
     auto it = overlay_.find(id);
     if (it == overlay_.end()) continue;
     // Events that came meanwhile stay, for the next round.
@@ -230,7 +209,26 @@ engine::Result<size_t> OrdersModel::write_cold() {
         it->second.begin() + static_cast<ptrdiff_t>(std::min(events.size(), it->second.size())));
     if (it->second.empty()) overlay_.erase(it);
   }
-  return leaving.size() + changed.size();
+}
+
+engine::Result<size_t> OrdersModel::write_cold() {
+  {
+    // Nothing to do, the common case: a shared look, which holds up no reader.
+    auto look = read_lock();
+    if ((finished_.empty() || finished_.front().first > now_us_ - window_us_) && overlay_.empty())
+      return 0;
+  }
+  ColdRound round;
+  take_cold_work(round);
+  engine::Status written = rewrite_cold_rows(round);
+  if (written.ok() && !round.changes.empty()) written = cold_->write(round.changes);
+  if (!written.ok()) {  // what was taken goes back: it is due still
+    auto lock = write_lock();
+    finished_.insert(finished_.begin(), round.taken.begin(), round.taken.end());
+    return written.error();
+  }
+  let_go(round);
+  return round.taken.size() + round.changed.size();
 }
 
 }  // namespace comanda::projections

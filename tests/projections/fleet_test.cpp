@@ -47,10 +47,11 @@ class FleetTest : public ::testing::Test {
     const Principal account = driver("u-driver-" + std::to_string(n));
     EXPECT_TRUE(db_.commit(register_driver(id, account)).ok());
     EXPECT_TRUE(db_.commit(report_location(id, lat, lng, 0, account)).ok());
-    if (available)
+    if (available) {
       EXPECT_TRUE(
           db_.commit(Call{account, SetAvailability{id, Availability::kAvailable}, std::nullopt})
               .ok());
+    }
     return id;
   }
 
@@ -111,7 +112,9 @@ TEST_F(FleetTest, NearestDriversAreExactlyABruteForceSearchsAsTheyMove) {
       ASSERT_EQ(got.size(), expected.size()) << "round " << round << " query " << q;
       for (size_t i = 0; i < got.size(); ++i) {
         EXPECT_NEAR(got[i].distance_m, expected[i].first, 1e-6) << i;
-        if (i + 1 < got.size()) EXPECT_LE(got[i].distance_m, got[i + 1].distance_m);
+        if (i + 1 < got.size()) {
+          EXPECT_LE(got[i].distance_m, got[i + 1].distance_m);
+        }
       }
     }
   }

@@ -178,7 +178,7 @@ TEST(RebuildEquality, AsOfAPositionOrATimeGivesTheStateLiveModelsHadThen) {
   // Batches of one recorded time each (as the sequencer's are); the rows
   // live models had after some of them.
   std::vector<std::pair<uint64_t, Rows>> then;
-  size_t batches = 0;
+  const uint64_t every = std::max<uint64_t>(1, events.size() / 6);  // about five moments
   for (size_t from = 0; from < events.size();) {
     size_t to = from + 1;
     while (to < events.size() && events[to].recorded_at_us == events[from].recorded_at_us) ++to;
@@ -186,7 +186,8 @@ TEST(RebuildEquality, AsOfAPositionOrATimeGivesTheStateLiveModelsHadThen) {
                                    events.begin() + static_cast<ptrdiff_t>(to));
     ASSERT_TRUE((*log)->append(batch).ok());
     live.apply(batch);
-    if (++batches % 997 == 0) then.emplace_back(batch.back().position, rows_of(live.registry()));
+    if (batch.back().position / every != (batch.front().position - 1) / every)
+      then.emplace_back(batch.back().position, rows_of(live.registry()));
     from = to;
   }
   ASSERT_GE(then.size(), 2u);
