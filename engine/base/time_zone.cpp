@@ -54,7 +54,12 @@ std::optional<TimeZone> TimeZone::find(const std::string& name) {
   }
 }
 
-std::string_view TimeZone::name() const { return zone_ ? zone_->name() : "UTC"; }
+std::string_view TimeZone::name() const {
+  // Not a conditional expression: its type would be a temporary std::string,
+  // and the view would outlive it.
+  if (!zone_) return "UTC";
+  return zone_->name();
+}
 
 LocalDate TimeZone::local_date(int64_t unix_us) const {
   using std::chrono::microseconds;

@@ -67,4 +67,15 @@ TEST(LocalDates, FollowTheZoneOfTheRestaurant) {
   EXPECT_FALSE(TimeZone::find("Mars/Olympus_Mons"));
 }
 
+TEST(LocalDates, AZoneNamesItselfAndIsFoundByItsName) {
+  EXPECT_EQ(TimeZone().name(), "UTC");
+  for (const char* name : {"America/Lima", "Europe/Madrid", "UTC"}) {
+    auto zone = TimeZone::find(name);
+    ASSERT_TRUE(zone) << name;
+    const std::string named(zone->name());
+    EXPECT_EQ(named, name);
+    EXPECT_TRUE(TimeZone::find(named)) << name;
+  }
+}
+
 }  // namespace
