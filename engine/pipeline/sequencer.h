@@ -39,9 +39,9 @@
 #include <span>
 #include <thread>
 
+#include "engine/base/blocking_queue.h"
 #include "engine/log/encoded_batch.h"
 #include "engine/log/event_log.h"
-#include "engine/base/blocking_queue.h"
 #include "engine/pipeline/command.h"
 #include "engine/pipeline/hot_state.h"
 

@@ -13,6 +13,7 @@
 
 #include "projections/view_store.h"
 #include "tests/support/models_under_test.h"
+#include "tests/support/read_everything.h"
 #include "tests/support/simulation.h"
 #include "tests/support/test_support.h"
 
@@ -30,71 +31,6 @@ constexpr size_t kCommands = 4'000;
 constexpr size_t kCommands = 25'000;
 #endif
 constexpr int64_t kWindowUs = 5 * 60 * kSecond;  // the simulation's clock: 1.5 s a command
-
-std::string ids(const std::vector<comanda::projections::OrderView>& orders) {
-  std::string out;
-  for (const auto& o : orders)
-    out += o.id.to_string() + " v" + std::to_string(o.version) + (o.archived ? " a" : "") + ",";
-  return out;
-}
-
-// What clients read, as text (as the rebuild equality test reads it, and
-// every order by id).
-std::string answers(const ModelsUnderTest& m, const Simulation& sim, int64_t now_us) {
-  const auto& orders = m.registry().get<OrdersModel>();
-  std::string out;
-  const auto pages = [&](OrderQuery q) {
-    for (int guard = 0; guard < 10'000; ++guard) {
-      const auto page = orders.list_orders(q);
-      out += ids(page.orders) + "|";
-      if (page.next_cursor == 0) break;
-      q.before_position = page.next_cursor;
-    }
-    out += "\n";
-  };
-  OrderQuery all;
-  all.limit = 41;
-  pages(all);
-  all.archived = true;
-  pages(all);
-  for (const Uuid& r : sim.restaurants()) {
-    OrderQuery q;
-    q.restaurant_id = r;
-    q.limit = 13;
-    pages(q);
-    q.statuses = {OrderStatus::kDelivered, OrderStatus::kCancelled, OrderStatus::kPending};
-    pages(q);
-    q.statuses.clear();
-    q.payment_methods = {"credit"};
-    pages(q);
-    q.payment_methods.clear();
-    q.from_date = q.to_date = TimeZone().local_date(now_us) - 1;  // yesterday's and today's
-    q.to_date = *q.to_date + 1;
-    pages(q);
-    out += ids(orders.active_orders(r)) + "\n";
-    for (int64_t days_ago : {0, 1}) {
-      const auto day = orders.day_stats(r, std::nullopt, now_us - days_ago * 86'400 * kSecond);
-      out += std::to_string(day.orders) + " " + std::to_string(day.revenue) + "\n";
-    }
-  }
-  for (const Uuid& d : sim.drivers()) {
-    const auto panel = orders.driver_panel(d, now_us);
-    out += ids(panel.offers) + ids(panel.in_transit) + ids(panel.completed_today) + "\n";
-    OrderQuery theirs;
-    theirs.driver_id = d;
-    pages(theirs);
-  }
-  for (size_t a = 0; a < 20; ++a) {
-    OrderQuery mine;
-    mine.viewer = customer("u-cust-" + std::to_string(a));
-    pages(mine);
-  }
-  for (const Uuid& id : sim.orders()) {
-    auto o = orders.order(id);
-    out += o ? ids({*o}) + std::to_string(o->fulfilled.size()) + "\n" : "absent\n";
-  }
-  return out;
-}
 
 TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
   const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
@@ -136,7 +72,7 @@ TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
   cold.stop_cold();
   apply(most, events.size());
   const int64_t now = events.back().recorded_at_us;
-  EXPECT_EQ(answers(tiered, sim, now), answers(everything, sim, now))
+  EXPECT_EQ(read_everything(tiered, sim, now), read_everything(everything, sim, now))
       << "the tiered model answers differently with changes waiting in the overlay";
   cold.use_cold_store(&(*views)->cold_orders(), kWindowUs);
   ASSERT_TRUE(cold.flush_cold().ok());
@@ -145,8 +81,8 @@ TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
   std::cout << hot << " of " << all << " orders in memory\n";
   EXPECT_LT(hot * 2, all) << "finished orders did not leave memory";
 
-  const std::string expected = answers(everything, sim, now);
-  EXPECT_EQ(answers(tiered, sim, now), expected) << "the tiered model answers differently";
+  const std::string expected = read_everything(everything, sim, now);
+  EXPECT_EQ(read_everything(tiered, sim, now), expected) << "the tiered model answers differently";
 
   // The earlier snapshot, with views/ ahead of it, and the log's tail
   // replayed over both.
@@ -159,7 +95,7 @@ TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
     ASSERT_EQ(*checkpoint, events[most - 1].position);
     behind.apply({events.data() + most, events.size() - most});
     ASSERT_TRUE(orders.flush_cold().ok());
-    EXPECT_EQ(answers(behind, sim, now), expected)
+    EXPECT_EQ(read_everything(behind, sim, now), expected)
         << "a snapshot with views/ ahead of it, and the tail, answer differently";
   }
 
@@ -171,7 +107,7 @@ TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
   auto checkpoint = (*views)->load(loaded.registry(), **log);
   ASSERT_TRUE(checkpoint.ok());
   ASSERT_EQ(*checkpoint, events.back().position);
-  const std::string from_snapshot = answers(loaded, sim, now);
+  const std::string from_snapshot = read_everything(loaded, sim, now);
   if (from_snapshot != expected) {
     size_t at = 0;
     while (at < expected.size() && at < from_snapshot.size() && expected[at] == from_snapshot[at])

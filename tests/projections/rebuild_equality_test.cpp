@@ -16,6 +16,7 @@
 
 #include "projections/view_store.h"
 #include "tests/support/models_under_test.h"
+#include "tests/support/read_everything.h"
 #include "tests/support/simulation.h"
 #include "tests/support/test_support.h"
 
@@ -64,57 +65,6 @@ void expect_same_rows(const Rows& live, const Rows& other, const char* what) {
     }
 }
 
-std::string ids(const std::vector<comanda::projections::OrderView>& orders) {
-  std::string out;
-  for (const auto& o : orders) out += o.id.to_string() + " v" + std::to_string(o.version) + ",";
-  return out;
-}
-
-// What clients read, as text: every restaurant's lists (a few filters,
-// every page), board and days; every driver's panel; the nearest drivers.
-std::string answers(const ModelsUnderTest& m, const Simulation& sim, int64_t now_us) {
-  const auto& orders = m.registry().get<OrdersModel>();
-  const auto& drivers = m.registry().get<DriversModel>();
-  std::string out;
-  const auto pages = [&](OrderQuery q) {
-    for (int guard = 0; guard < 10'000; ++guard) {
-      const auto page = orders.list_orders(q);
-      out += ids(page.orders) + "|";
-      if (page.next_cursor == 0) break;
-      q.before_position = page.next_cursor;
-    }
-    out += "\n";
-  };
-  OrderQuery all;
-  all.limit = 37;
-  pages(all);
-  for (const Uuid& r : sim.restaurants()) {
-    OrderQuery q;
-    q.restaurant_id = r;
-    q.limit = 11;
-    pages(q);
-    q.statuses = {OrderStatus::kPending, OrderStatus::kCancelled, OrderStatus::kDelivered};
-    pages(q);
-    q.statuses.clear();
-    q.payment_methods = {"credit"};
-    pages(q);
-    out += ids(orders.active_orders(r)) + "\n";
-    const auto today = orders.day_stats(r, std::nullopt, now_us);
-    out += std::to_string(today.orders) + " " + std::to_string(today.revenue) + "\n";
-  }
-  for (const Uuid& d : sim.drivers()) {
-    const auto panel = orders.driver_panel(d, now_us);
-    out += ids(panel.offers) + ids(panel.in_transit) + ids(panel.completed_today) + "\n";
-    OrderQuery theirs;
-    theirs.driver_id = d;
-    pages(theirs);
-  }
-  for (double north : {0.0, 0.02, 0.5})
-    for (const auto& near : drivers.nearest({kLat + north, kLng}, 20'000, north != 0.02, 25))
-      out += near.driver.id.to_string() + " " + std::to_string(near.distance_m) + "\n";
-  return out;
-}
-
 TEST(RebuildEquality, RebuildingAndLoadingASnapshotGiveTheLiveReadModelsExactly) {
   const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
   const uint64_t seed =
@@ -161,9 +111,9 @@ TEST(RebuildEquality, RebuildingAndLoadingASnapshotGiveTheLiveReadModelsExactly)
   expect_same_rows(expected, rows_of(loaded.registry()), "loaded from the snapshot");
 
   const int64_t now = events.back().recorded_at_us;
-  const std::string read = answers(live, sim, now);
-  EXPECT_EQ(answers(rebuilt, sim, now), read) << "the rebuilt models answer differently";
-  EXPECT_EQ(answers(loaded, sim, now), read) << "the loaded models answer differently";
+  const std::string read = read_everything(live, sim, now);
+  EXPECT_EQ(read_everything(rebuilt, sim, now), read) << "the rebuilt models answer differently";
+  EXPECT_EQ(read_everything(loaded, sim, now), read) << "the loaded models answer differently";
 }
 
 TEST(RebuildEquality, AsOfAPositionOrATimeGivesTheStateLiveModelsHadThen) {
