@@ -114,6 +114,9 @@ struct Node::Serving {
         handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }),
         scheduler(d.scheduler) {
     sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
+    context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
+      return static_cast<double>(orders.hot_orders());
+    };
     scheduler.start(engine::utc_now_us, [this](engine::Command&& command) {
       return sequencer->submit(std::move(command));
     });

@@ -46,9 +46,18 @@ void Histogram::render(std::string& out) const {
   out += "\n" + name_ + "_count " + std::to_string(cumulative) + "\n";
 }
 
+void Gauge::render(std::string& out) const {
+  if (!read) return;
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+  out.append(name).append(" gauge\n").append(name).append(" ");
+  append_number(out, read());
+  out += "\n";
+}
+
 std::string Metrics::render() const {
   std::string out;
   query_rows_examined.render(out);
+  orders_in_memory.render(out);
   return out;
 }
 

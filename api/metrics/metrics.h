@@ -1,10 +1,12 @@
 // The server's measurements, exported at GET /metrics in Prometheus's text
-// format (version 0.0.4). Each is a histogram with fixed bucket bounds;
-// observing one is a few relaxed atomic additions, safe on any thread.
+// format (version 0.0.4): histograms with fixed bucket bounds (observing one
+// is a few relaxed atomic additions, safe on any thread), and gauges read
+// when exported.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -32,6 +34,14 @@ class Histogram {
   std::atomic<double> sum_{0};
 };
 
+// A value read when exported (a size, a count held somewhere).
+struct Gauge {
+  std::string_view name, help;
+  std::function<double()> read;  // unset: not exported
+
+  void render(std::string& out) const;
+};
+
 // Every measurement of a node. Issue-by-issue the families DESIGN.md names
 // are added here.
 struct Metrics {
@@ -39,6 +49,10 @@ struct Metrics {
   Histogram query_rows_examined{"comanda_query_rows_examined",
                                 "Index entries read to answer one page of an order list",
                                 {1, 10, 50, 100, 500, 1000, 5000}};
+  // Orders the orders read model holds in memory (the rest are in views/).
+  Gauge orders_in_memory{"comanda_orders_in_memory",
+                         "Orders held in the read models' memory (finished ones leave for views/)",
+                         {}};
 
   std::string render() const;
 };

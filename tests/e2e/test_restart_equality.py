@@ -159,6 +159,21 @@ class ColdOrdersRestartEqualityTest(RestartEqualityTest):
     as soon as the writer gets to them, and are read from there."""
     EXTRA_ARGS = ["--hot-window", "0"]
 
+    def orders_in_memory(self):
+        status, _, text = self.server.request("GET", "/metrics", token=None, raw=True)
+        self.assertEqual(status, 200)
+        for line in text.decode().splitlines():
+            if line.startswith("comanda_orders_in_memory "):
+                return float(line.split()[1])
+        self.fail("no comanda_orders_in_memory in /metrics")
+
+    def wait_until_out_of_memory(self):
+        """Until the read models hold no order (the writer runs every 50 ms)."""
+        deadline = time.monotonic() + 10
+        while self.orders_in_memory() != 0:
+            self.assertLess(time.monotonic(), deadline, "the finished order never left memory")
+            time.sleep(0.02)
+
     def test_a_change_to_an_order_out_of_memory_is_read_at_once(self):
         owner = self.owners[0]
         status, _, order = self.server.post("/v1/orders", dict(order_body(self.restaurants[0]),
@@ -167,7 +182,7 @@ class ColdOrdersRestartEqualityTest(RestartEqualityTest):
         status, _, done = self.server.post(f"/v1/orders/{order['id']}/status", {"status": "completed"},
                                            token=owner)
         self.assertEqual(status, 200, done)
-        time.sleep(0.5)  # the writer runs every 50 ms: the order is in views/ by now
+        self.wait_until_out_of_memory()
         status, _, answer = self.server.post(f"/v1/orders/{order['id']}/archive", token=owner)
         self.assertEqual(status, 200, answer)
         self.assertTrue(answer["archived"])
