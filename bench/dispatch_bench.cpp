@@ -26,6 +26,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bench/bench_util.h"
@@ -140,8 +141,6 @@ void dispatch_nearest(benchmark::State& state) {
 
 // ---------------------------------------------------- a delivery's lifecycle
 
-constexpr int kPings = 20;
-
 // Deliveries run one after another in each of K slots, each slot with its
 // own restaurant and driver, 55 km from the next (so that each order is
 // offered to its slot's driver alone).
@@ -149,29 +148,14 @@ class Lifecycles {
  public:
   Lifecycles(Sequencer& sequencer, CompletionMeter& meter, size_t slots)
       : sequencer_(sequencer), meter_(meter) {
-    for (size_t i = 0; i < slots; ++i) {
-      Slot s;
-      s.restaurant = Uuid::v7();
-      s.driver = Uuid::v7();
-      s.driver_who = driver_principal(i);
-      s.lat = kLat + 0.5 * static_cast<double>(i / 8);
-      s.lng = kLng + 0.5 * static_cast<double>(i % 8);
-      slots_.push_back(std::move(s));
-    }
+    for (size_t i = 0; i < slots; ++i) slots_.emplace_back(i);
   }
 
   // The restaurants and drivers, each driver available 1 km from its restaurant.
   std::vector<std::pair<Principal, CommandBody>> setup() const {
     std::vector<std::pair<Principal, CommandBody>> out;
-    for (const Slot& s : slots_) {
-      out.emplace_back(
-          kAdmin, RegisterRestaurant{
-                      s.restaurant, restaurant_at(s.lat, s.lng, DispatchSettings::Mode::kNearest)});
-      out.emplace_back(s.driver_who, RegisterDriver{s.driver, {"Driver", "", "", "moto"}});
-      out.emplace_back(s.driver_who,
-                       ReportLocation{s.driver, ping_at(s.lat + kDegreesPerKm, s.lng)});
-      out.emplace_back(s.driver_who, SetAvailability{s.driver, Availability::kAvailable});
-    }
+    for (const DeliverySlot& s : slots_)
+      for (auto& step : s.setup()) out.push_back(std::move(step));
     return out;
   }
 
@@ -187,45 +171,19 @@ class Lifecycles {
   const std::string& error() const { return error_; }
   uint64_t events() const { return events_.load(); }
 
-  static constexpr int kSteps = 4 + 1 + kPings + 2;  // commands per lifecycle
-  static constexpr int kEvents = 1 + 1 + 1 + 2 + 3 + kPings + 1 + 2;
+  static constexpr int kSteps = kDeliverySteps;  // commands per lifecycle
+  static constexpr int kEvents = kDeliveryEvents;
 
  private:
-  struct Slot {
-    Uuid restaurant, driver, order;
-    Principal driver_who;
-    double lat = 0, lng = 0;
-    int step = 0;
-  };
-
-  Command next(Slot& s) {
+  Command next(DeliverySlot& s) {
     Command c;
     c.correlation_id = Uuid::v7();
-    c.principal = kAdmin;
-    const int step = s.step;
-    if (step == 0) {
-      PlaceOrder order = sample_order(s.restaurant);
-      s.order = order.order_id;
-      c.body = std::move(order);
-    } else if (step <= 3) {
-      static constexpr const char* kKitchen[] = {"accepted", "ready", "awaiting_driver"};
-      c.body = ChangeOrderStatus{s.order, kKitchen[step - 1], ""};
-    } else if (step == 4) {
-      c.principal = s.driver_who;
-      c.body = AcceptDelivery{s.order, std::nullopt};
-    } else if (step < 5 + kPings) {
-      c.principal = s.driver_who;
-      const double north = (1.0 + 0.01 * (step - 5)) * kDegreesPerKm;  // no geofence crossed
-      c.body = ReportLocation{s.driver, ping_at(s.lat + north, s.lng)};
-    } else {
-      c.principal = s.driver_who;
-      c.body = ChangeOrderStatus{s.order, step == 5 + kPings ? "picked_up" : "delivered", ""};
-    }
+    std::tie(c.principal, c.body) = s.next();
     return c;
   }
 
   void submit(size_t i) {
-    Slot& s = slots_[i];
+    DeliverySlot& s = slots_[i];
     {
       std::lock_guard lock(mu_);
       if (stopping_ || !error_.empty()) return;
@@ -237,7 +195,7 @@ class Lifecycles {
   }
 
   void completed(size_t i, const CommandOutcome& outcome) {
-    Slot& s = slots_[i];
+    DeliverySlot& s = slots_[i];
     if (!outcome.ok()) {
       std::lock_guard lock(mu_);
       if (error_.empty())
@@ -255,7 +213,7 @@ class Lifecycles {
 
   Sequencer& sequencer_;
   CompletionMeter& meter_;
-  std::vector<Slot> slots_;
+  std::vector<DeliverySlot> slots_;
   std::mutex mu_;
   std::condition_variable idle_;
   size_t in_flight_ = 0;

@@ -46,8 +46,6 @@ using namespace engine;
 using projections::ProjectionRegistry;
 
 constexpr size_t kSlots = 64;
-constexpr int kPings = 20;
-constexpr int kSteps = 4 + 1 + kPings + 2;  // commands per delivery
 
 size_t events_wanted() {
   const char* n = std::getenv("COMANDA_BENCH_EVENTS");
@@ -73,24 +71,18 @@ class Deliveries {
  public:
   Deliveries() {
     for (size_t i = 0; i < kSlots; ++i) {
-      Slot s{Uuid::v7(), Uuid::v7(), {}, driver_principal(i)};
-      s.lat = kCityLat + 0.5 * static_cast<double>(i / 8);
-      s.lng = kCityLng + 0.5 * static_cast<double>(i % 8);
-      run(kAdmin, RegisterRestaurant{
-                      s.restaurant, restaurant_at(s.lat, s.lng, DispatchSettings::Mode::kNearest)});
-      run(s.who, RegisterDriver{s.driver, {"Driver", "", "", "moto"}});
-      run(s.who, ReportLocation{s.driver, ping_at(s.lat + kDegreesPerKm, s.lng)});
-      run(s.who, SetAvailability{s.driver, Availability::kAvailable});
-      slots_.push_back(std::move(s));
+      slots_.emplace_back(i);
+      for (auto& [who, body] : slots_.back().setup()) run(who, std::move(body));
     }
   }
 
   // One step of every slot; false if a step was refused (then `error()`).
   bool round() {
     now_ += 100'000;
-    for (Slot& s : slots_) {
-      if (!run(s.who, next(s))) return false;
-      if (++s.step == kSteps) s.step = 0;
+    for (DeliverySlot& s : slots_) {
+      auto [who, body] = s.next();
+      if (!run(who, std::move(body))) return false;
+      if (++s.step == kDeliverySteps) s.step = 0;
     }
     return true;
   }
@@ -100,39 +92,8 @@ class Deliveries {
   const std::string& error() const { return error_; }
 
  private:
-  struct Slot {
-    Uuid restaurant, driver, order;
-    Principal who;
-    double lat = 0, lng = 0;
-    int step = 0;
-  };
-
-  CommandBody next(Slot& s) {
-    const int step = s.step;
-    if (step == 0) {
-      PlaceOrder order = sample_order(s.restaurant);
-      s.order = order.order_id;
-      return order;
-    }
-    if (step <= 3) {
-      static constexpr const char* kKitchen[] = {"accepted", "ready", "awaiting_driver"};
-      return ChangeOrderStatus{s.order, kKitchen[step - 1], ""};
-    }
-    if (step == 4) return AcceptDelivery{s.order, std::nullopt};
-    if (step < 5 + kPings) {
-      const double north = (1.0 + 0.01 * (step - 5)) * kDegreesPerKm;  // no geofence crossed
-      return ReportLocation{s.driver, ping_at(s.lat + north, s.lng)};
-    }
-    return ChangeOrderStatus{s.order, step == 5 + kPings ? "picked_up" : "delivered", ""};
-  }
-
   bool run(const Principal& who, CommandBody body) {
-    // Kitchen steps are the restaurant's (the admin's here); the rest the driver's.
-    const bool kitchen = std::holds_alternative<PlaceOrder>(body) ||
-                         (std::holds_alternative<ChangeOrderStatus>(body) &&
-                          std::get<ChangeOrderStatus>(body).status != "picked_up" &&
-                          std::get<ChangeOrderStatus>(body).status != "delivered");
-    std::string refused = domain_.run(kitchen ? kAdmin : who, std::move(body), now_);
+    std::string refused = domain_.run(who, std::move(body), now_);
     if (!refused.empty()) {
       error_ = refused;
       return false;
@@ -142,7 +103,7 @@ class Deliveries {
   }
 
   Domain domain_;
-  std::vector<Slot> slots_;
+  std::vector<DeliverySlot> slots_;
   std::vector<Event> events_;
   int64_t now_ = kNowUs;
   std::string error_;

@@ -227,6 +227,40 @@ DriverLocationReported ping_at(double lat, double lng) {
   return p;
 }
 
+DeliverySlot::DeliverySlot(size_t i)
+    : restaurant(Uuid::v7()),
+      driver(Uuid::v7()),
+      driver_who(driver_principal(i)),
+      lat(kCityLat + 0.5 * static_cast<double>(i / 8)),
+      lng(kCityLng + 0.5 * static_cast<double>(i % 8)) {}
+
+std::vector<std::pair<Principal, CommandBody>> DeliverySlot::setup() const {
+  return {{kAdmin, RegisterRestaurant{restaurant,
+                                      restaurant_at(lat, lng, DispatchSettings::Mode::kNearest)}},
+          {driver_who, RegisterDriver{driver, {"Driver", "", "", "moto"}}},
+          {driver_who, ReportLocation{driver, ping_at(lat + kDegreesPerKm, lng)}},
+          {driver_who, SetAvailability{driver, Availability::kAvailable}}};
+}
+
+std::pair<Principal, CommandBody> DeliverySlot::next() {
+  if (step == 0) {
+    PlaceOrder placed = sample_order(restaurant);
+    order = placed.order_id;
+    return {kAdmin, std::move(placed)};
+  }
+  if (step <= 3) {
+    static constexpr const char* kKitchen[] = {"accepted", "ready", "awaiting_driver"};
+    return {kAdmin, ChangeOrderStatus{order, kKitchen[step - 1], ""}};
+  }
+  if (step == 4) return {driver_who, AcceptDelivery{order, std::nullopt}};
+  if (step < 5 + kDeliveryPings) {
+    const double north = (1.0 + 0.01 * (step - 5)) * kDegreesPerKm;  // no geofence crossed
+    return {driver_who, ReportLocation{driver, ping_at(lat + north, lng)}};
+  }
+  return {driver_who,
+          ChangeOrderStatus{order, step == 5 + kDeliveryPings ? "picked_up" : "delivered", ""}};
+}
+
 std::string Domain::run(const Principal& who, CommandBody body, int64_t now_us) {
   events_.clear();
   Decision decision(books_, who, std::nullopt, {}, {now_us, position_, correlation_}, events_);

@@ -96,6 +96,29 @@ engine::RestaurantRegistered restaurant_at(double lat, double lng,
                                            engine::DispatchSettings::Mode mode);
 engine::DriverLocationReported ping_at(double lat, double lng);
 
+// One delivery after another in a slot of its own: a restaurant and its
+// driver, available 1 km north of it; slot i sits 55 km from the next, so
+// that each order is offered to its slot's driver alone. A delivery is
+// kDeliverySteps commands: place, accepted, ready, awaiting_driver (offered),
+// the driver's accept, kDeliveryPings pings (no geofence crossed), picked_up,
+// delivered.
+inline constexpr int kDeliveryPings = 20;
+inline constexpr int kDeliverySteps = 4 + 1 + kDeliveryPings + 2;
+inline constexpr int kDeliveryEvents = 1 + 1 + 1 + 2 + 3 + kDeliveryPings + 1 + 2;
+struct DeliverySlot {
+  explicit DeliverySlot(size_t i);
+  engine::Uuid restaurant, driver, order;
+  engine::Principal driver_who;
+  double lat = 0, lng = 0;
+  int step = 0;  // the next command's, 0 to kDeliverySteps - 1
+
+  // The restaurant and the driver, available.
+  std::vector<std::pair<engine::Principal, engine::CommandBody>> setup() const;
+  // The next step's command and who gives it (the kitchen's are the
+  // admin's); remembers the order it places. Does not advance `step`.
+  std::pair<engine::Principal, engine::CommandBody> next();
+};
+
 // The domain as the sequencer runs it, one command at a time, without the
 // log: the events of each command get the next positions.
 class Domain {

@@ -461,8 +461,17 @@ def upgrade_refused_errors():
 
 # ---- request bodies shared by the tests ------------------------------------
 
+LAT, LNG = -12.12, -77.03  # where restaurant_body()'s restaurant is
+DEGREES_PER_METRE = 1 / 111195.0
+
+
+def north(metres):
+    """The point `metres` north of the restaurant's latitude, in degrees."""
+    return round(LAT + metres * DEGREES_PER_METRE, 7)
+
+
 def restaurant_body(**over):
-    body = {"name": "Sede 1", "address": "Av. Larco 101", "location": {"lat": -12.12, "lng": -77.03},
+    body = {"name": "Sede 1", "address": "Av. Larco 101", "location": {"lat": LAT, "lng": LNG},
             "currency": "PEN", "time_zone": "America/Lima", "tax": {"rate_bp": 1800, "included": True},
             "owners": ["u-owner-1"]}
     body.update(over)

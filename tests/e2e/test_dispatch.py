@@ -8,15 +8,7 @@ import concurrent.futures
 import threading
 import unittest
 
-from harness import order_body, register_restaurant, serve_for
-
-LAT, LNG = -12.12, -77.03  # the restaurant (harness.restaurant_body())
-DEGREES_PER_METRE = 1 / 111195.0
-
-
-def north(metres):
-    return round(LAT + metres * DEGREES_PER_METRE, 7)
-
+from harness import LNG, north, order_body, register_restaurant, serve_for
 
 class DispatchTest(unittest.TestCase):
     def setUp(self):

@@ -12,10 +12,7 @@ import unittest
 
 import time
 
-from harness import order_body, register_restaurant, serve_for
-
-LAT, LNG = -12.12, -77.03
-DEGREES_PER_METRE = 1 / 111195.0
+from harness import DEGREES_PER_METRE, LAT, LNG, order_body, register_restaurant, serve_for
 
 
 class RestartEqualityTest(unittest.TestCase):
