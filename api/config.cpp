@@ -116,6 +116,13 @@ std::optional<Error> set_hot_window(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_snapshot_every(ServerConfig& c, const std::string& v) {
+  auto events = integer_in(v, 1, 1'000'000'000);
+  if (!events) return bad("--snapshot-every", "must be a number of events from 1 to 1000000000");
+  c.snapshot_every = static_cast<uint64_t>(*events);
+  return std::nullopt;
+}
+
 std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
   // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
   // rather than read as "on" (it opens authentication).
@@ -152,6 +159,10 @@ const std::vector<Flag>& flags() {
        "HOURS  how long Idempotency-Keys are kept (default 24)", set_idempotency_window},
       {"--hot-window", "COMANDA_HOT_WINDOW",
        "MINUTES  how long finished orders stay in memory (default 15)", set_hot_window},
+      {"--snapshot-every", "COMANDA_SNAPSHOT_EVERY",
+       "EVENTS  snapshot the state this often in the background, bounding what a restart "
+       "after a crash replays (default 250000)",
+       set_snapshot_every},
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},

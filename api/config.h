@@ -28,6 +28,10 @@ struct ServerConfig {
   bool dev = false;                          // requests without a token act as an admin
   int64_t idempotency_window_s = 24 * 3600;  // how long Idempotency-Keys are remembered
   int64_t hot_window_s = 15 * 60;  // how long finished orders stay in the sequencer's memory
+  // A snapshot of the state (sequencer's and read models') once the log has
+  // grown this many events past the last one: what a restart after a crash
+  // replays at most.
+  uint64_t snapshot_every = 250'000;
   bool help = false;
 };
 

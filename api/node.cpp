@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "api/auth/authenticator.h"
@@ -13,9 +14,11 @@
 #include "api/ws/feed.h"
 #include "engine/base/clock.h"
 #include "engine/log/event_log.h"
+#include "engine/pipeline/checkpointer.h"
 #include "engine/pipeline/hot_state.h"
 #include "engine/pipeline/scheduler.h"
 #include "engine/pipeline/sequencer.h"
+#include "engine/pipeline/state_snapshot.h"
 #include "projections/audience.h"
 #include "projections/orders.h"
 #include "projections/read_models.h"
@@ -74,6 +77,9 @@ struct Node::Data {
   // Opens the log and views/; loads the read models (their snapshot when it
   // matches the log) and the sequencer's state in one pass over the log.
   engine::Status load();
+  // The sequencer's state and the scheduler's, from their snapshot and the
+  // log after it, with the read models brought up to date in the same pass.
+  engine::Status load_state(uint64_t models_checkpoint, int64_t now_us);
 
   ServerConfig config;
   std::unique_ptr<engine::EventLog> log;
@@ -114,6 +120,12 @@ struct Node::Serving {
         handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }),
         scheduler(d.scheduler) {
     sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
+    checkpointer.emplace(
+        *d.log, *d.views, [this] { return sequencer->committed_position(); },
+        engine::Checkpointer::Options{
+            {d.config.idempotency_window_s * 1'000'000, d.config.hot_window_s * 1'000'000},
+            d.config.snapshot_every});
+    checkpointer->start();
     context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
       return static_cast<double>(orders.hot_orders());
     };
@@ -132,6 +144,9 @@ struct Node::Serving {
   Router router;
   RequestHandler handler;
   std::optional<engine::Sequencer> sequencer;
+  // Follows the committed log into its own copy of the sequencer's state
+  // and snapshots it; gone before the sequencer it asks.
+  std::optional<engine::Checkpointer> checkpointer;
   engine::Scheduler& scheduler;
 };
 
@@ -165,14 +180,43 @@ engine::Status Node::Data::load() {
   const int64_t now_us = engine::utc_now_us();
   const int64_t window_us = config.idempotency_window_s * 1'000'000;
   if (auto expired = log->expire_idempotency(now_us - window_us); !expired.ok()) return expired;
-  // Events up to the snapshot's checkpoint are skipped by the read models;
-  // the scheduler sees them all (what is due follows from state).
-  auto rebuild_models = [this](const engine::Event& e) {
-    models.apply({&e, 1});
-    scheduler.observe_loaded(e);
-  };
-  if (auto loaded = state.load(*log, now_us, rebuild_models); !loaded.ok())
-    return engine::Error::corruption("cannot load the log: " + loaded.error().message);
+  return load_state(*checkpoint, now_us);
+}
+
+engine::Status Node::Data::load_state(uint64_t models_checkpoint, int64_t now_us) {
+  // The sequencer's state (and the scheduler's open orders) from its own
+  // snapshot when it matches this log, else from nothing.
+  std::string why_not;
+  auto restored = engine::read_state_snapshot(*views, *log, state, scheduler, &why_not);
+  if (!restored.ok()) return restored.error();
+  const uint64_t state_checkpoint = *restored;
+  if (state_checkpoint != 0)
+    std::cerr << "comandad: the sequencer's state from the snapshot at position "
+              << state_checkpoint << "\n";
+  else if (log->last_position() != 0)
+    std::cerr << "comandad: the sequencer's state replayed from the log (" << why_not << ")\n";
+  // One pass over the log from the older of the two checkpoints: the state
+  // and the scheduler take what is after theirs, the read models what is
+  // after theirs (the registry skips what they hold).
+  const uint64_t from = std::min(state_checkpoint, models_checkpoint) + 1;
+  engine::Status followed;
+  engine::Status scanned =
+      log->scan_chunks(from, log->last_position(), [&](std::span<engine::Event> chunk) {
+        for (const engine::Event& e : chunk) {
+          if (e.position <= state_checkpoint) continue;
+          followed = state.follow(*log, e);
+          if (!followed.ok()) return false;
+          scheduler.observe_loaded(e);
+        }
+        models.apply(chunk);
+        return true;
+      });
+  if (scanned.ok()) scanned = followed;
+  if (scanned.ok()) scanned = state.load_idempotency(*log, now_us);
+  if (!scanned.ok())
+    return engine::Error::corruption("cannot load the log: " + scanned.error().message);
+  // What has been finished for longer than the window stays on disk only.
+  state.evict_finished(now_us, log->last_position());
   scheduler.finish_load();  // what the open orders have due, armed once
   return {};
 }
@@ -210,6 +254,7 @@ void Node::run() {
   s.server.run(s.handler, s.feed, s.auth);
   std::cout << "comandad stopping" << std::endl;
   s.scheduler.stop();  // it submits to the sequencer
+  s.checkpointer->stop();
   s.sequencer.reset();
   // Everything is written and applied: the next start need not replay it.
   // The orders that left memory are in views/ first: the snapshot counts on it.
@@ -217,6 +262,10 @@ void Node::run() {
   engine::Status saved = orders.flush_cold();
   orders.stop_cold();
   if (saved.ok()) saved = d.views->save(d.models, *d.log);
+  if (engine::Status state = s.checkpointer->checkpoint_now(d.log->last_position()); !state.ok())
+    std::cerr << "comandad: the sequencer's snapshot was not saved (the next start replays more "
+                 "of the log): "
+              << state.error().message << "\n";
   if (!saved.ok())
     std::cerr << "comandad: the read models' snapshot was not saved (the next start rebuilds "
                  "them from the log): "

@@ -16,12 +16,13 @@
 #include <string_view>
 
 #include "engine/base/error.h"
+#include "engine/base/row_sink.h"
 #include "engine/domain/event.h"
 
 namespace comanda::projections {
 
 // Takes one snapshot row: a key unique within the model, and its value.
-using RowSink = std::function<engine::Status(std::string_view key, std::string_view value)>;
+using engine::RowSink;
 
 class Projection {
  public:

@@ -16,6 +16,7 @@ using engine::Error;
 // 2: rows under each model's name.
 constexpr uint32_t kFormat = 7;
 constexpr char kMetaKey[] = "snapshot";
+constexpr char kStateMetaKey[] = "state";
 constexpr size_t kRowsPerBatch = 4096;
 
 Error io_error(const rocksdb::Status& s, const std::string& what) {
@@ -43,6 +44,7 @@ engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem
       {"meta", rocksdb::ColumnFamilyOptions()},
       {"orders", rows},
       {"order_index", rows},
+      {"state", rows},
   };
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -53,6 +55,7 @@ engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem
   store->db_.reset(raw);
   store->rows_ = store->handles_[1];
   store->meta_ = store->handles_[2];
+  store->state_ = store->handles_[5];
   store->cold_ = std::make_unique<ColdOrders>(raw, store->handles_[3], store->handles_[4]);
   return store;
 }
@@ -182,6 +185,61 @@ engine::Result<uint64_t> ViewStore::load(ProjectionRegistry& models, const engin
     return unusable("the snapshot has " + std::to_string(rows) +
                     " rows of these read models, not " + std::to_string(meta.rows()));
   return meta.checkpoint();
+}
+
+}  // namespace comanda::projections
+
+namespace comanda::projections {
+
+engine::Status ViewStore::write_state(
+    engine::StateSnapshotHeader header,
+    const std::function<engine::Status(const engine::RowSink&)>& write) {
+  // As for the read models: the old snapshot goes first, the header last.
+  rocksdb::WriteBatch batch;
+  batch.Delete(meta_, kStateMetaKey);
+  batch.DeleteRange(state_, std::string(1, '\0'), std::string(2, '\xff'));
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return io_error(s, "cannot clear the sequencer's snapshot");
+  batch.Clear();
+  engine::Status written = write([&](std::string_view k, std::string_view v) -> engine::Status {
+    batch.Put(state_, rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size()));
+    ++header.rows;
+    if (batch.Count() < kRowsPerBatch) return {};
+    rocksdb::Status put = db_->Write(rocksdb::WriteOptions(), &batch);
+    batch.Clear();
+    if (!put.ok()) return io_error(put, "cannot write the sequencer's snapshot");
+    return {};
+  });
+  if (!written.ok()) return written;
+  std::string meta;
+  engine::encode_header(header, meta);
+  batch.Put(meta_, kStateMetaKey, meta);
+  s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return io_error(s, "cannot write the sequencer's snapshot");
+  return {};
+}
+
+engine::Result<std::optional<engine::StateSnapshotHeader>> ViewStore::state_header() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kStateMetaKey, &value);
+  if (s.IsNotFound()) return std::optional<engine::StateSnapshotHeader>();
+  if (!s.ok()) return io_error(s, "cannot read the view store");
+  engine::StateSnapshotHeader header;
+  // A header that does not parse is as good as none: the log is replayed.
+  if (!engine::decode_header(value, header).ok())
+    return std::optional<engine::StateSnapshotHeader>();
+  return std::optional<engine::StateSnapshotHeader>(std::move(header));
+}
+
+engine::Status ViewStore::read_state(const engine::RowSink& row) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), state_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    engine::Status read = row(std::string_view(it->key().data(), it->key().size()),
+                              std::string_view(it->value().data(), it->value().size()));
+    if (!read.ok()) return read;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "cannot read the view store");
+  return {};
 }
 
 }  // namespace comanda::projections

@@ -2,24 +2,29 @@
 // "Storage"). Derived data only, never synced, rebuildable from log/ at any
 // time; written off the hot path, never through log/.
 //
-// What it holds today: a snapshot of the read models, written when the
-// server stops: each model's rows under its name (opaque here: each model
-// writes and reads its own, projections/projection.h), with the checkpoint
+// What it holds: the finished orders that left memory; the sequencer's
+// snapshot, written in the background (engine/pipeline/checkpointer.h); and
+// a snapshot of the read models, written when the server stops: each model's rows under its name
+// (opaque here: each model writes and reads its own, projections/projection.h), with the checkpoint
 // (the last log position applied) and the log's hash-chain link there. At start a snapshot that
 // matches this build and this log is loaded and only the events after its checkpoint are applied;
 // any other (another format or code version, a checkpoint the log does not reach, a link that
 // differs: another or a restored log) is ignored and the read models are rebuilt from the log.
 //
-// Threads: one caller at a time.
+// Threads: one caller at a time for the read models' snapshot, one for the
+// sequencer's; the two and the cold orders may be used side by side.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/base/error.h"
 #include "engine/log/event_log.h"
+#include "engine/pipeline/state_snapshot.h"
 #include "projections/cold_orders.h"
 #include "projections/registry.h"
 
@@ -30,11 +35,11 @@ class ColumnFamilyHandle;
 
 namespace comanda::projections {
 
-class ViewStore {
+class ViewStore final : public engine::StateStore {
  public:
   // Opens (creating if absent) the store under `dir`.
   static engine::Result<std::unique_ptr<ViewStore>> open(const std::filesystem::path& dir);
-  ~ViewStore();
+  ~ViewStore() override;
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;
 
@@ -55,6 +60,14 @@ class ViewStore {
   // Drops the snapshot (for tests and operators: the next start rebuilds).
   engine::Status clear();
 
+  // The sequencer's snapshot (engine/pipeline/state_snapshot.h), apart
+  // from the read models': each is replaced on its own.
+  engine::Status write_state(
+      engine::StateSnapshotHeader header,
+      const std::function<engine::Status(const engine::RowSink&)>& write) override;
+  engine::Result<std::optional<engine::StateSnapshotHeader>> state_header() override;
+  engine::Status read_state(const engine::RowSink& row) override;
+
   // The finished orders that left memory (projections/cold_orders.h).
   ColdOrders& cold_orders() { return *cold_; }
 
@@ -64,6 +77,7 @@ class ViewStore {
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* state_ = nullptr;
   std::unique_ptr<ColdOrders> cold_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };

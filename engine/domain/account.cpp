@@ -40,6 +40,11 @@ const AccountState& AccountBook::apply(const Event& e, const AccountRegistered& 
   return a;
 }
 
+void AccountBook::restore(const Uuid& id, AccountState state) {
+  by_user_[state.user_id].push_back(id);
+  at(id) = std::move(state);
+}
+
 AccountState& AccountBook::moved(const Event& e, std::string_view currency, int64_t delta) {
   AccountState& a = at(e.stream);
   a.version = e.stream_version;

@@ -116,6 +116,9 @@ class AccountBook : public Book<AccountState> {
   const AccountState& apply(const Event& event, const CreditDebited& debited);
   const AccountState& apply(const Event& event, const CreditRefunded& refunded);
 
+  // An account as a snapshot holds it, indexed.
+  void restore(const Uuid& id, AccountState state);
+
   // The account of `user_id` at `restaurant_id`, if any (one per person and restaurant).
   std::optional<Uuid> of_user_at(const std::string& user_id, const Uuid& restaurant_id) const;
 

@@ -59,6 +59,15 @@ class Book {
   const State* find(const Uuid& id) const { return states_.find(id); }
   // Drops a stream from memory (its events stay in the log).
   void erase(const Uuid& id) { states_.erase(id); }
+  size_t size() const { return states_.size(); }
+  // fn(id, state) for every hot stream, in no order (the snapshot's writer).
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    states_.for_each(fn);
+  }
+  // Puts back a stream's state as a snapshot holds it. Books with indexes
+  // hide this with their own, which index it too.
+  void restore(const Uuid& id, State state) { states_[id] = std::move(state); }
 
  protected:
   State* find_mutable(const Uuid& id) { return states_.find(id); }

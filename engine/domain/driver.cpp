@@ -70,6 +70,13 @@ const DriverState& DriverBook::apply(const Event& e, const DriverActiveChanged& 
   return indexed(e.stream, d);
 }
 
+void DriverBook::restore(const Uuid& id, DriverState state) {
+  by_user_[state.user_id] = id;
+  DriverState& d = at(id);
+  d = std::move(state);
+  indexed(id, d);
+}
+
 std::optional<Uuid> DriverBook::of_user(const std::string& user_id) const {
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return std::nullopt;

@@ -119,6 +119,8 @@ class DriverBook : public Book<DriverState> {
   const DriverState& apply(const Event& event, const DriverLocationReported& ping);
   const DriverState& apply(const Event& event, const DriverAvailabilityChanged& changed);
   const DriverState& apply(const Event& event, const DriverActiveChanged& changed);
+  // A driver as a snapshot holds it, indexed.
+  void restore(const Uuid& id, DriverState state);
   // The driver whose account is `user_id`, if any.
   std::optional<Uuid> of_user(const std::string& user_id) const;
   // The drivers that may be offered work, where they are.

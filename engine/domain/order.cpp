@@ -45,6 +45,20 @@ const OrderState& OrderBook::apply(const Event& e, const OrderStatusChanged& p) 
   return dispatch_indexed(e.stream, o);
 }
 
+void OrderBook::restore(const Uuid& id, OrderState state,
+                        const std::optional<GeoPoint>& waiting_pickup) {
+  at(id) = std::move(state);
+  if (waiting_pickup) waiting_.put(id, *waiting_pickup);
+}
+
+void OrderBook::restore_number(const Uuid& restaurant_id, uint64_t number) {
+  last_number_[restaurant_id] = number;
+}
+
+void OrderBook::restore_offers(const Uuid& driver, std::span<const Uuid> orders) {
+  offers_by_driver_[driver].assign(orders.begin(), orders.end());
+}
+
 uint64_t OrderBook::last_number(const Uuid& restaurant_id) const {
   auto it = last_number_.find(restaurant_id);
   return it == last_number_.end() ? 0 : it->second;

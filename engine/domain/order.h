@@ -271,6 +271,23 @@ class OrderBook : public Book<OrderState> {
   const OrderState& apply(const Event& event, const DriverUnassigned& unassigned);
   // The number of the restaurant's latest order (0 before the first).
   uint64_t last_number(const Uuid& restaurant_id) const;
+
+  // What a snapshot keeps beside the orders: every restaurant's last number
+  // and each driver's standing offers, in the order they were made.
+  template <class Fn>
+  void for_each_number(Fn&& fn) const {
+    for (const auto& [restaurant, number] : last_number_) fn(restaurant, number);
+  }
+  template <class Fn>
+  void for_each_offers(Fn&& fn) const {
+    for (const auto& [driver, orders] : offers_by_driver_)
+      fn(driver, std::span<const Uuid>(orders.data(), orders.size()));
+  }
+  // Puts back what a snapshot holds: an order (and where it is picked up
+  // while it waits for a driver in range), a last number, a driver's offers.
+  void restore(const Uuid& id, OrderState state, const std::optional<GeoPoint>& waiting_pickup);
+  void restore_number(const Uuid& restaurant_id, uint64_t number);
+  void restore_offers(const Uuid& driver, std::span<const Uuid> orders);
   // The orders with a standing offer to `driver`.
   std::span<const Uuid> offers_of(const Uuid& driver) const;
   // The orders waiting for a driver, where they are picked up.

@@ -110,6 +110,39 @@ Result<ColdStream> HotState::load_stream(const EventLog& log, const Uuid& id,
   return cold;
 }
 
+Status HotState::follow(const EventLog& log, const Event& event) {
+  bool absent = false;
+  if (event.stream_version > 1)
+    visit_kind(event.payload, [&]<class K>() { absent = book<K>().find(event.stream) == nullptr; });
+  if (absent) {
+    // Left memory before this event: its history up to it, from the log.
+    Status read = log.read_stream(
+        event.stream,
+        [&](const Event& e) {
+          apply(e);
+          return true;
+        },
+        event.position - 1);
+    if (!read.ok()) return read;
+  }
+  apply(event);
+  return {};
+}
+
+Status HotState::load_idempotency(const EventLog& log, std::optional<int64_t> now_us) {
+  std::vector<IdempotencyRecord> records;
+  Status idem = log.scan_idempotency([&](const IdempotencyRecord& r) {
+    if (!now_us || r.recorded_at_us >= *now_us - idempotency_.window_us()) records.push_back(r);
+    return true;
+  });
+  if (!idem.ok()) return idem;
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.recorded_at_us < b.recorded_at_us; });
+  idempotency_ = IdempotencyWindow(idempotency_.window_us());
+  for (auto& r : records) idempotency_.remember(std::move(r));
+  return {};
+}
+
 Status HotState::load(const EventLog& log, std::optional<int64_t> now_us,
                       const std::function<void(const Event&)>& also) {
   // Built aside and swapped in only when whole: a failed load leaves the
@@ -130,15 +163,7 @@ Status HotState::load_into(const EventLog& log, std::optional<int64_t> now_us,
     return true;
   });
   if (!events.ok()) return events;
-  std::vector<IdempotencyRecord> records;
-  Status idem = log.scan_idempotency([&](const IdempotencyRecord& r) {
-    if (!now_us || r.recorded_at_us >= *now_us - idempotency_.window_us()) records.push_back(r);
-    return true;
-  });
-  if (!idem.ok()) return idem;
-  std::sort(records.begin(), records.end(),
-            [](const auto& a, const auto& b) { return a.recorded_at_us < b.recorded_at_us; });
-  for (auto& r : records) idempotency_.remember(std::move(r));
+  if (Status idem = load_idempotency(log, now_us); !idem.ok()) return idem;
   // What has been finished for longer than the window stays on disk only.
   if (now_us) evict_finished(*now_us, log.last_position());
   return {};

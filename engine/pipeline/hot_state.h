@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
+#include "engine/base/row_sink.h"
 #include "engine/domain/aggregates.h"
 #include "engine/domain/decision.h"
 #include "engine/domain/event.h"
@@ -68,6 +70,26 @@ class HotState {
   // rebuilding other state (the read models at start) reads the log once.
   Status load(const EventLog& log, std::optional<int64_t> now_us = std::nullopt,
               const std::function<void(const Event&)>& also = {});
+
+  // Applies a committed event to a state whose finished streams may have
+  // left memory (one restored from a snapshot, or evicting as it follows the
+  // log): a stream the event continues is read back from the log first.
+  Status follow(const EventLog& log, const Event& event);
+
+  // Replaces the idempotency window with the log's records within the
+  // window before `now_us` (all of them without it).
+  Status load_idempotency(const EventLog& log, std::optional<int64_t> now_us);
+
+  // The state as snapshot rows (engine/pipeline/state_snapshot.h: every hot
+  // stream, every restaurant's last order number, each driver's standing
+  // offers; not the idempotency window, which the log keeps), and back:
+  // restore_row() into an empty state for each row save() wrote, then
+  // finish_restore() once. A row that does not read back is kCorruption.
+  Status save(const RowSink& put) const;
+  Status restore_row(std::string_view key, std::string_view value);
+  void finish_restore(int64_t last_recorded_at_us);
+  // Empty again, with the same options.
+  void clear() { *this = HotState(options_); }
 
   // Drops finished streams whose last change is older than the hot window and
   // is committed (at or before `committed_position`). Memory then holds the

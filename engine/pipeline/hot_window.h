@@ -30,6 +30,10 @@ class HotWindow<K> {
     if (K::finished(state)) finished_.emplace_back(event.recorded_at_us, event.stream);
   }
 
+  // The finished streams of a restored state, (finished at, stream), oldest
+  // first, replacing what it held.
+  void restore(std::deque<std::pair<int64_t, Uuid>> finished) { finished_ = std::move(finished); }
+
   // Drops the streams finished at or before `cutoff_us` whose last event is
   // committed (at or before `committed_position`).
   void evict(typename K::Book& book, int64_t cutoff_us, uint64_t committed_position) {

@@ -41,6 +41,43 @@ void Scheduler::finish_load() {
       [&](const Uuid& id, const Tracked& o) { arm(id, o, o.offer_expires_at_us != 0); });
 }
 
+Status Scheduler::save(const RowSink& put) const {
+  std::lock_guard lock(mu_);
+  Status status;
+  std::string key, value;
+  orders_.for_each([&](const Uuid& id, const Tracked& o) {
+    if (!status.ok()) return;
+    key.assign(1, kSnapshotTag).append(id.raw());
+    value.clear();
+    encode_state(o, value);
+    status = put(key, value);
+  });
+  return status;
+}
+
+Status Scheduler::restore_row(std::string_view key, std::string_view value) {
+  auto id = key.size() == 17 ? Uuid::from_raw(key.substr(1)) : std::nullopt;
+  if (!id) return Error::corruption("a snapshot row of the scheduler has a bad key");
+  Tracked o;
+  if (Status decoded = decode_state(value, o); !decoded.ok()) return decoded;
+  std::lock_guard lock(mu_);
+  orders_[*id] = o;
+  return {};
+}
+
+void Scheduler::restore_restaurants(const RestaurantBook& restaurants) {
+  std::lock_guard lock(mu_);
+  restaurants.for_each(
+      [&](const Uuid& id, const RestaurantState& r) { restaurants_.restore(id, r); });
+}
+
+void Scheduler::clear() {
+  std::lock_guard lock(mu_);
+  restaurants_ = RestaurantBook();
+  orders_ = {};
+  heap_ = {};
+}
+
 void Scheduler::observe_one(const Event& e, bool arm_it) {
   std::visit(
       [&](const auto& payload) {

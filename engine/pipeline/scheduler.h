@@ -27,7 +27,9 @@
 #include <vector>
 
 #include "engine/base/growing_map.h"
+#include "engine/base/row_sink.h"
 #include "engine/domain/aggregates.h"
+#include "engine/log/state_codec.h"
 #include "engine/pipeline/command.h"
 
 namespace comanda::engine {
@@ -48,6 +50,17 @@ class Scheduler {
   // armed yet); then finish_load() arms what the open orders have due.
   void observe_loaded(const Event& event);
   void finish_load();
+
+  // Its open orders as snapshot rows (engine/pipeline/state_snapshot.h,
+  // keys starting with kSnapshotTag), and back: restore_row() for each row
+  // into an empty scheduler, then restore_restaurants() with the restored
+  // hot state's, then finish_load() arms what is due.
+  static constexpr char kSnapshotTag = 's';
+  Status save(const RowSink& put) const;
+  Status restore_row(std::string_view key, std::string_view value);
+  void restore_restaurants(const RestaurantBook& restaurants);
+  // Forgets every open order and restaurant (nothing armed; the thread stays).
+  void clear();
 
   // Removes and returns the commands due at `now_us`, earliest first.
   std::vector<Command> due(int64_t now_us);
@@ -76,14 +89,7 @@ class Scheduler {
     bool operator>(const Due& other) const { return at_us > other.at_us; }
   };
   // What the scheduler knows of an open order.
-  struct Tracked {
-    Uuid restaurant;
-    uint64_t version = 0;
-    OrderStatus status = OrderStatus::kPending;
-    int64_t pending_since_us = 0;
-    int64_t scheduled_for_us = 0;
-    int64_t offer_expires_at_us = 0;
-  };
+  using Tracked = ScheduledOrder;
 
   // Tracks `e`; arms what it makes due unless loading.
   void observe_one(const Event& e, bool arm_it);
