@@ -124,8 +124,19 @@ struct Node::Serving {
         *d.log, *d.views, [this] { return sequencer->committed_position(); },
         engine::Checkpointer::Options{
             {d.config.idempotency_window_s * 1'000'000, d.config.hot_window_s * 1'000'000},
-            d.config.snapshot_every});
+            d.config.snapshot_every,
+            std::chrono::milliseconds(1000),
+            // The read models at the same cadence: their rows taken with the
+            // publisher paused, written with it going again.
+            [&d]() -> engine::Status {
+              auto taken = d.models.holding_still([&] { return d.views->take(d.models, *d.log); });
+              if (!taken.ok()) return taken.error();
+              return d.views->write(*taken);
+            }});
     checkpointer->start();
+    context.metrics->snapshot_position.read = [this] {
+      return static_cast<double>(checkpointer->checkpoint());
+    };
     context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
       return static_cast<double>(orders.hot_orders());
     };

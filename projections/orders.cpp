@@ -16,6 +16,7 @@ constexpr char kOrderRow = 'o';
 constexpr char kOwnersRow = 'r';
 constexpr char kDriverRow = 'u';
 constexpr char kCompletionsRow = 'w';  // a driver's recent completions
+constexpr char kOverlayRow = 'v';      // a cold order's events not yet in views/
 
 std::string row_key(char kind, const Uuid& id) {
   std::string key(1, kind);
@@ -356,7 +357,10 @@ engine::Status OrdersModel::save(const RowSink& put) const {
     to_row(o, row);
     status = put_row(put, row_key(kOrderRow, id), row, value);
   });
-  return status;
+  if (!status.ok()) return status;
+  for (const auto& [id, events] : overlay_)
+    if (auto s = put(row_key(kOverlayRow, id), encode_overlay(events)); !s.ok()) return s;
+  return {};
 }
 
 engine::Status OrdersModel::load_row(std::string_view key, std::string_view value) {
@@ -364,6 +368,7 @@ engine::Status OrdersModel::load_row(std::string_view key, std::string_view valu
   if (key.size() == 17 && key[0] == kOrderRow) return load_order(value);
   if (key.size() == 17 && key[0] == kDriverRow) return load_driver(key, value);
   if (key.size() == 17 && key[0] == kCompletionsRow) return load_completions(key, value);
+  if (key.size() == 17 && key[0] == kOverlayRow) return load_overlay(key, value);
   return bad_row(kName, "has an unknown key");
 }
 

@@ -257,6 +257,11 @@ class OrdersModel final : public ReadModel {
   engine::Status load_owners(std::string_view key, std::string_view value);
   engine::Status load_driver(std::string_view key, std::string_view value);
   engine::Status load_completions(std::string_view key, std::string_view value);
+  // The overlay in the snapshot (its checkpoint then needs no flush of the
+  // cold writer): a cold order's events, each in its stored form after its
+  // length, four bytes big-endian.
+  static std::string encode_overlay(std::span<const engine::Event> events);
+  engine::Status load_overlay(std::string_view key, std::string_view value);
 
   // Every order, and the lists of them; none stops the publisher to grow
   // (a map grows a step at a time, a deque never moves its entries).

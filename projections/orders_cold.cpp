@@ -19,7 +19,9 @@
 #include <iostream>
 
 #include "comanda/v1/views.pb.h"
+#include "engine/log/event_codec.h"
 #include "projections/orders.h"
+#include "projections/rows.h"
 
 namespace comanda::projections {
 
@@ -229,6 +231,41 @@ engine::Result<size_t> OrdersModel::write_cold() {
   }
   let_go(round);
   return round.taken.size() + round.changed.size();
+}
+
+}  // namespace comanda::projections
+
+namespace comanda::projections {
+
+std::string OrdersModel::encode_overlay(std::span<const Event> events) {
+  std::string out, stored;
+  for (const Event& e : events) {
+    stored.clear();
+    encode_event(e, stored);
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>(stored.size() >> shift));
+    out += stored;
+  }
+  return out;
+}
+
+Status OrdersModel::load_overlay(std::string_view key, std::string_view value) {
+  auto id = Uuid::from_raw(key.substr(1));
+  if (!id) return bad_row(kName, "has a bad key");
+  std::vector<Event> events;
+  while (!value.empty()) {
+    if (value.size() < 4) return bad_row(kName, "has a truncated overlay");
+    uint32_t size = 0;
+    for (int i = 0; i < 4; ++i) size = size << 8 | static_cast<uint8_t>(value[i]);
+    if (value.size() - 4 < size) return bad_row(kName, "has a truncated overlay");
+    auto event = stored_event(value.substr(4, size));
+    if (!event.ok()) return event.error();
+    events.push_back(std::move(event).value());
+    value.remove_prefix(4 + size);
+  }
+  auto lock = write_lock();
+  overlay_[*id] = std::move(events);
+  return {};
 }
 
 }  // namespace comanda::projections

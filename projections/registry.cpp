@@ -13,6 +13,7 @@ ProjectionRegistry::ProjectionRegistry(std::vector<std::unique_ptr<Projection>> 
 }
 
 void ProjectionRegistry::apply(std::span<const engine::Event> events) {
+  std::lock_guard lock(apply_mu_);
   // Already applied (a recovery that publishes what a snapshot holds): skip.
   const uint64_t checkpoint = position();
   size_t first = 0;
@@ -27,6 +28,7 @@ void ProjectionRegistry::apply(std::span<const engine::Event> events) {
 }
 
 void ProjectionRegistry::reset(uint64_t position) {
+  std::lock_guard lock(apply_mu_);
   for (const auto& model : models_) model->reset(position);
   position_.store(position, std::memory_order_release);
   gap_.store(false, std::memory_order_release);

@@ -4,14 +4,15 @@
 // remembered (such models are never snapshotted).
 //
 // Threads: apply(), rebuild() and reset() from one thread at a time (the
-// publisher stage, or start-up); get(), position() and has_gap() on any
-// thread.
+// publisher stage, or start-up); holding_still(), get(), position() and
+// has_gap() on any thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,15 @@ class ProjectionRegistry {
   // position of a time.
   engine::Status rebuild(const engine::EventLog& log, uint64_t up_to = 0);
 
+  // Runs fn() while no batch is applied: every model still, at one
+  // position (a background snapshot takes their rows so). The publisher
+  // waits meanwhile; queries go on.
+  template <class Fn>
+  decltype(auto) holding_still(Fn&& fn) const {
+    std::lock_guard lock(apply_mu_);
+    return fn();
+  }
+
   // Every model emptied at `position` (the snapshot loader's first step).
   void reset(uint64_t position);
 
@@ -60,6 +70,7 @@ class ProjectionRegistry {
 
  private:
   std::vector<std::unique_ptr<Projection>> models_;
+  mutable std::mutex apply_mu_;  // held by apply() and holding_still()
   std::atomic<uint64_t> position_{0};
   std::atomic<bool> gap_{false};
 };

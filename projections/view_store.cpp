@@ -76,60 +76,74 @@ engine::Status ViewStore::clear() {
 }
 
 engine::Status ViewStore::save(const ProjectionRegistry& models, const engine::EventLog& log) {
+  auto taken = take(models, log);
+  if (!taken.ok()) return taken.error();
+  if (auto written = write(*taken); !written.ok()) return written;
+  // Flushed so that the next start reads tables, not a WAL. The cold orders
+  // too: the snapshot counts on every order that left memory before its
+  // checkpoint being there (OrdersModel::flush_cold()).
+  rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), handles_);
+  if (!s.ok()) return io_error(s, "cannot flush the view store");
+  return {};
+}
+
+engine::Result<ViewStore::Snapshot> ViewStore::take(const ProjectionRegistry& models,
+                                                    const engine::EventLog& log) const {
   if (models.has_gap())
     // Loaded back, they would stay without what they missed for good; the
     // previous snapshot, if any, plus the log after it is still right.
     return Error::corruption("the read models skipped a position since the start; not snapshotted");
-  const uint64_t checkpoint = models.position();
+  Snapshot snapshot;
+  snapshot.checkpoint = models.position();
   for (const auto& model : models.models())
-    if (model->position() != checkpoint)
+    if (model->position() != snapshot.checkpoint)
       return Error::corruption("the " + std::string(model->name()) + " model is at position " +
                                std::to_string(model->position()) + ", not at the checkpoint " +
-                               std::to_string(checkpoint) + ": not snapshotted");
-  v1::SnapshotMeta meta;
-  meta.set_format(kFormat);
-  meta.set_code_version(code_version());
-  meta.set_checkpoint(checkpoint);
-  if (checkpoint != 0) {
-    auto link = log.chain_link(checkpoint);
+                               std::to_string(snapshot.checkpoint) + ": not snapshotted");
+  if (snapshot.checkpoint != 0) {
+    auto link = log.chain_link(snapshot.checkpoint);
     if (!link.ok()) return link.error();
     if (!*link)
       return Error::corruption("no batch of the log ends at the read models' position " +
-                               std::to_string(checkpoint));
-    meta.set_checkpoint_link((*link)->data(), (*link)->size());
+                               std::to_string(snapshot.checkpoint));
+    snapshot.link.assign(reinterpret_cast<const char*>((*link)->data()), (*link)->size());
   }
-  // The old snapshot goes first: a crash halfway leaves no snapshot (a
-  // rebuild at the next start), never a mixed one. The meta row, written
-  // last, is what makes the rows a snapshot.
-  if (auto cleared = clear(); !cleared.ok()) return cleared;
-
-  rocksdb::WriteBatch batch;
-  uint64_t rows = 0;
   std::string key;
   for (const auto& model : models.models()) {
     const std::string prefix = prefix_of(*model);
     engine::Status saved =
         model->save([&](std::string_view k, std::string_view v) -> engine::Status {
           key.assign(prefix).append(k);
-          batch.Put(rows_, key, rocksdb::Slice(v.data(), v.size()));
-          ++rows;
-          if (batch.Count() < kRowsPerBatch) return {};
-          rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-          batch.Clear();
-          if (!s.ok()) return io_error(s, "cannot write the view store");
+          snapshot.rows.emplace_back(key, v);
           return {};
         });
-    if (!saved.ok()) return saved;
+    if (!saved.ok()) return saved.error();
   }
-  meta.set_rows(rows);
+  return snapshot;
+}
+
+engine::Status ViewStore::write(const Snapshot& snapshot) {
+  v1::SnapshotMeta meta;
+  meta.set_format(kFormat);
+  meta.set_code_version(code_version());
+  meta.set_checkpoint(snapshot.checkpoint);
+  meta.set_checkpoint_link(snapshot.link);
+  meta.set_rows(snapshot.rows.size());
+  // The old snapshot goes first: a crash halfway leaves no snapshot (a
+  // rebuild at the next start), never a mixed one. The meta row, written
+  // last, is what makes the rows a snapshot. Unsynced: rebuildable.
+  if (auto cleared = clear(); !cleared.ok()) return cleared;
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : snapshot.rows) {
+    batch.Put(rows_, key, value);
+    if (batch.Count() < kRowsPerBatch) continue;
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    batch.Clear();
+    if (!s.ok()) return io_error(s, "cannot write the view store");
+  }
   batch.Put(meta_, kMetaKey, meta.SerializeAsString());
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return io_error(s, "cannot write the view store");
-  // Unsynced: rebuildable. Flushed so that the next start reads tables, not a WAL.
-  // The cold orders too: the snapshot counts on every order that left
-  // memory before its checkpoint being there (OrdersModel::flush_cold()).
-  s = db_->Flush(rocksdb::FlushOptions(), handles_);
-  if (!s.ok()) return io_error(s, "cannot flush the view store");
   return {};
 }
 

@@ -21,6 +21,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/log/event_log.h"
@@ -50,6 +52,19 @@ class ViewStore final : public engine::StateStore {
   // Models that skipped a position, or that are not at the checkpoint, are
   // not saved.
   engine::Status save(const ProjectionRegistry& models, const engine::EventLog& log);
+
+  // The same in two steps, for a snapshot taken while the server runs:
+  // take() the rows while the models stay still (inside
+  // ProjectionRegistry::holding_still(), which pauses the publisher for the
+  // encoding only), then write() them with the publisher going again.
+  struct Snapshot {
+    uint64_t checkpoint = 0;
+    std::string link;  // the log's chain link at the checkpoint
+    std::vector<std::pair<std::string, std::string>> rows;
+  };
+  engine::Result<Snapshot> take(const ProjectionRegistry& models,
+                                const engine::EventLog& log) const;
+  engine::Status write(const Snapshot& snapshot);
 
   // Loads the snapshot into the registry's models, which must be empty, if
   // it is usable with `log`. Returns its checkpoint, or 0 when there was

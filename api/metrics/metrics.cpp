@@ -58,6 +58,7 @@ std::string Metrics::render() const {
   std::string out;
   query_rows_examined.render(out);
   orders_in_memory.render(out);
+  snapshot_position.render(out);
   return out;
 }
 

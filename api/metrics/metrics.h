@@ -53,6 +53,12 @@ struct Metrics {
   Gauge orders_in_memory{"comanda_orders_in_memory",
                          "Orders held in the read models' memory (finished ones leave for views/)",
                          {}};
+  // The log position of the last background snapshot of the state (0: none
+  // yet): a restart after a crash replays the log after it.
+  Gauge snapshot_position{"comanda_snapshot_position",
+                          "Log position of the last snapshot of the state; a restart replays "
+                          "the log after it",
+                          {}};
 
   std::string render() const;
 };

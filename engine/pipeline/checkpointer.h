@@ -41,6 +41,9 @@ class Checkpointer {
     uint64_t every_events = 250'000;
     // How often the thread reads what the log committed since.
     std::chrono::milliseconds poll{1000};
+    // Called on the thread after each snapshot it writes, for other state
+    // that shares the cadence (comandad snapshots its read models there).
+    std::function<Status()> after_each;
   };
   // The last position the log holds durably (the sequencer's committed one).
   using Committed = std::function<uint64_t()>;
@@ -67,7 +70,8 @@ class Checkpointer {
  private:
   // Under work_mu_: the copy loaded once, brought up to the committed log.
   Status catch_up(uint64_t to);
-  Status write();
+  // The state's snapshot at position(); then, if `with_others`, after_each.
+  Status write(bool with_others);
   void run();
 
   const EventLog& log_;
