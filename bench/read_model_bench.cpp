@@ -25,6 +25,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/bench_util.h"
@@ -124,7 +125,11 @@ struct DeliveryLog {
   std::string error;
 };
 
-// Fills `d`: deliveries until the log holds events_wanted() events.
+// Fills `d`: deliveries until the log holds events_wanted() events. A kept
+// log (COMANDA_BENCH_DATA_DIR) is used as it is, unless
+// COMANDA_BENCH_APPEND=1: then events_wanted() more are appended to it, at
+// the positions and times after its own (new restaurants and drivers: a
+// tail after the snapshots a comandad wrote, to time a start from them).
 void write_deliveries(DeliveryLog& d) {
   auto log = EventLog::open(d.dir, {Durability::kAsync, false});
   if (!log.ok()) {
@@ -132,16 +137,29 @@ void write_deliveries(DeliveryLog& d) {
     return;
   }
   d.log = std::move(log).value();
+  const char* append = std::getenv("COMANDA_BENCH_APPEND");
+  const uint64_t kept = d.log->last_position();
+  if (kept != 0 && !(append && std::string_view(append) == "1")) return;
+  int64_t later_us = 0;  // the kept log's last time, past which the new events go
+  if (kept != 0)
+    (void)d.log->scan(kept, kept, [&](const Event& e) {
+      later_us = e.recorded_at_us - kNowUs + 1'000'000;
+      return true;
+    });
   Deliveries deliveries;
   const size_t wanted = events_wanted();
-  if (d.log->last_position() != 0) return;  // a kept one, from an earlier run
-  while (d.log->last_position() < wanted) {
+  while (d.log->last_position() < kept + wanted) {
     for (int i = 0; i < 8; ++i)
       if (!deliveries.round()) {
         d.error = deliveries.error();
         return;
       }
-    if (Status s = d.log->append(deliveries.take()); !s.ok()) {
+    std::vector<Event> events = deliveries.take();
+    for (Event& e : events) {
+      e.position += kept;
+      e.recorded_at_us += later_us;
+    }
+    if (Status s = d.log->append(events); !s.ok()) {
       d.error = s.error().message;
       return;
     }
@@ -356,6 +374,40 @@ void finished_orders_memory(benchmark::State& state, bool cold) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
+// What a background snapshot of the read models holds the publisher for
+// (ProjectionRegistry::holding_still() around ViewStore::take()): every
+// model's rows encoded, with N open orders held (the rows are written to
+// views/ after the publisher goes on). Milliseconds per snapshot.
+void snapshot_take(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  const Template t;
+  ProjectionRegistry models{projections::read_models()};
+  Feed feed(models);
+  std::vector<Uuid> restaurants;
+  for (int i = 0; i < 10; ++i)
+    restaurants.push_back(feed.restaurant(t, "u-owner-" + std::to_string(i)));
+  constexpr OrderStatus kOpen[] = {OrderStatus::kAccepted};
+  for (size_t i = 0; i < n; ++i) feed.order(t, restaurants[i % 10], "card", kOpen);
+  feed.flush();
+  size_t rows = 0;
+  for (auto _ : state) {
+    std::vector<std::pair<std::string, std::string>> taken;
+    models.holding_still([&] {
+      for (const auto& model : models.models())
+        (void)model->save([&](std::string_view k, std::string_view v) -> Status {
+          taken.emplace_back(k, v);
+          return {};
+        });
+    });
+    rows = taken.size();
+    state.PauseTiming();
+    taken = {};
+    state.ResumeTiming();
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * rows));
+}
+
 template <class Call>
 void timed(benchmark::State& state, Call&& call) {
   Latencies latencies;
@@ -456,6 +508,11 @@ void register_read_model_benchmarks() {
         ->Arg(1'000'000)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(1);
+  benchmark::RegisterBenchmark("Snapshot/read_models_take/open_orders", snapshot_take)
+      ->Arg(10'000)
+      ->Arg(100'000)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("Query/kitchen_board/open:200", kitchen_board);
   for (const auto& [name, filter] : std::initializer_list<std::pair<const char*, int>>{
            {"owner_unfiltered", 0}, {"status_open", 1}, {"payment_cash", 2}, {"customer", 3}})
