@@ -213,16 +213,19 @@ bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
 }
 
 void OrdersModel::add_walk(Walks& w, const Placements* list, std::string cold_prefix) const {
-  if (list) {
-    w.lists.push_back(list);
-    w.size += list->size();
-  }
-  if (!cold_) return;
-  // Counted up to what a page may read: enough to tell a narrow list from a
-  // wide one.
+  if (list) w.lists.push_back(list);
+  if (cold_) w.cold.push_back(std::move(cold_prefix));
+}
+
+size_t OrdersModel::size_of(const Walks& w) const {
   constexpr size_t kEnough = 5'000;
-  if (w.size < kEnough) w.size += cold_->count(cold_prefix, kEnough - w.size);
-  w.cold.push_back(std::move(cold_prefix));
+  size_t size = 0;
+  for (const Placements* list : w.lists) size += list->size();
+  for (const std::string& prefix : w.cold) {
+    if (size >= kEnough) break;
+    size += cold_->count(prefix, kEnough - size);
+  }
+  return size;
 }
 
 bool OrdersModel::scope_of(const OrderQuery& q, Role role, std::vector<Walks>& candidates,
@@ -329,8 +332,14 @@ OrdersModel::Walks OrdersModel::plan(const OrderQuery& q) const {
     candidates.push_back(std::move(w));
   }
   if (candidates.empty()) return {};
-  return *std::min_element(candidates.begin(), candidates.end(),
-                           [](const Walks& a, const Walks& b) { return a.size < b.size; });
+  // The first is the widest (the scope's whole list): any other holds every
+  // order the query can match too, in fewer entries.
+  if (candidates.size() == 1) return std::move(candidates.front());
+  if (candidates.size() == 2) return std::move(candidates.back());
+  size_t best = 1, best_size = size_of(candidates[1]);
+  for (size_t i = 2; i < candidates.size(); ++i)
+    if (size_t size = size_of(candidates[i]); size < best_size) best = i, best_size = size;
+  return std::move(candidates[best]);
 }
 
 OrderPage OrdersModel::list_orders(const OrderQuery& query) const {

@@ -205,10 +205,14 @@ class OrdersModel final : public ReadModel {
   struct Walks {
     std::vector<const Placements*> lists;
     std::vector<std::string> cold;
-    size_t size = 0;  // an estimate, capped for views/
   };
-  // The smallest of the candidates the query's filters allow.
+  // The narrowest of the candidates the query's filters allow. Each
+  // candidate holds every order the query can match, so any narrower one
+  // beats the scope's whole list; between narrower ones, the smaller.
   Walks plan(const OrderQuery& query) const;
+  // How many entries `w` has: exact in memory, counted in views/ up to a cap
+  // (enough to tell a narrow list from a wide one).
+  size_t size_of(const Walks& w) const;
   // Whose orders the query may list: the caller's own list (a customer's, a
   // driver's; `scope` left empty), or restaurants' (`scope`, with their
   // whole lists as the first candidate). False: none at all.

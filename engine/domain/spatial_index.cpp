@@ -1,5 +1,6 @@
 #include "engine/domain/spatial_index.h"
 
+#include <algorithm>
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 #include <cmath>
@@ -62,10 +63,19 @@ std::vector<std::pair<Uuid, double>> SpatialIndex::nearest(
   if (limit == 0) return out;
   visit_nearest(from, [&](const Uuid& id, double d) {
     if (d > radius_m) return false;
+    // Past the limit only for ties with the last taken: which of equally
+    // near ids come first is decided by id, not by the tree's history (a
+    // state restored from a snapshot inserts in another order than the
+    // log did, and must decide the same).
+    if (out.size() >= limit && d > out.back().second) return false;
     if (accept && !accept(id)) return true;
     out.emplace_back(id, d);
-    return out.size() < limit;
+    return true;
   });
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second < b.second : a.first < b.first;
+  });
+  if (out.size() > limit) out.resize(limit);
   return out;
 }
 

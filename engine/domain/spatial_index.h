@@ -38,7 +38,8 @@ class SpatialIndex {
   size_t size() const;
 
   // Up to `limit` ids within `radius_m` of `from` that `accept` takes,
-  // nearest first, each with its distance in metres.
+  // nearest first (equally near ones by id, whatever the order they were
+  // put in), each with its distance in metres.
   std::vector<std::pair<Uuid, double>> nearest(
       const GeoPoint& from, size_t limit, double radius_m,
       const std::function<bool(const Uuid&)>& accept = {}) const;
