@@ -25,8 +25,12 @@ void Checkpointer::stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  // A long catch-up (the first, on a log without a snapshot) is left at a
+  // chunk's end rather than waited for.
+  leave_.store(true, std::memory_order_release);
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  leave_.store(false, std::memory_order_release);
 }
 
 Status Checkpointer::checkpoint_now(std::optional<uint64_t> up_to) {
@@ -48,6 +52,7 @@ Status Checkpointer::catch_up(uint64_t to) {
   if (to <= position()) return {};
   Status followed;
   Status scanned = log_.scan_chunks(position() + 1, to, [&](std::span<Event> chunk) {
+    if (leave_.load(std::memory_order_acquire)) return false;
     for (const Event& e : chunk) {
       followed = state_.follow(log_, e);
       if (!followed.ok()) return false;
@@ -85,7 +90,9 @@ void Checkpointer::run() {
     {
       std::lock_guard work(work_mu_);
       done = catch_up(committed_());
-      if (done.ok() && position() >= checkpoint() + options_.every_events) done = write(true);
+      if (done.ok() && !leave_.load(std::memory_order_acquire) &&
+          position() >= checkpoint() + options_.every_events)
+        done = write(true);
     }
     if (!done.ok())
       std::cerr << "error: a background snapshot failed (" << done.error().message

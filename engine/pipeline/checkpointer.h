@@ -85,6 +85,7 @@ class Checkpointer {
   bool loaded_ = false;
   std::atomic<uint64_t> position_{0};
   std::atomic<uint64_t> checkpoint_{0};
+  std::atomic<bool> leave_{false};  // stop(): leave a catch-up at a chunk's end
 
   std::mutex mu_;
   std::condition_variable wake_;
