@@ -203,7 +203,7 @@ TEST_F(StateSnapshotTest, ASnapshotPlusTheTailIsTheStateAReplayOfTheWholeLogGive
   ASSERT_TRUE(checkpointer.checkpoint_now().ok());
   ASSERT_EQ(checkpointer.checkpoint(), committed);
   ASSERT_NO_FATAL_FAILURE(write_up_to(1.0));
-  ASSERT_GT(log_->last_position(), committed + 500) << "a tail worth replaying";
+  ASSERT_GT(log_->last_position(), committed + committed / 20) << "a tail worth replaying";
 
   // Some finished orders have left memory by now, others are still hot.
   const int64_t now = last_recorded_at() + 60'000'000;
@@ -294,7 +294,9 @@ TEST_F(StateSnapshotTest, TheThreadSnapshotsOnItsOwnOnceTheLogGrewEnough) {
   ASSERT_NO_FATAL_FAILURE(write_up_to(0.5));
   committed = log_->last_position();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (checkpointer.position() < committed && std::chrono::steady_clock::now() < deadline)
+  // Until it has followed everything and written what that calls for.
+  while ((checkpointer.position() < committed || checkpointer.checkpoint() + 1000 < committed) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   checkpointer.stop();
   ASSERT_EQ(checkpointer.position(), committed.load());
