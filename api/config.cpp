@@ -123,6 +123,13 @@ std::optional<Error> set_snapshot_every(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_ws_queue(ServerConfig& c, const std::string& v) {
+  auto messages = integer_in(v, 16, 1'000'000);
+  if (!messages) return bad("--ws-queue", "must be a number of messages from 16 to 1000000");
+  c.ws_queue = static_cast<size_t>(*messages);
+  return std::nullopt;
+}
+
 std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
   // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
   // rather than read as "on" (it opens authentication).
@@ -163,6 +170,10 @@ const std::vector<Flag>& flags() {
        "EVENTS  snapshot the state this often in the background, bounding what a restart "
        "after a crash replays (default 250000)",
        set_snapshot_every},
+      {"--ws-queue", "COMANDA_WS_QUEUE",
+       "MESSAGES  how many messages a WebSocket may have waiting before it is closed as too "
+       "slow (default 8192)",
+       set_ws_queue},
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},

@@ -32,6 +32,8 @@ struct ServerConfig {
   // grown this many events past the last one: what a restart after a crash
   // replays at most.
   uint64_t snapshot_every = 250'000;
+  // The messages one WebSocket may have waiting before it is closed as too slow.
+  size_t ws_queue = 8192;
   bool help = false;
 };
 

@@ -96,12 +96,18 @@ struct Node::Serving {
   explicit Serving(Data& d)
       : auth(verifier_of(d.config), d.config.dev),
         server({d.config.host, d.config.port, d.config.threads}),
-        feed(server.post_in_order(),
-             projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
-                                     d.models.get<projections::OrdersModel>(),
-                                     d.models.get<projections::DriversModel>()),
-             [&restaurants = d.models.get<projections::RestaurantsModel>()](
-                 const engine::Event& e) { return restaurants.currency(e.partition); }),
+        feed(
+            server.post_in_order(),
+            projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
+                                    d.models.get<projections::OrdersModel>(),
+                                    d.models.get<projections::DriversModel>()),
+            [&restaurants = d.models.get<projections::RestaurantsModel>()](const engine::Event& e) {
+              return restaurants.currency(e.partition);
+            },
+            TopicRights(d.models.get<projections::RestaurantsModel>(),
+                        d.models.get<projections::OrdersModel>(),
+                        d.models.get<projections::DriversModel>()),
+            d.config.ws_queue),
         fanout(d.models, feed, d.scheduler),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },

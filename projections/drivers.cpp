@@ -111,6 +111,12 @@ std::string DriversModel::user_of(const Uuid& id) const {
   return it == drivers_.end() ? std::string() : it->second.details.user_id;
 }
 
+Uuid DriversModel::delivery_of(const Uuid& id) const {
+  auto lock = read_lock();
+  auto it = drivers_.find(id);
+  return it == drivers_.end() ? Uuid{} : it->second.order;
+}
+
 engine::Status DriversModel::save(const RowSink& put) const {
   auto lock = read_lock();
   v1::ViewRow row;

@@ -50,6 +50,8 @@ class DriversModel final : public ReadModel {
                                        uint64_t* position = nullptr) const;
   // The account that acts as the driver ("" for an unknown driver).
   std::string user_of(const Uuid& id) const;
+  // The delivery the driver is on (nil when none, or an unknown driver).
+  Uuid delivery_of(const Uuid& id) const;
 
   struct Nearby {
     DriverView driver;

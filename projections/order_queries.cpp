@@ -186,6 +186,13 @@ std::string OrdersModel::customer_of(const Uuid& id) const {
   return cold ? cold->placed.customer.id : std::string();
 }
 
+Uuid OrdersModel::driver_of(const Uuid& id) const {
+  auto lock = read_lock();
+  if (const OrderView* o = orders_.find(id)) return o->driver;
+  std::optional<OrderView> cold = cold_view(id);
+  return cold ? cold->driver : Uuid{};
+}
+
 bool OrdersModel::matches(const OrderView& o, const OrderQuery& q) const {
   if (o.deleted || o.archived != q.archived) return false;
   if (q.restaurant_id && o.placed.restaurant_id != *q.restaurant_id) return false;

@@ -136,6 +136,8 @@ class OrdersModel final : public ReadModel {
   OrderPage list_orders(const OrderQuery& query) const;
   // The customer an order was placed for ("" for an unknown order).
   std::string customer_of(const Uuid& id) const;
+  // The driver assigned to the order (nil when none, or an unknown order).
+  Uuid driver_of(const Uuid& id) const;
   // The kitchen board: the restaurant's open orders (not finished, not
   // deleted, not scheduled), newest first, in O(open orders). `position`, if given,
   // receives the position the answer reflects.

@@ -1,5 +1,7 @@
 #include "api/ws/protocol.h"
 
+#include <cstdint>
+
 #include "api/json/body_reader.h"
 #include "api/json/event_json.h"
 #include "api/json/json_writer.h"
@@ -21,6 +23,29 @@ engine::Result<std::string> parse_ws_auth(std::string_view message) {
   return token;
 }
 
+engine::Result<ClientMessage> parse_client_message(std::string_view message) {
+  auto object = parse_object(message);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  const std::string type = r.string("type", true, 32);
+  ClientMessage m;
+  m.topic = r.string("topic", true, 256);
+  const std::optional<int64_t> from = r.integer("from", false, 1, INT64_MAX);
+  if (r.failed()) return r.error();
+  if (type == "subscribe")
+    m.type = ClientMessage::Type::kSubscribe;
+  else if (type == "unsubscribe")
+    m.type = ClientMessage::Type::kUnsubscribe;
+  else
+    return Error::invalid("type", "a message's type is subscribe or unsubscribe");
+  if (from) {
+    if (m.type != ClientMessage::Type::kSubscribe)
+      return Error::invalid("from", "from goes with subscribe only");
+    m.from = static_cast<uint64_t>(*from);
+  }
+  return m;
+}
+
 std::string authenticated_message(const engine::Principal& who) {
   JsonWriter w;
   w.begin_object().key("type").string("authenticated").key("subject").string(who.subject);
@@ -28,12 +53,12 @@ std::string authenticated_message(const engine::Principal& who) {
   return w.take();
 }
 
-std::shared_ptr<const std::string> event_message(const engine::Event& e,
-                                                 std::string_view currency) {
+std::shared_ptr<const std::string> event_message(const engine::Event& e, std::string_view currency,
+                                                 std::string_view topic) {
   JsonWriter w;
   w.begin_object();
   w.key("type").string("event");
-  w.key("topic").string("events");
+  w.key("topic").string(topic);
   w.key("position").number(e.position);
   w.key("event");
   write_event(w, e, currency);
@@ -41,16 +66,29 @@ std::shared_ptr<const std::string> event_message(const engine::Event& e,
   return std::make_shared<const std::string>(w.take());
 }
 
-std::shared_ptr<const std::string> error_message(int status, std::string_view detail) {
+std::shared_ptr<const std::string> subscribed_message(std::string_view topic, uint64_t position) {
   JsonWriter w;
-  w.begin_object()
-      .key("type")
-      .string("error")
-      .key("status")
-      .number(status)
-      .key("detail")
-      .string(detail)
-      .end_object();
+  w.begin_object().key("type").string("subscribed").key("topic").string(topic);
+  w.key("position").number(position).end_object();
+  return std::make_shared<const std::string>(w.take());
+}
+
+std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic) {
+  JsonWriter w;
+  w.begin_object().key("type").string("unsubscribed").key("topic").string(topic).end_object();
+  return std::make_shared<const std::string>(w.take());
+}
+
+std::shared_ptr<const std::string> error_message(int status, std::string_view detail,
+                                                 std::string_view topic, std::string_view field,
+                                                 std::optional<uint64_t> position) {
+  JsonWriter w;
+  w.begin_object().key("type").string("error").key("status").number(status);
+  w.key("detail").string(detail);
+  if (!field.empty()) w.key("field").string(field);
+  if (!topic.empty()) w.key("topic").string(topic);
+  if (position) w.key("position").number(*position);
+  w.end_object();
   return std::make_shared<const std::string>(w.take());
 }
 

@@ -1,8 +1,10 @@
-// The WebSocket's messages (docs/api.md "WebSocket"), both ways: what a client
-// may send, and what the server sends, as JSON text. Safe on any thread.
+// The WebSocket's messages (docs/realtime.md), both ways: what a client may
+// send, and what the server sends, as JSON text. Safe on any thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,13 +17,33 @@ namespace comanda::api {
 // The token of a socket's first message {"type": "auth", "token": "..."}.
 engine::Result<std::string> parse_ws_auth(std::string_view message);
 
+// A message from an identified client:
+// {"type": "subscribe", "topic": "...", "from": 42} or
+// {"type": "unsubscribe", "topic": "..."}. 400 naming the field otherwise.
+struct ClientMessage {
+  enum class Type : uint8_t { kSubscribe, kUnsubscribe };
+  Type type = Type::kSubscribe;
+  std::string topic;
+  std::optional<uint64_t> from;  // subscribe: replay from this position (inclusive)
+};
+engine::Result<ClientMessage> parse_client_message(std::string_view message);
+
 // {"type": "authenticated", "subject": ..., "role": ...}
 std::string authenticated_message(const engine::Principal& principal);
-// {"type": "event", "topic": "events", "position": 42, "event": {...}};
+// {"type": "event", "topic": ..., "position": 42, "event": {...}};
 // `currency` is that of the event's restaurant (api/json/event_json.h).
 std::shared_ptr<const std::string> event_message(const engine::Event& event,
-                                                 std::string_view currency);
-// {"type": "error", "status": 400, "detail": "..."}
-std::shared_ptr<const std::string> error_message(int status, std::string_view detail);
+                                                 std::string_view currency, std::string_view topic);
+// {"type": "subscribed", "topic": ..., "position": N}: every event of the
+// topic after N follows.
+std::shared_ptr<const std::string> subscribed_message(std::string_view topic, uint64_t position);
+// {"type": "unsubscribed", "topic": ...}: asked for, or the rights lapsed.
+std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic);
+// {"type": "error", "status": 400, "detail": "...", "field"?: ..., "topic"?: ...,
+//  "position"?: N}
+std::shared_ptr<const std::string> error_message(int status, std::string_view detail,
+                                                 std::string_view topic = {},
+                                                 std::string_view field = {},
+                                                 std::optional<uint64_t> position = {});
 
 }  // namespace comanda::api

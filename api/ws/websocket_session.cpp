@@ -1,5 +1,6 @@
 #include "api/ws/websocket_session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/http/problem.h"
@@ -8,9 +9,9 @@
 namespace comanda::api {
 namespace {
 
-constexpr size_t kMaxQueuedMessages = 8192;             // beyond it the client is too slow
 constexpr auto kAuthTimeout = std::chrono::seconds(5);  // for the first-message auth
 constexpr size_t kMaxMessageBytes = 64 * 1024;
+constexpr int kSendBuffer = 256 * 1024;  // bytes the kernel holds for one socket
 
 // No Origin (not a browser), or a page served from this machine.
 bool local_origin(std::string_view origin) {
@@ -23,6 +24,12 @@ bool local_origin(std::string_view origin) {
 }  // namespace
 
 void WebSocketSession::run(http::request<http::string_body> request) {
+  // The kernel's share of what waits for a slow client, bounded (not grown
+  // by autotuning to megabytes): the queue above is then what fills, and a
+  // client too slow to keep up is found out after a known amount.
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::send_buffer_size(kSendBuffer),
+                                                   ignored);
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
@@ -49,8 +56,9 @@ void WebSocketSession::run(http::request<http::string_body> request) {
                    beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }
 
-void WebSocketSession::deliver(std::shared_ptr<const std::string> message) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->enqueue(message); });
+void WebSocketSession::deliver(std::shared_ptr<const std::string> message, uint64_t position) {
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), message, position] { self->enqueue(message, position); });
 }
 
 void WebSocketSession::refuse_upgrade(http::request<http::string_body> request,
@@ -67,9 +75,7 @@ void WebSocketSession::refuse_upgrade(http::request<http::string_body> request,
 void WebSocketSession::authenticated(engine::Principal who) {
   auto announcement = std::make_shared<const std::string>(authenticated_message(who));
   principal_ = std::move(who);
-  // Subscribe before the announcement can reach the client: any event
-  // committed after the client reads it is then delivered.
-  feed_.add(weak_from_this());
+  feed_.add(weak_from_this());  // following nothing until it subscribes
   enqueue(std::move(announcement));
 }
 
@@ -112,10 +118,27 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
     if (!who.ok()) return fail(401, who.error().message);
     authenticated(std::move(who).value());
   } else {
-    enqueue(error_message(
-        400, "this socket streams every event you may see; client messages are not supported yet"));
+    on_client_message(message);
   }
   do_read();
+}
+
+void WebSocketSession::on_client_message(std::string_view text) {
+  auto message = parse_client_message(text);
+  if (!message.ok())
+    return enqueue(error_message(400, message.error().message, {}, message.error().field));
+  auto topic = parse_topic(message->topic);
+  if (message->type == ClientMessage::Type::kUnsubscribe)
+    return feed_.unsubscribe(shared_from_this(), topic.ok() ? topic->name : message->topic);
+  if (!topic.ok()) return enqueue(error_message(400, topic.error().message, {}, "topic"));
+  if (message->from)
+    return enqueue(error_message(
+        400, "replay from a position is not served yet: subscribe without from for what follows",
+        topic->name, "from"));
+  if (engine::Status may = feed_.rights().may_follow(*principal_, *topic); !may.ok())
+    return enqueue(
+        error_message(http_status(may.error().code), may.error().message, topic->name, "topic"));
+  feed_.subscribe(shared_from_this(), std::move(topic).value());
 }
 
 void WebSocketSession::fail(int status, std::string_view detail) {
@@ -125,21 +148,25 @@ void WebSocketSession::fail(int status, std::string_view detail) {
   if (queue_.empty()) close();
 }
 
-void WebSocketSession::enqueue(std::shared_ptr<const std::string> message) {
+void WebSocketSession::enqueue(std::shared_ptr<const std::string> message, uint64_t position) {
   if (closed_ || closing_) return;
-  if (queue_.size() >= kMaxQueuedMessages) {
-    // Too slow: drop what waits (the front may be in flight) and close.
+  if (queue_.size() >= feed_.max_queued()) {
+    // Too slow: drop what waits (the front may be in flight), say where it
+    // stopped (the client resumes after it), and close.
     closing_ = true;
     queue_.erase(queue_.begin() + 1, queue_.end());
+    const uint64_t last = std::max(last_written_, queue_.front().position);
+    close_reason_ = "too slow; last position sent " + std::to_string(last);
+    queue_.push_back({error_message(429, close_reason_, {}, {}, last), 0});
     return;
   }
-  queue_.push_back(std::move(message));
+  queue_.push_back({std::move(message), position});
   if (accepted_ && queue_.size() == 1) do_write();
 }
 
 void WebSocketSession::do_write() {
   ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front()),
+  ws_.async_write(net::buffer(*queue_.front().message),
                   beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
 }
 
@@ -148,14 +175,16 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
     closed_ = true;
     return;
   }
+  if (queue_.front().position != 0) last_written_ = queue_.front().position;
   queue_.pop_front();
   if (!queue_.empty()) return do_write();
   if (closing_) close();
 }
 
 void WebSocketSession::close() {
-  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error),
-                  [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
+  websocket::close_reason reason(websocket::close_code::policy_error);
+  reason.reason = close_reason_;
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
 }
 
 }  // namespace comanda::api

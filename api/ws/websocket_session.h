@@ -2,9 +2,11 @@
 // websocket_session: owned by shared_ptr, every step on the connection's
 // strand. The client is known from the upgrade's Authorization header, or
 // from its first message {"type": "auth", ...}, which must come within a few
-// seconds. It joins the feed (api/ws/feed.h) once known; messages go out one
-// async_write at a time from a queue, and a client that lets the queue grow
-// past its bound is disconnected rather than slowing anyone else.
+// seconds. It joins the feed (api/ws/feed.h) once known, following nothing
+// until it subscribes to topics (rights checked here, api/ws/topics.h);
+// messages go out one async_write at a time from a queue, and a client that
+// lets the queue grow past its bound is told the last position it was
+// sent and disconnected, rather than slowing anyone else.
 //
 // Threads: the network threads, on the connection's strand; deliver() from
 // the feed's strand.
@@ -31,7 +33,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   // Answers the upgrade `request` (or refuses it: a bad token is a plain 401).
   void run(http::request<http::string_body> request);
 
-  void deliver(std::shared_ptr<const std::string> message) override;
+  void deliver(std::shared_ptr<const std::string> message, uint64_t position) override;
   const engine::Principal& principal() const override { return *principal_; }
 
  private:
@@ -40,9 +42,11 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, size_t bytes);
+  // A message of an identified client: a subscription, or its end.
+  void on_client_message(std::string_view message);
   // Sends an error, then closes the socket with "policy violation".
   void fail(int status, std::string_view detail);
-  void enqueue(std::shared_ptr<const std::string> message);
+  void enqueue(std::shared_ptr<const std::string> message, uint64_t position = 0);
   void do_write();
   void on_write(beast::error_code ec, size_t bytes);
   void close();
@@ -53,7 +57,13 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   const Authenticator& auth_;
   std::optional<engine::Principal> principal_;
   beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  struct Queued {
+    std::shared_ptr<const std::string> message;
+    uint64_t position = 0;  // an event's; 0 for other messages
+  };
+  std::deque<Queued> queue_;
+  uint64_t last_written_ = 0;  // the position of the last event message written
+  std::string close_reason_;
   bool accepted_ = false;
   bool closing_ = false;
   bool closed_ = false;

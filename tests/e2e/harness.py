@@ -438,6 +438,14 @@ async def ws_connect(server, token=DEFAULT, path="/v1/ws", headers=None, **kw):
     return await websockets.connect(server.ws_url(path), **options)
 
 
+async def subscribe(ws, topic="events", **extra):
+    """Subscribes `ws` to `topic` (docs/realtime.md) and returns the answer:
+    {"type": "subscribed", "topic", "position"}, or an error. The answer is
+    the socket's next message when nothing else is under way on it."""
+    await ws.send(json.dumps({"type": "subscribe", "topic": topic, **extra}))
+    return await recv_json(ws)
+
+
 def refused_upgrade_status(exc):
     """The HTTP status of a refused WebSocket upgrade, from the exception of
     whichever websockets version is installed (InvalidStatusCode with

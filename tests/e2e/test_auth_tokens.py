@@ -476,6 +476,7 @@ class ServerProcessTest(AuthAssertions, unittest.TestCase):
             try:
                 hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
                 self.assertEqual(hello, {"type": "authenticated", "subject": "dev", "role": "admin"})
+                self.assertEqual((await harness.subscribe(ws, "events"))["type"], "subscribed")
                 loop = asyncio.get_running_loop()
                 status, headers, _ = await loop.run_in_executor(
                     None, lambda: server.post("/v1/restaurants", restaurant_body(), token=None))

@@ -9,7 +9,7 @@ import os
 import unittest
 import uuid
 
-from harness import content_type as ctype, serve_for, ws_connect
+from harness import content_type as ctype, serve_for, subscribe, ws_connect
 
 RECV_TIMEOUT = 10.0  # seconds per expected WebSocket message
 
@@ -196,7 +196,7 @@ class DriversTest(unittest.TestCase):
         self.assertEqual(after, before, "the read models were rebuilt from the log")
 
     def test_the_driver_alone_sees_its_pings_live(self):
-        # The live feed streams every committed event its principal may see.
+        # The `events` topic streams every committed event its principal may see.
         async def scenario():
             mine = await ws_connect(self.server, token=self.luis)
             other = await ws_connect(self.server, token=self.ana)
@@ -204,6 +204,7 @@ class DriversTest(unittest.TestCase):
                 for ws, sub in ((mine, "u-driver-1"), (other, "u-driver-2")):
                     hello = json.loads(await asyncio.wait_for(ws.recv(), RECV_TIMEOUT))
                     self.assertEqual((hello["type"], hello["subject"]), ("authenticated", sub))
+                    self.assertEqual((await subscribe(ws, "events"))["type"], "subscribed")
                 status, _, body = await asyncio.to_thread(self.ping, {"lat": 7, "lng": 8})
                 self.assertEqual(status, 200, body)
                 message = json.loads(await asyncio.wait_for(mine.recv(), RECV_TIMEOUT))

@@ -15,7 +15,7 @@ import jwt  # PyJWT
 
 import harness
 from harness import (ADMIN_SUB, content_type as ctype, history_actors, in_thread, make_token, menu_body, order_body, put_menu, recv_json,
-                     restaurant_body, serve_for, ws_connect)
+                     restaurant_body, serve_for, subscribe, ws_connect)
 
 SUBJECTS = {"admin": ("admin", ADMIN_SUB), "owner1": ("owner", "u-owner-1"), "owner2": ("owner", "u-owner-2"),
             "cust1": ("customer", "u-cust-1"), "cust2": ("customer", "u-cust-2"),
@@ -379,6 +379,7 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
             role, sub = SUBJECTS[who]
             hello = await recv_json(ws)
             self.assertEqual(hello, {"type": "authenticated", "subject": sub, "role": role}, who)
+            self.assertEqual((await subscribe(ws, "events"))["type"], "subscribed", who)
             sockets[who] = ws
 
         # (position, stream, event type, actor, who may see it) per docs/api.md.
@@ -465,6 +466,7 @@ class WebSocketTenancyTest(unittest.IsolatedAsyncioTestCase):
         await ws.send(json.dumps({"type": "auth", "token": self.tokens["cust1"]}))
         hello = await recv_json(ws)
         self.assertEqual(hello, {"type": "authenticated", "subject": "u-cust-1", "role": "customer"})
+        self.assertEqual((await subscribe(ws, "events"))["type"], "subscribed")
 
         # It streams what cust1 may see, and not what it may not.
         rid = await in_thread(harness.register_restaurant, self.server)

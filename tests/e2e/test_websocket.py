@@ -8,7 +8,7 @@ import json
 import unittest
 
 import harness
-from harness import ADMIN_SUB, in_thread, order_body, recv_json, register_restaurant, serve_for, ws_connect
+from harness import ADMIN_SUB, in_thread, order_body, recv_json, register_restaurant, serve_for, subscribe, ws_connect
 
 
 
@@ -20,9 +20,7 @@ async def connect(server):
 
 
 async def barrier(ws):
-    """Wait until the server has registered this socket as a subscriber: its
-    first message, {"type": "authenticated", ...}, is sent once the socket
-    has joined the feed (docs/api.md: events committed "from then on")."""
+    """The socket's first message, {"type": "authenticated", ...}."""
     msg = await recv_json(ws)
     if msg.get("type") != "authenticated":
         raise AssertionError(f"expected the authenticated message first, got {msg}")
@@ -45,6 +43,8 @@ class WebSocketTest(unittest.IsolatedAsyncioTestCase):
         self.sockets.append(ws)
         reply = await barrier(ws)
         self.assertEqual(reply, {"type": "authenticated", "subject": ADMIN_SUB, "role": "admin"})
+        subscribed = await subscribe(ws, "events")
+        self.assertEqual((subscribed["type"], subscribed["topic"]), ("subscribed", "events"), subscribed)
         return ws
 
     async def collect(self, ws, count):
@@ -150,12 +150,12 @@ class WebSocketTest(unittest.IsolatedAsyncioTestCase):
         refs = sorted(m["event"]["data"]["reference"] for m in got[1:])
         self.assertEqual(refs, [f"A001-{i:06d}" for i in range(1, 4 * n + 1)], "references have no gaps")
 
-    async def test_client_message_gets_an_error_and_the_stream_goes_on(self):
+    async def test_a_bad_client_message_gets_an_error_and_the_stream_goes_on(self):
         srv = self.server
         ws = await self.open_socket()
-        await ws.send(json.dumps({"type": "subscribe", "topic": "events"}))
+        await ws.send(json.dumps({"type": "dance", "topic": "events"}))
         reply = await recv_json(ws)
-        self.assertEqual(reply.get("type"), "error", reply)
+        self.assertEqual((reply.get("type"), reply.get("status"), reply.get("field")), ("error", 400, "type"), reply)
         self.assertIsInstance(reply.get("detail"), str, reply)
         # The socket stays open and keeps streaming.
         status, headers, _ = await in_thread(srv.post, "/v1/restaurants", harness.restaurant_body())
