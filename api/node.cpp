@@ -107,7 +107,7 @@ struct Node::Serving {
             TopicRights(d.models.get<projections::RestaurantsModel>(),
                         d.models.get<projections::OrdersModel>(),
                         d.models.get<projections::DriversModel>()),
-            d.config.ws_queue),
+            *d.log, d.config.ws_queue),
         fanout(d.models, feed, d.scheduler),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },

@@ -1,10 +1,28 @@
 #include "api/ws/feed.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "api/ws/protocol.h"
 
 namespace comanda::api {
+
+EventFeed::EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
+                     TopicRights rights, const engine::EventLog& log, size_t max_queued)
+    : post_(std::move(post_in_order)),
+      audience_of_(std::move(audience_of)),
+      currency_of_(std::move(currency_of)),
+      rights_(std::move(rights)),
+      log_(log),
+      max_queued_(max_queued),
+      catch_up_thread_([this] {
+        while (auto job = catch_ups_.pop()) catch_up(*job);
+      }) {}
+
+EventFeed::~EventFeed() {
+  catch_ups_.close();
+  catch_up_thread_.join();
+}
 
 void EventFeed::add(std::weak_ptr<Subscriber> subscriber) {
   post_([this, subscriber = std::move(subscriber)] {
@@ -19,18 +37,29 @@ EventFeed::Entry* EventFeed::entry_of(const Subscriber* subscriber) {
   return nullptr;
 }
 
-void EventFeed::subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic) {
-  post_([this, subscriber = std::move(subscriber), topic = std::move(topic)] {
+void EventFeed::subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic,
+                          std::optional<uint64_t> from) {
+  post_([this, subscriber = std::move(subscriber), topic = std::move(topic), from] {
     Entry* entry = entry_of(subscriber.get());
     if (!entry) return;
-    if (std::find(entry->topics.begin(), entry->topics.end(), topic) == entry->topics.end()) {
+    auto it = std::find_if(entry->topics.begin(), entry->topics.end(),
+                           [&](const Followed& f) { return f.topic == topic; });
+    if (it != entry->topics.end() && (from || it->catching_up))
+      return subscriber->deliver(
+          error_message(409, "already following " + topic.name + ": unsubscribe first to replay",
+                        topic.name, "topic"),
+          0);
+    if (it == entry->topics.end()) {
       if (entry->topics.size() == kMaxTopics)
         return subscriber->deliver(
             error_message(429, "at most " + std::to_string(kMaxTopics) + " topics per socket",
                           topic.name),
             0);
-      entry->topics.push_back(topic);
+      // From a position live delivery has not passed yet: that is live.
+      const bool replay = from && *from <= delivered_;
+      entry->topics.push_back({topic, replay, {}});
       following_.fetch_add(1, std::memory_order_relaxed);
+      if (replay) catch_ups_.push({subscriber, topic, *from, delivered_});
     }
     subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
   });
@@ -40,7 +69,7 @@ void EventFeed::unsubscribe(std::shared_ptr<Subscriber> subscriber, std::string 
   post_([this, subscriber = std::move(subscriber), topic = std::move(topic)] {
     if (Entry* entry = entry_of(subscriber.get()))
       following_.fetch_sub(
-          std::erase_if(entry->topics, [&](const Topic& t) { return t.name == topic; }),
+          std::erase_if(entry->topics, [&](const Followed& f) { return f.topic.name == topic; }),
           std::memory_order_relaxed);
     subscriber->deliver(unsubscribed_message(topic), 0);
   });
@@ -68,6 +97,14 @@ void EventFeed::deliver(const std::vector<engine::Event>& events) {
   delivered_ = events.back().position;
 }
 
+bool EventFeed::carries(const Topic& topic, const engine::Principal& who,
+                        const projections::Audience& audience,
+                        const std::vector<std::string>& names) const {
+  return topic.kind == Topic::Kind::kEvents
+             ? audience.admits(who)
+             : std::find(names.begin(), names.end(), topic.name) != names.end();
+}
+
 void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& names) {
   const projections::Audience audience = audience_of_(e);
   names.clear();
@@ -89,20 +126,74 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
     if (!subscriber) continue;
     const engine::Principal& who = subscriber->principal();
     for (size_t i = 0; i < entry.topics.size();) {
-      const Topic& topic = entry.topics[i];
-      const bool hit = topic.kind == Topic::Kind::kEvents
-                           ? audience.admits(who)
-                           : std::find(names.begin(), names.end(), topic.name) != names.end();
-      if (hit && !rights_.still_may(who, topic)) {  // lapsed: ended, and said so
-        subscriber->deliver(unsubscribed_message(topic.name), 0);
-        entry.topics.erase(entry.topics.begin() + static_cast<ptrdiff_t>(i));
-        following_.fetch_sub(1, std::memory_order_relaxed);
+      Followed& f = entry.topics[i];
+      const bool hit = carries(f.topic, who, audience, names);
+      bool ended = false;
+      if (hit && !rights_.still_may(who, f.topic)) {  // lapsed: ended, and said so
+        subscriber->deliver(unsubscribed_message(f.topic.name), 0);
+        ended = true;
+      } else if (hit && f.catching_up && f.held.size() == max_queued_) {
+        // The replay is too far behind the live events held for it.
+        subscriber->deliver(
+            error_message(429, "too far behind while catching up: subscribe again", f.topic.name),
+            0);
+        ended = true;
+      } else if (hit && f.catching_up) {
+        f.held.emplace_back(message_for(f.topic.name), e.position);
+      } else if (hit) {
+        subscriber->deliver(message_for(f.topic.name), e.position);
+      }
+      if (!ended) {
+        ++i;
         continue;
       }
-      if (hit) subscriber->deliver(message_for(topic.name), e.position);
-      ++i;
+      entry.topics.erase(entry.topics.begin() + static_cast<ptrdiff_t>(i));
+      following_.fetch_sub(1, std::memory_order_relaxed);
     }
   }
+}
+
+void EventFeed::catch_up(const CatchUp& job) {
+  std::vector<std::string> names;
+  std::string currency_of_partition;
+  engine::Uuid partition;
+  (void)log_.scan(job.from, job.to, [&](const engine::Event& e) {
+    auto subscriber = job.subscriber.lock();
+    if (!subscriber) return false;  // gone: nothing more to send
+    // Never faster than the client reads: its queue stays below half its bound.
+    while (subscriber->backlog() > max_queued_ / 2 && !subscriber->gone())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const projections::Audience audience = audience_of_(e);
+    names.clear();
+    topics_of(e, audience, names);
+    const engine::Principal& who = subscriber->principal();
+    if (!carries(job.topic, who, audience, names) || !rights_.still_may(who, job.topic))
+      return true;
+    if (e.partition != partition || currency_of_partition.empty()) {
+      partition = e.partition;
+      currency_of_partition = currency_of_(e);
+    }
+    subscriber->deliver(event_message(e, currency_of_partition, job.topic.name), e.position);
+    return true;
+  });
+  // Back on the strand: the switch to live, after everything sent above.
+  if (auto subscriber = job.subscriber.lock())
+    post_([this, subscriber, name = job.topic.name, to = job.to] {
+      caught_up(subscriber, name, to);
+    });
+}
+
+void EventFeed::caught_up(const std::shared_ptr<Subscriber>& subscriber, const std::string& topic,
+                          uint64_t to) {
+  Entry* entry = entry_of(subscriber.get());
+  if (!entry) return;
+  auto it = std::find_if(entry->topics.begin(), entry->topics.end(),
+                         [&](const Followed& f) { return f.topic.name == topic; });
+  if (it == entry->topics.end() || !it->catching_up) return;  // ended meanwhile
+  subscriber->deliver(caught_up_message(topic, to), 0);
+  for (auto& [message, position] : it->held) subscriber->deliver(std::move(message), position);
+  it->held.clear();
+  it->catching_up = false;
 }
 
 }  // namespace comanda::api

@@ -6,6 +6,12 @@
 // subscription's answer carries the position after which every event of
 // its topic is delivered, with no gap and no duplicate.
 //
+// A subscription `from` a position is caught up first: a thread of the
+// feed's own reads the log from there to where live delivery stood when it
+// was made (never past the committed position, never on the pipeline's
+// threads), sends what matches, then `caught_up`, then what arrived live
+// meanwhile (held for it, up to the socket's queue bound), and goes live.
+//
 // Rights are checked when subscribing (TopicRights::may_follow, by the
 // caller) and, for those that lapse, again per event: a lapsed subscription
 // is dropped and the client told (`unsubscribed`).
@@ -17,14 +23,18 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/http/http_types.h"
 #include "api/ws/topics.h"
+#include "engine/base/blocking_queue.h"
 #include "engine/domain/event.h"
 #include "engine/domain/principal.h"
+#include "engine/log/event_log.h"
 #include "projections/audience.h"
 
 namespace comanda::api {
@@ -39,6 +49,10 @@ class Subscriber {
   virtual void deliver(std::shared_ptr<const std::string> message, uint64_t position) = 0;
   // Who is listening; fixed before the subscriber is added.
   virtual const engine::Principal& principal() const = 0;
+  // About how many messages wait to be sent (a catch-up waits while many do).
+  virtual size_t backlog() const = 0;
+  // Whether it will never send again (closed, or closing).
+  virtual bool gone() const = 0;
 };
 
 class EventFeed {
@@ -55,13 +69,12 @@ class EventFeed {
   // `post_in_order` must run tasks one at a time, in the order posted.
   // `audience_of` says who may see an event; `currency_of`, the currency of
   // its restaurant, asked only for an event someone receives.
+  // `log` (which must outlive the feed) serves catch-ups.
   EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
-            TopicRights rights, size_t max_queued = kDefaultMaxQueued)
-      : post_(std::move(post_in_order)),
-        audience_of_(std::move(audience_of)),
-        currency_of_(std::move(currency_of)),
-        rights_(std::move(rights)),
-        max_queued_(max_queued) {}
+            TopicRights rights, const engine::EventLog& log, size_t max_queued = kDefaultMaxQueued);
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
 
   const TopicRights& rights() const { return rights_; }
   size_t max_queued() const { return max_queued_; }
@@ -70,32 +83,55 @@ class EventFeed {
   void add(std::weak_ptr<Subscriber> subscriber);
   // Starts delivering `topic` (its rights already checked) to `subscriber`,
   // which is answered `subscribed` with the position after which it gets
-  // every event of the topic (or an error past kMaxTopics). Following a
-  // topic twice is following it once.
-  void subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic);
+  // every event of the topic live (or an error past kMaxTopics); with
+  // `from`, the events of the topic from there up to that position come
+  // first, then `caught_up`. Following a topic twice is following it once.
+  void subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic,
+                 std::optional<uint64_t> from = std::nullopt);
   void unsubscribe(std::shared_ptr<Subscriber> subscriber, std::string topic);
 
   void publish(std::span<const engine::Event> events);
 
  private:
+  using Held = std::vector<std::pair<std::shared_ptr<const std::string>, uint64_t>>;
+  struct Followed {
+    Topic topic;
+    bool catching_up = false;
+    Held held;  // live messages waiting for the catch-up to end
+  };
   struct Entry {
     std::weak_ptr<Subscriber> subscriber;
-    std::vector<Topic> topics;
+    std::vector<Followed> topics;
+  };
+  struct CatchUp {
+    std::weak_ptr<Subscriber> subscriber;
+    Topic topic;
+    uint64_t from = 0, to = 0;
   };
   // On the strand.
   Entry* entry_of(const Subscriber* subscriber);
   void deliver(const std::vector<engine::Event>& events);
   void deliver_one(const engine::Event& e, std::vector<std::string>& names);
+  void caught_up(const std::shared_ptr<Subscriber>& subscriber, const std::string& topic,
+                 uint64_t to);
+  // On the catch-up thread.
+  void catch_up(const CatchUp& job);
+  // Whether `e` (with its `audience` and topic `names`) goes to `who` on `topic`.
+  bool carries(const Topic& topic, const engine::Principal& who,
+               const projections::Audience& audience, const std::vector<std::string>& names) const;
 
   Post post_;
   AudienceLookup audience_of_;
   CurrencyLookup currency_of_;
   TopicRights rights_;
+  const engine::EventLog& log_;
   size_t max_queued_;
   std::atomic<size_t> following_{0};  // subscriptions in all: none, no copy of a batch
   // The strand's own.
   std::vector<Entry> entries_;
   uint64_t delivered_ = 0;  // the last position handed out (or passed, with no one following)
+  engine::BlockingQueue<CatchUp> catch_ups_;
+  std::thread catch_up_thread_;
 };
 
 }  // namespace comanda::api

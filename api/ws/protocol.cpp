@@ -73,6 +73,13 @@ std::shared_ptr<const std::string> subscribed_message(std::string_view topic, ui
   return std::make_shared<const std::string>(w.take());
 }
 
+std::shared_ptr<const std::string> caught_up_message(std::string_view topic, uint64_t position) {
+  JsonWriter w;
+  w.begin_object().key("type").string("caught_up").key("topic").string(topic);
+  w.key("position").number(position).end_object();
+  return std::make_shared<const std::string>(w.take());
+}
+
 std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic) {
   JsonWriter w;
   w.begin_object().key("type").string("unsubscribed").key("topic").string(topic).end_object();

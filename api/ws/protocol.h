@@ -37,6 +37,9 @@ std::shared_ptr<const std::string> event_message(const engine::Event& event,
 // {"type": "subscribed", "topic": ..., "position": N}: every event of the
 // topic after N follows.
 std::shared_ptr<const std::string> subscribed_message(std::string_view topic, uint64_t position);
+// {"type": "caught_up", "topic": ..., "position": N}: the replay is done
+// up to N; live events follow.
+std::shared_ptr<const std::string> caught_up_message(std::string_view topic, uint64_t position);
 // {"type": "unsubscribed", "topic": ...}: asked for, or the rights lapsed.
 std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic);
 // {"type": "error", "status": 400, "detail": "...", "field"?: ..., "topic"?: ...,

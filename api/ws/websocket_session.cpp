@@ -82,6 +82,7 @@ void WebSocketSession::authenticated(engine::Principal who) {
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) {
     closed_ = true;
+    gone_.store(true, std::memory_order_relaxed);
     return;
   }
   accepted_ = true;
@@ -105,6 +106,7 @@ void WebSocketSession::do_read() {
 void WebSocketSession::on_read(beast::error_code ec, size_t) {
   if (ec) {
     closed_ = true;
+    gone_.store(true, std::memory_order_relaxed);
     timer_.cancel();
     return;
   }
@@ -131,14 +133,10 @@ void WebSocketSession::on_client_message(std::string_view text) {
   if (message->type == ClientMessage::Type::kUnsubscribe)
     return feed_.unsubscribe(shared_from_this(), topic.ok() ? topic->name : message->topic);
   if (!topic.ok()) return enqueue(error_message(400, topic.error().message, {}, "topic"));
-  if (message->from)
-    return enqueue(error_message(
-        400, "replay from a position is not served yet: subscribe without from for what follows",
-        topic->name, "from"));
   if (engine::Status may = feed_.rights().may_follow(*principal_, *topic); !may.ok())
     return enqueue(
         error_message(http_status(may.error().code), may.error().message, topic->name, "topic"));
-  feed_.subscribe(shared_from_this(), std::move(topic).value());
+  feed_.subscribe(shared_from_this(), std::move(topic).value(), message->from);
 }
 
 void WebSocketSession::fail(int status, std::string_view detail) {
@@ -158,9 +156,12 @@ void WebSocketSession::enqueue(std::shared_ptr<const std::string> message, uint6
     const uint64_t last = std::max(last_written_, queue_.front().position);
     close_reason_ = "too slow; last position sent " + std::to_string(last);
     queue_.push_back({error_message(429, close_reason_, {}, {}, last), 0});
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    gone_.store(true, std::memory_order_relaxed);
     return;
   }
   queue_.push_back({std::move(message), position});
+  queued_.store(queue_.size(), std::memory_order_relaxed);
   if (accepted_ && queue_.size() == 1) do_write();
 }
 
@@ -173,10 +174,12 @@ void WebSocketSession::do_write() {
 void WebSocketSession::on_write(beast::error_code ec, size_t) {
   if (ec) {
     closed_ = true;
+    gone_.store(true, std::memory_order_relaxed);
     return;
   }
   if (queue_.front().position != 0) last_written_ = queue_.front().position;
   queue_.pop_front();
+  queued_.store(queue_.size(), std::memory_order_relaxed);
   if (!queue_.empty()) return do_write();
   if (closing_) close();
 }
@@ -184,7 +187,10 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
 void WebSocketSession::close() {
   websocket::close_reason reason(websocket::close_code::policy_error);
   reason.reason = close_reason_;
-  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->closed_ = true; });
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
+    self->closed_ = true;
+    self->gone_.store(true, std::memory_order_relaxed);
+  });
 }
 
 }  // namespace comanda::api

@@ -12,6 +12,7 @@
 // the feed's strand.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
@@ -35,6 +36,10 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
 
   void deliver(std::shared_ptr<const std::string> message, uint64_t position) override;
   const engine::Principal& principal() const override { return *principal_; }
+  size_t backlog() const override {
+    return posted_.load(std::memory_order_relaxed) + queued_.load(std::memory_order_relaxed);
+  }
+  bool gone() const override { return gone_.load(std::memory_order_relaxed); }
 
  private:
   void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error);
@@ -64,6 +69,11 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   std::deque<Queued> queue_;
   uint64_t last_written_ = 0;  // the position of the last event message written
   std::string close_reason_;
+  // For other threads (backlog(), gone()): deliveries posted and not yet
+  // queued, the queue's length, and whether it will send no more.
+  std::atomic<size_t> posted_{0};
+  std::atomic<size_t> queued_{0};
+  std::atomic<bool> gone_{false};
   bool accepted_ = false;
   bool closing_ = false;
   bool closed_ = false;

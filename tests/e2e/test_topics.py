@@ -202,11 +202,18 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
         await self.follow(ws, topic)
         await ws.send(json.dumps({"type": "unsubscribe", "topic": topic}))
         self.assertEqual(await recv_json(ws), {"type": "unsubscribed", "topic": topic})
-        await in_thread(self.place, self.r1)
+        _, placed = await in_thread(self.place, self.r1)
         await self.assert_silent(ws, "an event after unsubscribing")
-        await ws.send(json.dumps({"type": "subscribe", "topic": topic, "from": 1}))
-        answer = await recv_json(ws)
-        self.assertEqual((answer["type"], answer["status"], answer["field"]), ("error", 400, "from"), answer)
+        # Following it again from a position replays what was missed.
+        answer = await subscribe(ws, topic, **{"from": placed})
+        self.assertEqual((answer["type"], answer["position"]), ("subscribed", placed), answer)
+        missed = await recv_json(ws)
+        self.assertEqual((missed["type"], missed["position"], missed["event"]["type"]),
+                         ("event", placed, "order_placed"))
+        self.assertEqual(await recv_json(ws), {"type": "caught_up", "topic": topic, "position": placed})
+        # Twice the same topic with a replay: refused, the first goes on.
+        again = await subscribe(ws, topic, **{"from": 1})
+        self.assertEqual((again["type"], again["status"]), ("error", 409), again)
 
 
 if __name__ == "__main__":
