@@ -59,7 +59,10 @@ void EventFeed::subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic,
       const bool replay = from && *from <= delivered_;
       entry->topics.push_back({topic, replay, {}});
       following_.fetch_add(1, std::memory_order_relaxed);
+      // The answer first: the replay's messages come after it.
+      subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
       if (replay) catch_ups_.push({subscriber, topic, *from, delivered_});
+      return;
     }
     subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
   });
