@@ -20,6 +20,7 @@
 #include "engine/pipeline/sequencer.h"
 #include "engine/pipeline/state_snapshot.h"
 #include "projections/audience.h"
+#include "projections/notifications.h"
 #include "projections/orders.h"
 #include "projections/read_models.h"
 #include "projections/registry.h"
@@ -104,6 +105,8 @@ struct Node::Serving {
             [&restaurants = d.models.get<projections::RestaurantsModel>()](const engine::Event& e) {
               return restaurants.currency(e.partition);
             },
+            projections::NotificationsOf(d.models.get<projections::RestaurantsModel>(),
+                                         d.models.get<projections::OrdersModel>()),
             TopicRights(d.models.get<projections::RestaurantsModel>(),
                         d.models.get<projections::OrdersModel>(),
                         d.models.get<projections::DriversModel>()),

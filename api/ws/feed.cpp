@@ -8,10 +8,12 @@
 namespace comanda::api {
 
 EventFeed::EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
-                     TopicRights rights, const engine::EventLog& log, size_t max_queued)
+                     NotificationLookup notifications_of, TopicRights rights,
+                     const engine::EventLog& log, size_t max_queued)
     : post_(std::move(post_in_order)),
       audience_of_(std::move(audience_of)),
       currency_of_(std::move(currency_of)),
+      notifications_of_(std::move(notifications_of)),
       rights_(std::move(rights)),
       log_(log),
       max_queued_(max_queued),
@@ -108,10 +110,25 @@ bool EventFeed::carries(const Topic& topic, const engine::Principal& who,
              : std::find(names.begin(), names.end(), topic.name) != names.end();
 }
 
+EventFeed::Notes EventFeed::notes_of(const engine::Event& e) const {
+  Notes notes;
+  std::vector<std::string> to;
+  for (const projections::Notification& n : notifications_of_(e)) {
+    to.clear();
+    topics_of(n, to);
+    for (std::string& name : to) {
+      auto message = notification_message(n, name);
+      notes.emplace_back(std::move(name), std::move(message));
+    }
+  }
+  return notes;
+}
+
 void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& names) {
   const projections::Audience audience = audience_of_(e);
   names.clear();
   topics_of(e, audience, names);
+  const Notes notes = notes_of(e);
   // Encoded once per topic, for the first who receives it.
   std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> encoded;
   std::string currency;
@@ -130,21 +147,28 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
     const engine::Principal& who = subscriber->principal();
     for (size_t i = 0; i < entry.topics.size();) {
       Followed& f = entry.topics[i];
-      const bool hit = carries(f.topic, who, audience, names);
+      // The event, then the notifications it gives, on this topic.
+      std::vector<std::shared_ptr<const std::string>> out;
+      if (carries(f.topic, who, audience, names)) out.push_back(message_for(f.topic.name));
+      if (f.topic.kind != Topic::Kind::kEvents)
+        for (const auto& [name, message] : notes)
+          if (name == f.topic.name) out.push_back(message);
       bool ended = false;
-      if (hit && !rights_.still_may(who, f.topic)) {  // lapsed: ended, and said so
+      if (!out.empty() && !rights_.still_may(who, f.topic)) {  // lapsed: ended, and said so
         subscriber->deliver(unsubscribed_message(f.topic.name), 0);
         ended = true;
-      } else if (hit && f.catching_up && f.held.size() == max_queued_) {
-        // The replay is too far behind the live events held for it.
-        subscriber->deliver(
-            error_message(429, "too far behind while catching up: subscribe again", f.topic.name),
-            0);
-        ended = true;
-      } else if (hit && f.catching_up) {
-        f.held.emplace_back(message_for(f.topic.name), e.position);
-      } else if (hit) {
-        subscriber->deliver(message_for(f.topic.name), e.position);
+      }
+      for (size_t m = 0; m < out.size() && !ended; ++m) {
+        if (!f.catching_up) {
+          subscriber->deliver(out[m], e.position);
+        } else if (f.held.size() < max_queued_) {
+          f.held.emplace_back(out[m], e.position);
+        } else {  // the replay is too far behind the live messages held for it
+          subscriber->deliver(
+              error_message(429, "too far behind while catching up: subscribe again", f.topic.name),
+              0);
+          ended = true;
+        }
       }
       if (!ended) {
         ++i;
@@ -170,13 +194,20 @@ void EventFeed::catch_up(const CatchUp& job) {
     names.clear();
     topics_of(e, audience, names);
     const engine::Principal& who = subscriber->principal();
-    if (!carries(job.topic, who, audience, names) || !rights_.still_may(who, job.topic))
-      return true;
-    if (e.partition != partition || currency_of_partition.empty()) {
-      partition = e.partition;
-      currency_of_partition = currency_of_(e);
+    const bool event_hit = carries(job.topic, who, audience, names);
+    // The notifications are derived again, with the event's position.
+    Notes notes;
+    if (job.topic.kind != Topic::Kind::kEvents) notes = notes_of(e);
+    std::erase_if(notes, [&](const auto& note) { return note.first != job.topic.name; });
+    if ((!event_hit && notes.empty()) || !rights_.still_may(who, job.topic)) return true;
+    if (event_hit) {
+      if (e.partition != partition || currency_of_partition.empty()) {
+        partition = e.partition;
+        currency_of_partition = currency_of_(e);
+      }
+      subscriber->deliver(event_message(e, currency_of_partition, job.topic.name), e.position);
     }
-    subscriber->deliver(event_message(e, currency_of_partition, job.topic.name), e.position);
+    for (auto& [_, message] : notes) subscriber->deliver(std::move(message), e.position);
     return true;
   });
   // Back on the strand: the switch to live, after everything sent above.

@@ -36,6 +36,7 @@
 #include "engine/domain/principal.h"
 #include "engine/log/event_log.h"
 #include "projections/audience.h"
+#include "projections/notifications.h"
 
 namespace comanda::api {
 
@@ -59,6 +60,8 @@ class EventFeed {
  public:
   using AudienceLookup = std::function<projections::Audience(const engine::Event&)>;
   using CurrencyLookup = std::function<std::string(const engine::Event&)>;
+  using NotificationLookup =
+      std::function<std::vector<projections::Notification>(const engine::Event&)>;
 
   // The most topics one socket follows.
   static constexpr size_t kMaxTopics = 64;
@@ -69,9 +72,12 @@ class EventFeed {
   // `post_in_order` must run tasks one at a time, in the order posted.
   // `audience_of` says who may see an event; `currency_of`, the currency of
   // its restaurant, asked only for an event someone receives.
-  // `log` (which must outlive the feed) serves catch-ups.
+  // `notifications_of`, the domain's messages an event gives (delivered
+  // after it on their topics); `log` (which must outlive the feed) serves
+  // catch-ups.
   EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
-            TopicRights rights, const engine::EventLog& log, size_t max_queued = kDefaultMaxQueued);
+            NotificationLookup notifications_of, TopicRights rights, const engine::EventLog& log,
+            size_t max_queued = kDefaultMaxQueued);
   ~EventFeed();
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
@@ -116,6 +122,9 @@ class EventFeed {
                  uint64_t to);
   // On the catch-up thread.
   void catch_up(const CatchUp& job);
+  // The notifications `e` gives, each encoded for each of its topics.
+  using Notes = std::vector<std::pair<std::string, std::shared_ptr<const std::string>>>;
+  Notes notes_of(const engine::Event& e) const;
   // Whether `e` (with its `audience` and topic `names`) goes to `who` on `topic`.
   bool carries(const Topic& topic, const engine::Principal& who,
                const projections::Audience& audience, const std::vector<std::string>& names) const;
@@ -123,6 +132,7 @@ class EventFeed {
   Post post_;
   AudienceLookup audience_of_;
   CurrencyLookup currency_of_;
+  NotificationLookup notifications_of_;
   TopicRights rights_;
   const engine::EventLog& log_;
   size_t max_queued_;

@@ -66,6 +66,21 @@ std::shared_ptr<const std::string> event_message(const engine::Event& e, std::st
   return std::make_shared<const std::string>(w.take());
 }
 
+std::shared_ptr<const std::string> notification_message(const projections::Notification& n,
+                                                        std::string_view topic) {
+  JsonWriter w;
+  w.begin_object().key("type").string("notification").key("topic").string(topic);
+  w.key("position").number(n.position).key("order_id").string(n.order_id.to_string());
+  w.key("reference").string(n.reference).key("message").string(n.message);
+  if (n.to == projections::Notification::To::kDriver) {
+    w.key("restaurant_name").string(n.restaurant_name);
+    w.key("restaurant_address").string(n.restaurant_address);
+    w.key("delivery_address").string(n.delivery_address);
+  }
+  w.end_object();
+  return std::make_shared<const std::string>(w.take());
+}
+
 std::shared_ptr<const std::string> subscribed_message(std::string_view topic, uint64_t position) {
   JsonWriter w;
   w.begin_object().key("type").string("subscribed").key("topic").string(topic);

@@ -11,6 +11,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/event.h"
 #include "engine/domain/principal.h"
+#include "projections/notifications.h"
 
 namespace comanda::api {
 
@@ -34,6 +35,11 @@ std::string authenticated_message(const engine::Principal& principal);
 // `currency` is that of the event's restaurant (api/json/event_json.h).
 std::shared_ptr<const std::string> event_message(const engine::Event& event,
                                                  std::string_view currency, std::string_view topic);
+// {"type": "notification", "topic": ..., "position": 42, "order_id": ...,
+//  "reference": ..., "message": ...} (an offer's with the restaurant's name
+// and address and the delivery address): projections/notifications.h.
+std::shared_ptr<const std::string> notification_message(const projections::Notification& n,
+                                                        std::string_view topic);
 // {"type": "subscribed", "topic": ..., "position": N}: every event of the
 // topic after N follows.
 std::shared_ptr<const std::string> subscribed_message(std::string_view topic, uint64_t position);

@@ -114,6 +114,22 @@ void topics_of(const engine::Event& e, const projections::Audience& audience,
       e.payload);
 }
 
+void topics_of(const projections::Notification& n, std::vector<std::string>& out) {
+  using To = projections::Notification::To;
+  switch (n.to) {
+    case To::kCustomer:
+      out.push_back(std::string(kCustomers) + n.recipient + "/orders");
+      out.push_back(std::string(kOrders) + n.order_id.to_string());
+      return;
+    case To::kDriver:
+      out.push_back(std::string(kDrivers) + n.recipient + "/offers");
+      return;
+    case To::kRestaurant:
+      out.push_back(std::string(kRestaurants) + n.recipient + "/orders");
+      return;
+  }
+}
+
 engine::Status TopicRights::may_follow(const engine::Principal& who, const Topic& t) const {
   const bool admin = who.role == Role::kAdmin;
   switch (t.kind) {

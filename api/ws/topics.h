@@ -24,6 +24,7 @@
 #include "engine/domain/principal.h"
 #include "projections/audience.h"
 #include "projections/drivers.h"
+#include "projections/notifications.h"
 #include "projections/orders.h"
 #include "projections/restaurants.h"
 
@@ -54,6 +55,11 @@ engine::Result<Topic> parse_topic(std::string_view text);
 // `out`; `audience` is the event's (projections/audience.h).
 void topics_of(const engine::Event& event, const projections::Audience& audience,
                std::vector<std::string>& out);
+
+// The topics a notification goes to, by name, appended to `out`: a
+// customer's to their orders' topic and the order's, an offer to the
+// driver's offers, a new order to its restaurant's orders.
+void topics_of(const projections::Notification& notification, std::vector<std::string>& out);
 
 // Who may follow what. The models must outlive it.
 class TopicRights {

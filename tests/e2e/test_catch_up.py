@@ -32,8 +32,10 @@ class CatchUpTest(unittest.IsolatedAsyncioTestCase):
                 return failures.append((status, body))
 
     async def read_until(self, ws, topic, last_position, deadline_s=120):
-        """Messages of `topic` until its events reach `last_position`: (events, caught_up)."""
+        """Messages of `topic` until its events reach `last_position`: (events,
+        caught_up); notifications are kept in self.notes."""
         events, caught_up = [], None
+        self.notes = []
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline_s
         while not events or events[-1]["position"] < last_position:
@@ -43,6 +45,8 @@ class CatchUpTest(unittest.IsolatedAsyncioTestCase):
             if m["type"] == "caught_up":
                 self.assertIsNone(caught_up, "caught_up twice")
                 caught_up = (m["position"], len(events))
+            elif m["type"] == "notification":
+                self.notes.append(m)
             else:
                 self.assertEqual(m["type"], "event", m)
                 events.append(m)
@@ -89,6 +93,9 @@ class CatchUpTest(unittest.IsolatedAsyncioTestCase):
         theirs, caught_up = await self.read_until(mine, topic, expected[-1])
         self.assertEqual([m["position"] for m in theirs], expected)
         self.assertIsNotNone(caught_up)
+        # Each new order told the restaurant, replayed or live, once.
+        placed = [m["position"] for m in theirs if m["event"]["type"] == "order_placed"]
+        self.assertEqual([n["position"] for n in self.notes if n["position"] <= placed[-1]], placed)
         for ws in (everything, mine):
             await asyncio.wait_for(ws.close(), 10)
 

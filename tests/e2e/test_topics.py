@@ -105,17 +105,29 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
         mine, placed = await in_thread(self.place, self.r1)
         await in_thread(self.place, self.r2, "u-cust-2")  # another restaurant's
         accepted = await in_thread(self.step, mine, "accepted", "owner1")
-        got = [await recv_json(ws), await recv_json(ws)]
-        self.assertEqual([(m["topic"], m["position"], m["event"]["type"], m["event"]["stream"]) for m in got],
-                         [(topic, placed, "order_placed", mine),
-                          (topic, accepted, "order_status_changed", mine)])
-        # An order's topic and the customer's, side by side on one socket.
+        got = [await recv_json(ws) for _ in range(3)]
+        self.assertEqual([(m["type"], m["topic"], m["position"]) for m in got],
+                         [("event", topic, placed), ("notification", topic, placed),
+                          ("event", topic, accepted)])
+        self.assertEqual([m["event"]["type"] for m in got if m["type"] == "event"],
+                         ["order_placed", "order_status_changed"])
+        # A new order tells the restaurant.
+        self.assertEqual((got[1]["order_id"], got[1]["message"]),
+                         (mine, f"Nuevo pedido {got[0]['event']['data']['reference']} (1 producto)"))
+        # An order's topic and the customer's, side by side on one socket:
+        # each event, then the customer's message, on each.
         cust = await self.open("cust1")
         await self.follow(cust, f"orders/{mine}")
         await self.follow(cust, "customers/u-cust-1/orders")
         preparing = await in_thread(self.step, mine, "preparing", "owner1")
-        got = sorted([(m["topic"], m["position"]) for m in (await recv_json(cust), await recv_json(cust))])
-        self.assertEqual(got, [("customers/u-cust-1/orders", preparing), (f"orders/{mine}", preparing)])
+        got = [await recv_json(cust) for _ in range(4)]
+        self.assertEqual(sorted((m["topic"], m["type"], m["position"]) for m in got),
+                         [("customers/u-cust-1/orders", "event", preparing),
+                          ("customers/u-cust-1/orders", "notification", preparing),
+                          (f"orders/{mine}", "event", preparing),
+                          (f"orders/{mine}", "notification", preparing)])
+        told = [m["message"] for m in got if m["type"] == "notification"]
+        self.assertEqual(told, ["👨‍🍳 Tu pedido está siendo preparado."] * 2)
         self.assertEqual((await recv_json(ws))["position"], preparing)
 
     async def test_who_may_follow_what(self):
@@ -175,6 +187,11 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
         offered = await recv_json(driver_ws)
         self.assertEqual((offered["topic"], offered["event"]["type"], offered["event"]["stream"]),
                          (f"drivers/{self.d1}/offers", "driver_offered", order))
+        # The offer's particulars, for the driver to decide on.
+        note = await recv_json(driver_ws)
+        self.assertEqual((note["type"], note["position"], note["order_id"], note["restaurant_name"],
+                          note["delivery_address"]),
+                         ("notification", offered["position"], order, "Sede 1", "Calle 1 234"))
         cust = await self.open("cust1")
         topic = f"drivers/{self.d1}/position"
         refused = await subscribe(cust, topic)
@@ -210,6 +227,9 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
         missed = await recv_json(ws)
         self.assertEqual((missed["type"], missed["position"], missed["event"]["type"]),
                          ("event", placed, "order_placed"))
+        # Its notification is derived again, with the event's position.
+        note = await recv_json(ws)
+        self.assertEqual((note["type"], note["position"], note["order_id"]), ("notification", placed, missed["event"]["stream"]))
         self.assertEqual(await recv_json(ws), {"type": "caught_up", "topic": topic, "position": placed})
         # Twice the same topic with a replay: refused, the first goes on.
         again = await subscribe(ws, topic, **{"from": 1})
