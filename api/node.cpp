@@ -127,6 +127,9 @@ struct Node::Serving {
                 }},
         router(all_routes(context), auth, commands),
         handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }),
+        request_as([this](const engine::Principal& who, const Request& rq, Reply reply) {
+          router.dispatch_as(who, rq, std::move(reply));
+        }),
         scheduler(d.scheduler) {
     sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
     checkpointer.emplace(
@@ -163,6 +166,7 @@ struct Node::Serving {
   ApiContext context;
   Router router;
   RequestHandler handler;
+  RequestAs request_as;
   std::optional<engine::Sequencer> sequencer;
   // Follows the committed log into its own copy of the sequencer's state
   // and snapshots it; gone before the sequencer it asks.
@@ -271,7 +275,7 @@ void Node::run() {
             << " events, durability "
             << (d.config.durability == engine::Durability::kSync ? "sync" : "async") << ")"
             << std::endl;
-  s.server.run(s.handler, s.feed, s.auth);
+  s.server.run(s.handler, s.feed, s.auth, s.request_as);
   std::cout << "comandad stopping" << std::endl;
   s.scheduler.stop();  // it submits to the sequencer
   s.checkpointer->stop();

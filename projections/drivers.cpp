@@ -26,6 +26,7 @@ void DriversModel::apply_one(const Event& e) {
     d.version = e.stream_version;
     d.registered_at_us = e.recorded_at_us;
     d.details = *registered;
+    by_user_[registered->user_id] = e.stream;
     return;
   }
   if (!std::holds_alternative<DriverLocationReported>(e.payload) &&
@@ -94,6 +95,7 @@ std::vector<DriversModel::Nearby> DriversModel::nearest(const GeoPoint& from, do
 void DriversModel::clear() {
   located_ = SpatialIndex();
   drivers_.clear();
+  by_user_.clear();
 }
 
 std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Principal& viewer,
@@ -109,6 +111,12 @@ std::string DriversModel::user_of(const Uuid& id) const {
   auto lock = read_lock();
   auto it = drivers_.find(id);
   return it == drivers_.end() ? std::string() : it->second.details.user_id;
+}
+
+Uuid DriversModel::driver_of_user(const std::string& user_id) const {
+  auto lock = read_lock();
+  auto it = by_user_.find(user_id);
+  return it == by_user_.end() ? Uuid{} : it->second;
 }
 
 Uuid DriversModel::delivery_of(const Uuid& id) const {
@@ -167,6 +175,7 @@ engine::Status DriversModel::load_row(std::string_view, std::string_view value) 
   auto lock = write_lock();
   DriverView& d = drivers_[view.id];
   d = std::move(view);
+  by_user_[d.details.user_id] = d.id;
   if (d.position) locate(d);
   return {};
 }

@@ -50,6 +50,8 @@ class DriversModel final : public ReadModel {
                                        uint64_t* position = nullptr) const;
   // The account that acts as the driver ("" for an unknown driver).
   std::string user_of(const Uuid& id) const;
+  // The driver whose account is `user_id` (nil when none).
+  Uuid driver_of_user(const std::string& user_id) const;
   // The delivery the driver is on (nil when none, or an unknown driver).
   Uuid delivery_of(const Uuid& id) const;
 
@@ -75,6 +77,7 @@ class DriversModel final : public ReadModel {
   void locate(const DriverView& d);
 
   std::unordered_map<Uuid, DriverView, engine::UuidHash> drivers_;
+  std::unordered_map<std::string, Uuid> by_user_;  // one driver per account
   // Every driver with a position, indexed within kSlackM of it: a ping that
   // moves a driver less than that changes no tree node (queries allow for
   // the slack, so answers stay exact).

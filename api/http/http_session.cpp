@@ -68,7 +68,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
     std::string_view target = request.target();
     if (target.substr(0, target.find('?')) == "/v1/ws") {
       stream_.expires_never();
-      std::make_shared<WebSocketSession>(stream_.release_socket(), feed_, auth_)
+      std::make_shared<WebSocketSession>(stream_.release_socket(), feed_, auth_, request_as_)
           ->run(std::move(request));
       return;
     }

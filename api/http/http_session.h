@@ -19,10 +19,14 @@ namespace comanda::api {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  // `handler`, `feed` and `auth` must outlive the session.
+  // `handler`, `feed`, `auth` and `request_as` must outlive the session.
   HttpSession(tcp::socket&& socket, const RequestHandler& handler, EventFeed& feed,
-              const Authenticator& auth)
-      : stream_(std::move(socket)), handler_(handler), feed_(feed), auth_(auth) {}
+              const Authenticator& auth, const RequestAs& request_as)
+      : stream_(std::move(socket)),
+        handler_(handler),
+        feed_(feed),
+        request_as_(request_as),
+        auth_(auth) {}
 
   void run();
 
@@ -41,6 +45,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   const RequestHandler& handler_;
   EventFeed& feed_;
+  const RequestAs& request_as_;
   const Authenticator& auth_;
   bool keep_alive_ = true;
   std::array<char, 16384> scratch_{};  // discarded input while lingering

@@ -10,6 +10,10 @@
 #include <utility>
 #include <vector>
 
+namespace comanda::engine {
+struct Principal;
+}  // namespace comanda::engine
+
 namespace comanda::api {
 
 struct Request {
@@ -41,6 +45,10 @@ using Reply = std::function<void(Response)>;
 
 // Answers a request through its Reply, now or later, from any thread.
 using RequestHandler = std::function<void(const Request&, Reply)>;
+
+// Answers a request made as `who`, already identified (a WebSocket's
+// location messages: api/routes/router.h, dispatch_as()).
+using RequestAs = std::function<void(const engine::Principal& who, const Request&, Reply)>;
 
 // Runs a task on a network thread. Used to keep response building off the
 // write pipeline's threads.

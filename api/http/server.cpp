@@ -22,6 +22,7 @@ struct Server::Impl {
   const RequestHandler* handler = nullptr;
   EventFeed* feed = nullptr;
   const Authenticator* auth = nullptr;
+  const RequestAs* request_as = nullptr;
 
   void do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -29,7 +30,8 @@ struct Server::Impl {
       if (ec) {
         std::cerr << "warning: accept failed: " << ec.message() << "\n";
       } else {
-        std::make_shared<HttpSession>(std::move(socket), *handler, *feed, *auth)->run();
+        std::make_shared<HttpSession>(std::move(socket), *handler, *feed, *auth, *request_as)
+            ->run();
       }
       do_accept();
     });
@@ -63,7 +65,9 @@ Post Server::post_in_order() {
   return [this](std::function<void()> task) { net::post(impl_->feed_strand, std::move(task)); };
 }
 
-void Server::run(const RequestHandler& handler, EventFeed& feed, const Authenticator& auth) {
+void Server::run(const RequestHandler& handler, EventFeed& feed, const Authenticator& auth,
+                 const RequestAs& request_as) {
+  impl_->request_as = &request_as;
   impl_->handler = &handler;
   impl_->feed = &feed;
   impl_->auth = &auth;

@@ -40,7 +40,8 @@ class Server {
   // Serves until SIGINT or SIGTERM. `handler` answers HTTP requests; `feed`
   // takes WebSocket subscribers once `auth` knows who they are. All three
   // must outlive run().
-  void run(const RequestHandler& handler, EventFeed& feed, const Authenticator& auth);
+  void run(const RequestHandler& handler, EventFeed& feed, const Authenticator& auth,
+           const RequestAs& request_as);
 
  private:
   struct Impl;

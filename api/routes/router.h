@@ -23,9 +23,14 @@ class Router {
   Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands);
 
   void dispatch(const Request& request, Reply reply) const;
+  // The same for a caller already identified (a WebSocket's): `who`, not the
+  // request's Authorization header, makes the request.
+  void dispatch_as(const engine::Principal& who, const Request& request, Reply reply) const;
 
  private:
-  void run(size_t index, const Request& request, const PathParams& params, Reply reply) const;
+  void route(const Request& request, const engine::Principal* as, Reply reply) const;
+  void run(size_t index, const Request& request, const PathParams& params,
+           const engine::Principal* as, Reply reply) const;
 
   RouteTable routes_;
   std::vector<std::vector<std::string_view>> segments_;  // per route; "{x}" matches any one

@@ -46,6 +46,30 @@ engine::Result<ClientMessage> parse_client_message(std::string_view message) {
   return m;
 }
 
+engine::Result<std::optional<Locations>> parse_locations(std::string_view message) {
+  auto object = parse_object(message);
+  if (!object.ok()) return std::move(object).error();
+  ObjectReader r(*object, "");
+  const std::string type = r.string("type", true, 32);
+  if (r.failed() || (type != "location" && type != "locations")) return std::optional<Locations>();
+  Locations out;
+  out.id = r.string("id", false, 64);
+  out.driver_id = r.string("driver_id", false, 64);
+  out.batch = type == "locations";
+  if (!out.batch) {
+    if (r.failed()) return r.error();
+    out.bodies.emplace_back(message);  // the route reads the ping's fields, not the rest
+    return std::optional<Locations>(std::move(out));
+  }
+  auto pings = r.array("pings", true, 1, 100);
+  if (r.failed()) return r.error();
+  for (dom::element ping : *pings) {
+    if (!ping.is_object()) return Error::invalid("pings", "each of pings must be an object");
+    out.bodies.push_back(simdjson::minify(ping));
+  }
+  return std::optional<Locations>(std::move(out));
+}
+
 std::string authenticated_message(const engine::Principal& who) {
   JsonWriter w;
   w.begin_object().key("type").string("authenticated").key("subject").string(who.subject);
@@ -101,15 +125,25 @@ std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic) 
   return std::make_shared<const std::string>(w.take());
 }
 
+std::shared_ptr<const std::string> ack_message(std::string_view id, uint64_t position) {
+  JsonWriter w;
+  w.begin_object().key("type").string("ack");
+  if (!id.empty()) w.key("id").string(id);
+  w.key("position").number(position).end_object();
+  return std::make_shared<const std::string>(w.take());
+}
+
 std::shared_ptr<const std::string> error_message(int status, std::string_view detail,
                                                  std::string_view topic, std::string_view field,
-                                                 std::optional<uint64_t> position) {
+                                                 std::optional<uint64_t> position,
+                                                 std::string_view id) {
   JsonWriter w;
   w.begin_object().key("type").string("error").key("status").number(status);
   w.key("detail").string(detail);
   if (!field.empty()) w.key("field").string(field);
   if (!topic.empty()) w.key("topic").string(topic);
   if (position) w.key("position").number(*position);
+  if (!id.empty()) w.key("id").string(id);
   w.end_object();
   return std::make_shared<const std::string>(w.take());
 }

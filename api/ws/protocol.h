@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/domain/event.h"
@@ -29,6 +30,18 @@ struct ClientMessage {
 };
 engine::Result<ClientMessage> parse_client_message(std::string_view message);
 
+// A driver's pings: {"type": "location", "id"?, "driver_id"?, "lat", "lng",
+// ...} or {"type": "locations", "id"?, "driver_id"?, "pings": [{...}, ...]}
+// (1 to 100), each ping as POST /v1/drivers/{id}/location's body. nullopt:
+// not a location message; 400 naming the field when malformed.
+struct Locations {
+  std::string id;         // echoed in the answer ("": none)
+  std::string driver_id;  // "": the caller's own driver
+  bool batch = false;
+  std::vector<std::string> bodies;  // each ping's JSON
+};
+engine::Result<std::optional<Locations>> parse_locations(std::string_view message);
+
 // {"type": "authenticated", "subject": ..., "role": ...}
 std::string authenticated_message(const engine::Principal& principal);
 // {"type": "event", "topic": ..., "position": 42, "event": {...}};
@@ -48,11 +61,14 @@ std::shared_ptr<const std::string> subscribed_message(std::string_view topic, ui
 std::shared_ptr<const std::string> caught_up_message(std::string_view topic, uint64_t position);
 // {"type": "unsubscribed", "topic": ...}: asked for, or the rights lapsed.
 std::shared_ptr<const std::string> unsubscribed_message(std::string_view topic);
+// {"type": "ack", "id": ..., "position": N}: the pings are durable, the last at N.
+std::shared_ptr<const std::string> ack_message(std::string_view id, uint64_t position);
 // {"type": "error", "status": 400, "detail": "...", "field"?: ..., "topic"?: ...,
-//  "position"?: N}
+//  "position"?: N, "id"?: ...}
 std::shared_ptr<const std::string> error_message(int status, std::string_view detail,
                                                  std::string_view topic = {},
                                                  std::string_view field = {},
-                                                 std::optional<uint64_t> position = {});
+                                                 std::optional<uint64_t> position = {},
+                                                 std::string_view id = {});
 
 }  // namespace comanda::api

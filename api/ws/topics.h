@@ -77,6 +77,12 @@ class TopicRights {
   // only while it is theirs. False: the subscription ends.
   bool still_may(const engine::Principal& who, const Topic& topic) const;
 
+  // The driver whose account `who` is (nil when none): where a driver's
+  // location messages go.
+  engine::Uuid driver_of(const engine::Principal& who) const {
+    return drivers_.driver_of_user(who.subject);
+  }
+
  private:
   bool customer_follows_driver(const engine::Principal& who, const engine::Uuid& driver) const;
 

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "api/http/problem.h"
+#include "api/json/body_reader.h"
 #include "api/ws/protocol.h"
 
 namespace comanda::api {
@@ -126,6 +127,10 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
 }
 
 void WebSocketSession::on_client_message(std::string_view text) {
+  auto locations = parse_locations(text);
+  if (!locations.ok())
+    return enqueue(error_message(400, locations.error().message, {}, locations.error().field));
+  if (*locations) return on_locations(std::move(**locations));
   auto message = parse_client_message(text);
   if (!message.ok())
     return enqueue(error_message(400, message.error().message, {}, message.error().field));
@@ -137,6 +142,53 @@ void WebSocketSession::on_client_message(std::string_view text) {
     return enqueue(
         error_message(http_status(may.error().code), may.error().message, topic->name, "topic"));
   feed_.subscribe(shared_from_this(), std::move(topic).value(), message->from);
+}
+
+void WebSocketSession::on_locations(Locations pings) {
+  engine::Uuid driver = feed_.rights().driver_of(*principal_);
+  if (!pings.driver_id.empty()) {
+    auto named = engine::Uuid::parse(pings.driver_id);
+    if (!named) return enqueue(error_message(404, "no such driver", {}, "driver_id", {}, pings.id));
+    driver = *named;
+  }
+  if (driver.is_nil())
+    return enqueue(error_message(404, "this account drives no driver: name one in driver_id", {},
+                                 "driver_id", {}, pings.id));
+  // Every ping as its own request (the pipeline groups them); one answer
+  // once all are in.
+  auto batch = std::make_shared<LocationBatch>();
+  batch->id = std::move(pings.id);
+  batch->left = batch->batch_size = pings.bodies.size();
+  const std::string path = "/v1/drivers/" + driver.to_string() + "/location";
+  for (size_t i = 0; i < pings.bodies.size(); ++i) {
+    const Request request{"POST", path, "", std::move(pings.bodies[i]), {}};
+    request_as_(*principal_, request, [self = shared_from_this(), batch, i](Response response) {
+      net::post(self->ws_.get_executor(), [self, batch, i, response = std::move(response)] {
+        self->answered(*batch, i, response);
+      });
+    });
+  }
+}
+
+void WebSocketSession::answered(LocationBatch& batch, size_t index, const Response& response) {
+  --batch.left;
+  if (batch.failed) return;
+  if (response.status >= 300) {
+    batch.failed = true;
+    std::string detail = "refused";
+    auto field = std::string();
+    if (auto body = parse_object(response.body); body.ok()) {
+      ObjectReader r(*body, "");
+      detail = r.string("detail", false, 1000);
+      field = r.string("field", false, 200);
+    }
+    if (batch.batch_size > 1)
+      field = "pings[" + std::to_string(index) + "]" + (field.empty() ? "" : "." + field);
+    return enqueue(error_message(response.status, detail, {}, field, {}, batch.id));
+  }
+  for (const auto& [name, value] : response.headers)
+    if (name == "Comanda-Position") batch.last = std::max<uint64_t>(batch.last, std::stoull(value));
+  if (batch.left == 0) enqueue(ack_message(batch.id, batch.last));
 }
 
 void WebSocketSession::fail(int status, std::string_view detail) {

@@ -22,14 +22,21 @@
 #include "api/auth/authenticator.h"
 #include "api/http/beast_response.h"
 #include "api/ws/feed.h"
+#include "api/ws/protocol.h"
 
 namespace comanda::api {
 
 class WebSocketSession : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  // `feed` and `auth` must outlive the session.
-  WebSocketSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth)
-      : ws_(std::move(socket)), timer_(ws_.get_executor()), feed_(feed), auth_(auth) {}
+  // `feed`, `auth` and `request_as` (which runs a driver's location
+  // messages as POST /v1/drivers/{id}/location) must outlive the session.
+  WebSocketSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth,
+                   const RequestAs& request_as)
+      : ws_(std::move(socket)),
+        timer_(ws_.get_executor()),
+        feed_(feed),
+        auth_(auth),
+        request_as_(request_as) {}
 
   // Answers the upgrade `request` (or refuses it: a bad token is a plain 401).
   void run(http::request<http::string_body> request);
@@ -47,8 +54,22 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, size_t bytes);
-  // A message of an identified client: a subscription, or its end.
+  // A message of an identified client: a subscription, or its end, or
+  // location pings.
   void on_client_message(std::string_view message);
+  // {"type": "location", ...} or {"type": "locations", "pings": [...]}:
+  // each ping a request as the location route's, answered `ack` with the
+  // last position once all are durable, or an error naming the first
+  // refused (both with the message's `id`).
+  struct LocationBatch {
+    std::string id;
+    size_t batch_size = 0;
+    size_t left = 0;
+    uint64_t last = 0;  // the newest position of its pings
+    bool failed = false;
+  };
+  void on_locations(Locations pings);
+  void answered(LocationBatch& batch, size_t index, const Response& response);
   // Sends an error, then closes the socket with "policy violation".
   void fail(int status, std::string_view detail);
   void enqueue(std::shared_ptr<const std::string> message, uint64_t position = 0);
@@ -60,6 +81,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   net::steady_timer timer_;
   EventFeed& feed_;
   const Authenticator& auth_;
+  const RequestAs& request_as_;
   std::optional<engine::Principal> principal_;
   beast::flat_buffer buffer_;
   struct Queued {

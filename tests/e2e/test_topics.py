@@ -15,7 +15,10 @@ from harness import (LNG, in_thread, north, order_body, put_menu, recv_json, reg
 NOTHING_WITHIN = 0.5  # seconds a socket is watched for a message that must not come
 
 
-class TopicsTest(unittest.IsolatedAsyncioTestCase):
+class TopicsBase(unittest.IsolatedAsyncioTestCase):
+    """Two restaurants with menus, two drivers (the first available near the
+    first restaurant), and the tokens of everyone."""
+
     def setUp(self):
         self.server = serve_for(self)
         self.tokens = {
@@ -88,6 +91,8 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
             m = await asyncio.wait_for(ws.recv(), NOTHING_WITHIN)
             raise AssertionError(f"{what}: got {m}")
 
+
+class TopicsTest(TopicsBase):
     async def test_a_socket_follows_nothing_until_it_subscribes(self):
         ws = await self.open("admin")
         await in_thread(self.place, self.r1)
@@ -238,6 +243,53 @@ class TopicsTest(unittest.IsolatedAsyncioTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SocketLocationsTest(TopicsBase):
+    """Drivers send their pings on the socket: each is the event POST
+    /v1/drivers/{id}/location makes, acknowledged once durable."""
+
+    async def test_pings_on_the_socket_are_acknowledged_once_durable(self):
+        watcher = await self.open("owner1")
+        await self.follow(watcher, f"drivers/{self.d1}/position")
+        ws = await self.open("driver1")
+        await ws.send(json.dumps({"type": "location", "id": "p-1", "lat": north(300), "lng": LNG,
+                                  "heading": 90, "speed": 8.5}))
+        ack = await recv_json(ws)
+        self.assertEqual((ack["type"], ack["id"]), ("ack", "p-1"), ack)
+        self.assertLessEqual(ack["position"], await in_thread(self.server.position))
+        seen = await recv_json(watcher)
+        self.assertEqual((seen["position"], seen["event"]["type"], seen["event"]["data"]["speed"]),
+                         (ack["position"], "driver_location_reported", 8.5))
+        status, _, position = await in_thread(self.server.get, f"/v1/drivers/{self.d1}/position",
+                                              token=self.tokens["driver1"])
+        self.assertEqual((status, position["lat"]), (200, round(north(300), 7)), position)
+
+        # A batch: one ack, at the last ping's position, after all.
+        pings = [{"lat": north(400 + 10 * i), "lng": LNG} for i in range(5)]
+        await ws.send(json.dumps({"type": "locations", "id": "b-1", "pings": pings}))
+        ack = await recv_json(ws)
+        self.assertEqual((ack["type"], ack["id"]), ("ack", "b-1"), ack)
+        got = [await recv_json(watcher) for _ in pings]
+        self.assertEqual(max(m["position"] for m in got), ack["position"])
+
+        # Refusals name what was wrong, with the message's id.
+        await ws.send(json.dumps({"type": "location", "id": "bad", "lat": 200, "lng": LNG}))
+        error = await recv_json(ws)
+        self.assertEqual((error["type"], error["status"], error["id"], error["field"]), ("error", 400, "bad", "lat"))
+        await ws.send(json.dumps({"type": "locations", "id": "bad-2",
+                                  "pings": [{"lat": 1, "lng": 1}, {"lat": 1}]}))
+        error = await recv_json(ws)
+        self.assertEqual((error["status"], error["id"], error["field"]), (400, "bad-2", "pings[1].lng"), error)
+        await ws.send(json.dumps({"type": "location", "id": "other", "driver_id": self.d2,
+                                  "lat": 1, "lng": 1}))
+        error = await recv_json(ws)
+        self.assertEqual((error["type"], error["id"]), ("error", "other"), error)
+        self.assertIn(error["status"], (403, 404), error)
+        cust = await self.open("cust1")
+        await cust.send(json.dumps({"type": "location", "id": "c", "lat": 1, "lng": 1}))
+        error = await recv_json(cust)
+        self.assertEqual((error["status"], error["id"], error["field"]), (404, "c", "driver_id"), error)
 
 
 class SlowClientTest(unittest.IsolatedAsyncioTestCase):
