@@ -27,9 +27,25 @@ EventFeed::~EventFeed() {
 }
 
 void EventFeed::add(std::weak_ptr<Subscriber> subscriber) {
-  post_([this, subscriber = std::move(subscriber)] {
-    std::erase_if(entries_, [](const Entry& e) { return e.subscriber.expired(); });
-    entries_.push_back({subscriber, {}});
+  post_([this, weak = std::move(subscriber)] {
+    std::erase_if(entries_, [&](const Entry& e) {
+      if (!e.subscriber.expired()) return false;
+      following_.fetch_sub(e.topics.size(), std::memory_order_relaxed);
+      return true;
+    });
+    auto subscriber = weak.lock();
+    if (!subscriber) return;
+    const engine::Principal& who = subscriber->principal();
+    size_t open = 0;
+    for (const Entry& e : entries_)
+      if (auto other = e.subscriber.lock(); other && !other->gone() &&
+                                            other->principal().subject == who.subject &&
+                                            other->principal().role == who.role)
+        ++open;
+    if (open >= kMaxSocketsPerPrincipal)
+      return subscriber->refused(429, "at most " + std::to_string(kMaxSocketsPerPrincipal) +
+                                          " sockets per account at once");
+    entries_.push_back({weak, {}});
   });
 }
 

@@ -54,6 +54,9 @@ class Subscriber {
   virtual size_t backlog() const = 0;
   // Whether it will never send again (closed, or closing).
   virtual bool gone() const = 0;
+  // Refused by the feed (too many sockets of its principal): it sends the
+  // error and closes.
+  virtual void refused(int status, std::string detail) = 0;
 };
 
 class EventFeed {
@@ -63,8 +66,10 @@ class EventFeed {
   using NotificationLookup =
       std::function<std::vector<projections::Notification>(const engine::Event&)>;
 
-  // The most topics one socket follows.
+  // The most topics one socket follows, and the most sockets one principal
+  // (a user id in a role) has open at once.
   static constexpr size_t kMaxTopics = 64;
+  static constexpr size_t kMaxSocketsPerPrincipal = 16;
   // The messages waiting for one socket, by default: a client that lets
   // more pile up is too slow, and closed.
   static constexpr size_t kDefaultMaxQueued = 8192;
@@ -85,7 +90,8 @@ class EventFeed {
   const TopicRights& rights() const { return rights_; }
   size_t max_queued() const { return max_queued_; }
 
-  // A subscriber, following nothing yet.
+  // A subscriber, following nothing yet; refused (Subscriber::refused)
+  // when its principal has kMaxSocketsPerPrincipal open already.
   void add(std::weak_ptr<Subscriber> subscriber);
   // Starts delivering `topic` (its rights already checked) to `subscriber`,
   // which is answered `subscribed` with the position after which it gets

@@ -191,9 +191,17 @@ void WebSocketSession::answered(LocationBatch& batch, size_t index, const Respon
   if (batch.left == 0) enqueue(ack_message(batch.id, batch.last));
 }
 
+void WebSocketSession::refused(int status, std::string detail) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), status, detail = std::move(detail)] {
+    self->close_reason_ = detail;
+    self->fail(status, self->close_reason_);
+  });
+}
+
 void WebSocketSession::fail(int status, std::string_view detail) {
   enqueue(error_message(status, detail));
   closing_ = true;
+  gone_.store(true, std::memory_order_relaxed);
   if (queue_.size() == 1 && accepted_) return;  // the write in flight closes when done
   if (queue_.empty()) close();
 }

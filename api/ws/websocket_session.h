@@ -47,6 +47,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
     return posted_.load(std::memory_order_relaxed) + queued_.load(std::memory_order_relaxed);
   }
   bool gone() const override { return gone_.load(std::memory_order_relaxed); }
+  void refused(int status, std::string detail) override;
 
  private:
   void refuse_upgrade(http::request<http::string_body> request, const engine::Error& error);

@@ -245,6 +245,30 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class SocketCapTest(TopicsBase):
+    async def test_an_account_has_at_most_16_sockets_open(self):
+        sockets = [await self.open("cust2") for _ in range(16)]
+        extra = await self.open("cust2")  # identified, then refused
+        error = await recv_json(extra)
+        self.assertEqual((error["type"], error["status"]), ("error", 429), error)
+        await asyncio.wait_for(extra.wait_closed(), 10)
+        self.assertEqual((extra.close_code, extra.close_reason), (1008, error["detail"]))
+        # Another account is not counted against it.
+        other = await self.open("cust1")
+        self.assertEqual((await subscribe(other, "events"))["type"], "subscribed")
+        # One closed, one more may open (once the server has seen it go).
+        await asyncio.wait_for(sockets.pop().close(), 10)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 10
+        while True:
+            ws = await self.open("cust2")
+            answer = await subscribe(ws, "events")
+            if answer["type"] == "subscribed":
+                break
+            self.assertLess(loop.time(), end, "the closed socket still counted")
+            await asyncio.sleep(0.1)
+
+
 class SocketLocationsTest(TopicsBase):
     """Drivers send their pings on the socket: each is the event POST
     /v1/drivers/{id}/location makes, acknowledged once durable."""
