@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "api/ws/protocol.h"
 
@@ -144,7 +145,7 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
   const projections::Audience audience = audience_of_(e);
   names.clear();
   topics_of(e, audience, names);
-  const Notes notes = notes_of(e);
+  std::optional<Notes> notes;  // derived for the first topic that may carry them
   // Encoded once per topic, for the first who receives it.
   std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> encoded;
   std::string currency;
@@ -166,9 +167,11 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
       // The event, then the notifications it gives, on this topic.
       std::vector<std::shared_ptr<const std::string>> out;
       if (carries(f.topic, who, audience, names)) out.push_back(message_for(f.topic.name));
-      if (f.topic.kind != Topic::Kind::kEvents)
-        for (const auto& [name, message] : notes)
+      if (f.topic.kind != Topic::Kind::kEvents) {
+        if (!notes) notes = notes_of(e);
+        for (const auto& [name, message] : *notes)
           if (name == f.topic.name) out.push_back(message);
+      }
       bool ended = false;
       if (!out.empty() && !rights_.still_may(who, f.topic)) {  // lapsed: ended, and said so
         subscriber->deliver(unsubscribed_message(f.topic.name), 0);
