@@ -101,12 +101,9 @@ engine::Result<ViewStore::Snapshot> ViewStore::take(const ProjectionRegistry& mo
                                std::to_string(model->position()) + ", not at the checkpoint " +
                                std::to_string(snapshot.checkpoint) + ": not snapshotted");
   if (snapshot.checkpoint != 0) {
-    auto link = log.chain_link(snapshot.checkpoint);
+    auto link = log.checkpoint_link(snapshot.checkpoint, "the read models'");
     if (!link.ok()) return link.error();
-    if (!*link)
-      return Error::corruption("no batch of the log ends at the read models' position " +
-                               std::to_string(snapshot.checkpoint));
-    snapshot.link.assign(reinterpret_cast<const char*>((*link)->data()), (*link)->size());
+    snapshot.link = std::move(link).value();
   }
   std::string key;
   for (const auto& model : models.models()) {
@@ -168,12 +165,9 @@ engine::Result<uint64_t> ViewStore::load(ProjectionRegistry& models, const engin
   if (meta.checkpoint() == 0 || meta.checkpoint() > log.last_position())
     return unusable("the snapshot's checkpoint " + std::to_string(meta.checkpoint()) +
                     " is not in the log");
-  auto link = log.chain_link(meta.checkpoint());
-  if (!link.ok()) return link.error();
-  if (!*link ||
-      meta.checkpoint_link() !=
-          std::string_view(reinterpret_cast<const char*>((*link)->data()), (*link)->size()))
-    return unusable("the snapshot was taken of another log");
+  auto same_log = log.matches_checkpoint(meta.checkpoint(), meta.checkpoint_link());
+  if (!same_log.ok()) return same_log.error();
+  if (!*same_log) return unusable("the snapshot was taken of another log");
 
   // Any bad row leaves every model empty (unusable() resets them).
   models.reset(meta.checkpoint());

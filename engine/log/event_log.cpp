@@ -379,4 +379,20 @@ Status EventLog::scan_stream_index(
   return {};
 }
 
+Result<std::string> EventLog::checkpoint_link(uint64_t checkpoint, std::string_view whose) const {
+  auto link = chain_link(checkpoint);
+  if (!link.ok()) return link.error();
+  if (!*link)
+    return Error::corruption("no batch of the log ends at " + std::string(whose) + " position " +
+                             std::to_string(checkpoint));
+  return std::string(reinterpret_cast<const char*>((*link)->data()), (*link)->size());
+}
+
+Result<bool> EventLog::matches_checkpoint(uint64_t checkpoint, std::string_view link) const {
+  auto ours = chain_link(checkpoint);
+  if (!ours.ok()) return ours.error();
+  return *ours &&
+         link == std::string_view(reinterpret_cast<const char*>((**ours).data()), (**ours).size());
+}
+
 }  // namespace comanda::engine

@@ -108,6 +108,12 @@ class EventLog {
   // The link of the batch that ends at `last_position`; nullopt when no batch
   // ends there.
   Result<std::optional<ChainLink>> chain_link(uint64_t last_position) const;
+  // For snapshots (of the read models, of the sequencer's state): the link
+  // at `checkpoint` as bytes to record (kCorruption when no batch ends
+  // there, naming `whose` position), and whether a recorded link is this
+  // log's at `checkpoint` (false for another log, or an older copy).
+  Result<std::string> checkpoint_link(uint64_t checkpoint, std::string_view whose) const;
+  Result<bool> matches_checkpoint(uint64_t checkpoint, std::string_view link) const;
 
   // Visits the hash chain: (last position of a batch, its 32-byte link), in
   // position order.

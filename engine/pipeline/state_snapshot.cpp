@@ -157,12 +157,9 @@ Status write_state_snapshot(StateStore& store, const EventLog& log, uint64_t che
   header.checkpoint = checkpoint;
   header.last_recorded_at_us = state.last_recorded_at_us();
   if (checkpoint != 0) {
-    auto link = log.chain_link(checkpoint);
+    auto link = log.checkpoint_link(checkpoint, "the state's");
     if (!link.ok()) return link.error();
-    if (!*link)
-      return Error::corruption("no batch of the log ends at the state's position " +
-                               std::to_string(checkpoint));
-    header.checkpoint_link.assign(reinterpret_cast<const char*>((*link)->data()), (*link)->size());
+    header.checkpoint_link = std::move(link).value();
   }
   return store.write_state(std::move(header), [&](const RowSink& put) {
     if (Status saved = state.save(put); !saved.ok()) return saved;
@@ -188,12 +185,9 @@ Result<uint64_t> read_state_snapshot(StateStore& store, const EventLog& log, Hot
   if (h.checkpoint == 0 || h.checkpoint > log.last_position())
     return unusable("the snapshot's checkpoint " + std::to_string(h.checkpoint) +
                     " is not in the log");
-  auto link = log.chain_link(h.checkpoint);
-  if (!link.ok()) return link.error();
-  if (!*link ||
-      h.checkpoint_link !=
-          std::string_view(reinterpret_cast<const char*>((*link)->data()), (*link)->size()))
-    return unusable("the snapshot was taken of another log");
+  auto same_log = log.matches_checkpoint(h.checkpoint, h.checkpoint_link);
+  if (!same_log.ok()) return same_log.error();
+  if (!*same_log) return unusable("the snapshot was taken of another log");
 
   uint64_t rows = 0;
   Status read = store.read_state([&](std::string_view key, std::string_view value) -> Status {

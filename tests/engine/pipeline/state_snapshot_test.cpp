@@ -185,6 +185,20 @@ class StateSnapshotTest : public ::testing::Test {
       EXPECT_EQ(restored_due[i].body.index(), due[i].body.index());
   }
 
+  // A minute after the workload's end (some finished orders have left
+  // memory by then, others are still hot): the store's snapshot, taken at
+  // `checkpoint`, plus the log after it, against a replay of the whole log.
+  void expect_restored_is_replayed(uint64_t checkpoint, const char* what) {
+    const int64_t now = last_recorded_at() + 60'000'000;
+    HotState whole;
+    Scheduler whole_scheduler;
+    ASSERT_NO_FATAL_FAILURE(replay_whole(whole, whole_scheduler, now));
+    HotState restored;
+    Scheduler restored_scheduler;
+    EXPECT_EQ(restore_and_follow(restored, restored_scheduler, now), checkpoint);
+    expect_same_state(whole, whole_scheduler, restored, restored_scheduler, now, what);
+  }
+
   int64_t last_recorded_at() const { return sim_->state().events().back().recorded_at_us; }
 
   uint64_t seed_ = 0;
@@ -205,17 +219,7 @@ TEST_F(StateSnapshotTest, ASnapshotPlusTheTailIsTheStateAReplayOfTheWholeLogGive
   ASSERT_NO_FATAL_FAILURE(write_up_to(1.0));
   ASSERT_GT(log_->last_position(), committed + committed / 20) << "a tail worth replaying";
 
-  // Some finished orders have left memory by now, others are still hot.
-  const int64_t now = last_recorded_at() + 60'000'000;
-  HotState whole;
-  Scheduler whole_scheduler;
-  ASSERT_NO_FATAL_FAILURE(replay_whole(whole, whole_scheduler, now));
-  HotState restored;
-  Scheduler restored_scheduler;
-  EXPECT_EQ(restore_and_follow(restored, restored_scheduler, now), committed);
-
-  expect_same_state(whole, whole_scheduler, restored, restored_scheduler, now,
-                    "snapshot plus tail");
+  ASSERT_NO_FATAL_FAILURE(expect_restored_is_replayed(committed, "snapshot plus tail"));
 }
 
 TEST_F(StateSnapshotTest, TheCheckpointersOwnCopyEvictsAsItFollowsAndStillSnapshotsTheReplay) {
@@ -228,15 +232,7 @@ TEST_F(StateSnapshotTest, TheCheckpointersOwnCopyEvictsAsItFollowsAndStillSnapsh
   ASSERT_TRUE(checkpointer.checkpoint_now().ok());
   EXPECT_EQ(store_.writes, 1) << "nothing new: no second snapshot";
 
-  const int64_t now = last_recorded_at() + 60'000'000;
-  HotState whole;
-  Scheduler whole_scheduler;
-  ASSERT_NO_FATAL_FAILURE(replay_whole(whole, whole_scheduler, now));
-  HotState restored;
-  Scheduler restored_scheduler;
-  EXPECT_EQ(restore_and_follow(restored, restored_scheduler, now), committed);
-  expect_same_state(whole, whole_scheduler, restored, restored_scheduler, now,
-                    "a snapshot at the log's end");
+  ASSERT_NO_FATAL_FAILURE(expect_restored_is_replayed(committed, "a snapshot at the log's end"));
   // The copy followed hours of work with a 15-minute window: it holds the
   // hot set, not every order.
   size_t orders = 0;
