@@ -130,6 +130,20 @@ std::optional<Error> set_ws_queue(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_ws_queue_mib(ServerConfig& c, const std::string& v) {
+  auto mib = integer_in(v, 1, 4096);
+  if (!mib) return bad("--ws-queue-mib", "must be a number of mebibytes from 1 to 4096");
+  c.ws_queue_mib = static_cast<size_t>(*mib);
+  return std::nullopt;
+}
+
+std::optional<Error> set_ws_ring(ServerConfig& c, const std::string& v) {
+  auto events = integer_in(v, 0, 10'000'000);
+  if (!events) return bad("--ws-ring", "must be a number of events from 0 to 10000000");
+  c.ws_ring = static_cast<size_t>(*events);
+  return std::nullopt;
+}
+
 std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
   // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
   // rather than read as "on" (it opens authentication).
@@ -174,6 +188,13 @@ const std::vector<Flag>& flags() {
        "MESSAGES  how many messages a WebSocket may have waiting before it is closed as too "
        "slow (default 8192)",
        set_ws_queue},
+      {"--ws-queue-mib", "COMANDA_WS_QUEUE_MIB",
+       "MEBIBYTES  the same bound in bytes: the most a WebSocket may have waiting (default 16)",
+       set_ws_queue_mib},
+      {"--ws-ring", "COMANDA_WS_RING",
+       "EVENTS  recent events kept in memory, so that short WebSocket catch-ups never read "
+       "the log (default 16384; 0: none)",
+       set_ws_ring},
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},

@@ -34,6 +34,8 @@ struct ServerConfig {
   uint64_t snapshot_every = 250'000;
   // The messages one WebSocket may have waiting before it is closed as too slow.
   size_t ws_queue = 8192;
+  size_t ws_queue_mib = 16;  // the same in mebibytes
+  size_t ws_ring = 16384;    // recent events kept for short catch-ups
   bool help = false;
 };
 

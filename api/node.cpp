@@ -97,20 +97,18 @@ struct Node::Serving {
   explicit Serving(Data& d)
       : auth(verifier_of(d.config), d.config.dev),
         server({d.config.host, d.config.port, d.config.threads}),
-        feed(
-            server.post_in_order(),
-            projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
-                                    d.models.get<projections::OrdersModel>(),
-                                    d.models.get<projections::DriversModel>()),
-            [&restaurants = d.models.get<projections::RestaurantsModel>()](const engine::Event& e) {
-              return restaurants.currency(e.partition);
-            },
-            projections::NotificationsOf(d.models.get<projections::RestaurantsModel>(),
-                                         d.models.get<projections::OrdersModel>()),
-            TopicRights(d.models.get<projections::RestaurantsModel>(),
-                        d.models.get<projections::OrdersModel>(),
-                        d.models.get<projections::DriversModel>()),
-            *d.log, d.config.ws_queue),
+        feed(server.post_in_order(),
+             projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
+                                     d.models.get<projections::OrdersModel>(),
+                                     d.models.get<projections::DriversModel>()),
+             [&restaurants = d.models.get<projections::RestaurantsModel>()](
+                 const engine::Event& e) { return restaurants.currency(e.partition); },
+             projections::NotificationsOf(d.models.get<projections::RestaurantsModel>(),
+                                          d.models.get<projections::OrdersModel>()),
+             TopicRights(d.models.get<projections::RestaurantsModel>(),
+                         d.models.get<projections::OrdersModel>(),
+                         d.models.get<projections::DriversModel>()),
+             *d.log, {d.config.ws_queue, d.config.ws_queue_mib << 20, d.config.ws_ring}),
         fanout(d.models, feed, d.scheduler),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
@@ -152,6 +150,12 @@ struct Node::Serving {
     context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
       return static_cast<double>(orders.hot_orders());
     };
+    auto count = [](const std::atomic<uint64_t>& n) {
+      return [&n] { return static_cast<double>(n.load(std::memory_order_relaxed)); };
+    };
+    context.metrics->ws_catch_ups_memory.read = count(feed.counts().catch_ups_from_memory);
+    context.metrics->ws_catch_ups_log.read = count(feed.counts().catch_ups_from_log);
+    context.metrics->ws_closed_too_slow.read = count(feed.counts().closed_too_slow);
     scheduler.start(engine::utc_now_us, [this](engine::Command&& command) {
       return sequencer->submit(std::move(command));
     });

@@ -49,7 +49,7 @@ void Histogram::render(std::string& out) const {
 void Gauge::render(std::string& out) const {
   if (!read) return;
   out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
-  out.append(name).append(" gauge\n").append(name).append(" ");
+  out.append(name).append(" ").append(type).append("\n").append(name).append(" ");
   append_number(out, read());
   out += "\n";
 }
@@ -59,6 +59,8 @@ std::string Metrics::render() const {
   query_rows_examined.render(out);
   orders_in_memory.render(out);
   snapshot_position.render(out);
+  for (const Gauge* ws : {&ws_catch_ups_memory, &ws_catch_ups_log, &ws_closed_too_slow})
+    ws->render(out);
   return out;
 }
 

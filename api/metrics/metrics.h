@@ -34,10 +34,12 @@ class Histogram {
   std::atomic<double> sum_{0};
 };
 
-// A value read when exported (a size, a count held somewhere).
+// A value read when exported (a size, a count held somewhere); `type` is
+// "counter" for a count that only grows.
 struct Gauge {
   std::string_view name, help;
   std::function<double()> read;  // unset: not exported
+  std::string_view type = "gauge";
 
   void render(std::string& out) const;
 };
@@ -59,6 +61,19 @@ struct Metrics {
                           "Log position of the last snapshot of the state; a restart replays "
                           "the log after it",
                           {}};
+
+  // WebSocket catch-ups answered from the recent events in memory, and
+  // from the log; sockets closed for being too slow.
+  Gauge ws_catch_ups_memory{"comanda_ws_catch_ups_memory_total",
+                            "WebSocket catch-ups answered from the recent events in memory",
+                            {},
+                            "counter"};
+  Gauge ws_catch_ups_log{
+      "comanda_ws_catch_ups_log_total", "WebSocket catch-ups that read the log", {}, "counter"};
+  Gauge ws_closed_too_slow{"comanda_ws_closed_too_slow_total",
+                           "WebSockets closed because their client did not keep up",
+                           {},
+                           "counter"};
 
   std::string render() const;
 };

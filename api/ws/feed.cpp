@@ -10,14 +10,14 @@ namespace comanda::api {
 
 EventFeed::EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
                      NotificationLookup notifications_of, TopicRights rights,
-                     const engine::EventLog& log, size_t max_queued)
+                     const engine::EventLog& log, FeedLimits limits)
     : post_(std::move(post_in_order)),
       audience_of_(std::move(audience_of)),
       currency_of_(std::move(currency_of)),
       notifications_of_(std::move(notifications_of)),
       rights_(std::move(rights)),
       log_(log),
-      max_queued_(max_queued),
+      limits_(limits),
       catch_up_thread_([this] {
         while (auto job = catch_ups_.pop()) catch_up(*job);
       }) {}
@@ -74,13 +74,12 @@ void EventFeed::subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic,
             error_message(429, "at most " + std::to_string(kMaxTopics) + " topics per socket",
                           topic.name),
             0);
-      // From a position live delivery has not passed yet: that is live.
-      const bool replay = from && *from <= delivered_;
-      entry->topics.push_back({topic, replay, {}});
-      following_.fetch_add(1, std::memory_order_relaxed);
       // The answer first: the replay's messages come after it.
       subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
-      if (replay) catch_ups_.push({subscriber, topic, *from, delivered_});
+      entry->topics.push_back({std::move(topic)});
+      // From a position live delivery has not passed yet: that is live.
+      if (from && *from <= delivered_) replay(subscriber, entry->topics.back(), *from);
+      following_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
@@ -99,24 +98,71 @@ void EventFeed::unsubscribe(std::shared_ptr<Subscriber> subscriber, std::string 
 
 void EventFeed::publish(std::span<const engine::Event> events) {
   if (events.empty()) return;
-  if (following_.load(std::memory_order_relaxed) == 0) {
-    // Nobody follows anything: no copy, only the position, in order.
+  if (limits_.ring == 0 && following_.load(std::memory_order_relaxed) == 0) {
+    // Nothing kept, nobody follows anything: no copy, only the position.
     post_([this, last = events.back().position] { delivered_ = last; });
     return;
   }
   auto batch = std::make_shared<const std::vector<engine::Event>>(events.begin(), events.end());
-  post_([this, batch] { deliver(*batch); });
+  post_([this, batch = std::move(batch)]() mutable {
+    if (following_.load(std::memory_order_relaxed) != 0) deliver(batch);
+    delivered_ = batch->back().position;
+    remember(std::move(batch));
+  });
 }
 
-void EventFeed::deliver(const std::vector<engine::Event>& events) {
+void EventFeed::deliver(const Batch& batch) {
   std::erase_if(entries_, [&](const Entry& e) {
     if (!e.subscriber.expired()) return false;
     following_.fetch_sub(e.topics.size(), std::memory_order_relaxed);
     return true;
   });
   std::vector<std::string> names;
-  for (const engine::Event& e : events) deliver_one(e, names);
-  delivered_ = events.back().position;
+  for (const engine::Event& e : *batch) deliver_one(e, names);
+}
+
+void EventFeed::replay(const std::shared_ptr<Subscriber>& subscriber, Followed& followed,
+                       uint64_t from) {
+  const size_t half = limits_.max_queued / 2, backlog = subscriber->backlog();
+  if (auto recent = from_memory(followed.topic, subscriber->principal(), from,
+                                half - std::min(half, backlog))) {
+    // Short: sent now, before any later event.
+    counts_.catch_ups_from_memory.fetch_add(1, std::memory_order_relaxed);
+    for (auto& [message, position] : *recent) subscriber->deliver(std::move(message), position);
+    subscriber->deliver(caught_up_message(followed.topic.name, delivered_), 0);
+    followed.catching_up = false;
+    return;
+  }
+  counts_.catch_ups_from_log.fetch_add(1, std::memory_order_relaxed);
+  followed.catching_up = true;
+  catch_ups_.push({subscriber, followed.topic, from, delivered_});
+}
+
+void EventFeed::remember(Batch batch) {
+  if (limits_.ring == 0) return;
+  ring_events_ += batch->size();
+  ring_.push_back(std::move(batch));
+  while (ring_events_ - ring_.front()->size() >= limits_.ring) {
+    ring_events_ -= ring_.front()->size();
+    ring_.pop_front();
+  }
+}
+
+std::optional<EventFeed::Held> EventFeed::from_memory(const Topic& topic,
+                                                      const engine::Principal& who, uint64_t from,
+                                                      size_t budget) const {
+  if (ring_.empty() || ring_.front()->front().position > from) return std::nullopt;
+  Held out;
+  Currency currency;
+  for (const Batch& batch : ring_) {
+    if (batch->back().position < from) continue;
+    for (const engine::Event& e : *batch) {
+      if (e.position < from) continue;
+      replayed(topic, who, e, currency, out);
+      if (out.size() > budget) return std::nullopt;
+    }
+  }
+  return out;
 }
 
 bool EventFeed::carries(const Topic& topic, const engine::Principal& who,
@@ -180,13 +226,15 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
       for (size_t m = 0; m < out.size() && !ended; ++m) {
         if (!f.catching_up) {
           subscriber->deliver(out[m], e.position);
-        } else if (f.held.size() < max_queued_) {
+        } else if (f.overflowed) {
+          // Left to the replay's next stretch.
+        } else if (f.held.size() < limits_.max_queued) {
           f.held.emplace_back(out[m], e.position);
-        } else {  // the replay is too far behind the live messages held for it
-          subscriber->deliver(
-              error_message(429, "too far behind while catching up: subscribe again", f.topic.name),
-              0);
-          ended = true;
+        } else {
+          // The replay is far behind: rather than hold more, it goes on
+          // from the log once done with its stretch (caught_up()).
+          Held().swap(f.held);
+          f.overflowed = true;
         }
       }
       if (!ended) {
@@ -199,34 +247,39 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
   }
 }
 
-void EventFeed::catch_up(const CatchUp& job) {
+void EventFeed::replayed(const Topic& topic, const engine::Principal& who, const engine::Event& e,
+                         Currency& currency, Held& out) const {
   std::vector<std::string> names;
-  std::string currency_of_partition;
-  engine::Uuid partition;
+  const projections::Audience audience = audience_of_(e);
+  topics_of(e, audience, names);
+  const bool event_hit = carries(topic, who, audience, names);
+  // The notifications are derived again, with the event's position.
+  Notes notes;
+  if (topic.kind != Topic::Kind::kEvents) notes = notes_of(e);
+  std::erase_if(notes, [&](const auto& note) { return note.first != topic.name; });
+  if ((!event_hit && notes.empty()) || !rights_.still_may(who, topic)) return;
+  if (event_hit) {
+    if (e.partition != currency.partition || currency.code.empty()) {
+      currency.partition = e.partition;
+      currency.code = currency_of_(e);
+    }
+    out.emplace_back(event_message(e, currency.code, topic.name), e.position);
+  }
+  for (auto& [_, message] : notes) out.emplace_back(std::move(message), e.position);
+}
+
+void EventFeed::catch_up(const CatchUp& job) {
+  Currency currency;
+  Held out;
   (void)log_.scan(job.from, job.to, [&](const engine::Event& e) {
     auto subscriber = job.subscriber.lock();
     if (!subscriber) return false;  // gone: nothing more to send
     // Never faster than the client reads: its queue stays below half its bound.
-    while (subscriber->backlog() > max_queued_ / 2 && !subscriber->gone())
+    while (subscriber->backlog() > limits_.max_queued / 2 && !subscriber->gone())
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    const projections::Audience audience = audience_of_(e);
-    names.clear();
-    topics_of(e, audience, names);
-    const engine::Principal& who = subscriber->principal();
-    const bool event_hit = carries(job.topic, who, audience, names);
-    // The notifications are derived again, with the event's position.
-    Notes notes;
-    if (job.topic.kind != Topic::Kind::kEvents) notes = notes_of(e);
-    std::erase_if(notes, [&](const auto& note) { return note.first != job.topic.name; });
-    if ((!event_hit && notes.empty()) || !rights_.still_may(who, job.topic)) return true;
-    if (event_hit) {
-      if (e.partition != partition || currency_of_partition.empty()) {
-        partition = e.partition;
-        currency_of_partition = currency_of_(e);
-      }
-      subscriber->deliver(event_message(e, currency_of_partition, job.topic.name), e.position);
-    }
-    for (auto& [_, message] : notes) subscriber->deliver(std::move(message), e.position);
+    out.clear();
+    replayed(job.topic, subscriber->principal(), e, currency, out);
+    for (auto& [message, position] : out) subscriber->deliver(std::move(message), position);
     return true;
   });
   // Back on the strand: the switch to live, after everything sent above.
@@ -243,6 +296,10 @@ void EventFeed::caught_up(const std::shared_ptr<Subscriber>& subscriber, const s
   auto it = std::find_if(entry->topics.begin(), entry->topics.end(),
                          [&](const Followed& f) { return f.topic.name == topic; });
   if (it == entry->topics.end() || !it->catching_up) return;  // ended meanwhile
+  if (it->overflowed) {  // live delivery left it behind: the next stretch
+    it->overflowed = false;
+    return replay(subscriber, *it, to + 1);
+  }
   subscriber->deliver(caught_up_message(topic, to), 0);
   for (auto& [message, position] : it->held) subscriber->deliver(std::move(message), position);
   it->held.clear();

@@ -6,11 +6,17 @@
 // subscription's answer carries the position after which every event of
 // its topic is delivered, with no gap and no duplicate.
 //
-// A subscription `from` a position is caught up first: a thread of the
-// feed's own reads the log from there to where live delivery stood when it
-// was made (never past the committed position, never on the pipeline's
-// threads), sends what matches, then `caught_up`, then what arrived live
-// meanwhile (held for it, up to the socket's queue bound), and goes live.
+// A subscription `from` a position is caught up first. The feed keeps the
+// most recent events in memory (a bounded ring, on the strand): a short
+// catch-up, one whose messages fit in half the socket's queue, is answered
+// from it at once, on the strand. A longer one goes to a thread of the
+// feed's own, which reads the log from there to where live delivery stood
+// when it was made (never past the committed position, never on the
+// pipeline's threads), as fast as the client reads. Either way: what
+// matches, then `caught_up`, then what arrived live meanwhile (held for it),
+// then live. When more arrives meanwhile than a socket's queue holds, the
+// held messages are dropped and the replay goes on past where it meant to
+// stop, in stretches, until it is close enough to switch.
 //
 // Rights are checked when subscribing (TopicRights::may_follow, by the
 // caller) and, for those that lapse, again per event: a lapsed subscription
@@ -21,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -59,6 +66,23 @@ class Subscriber {
   virtual void refused(int status, std::string detail) = 0;
 };
 
+// How much the feed holds, for each socket and in all.
+struct FeedLimits {
+  // Messages and bytes waiting for one socket: a client that lets more
+  // pile up is too slow, and closed.
+  size_t max_queued = 8192;
+  size_t max_queued_bytes = size_t{16} << 20;
+  // Recent events kept in memory for short catch-ups (0: none).
+  size_t ring = 16384;
+};
+
+// What the feed has done, for /metrics; counted on any thread.
+struct FeedCounts {
+  std::atomic<uint64_t> catch_ups_from_memory{0};
+  std::atomic<uint64_t> catch_ups_from_log{0};
+  std::atomic<uint64_t> closed_too_slow{0};
+};
+
 class EventFeed {
  public:
   using AudienceLookup = std::function<projections::Audience(const engine::Event&)>;
@@ -70,9 +94,6 @@ class EventFeed {
   // (a user id in a role) has open at once.
   static constexpr size_t kMaxTopics = 64;
   static constexpr size_t kMaxSocketsPerPrincipal = 16;
-  // The messages waiting for one socket, by default: a client that lets
-  // more pile up is too slow, and closed.
-  static constexpr size_t kDefaultMaxQueued = 8192;
 
   // `post_in_order` must run tasks one at a time, in the order posted.
   // `audience_of` says who may see an event; `currency_of`, the currency of
@@ -82,13 +103,14 @@ class EventFeed {
   // catch-ups.
   EventFeed(Post post_in_order, AudienceLookup audience_of, CurrencyLookup currency_of,
             NotificationLookup notifications_of, TopicRights rights, const engine::EventLog& log,
-            size_t max_queued = kDefaultMaxQueued);
+            FeedLimits limits = {});
   ~EventFeed();
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
 
   const TopicRights& rights() const { return rights_; }
-  size_t max_queued() const { return max_queued_; }
+  const FeedLimits& limits() const { return limits_; }
+  FeedCounts& counts() { return counts_; }
 
   // A subscriber, following nothing yet; refused (Subscriber::refused)
   // when its principal has kMaxSocketsPerPrincipal open already.
@@ -105,11 +127,14 @@ class EventFeed {
   void publish(std::span<const engine::Event> events);
 
  private:
+  using Batch = std::shared_ptr<const std::vector<engine::Event>>;
   using Held = std::vector<std::pair<std::shared_ptr<const std::string>, uint64_t>>;
   struct Followed {
     Topic topic;
     bool catching_up = false;
     Held held;  // live messages waiting for the catch-up to end
+    // Held more than a socket's queue: dropped, the replay reads them too.
+    bool overflowed = false;
   };
   struct Entry {
     std::weak_ptr<Subscriber> subscriber;
@@ -122,12 +147,32 @@ class EventFeed {
   };
   // On the strand.
   Entry* entry_of(const Subscriber* subscriber);
-  void deliver(const std::vector<engine::Event>& events);
+  void deliver(const Batch& batch);
   void deliver_one(const engine::Event& e, std::vector<std::string>& names);
+  // Sends `followed`'s messages from `from` up to delivered_, then
+  // caught_up: at once from the ring when they are few, else by the
+  // catch-up thread (the topic held meanwhile).
+  void replay(const std::shared_ptr<Subscriber>& subscriber, Followed& followed, uint64_t from);
+  // Keeps `batch` in the ring, forgetting the oldest past its bound.
+  void remember(Batch batch);
+  // The messages of `topic` for `who` from `from` on, from the ring: none
+  // when the ring does not reach back to `from` or when they are more
+  // than `budget`.
+  std::optional<Held> from_memory(const Topic& topic, const engine::Principal& who, uint64_t from,
+                                  size_t budget) const;
   void caught_up(const std::shared_ptr<Subscriber>& subscriber, const std::string& topic,
                  uint64_t to);
   // On the catch-up thread.
   void catch_up(const CatchUp& job);
+  // A replayed event's messages on `topic` for `who` (the event's, then its
+  // notifications'), appended to `out`; `currency` caches the currency of
+  // the partition last asked (any thread).
+  struct Currency {
+    engine::Uuid partition;
+    std::string code;
+  };
+  void replayed(const Topic& topic, const engine::Principal& who, const engine::Event& e,
+                Currency& currency, Held& out) const;
   // The notifications `e` gives, each encoded for each of its topics.
   using Notes = std::vector<std::pair<std::string, std::shared_ptr<const std::string>>>;
   Notes notes_of(const engine::Event& e) const;
@@ -141,11 +186,14 @@ class EventFeed {
   NotificationLookup notifications_of_;
   TopicRights rights_;
   const engine::EventLog& log_;
-  size_t max_queued_;
+  FeedLimits limits_;
+  FeedCounts counts_;
   std::atomic<size_t> following_{0};  // subscriptions in all: none, no copy of a batch
   // The strand's own.
   std::vector<Entry> entries_;
   uint64_t delivered_ = 0;  // the last position handed out (or passed, with no one following)
+  std::deque<Batch> ring_;  // the newest batches, up to limits_.ring events
+  size_t ring_events_ = 0;
   engine::BlockingQueue<CatchUp> catch_ups_;
   std::thread catch_up_thread_;
 };

@@ -58,8 +58,11 @@ void WebSocketSession::run(http::request<http::string_body> request) {
 }
 
 void WebSocketSession::deliver(std::shared_ptr<const std::string> message, uint64_t position) {
-  net::post(ws_.get_executor(),
-            [self = shared_from_this(), message, position] { self->enqueue(message, position); });
+  posted_.fetch_add(1, std::memory_order_relaxed);
+  net::post(ws_.get_executor(), [self = shared_from_this(), message, position] {
+    self->posted_.fetch_sub(1, std::memory_order_relaxed);
+    self->enqueue(message, position);
+  });
 }
 
 void WebSocketSession::refuse_upgrade(http::request<http::string_body> request,
@@ -208,18 +211,24 @@ void WebSocketSession::fail(int status, std::string_view detail) {
 
 void WebSocketSession::enqueue(std::shared_ptr<const std::string> message, uint64_t position) {
   if (closed_ || closing_) return;
-  if (queue_.size() >= feed_.max_queued()) {
+  const FeedLimits& limits = feed_.limits();
+  if (queue_.size() >= limits.max_queued ||
+      (!queue_.empty() && queued_bytes_ + message->size() > limits.max_queued_bytes)) {
     // Too slow: drop what waits (the front may be in flight), say where it
     // stopped (the client resumes after it), and close.
     closing_ = true;
+    feed_.counts().closed_too_slow.fetch_add(1, std::memory_order_relaxed);
     queue_.erase(queue_.begin() + 1, queue_.end());
+    queued_bytes_ = queue_.front().message->size();
     const uint64_t last = std::max(last_written_, queue_.front().position);
     close_reason_ = "too slow; last position sent " + std::to_string(last);
     queue_.push_back({error_message(429, close_reason_, {}, {}, last), 0});
+    queued_bytes_ += queue_.back().message->size();
     queued_.store(queue_.size(), std::memory_order_relaxed);
     gone_.store(true, std::memory_order_relaxed);
     return;
   }
+  queued_bytes_ += message->size();
   queue_.push_back({std::move(message), position});
   queued_.store(queue_.size(), std::memory_order_relaxed);
   if (accepted_ && queue_.size() == 1) do_write();
@@ -238,6 +247,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
     return;
   }
   if (queue_.front().position != 0) last_written_ = queue_.front().position;
+  queued_bytes_ -= queue_.front().message->size();
   queue_.pop_front();
   queued_.store(queue_.size(), std::memory_order_relaxed);
   if (!queue_.empty()) return do_write();

@@ -5,8 +5,8 @@
 // seconds. It joins the feed (api/ws/feed.h) once known, following nothing
 // until it subscribes to topics (rights checked here, api/ws/topics.h);
 // messages go out one async_write at a time from a queue, and a client that
-// lets the queue grow past its bound is told the last position it was
-// sent and disconnected, rather than slowing anyone else.
+// lets the queue grow past its bounds (messages, bytes) is told the last
+// position it was sent and disconnected, rather than slowing anyone else.
 //
 // Threads: the network threads, on the connection's strand; deliver() from
 // the feed's strand.
@@ -90,6 +90,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
     uint64_t position = 0;  // an event's; 0 for other messages
   };
   std::deque<Queued> queue_;
+  size_t queued_bytes_ = 0;    // of the messages in queue_
   uint64_t last_written_ = 0;  // the position of the last event message written
   std::string close_reason_;
   // For other threads (backlog(), gone()): deliveries posted and not yet

@@ -266,6 +266,16 @@ class Server:
             raise AssertionError(f"/healthz answered {status}: {body!r}")
         return body["position"]
 
+    def metric(self, name):
+        """The value of the unlabelled sample `name` in /metrics (no token)."""
+        status, _, text = self.request("GET", "/metrics", token=None, raw=True)
+        if status != 200:
+            raise AssertionError(f"/metrics answered {status}")
+        for line in text.decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        raise AssertionError(f"no {name} in /metrics")
+
     def __enter__(self):
         self.start()
         return self

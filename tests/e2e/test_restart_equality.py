@@ -160,12 +160,7 @@ class ColdOrdersRestartEqualityTest(RestartEqualityTest):
     EXTRA_ARGS = ["--hot-window", "0"]
 
     def orders_in_memory(self):
-        status, _, text = self.server.request("GET", "/metrics", token=None, raw=True)
-        self.assertEqual(status, 200)
-        for line in text.decode().splitlines():
-            if line.startswith("comanda_orders_in_memory "):
-                return float(line.split()[1])
-        self.fail("no comanda_orders_in_memory in /metrics")
+        return self.server.metric("comanda_orders_in_memory")
 
     def wait_until_out_of_memory(self):
         """Until the read models hold no order (the writer runs every 50 ms)."""

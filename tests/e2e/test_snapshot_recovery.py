@@ -19,17 +19,9 @@ from test_restart_equality import RestartWorkload
 class SnapshotRecoveryTest(RestartWorkload, unittest.TestCase):
     EXTRA_ARGS = ["--snapshot-every", "50", "--hot-window", "0"]
 
-    def metric(self, server, name):
-        status, _, text = server.request("GET", "/metrics", token=None, raw=True)
-        self.assertEqual(status, 200)
-        for line in text.decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.split()[1])
-        self.fail(f"no {name} in /metrics")
-
     def wait_for_snapshot_past(self, position):
         deadline = time.monotonic() + 30
-        while self.metric(self.server, "comanda_snapshot_position") <= position:
+        while self.server.metric("comanda_snapshot_position") <= position:
             self.assertLess(time.monotonic(), deadline, "no background snapshot was written")
             time.sleep(0.05)
 
@@ -83,7 +75,7 @@ class SnapshotRecoveryTest(RestartWorkload, unittest.TestCase):
         for _ in range(200):
             self.act()
         self.wait_for_snapshot_past(0)
-        snapshot = self.metric(self.server, "comanda_snapshot_position")
+        snapshot = self.server.metric("comanda_snapshot_position")
         for _ in range(20):  # a tail after the snapshot
             self.act()
         self.assertGreater(self.server.position(), snapshot)
