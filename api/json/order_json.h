@@ -39,8 +39,10 @@ engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view b
 // The order; with `accounts`, its customer shows their account's class and
 // parent (Canteen), null when they have none.
 // A kitchen board's line: the order in brief (GastroMóvil's active orders),
-// with how long it has waited at `now_us`.
-void write_board_order(JsonWriter& w, const projections::OrderView& order, int64_t now_us);
+// with its version, how long it has waited at `now_us`, and the steps
+// `caller` may take next.
+void write_board_order(JsonWriter& w, const projections::OrderView& order,
+                       const engine::Principal& caller, int64_t now_us);
 
 void write_order(JsonWriter& w, const projections::OrderView& order,
                  const projections::AccountsModel* accounts = nullptr);

@@ -3,6 +3,7 @@
 #include "api/json/order_json.h"
 #include "api/json/values_json.h"
 #include "engine/base/time_text.h"
+#include "engine/domain/access.h"
 
 namespace comanda::api {
 
@@ -172,10 +173,12 @@ void write_placed_fields(JsonWriter& w, const OrderPlaced& p,
 
 }  // namespace
 
-void write_board_order(JsonWriter& w, const projections::OrderView& o, int64_t now_us) {
+void write_board_order(JsonWriter& w, const projections::OrderView& o,
+                       const engine::Principal& caller, int64_t now_us) {
   const OrderPlaced& p = o.placed;
   w.begin_object();
   w.key("id").string(o.id.to_string());
+  w.key("version").number(o.version);
   w.key("reference").string(p.reference);
   w.key("customer_name").string(p.customer.name);
   w.key("status").string(status_name(o.status));
@@ -188,6 +191,11 @@ void write_board_order(JsonWriter& w, const projections::OrderView& o, int64_t n
   w.key("notes").string(p.notes);
   w.key("placed_at").string(format_utc(o.placed_at_us));
   w.key("waiting_s").number(std::max<int64_t>(0, (now_us - o.placed_at_us) / 1'000'000));
+  w.key("next_statuses").begin_array();
+  for (engine::OrderStatus s :
+       engine::next_steps(caller, o.status, p.fulfillment.type, !o.driver.is_nil()))
+    w.string(status_name(s));
+  w.end_array();
   w.end_object();
 }
 

@@ -68,7 +68,7 @@ Response kitchen_board(const ApiContext& ctx, const RouteRequest& rq) {
   const int64_t now_us = engine::utc_now_us();
   JsonWriter w;
   w.begin_object().key("orders").begin_array();
-  for (const auto& o : board) write_board_order(w, o, now_us);
+  for (const auto& o : board) write_board_order(w, o, rq.who(), now_us);
   w.end_array().end_object();
   return json_response(200, w.take(), position);
 }

@@ -80,4 +80,13 @@ Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus 
   return {};
 }
 
+std::vector<OrderStatus> next_steps(const Principal& principal, OrderStatus from,
+                                    FulfillmentType type, bool driver_assigned) {
+  std::vector<OrderStatus> steps = allowed_targets(from, type);
+  std::erase_if(steps, [&](OrderStatus to) {
+    return !may_set_status(principal, from, to, driver_assigned).ok();
+  });
+  return steps;
+}
+
 }  // namespace comanda::engine

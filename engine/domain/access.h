@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/base/error.h"
 #include "engine/domain/order_status.h"
@@ -39,5 +40,10 @@ bool may_act_as_driver(const Principal& principal, std::string_view driver_user)
 // anyone else, whether the order has one.
 Status may_set_status(const Principal& principal, OrderStatus from, OrderStatus to,
                       bool driver_assigned);
+
+// The statuses `principal` may move an order of `type` to from `from`, in
+// one step, in rank order: the buttons of a board, the `allowed` of a 409.
+std::vector<OrderStatus> next_steps(const Principal& principal, OrderStatus from,
+                                    FulfillmentType type, bool driver_assigned);
 
 }  // namespace comanda::engine

@@ -203,8 +203,8 @@ Status decide(ChangeOrderStatus& cmd, Decision& d) {
   // A conflict lists the steps this caller could take from here (perhaps none).
   auto with_allowed = [&](Error e) {
     e.allowed.emplace();
-    for (OrderStatus s : allowed_targets(o->status, o->fulfillment))
-      if (may_set_status(who, o->status, s, assigned).ok()) e.allowed->emplace_back(status_name(s));
+    for (OrderStatus s : next_steps(who, o->status, o->fulfillment, assigned))
+      e.allowed->emplace_back(status_name(s));
     return e;
   };
   if (Status role = may_set_status(who, o->status, *status, assigned); !role.ok())

@@ -52,6 +52,16 @@ class KitchenBoardTest(unittest.TestCase):
         self.assertTrue(second["reference"].startswith("A001-"))
         self.assertIsInstance(second["waiting_s"], int)
         self.assertGreaterEqual(second["waiting_s"], 0)
+        # The owner's next steps, and the version to send with one.
+        self.assertEqual((first["version"], second["version"]), (2, 1))
+        self.assertEqual(first["next_statuses"],
+                         ["preparing", "ready", "picked_up_by_customer", "not_picked_up", "cancelled"])
+        self.assertEqual(second["next_statuses"][:2], ["accepted", "rejected"])
+        self.assertNotIn("driver_assigned", second["next_statuses"])
+        step = second["next_statuses"][0]
+        status, _, _ = self.server.post(f"/v1/orders/{delivery}/status", {"status": step}, token=self.owner,
+                                        headers={"If-Match": f'"{second["version"]}"'})
+        self.assertEqual(status, 200)
 
         # The same board from curl, and after a restart.
         c_status, _, c_body = self.server.curl("GET", f"/v1/orders/active?restaurant_id={self.rid}",
