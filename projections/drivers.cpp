@@ -107,6 +107,19 @@ std::optional<DriverView> DriversModel::driver_for(const Uuid& id, const Princip
   return it->second;
 }
 
+std::optional<DriverView> DriversModel::delivering_to(
+    const Uuid& id, const engine::Principal& customer,
+    const std::function<std::string(const Uuid&)>& customer_of, uint64_t* position) const {
+  if (customer.role != engine::Role::kCustomer) return std::nullopt;
+  const Uuid order = delivery_of(id);
+  if (order.is_nil() || customer_of(order) != customer.subject) return std::nullopt;
+  auto lock = read_lock(position);
+  auto it = drivers_.find(id);
+  // Still on that delivery: it may have ended since.
+  if (it == drivers_.end() || it->second.order != order) return std::nullopt;
+  return it->second;
+}
+
 std::string DriversModel::user_of(const Uuid& id) const {
   auto lock = read_lock();
   auto it = drivers_.find(id);

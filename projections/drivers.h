@@ -5,6 +5,7 @@
 // Threads: see projections/projection.h; the queries on any thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -54,6 +55,13 @@ class DriversModel final : public ReadModel {
   Uuid driver_of_user(const std::string& user_id) const;
   // The delivery the driver is on (nil when none, or an unknown driver).
   Uuid delivery_of(const Uuid& id) const;
+  // The driver, as `driver_for`, for the customer of the order `order` while
+  // the driver delivers it (`customer_of` tells an order's customer; it is
+  // asked without this model's lock held).
+  std::optional<DriverView> delivering_to(
+      const Uuid& id, const engine::Principal& customer,
+      const std::function<std::string(const Uuid&)>& customer_of,
+      uint64_t* position = nullptr) const;
 
   struct Nearby {
     DriverView driver;

@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libjwt-dev libssl-dev libjemalloc-dev libcli11-dev
   curl python3 python3-websockets python3-jwt
+  chromium
 )
 
 missing=()

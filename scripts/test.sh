@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite:
-#   1. every unit, integration and end-to-end test (build/, CTest);
+#   1. every unit, integration and end-to-end test (build/, CTest), the
+#      built-in pages' tests in headless Chromium as a stage of their own;
 #   2. the unit and integration tests again under AddressSanitizer +
 #      UndefinedBehaviorSanitizer (build-asan/) and ThreadSanitizer
 #      (build-tsan/).
@@ -24,9 +25,13 @@ scripts/install-deps.sh
 stage_done "install"
 scripts/build.sh
 stage_done "build"
-(cd build && ctest --output-on-failure -j 2 "$@") | tee "$LOG"
+(cd build && ctest --output-on-failure -j 2 -LE browser "$@") | tee "$LOG"
 passed=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$LOG")
 stage_done "tests"
+(cd build && ctest --output-on-failure -L browser "$@") | tee "$LOG"
+n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$LOG")
+passed=$((passed + ${n:-0}))
+stage_done "browser tests (headless chromium)"
 if [ "$QUICK" = 1 ]; then echo "${passed:-0} passed, 0 failed"; exit 0; fi
 
 run_sanitized() {  # name, sanitizers

@@ -126,6 +126,15 @@ Route get_position(const ApiContext& ctx) {
           .action = Query([&ctx](const RouteRequest& rq) {
             uint64_t position = 0;
             auto driver = driver_at(ctx, rq, position);
+            // A customer sees the driver delivering their order, as on the
+            // WebSocket's drivers/{id}/position.
+            if (!driver)
+              driver = drivers(ctx).delivering_to(
+                  *Uuid::parse(rq.params[0]), rq.who(),
+                  [&ctx](const Uuid& order) {
+                    return ctx.views.get<projections::OrdersModel>().customer_of(order);
+                  },
+                  &position);
             return driver ? position_response(*driver, position) : no_such_driver();
           })};
 }

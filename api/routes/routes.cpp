@@ -8,6 +8,7 @@
 #include "api/routes/orders.h"
 #include "api/routes/restaurants.h"
 #include "api/routes/stats.h"
+#include "api/web/pages.h"
 
 namespace comanda::api {
 
@@ -15,8 +16,8 @@ RouteTable all_routes(const ApiContext& context) {
   // One line per resource. A 405's Allow header lists methods in this order.
   using TableOf = RouteTable (*)(const ApiContext&);
   constexpr TableOf kResources[] = {
-      &health_routes,   &restaurant_routes, &menu_routes,    &order_routes,
-      &dispatch_routes, &driver_routes,     &account_routes, &stats_routes,
+      &health_routes, &restaurant_routes, &menu_routes,  &order_routes, &dispatch_routes,
+      &driver_routes, &account_routes,    &stats_routes, &page_routes,
   };
   RouteTable all;
   for (TableOf table : kResources)
