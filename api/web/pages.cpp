@@ -47,12 +47,16 @@ RouteTable page_routes(const ApiContext&) {
                    .absent = "no such restaurant",
                    .summary = "The kitchen board page (HTML)",
                    .open = true,
+                   .response_schema = "HtmlPage",
+                   .problems = {404},
                    .action = serve(asset("/web/board.html"))});
   table.push_back({.method = "GET",
                    .pattern = "/track/{id}",
                    .absent = "no such order",
                    .summary = "The order tracking page (HTML)",
                    .open = true,
+                   .response_schema = "HtmlPage",
+                   .problems = {404},
                    .action = serve(asset("/web/track.html"))});
   for (const WebAsset& a : web_assets()) {
     if (a.path.ends_with(".html")) continue;  // pages, above
@@ -60,6 +64,7 @@ RouteTable page_routes(const ApiContext&) {
                      .pattern = a.path,
                      .summary = "A script or stylesheet of the built-in pages",
                      .open = true,
+                     .response_schema = "WebAsset",
                      .action = serve(a)});
   }
   return table;
