@@ -30,6 +30,11 @@ struct Server::Impl {
       if (ec) {
         std::cerr << "warning: accept failed: " << ec.message() << "\n";
       } else {
+        // Every answer is written whole and at once: Nagle's algorithm would
+        // only hold back the next one (a WebSocket's second ack, event,
+        // ...) until the client's delayed ACK, some 40 ms.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<HttpSession>(std::move(socket), *handler, *feed, *auth, *request_as)
             ->run();
       }

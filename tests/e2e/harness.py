@@ -144,10 +144,12 @@ class Server:
     `secret`: DEFAULT (a random one), a string (that one), or None (none: for
     --dev, or a server expected to refuse to start). The tests mint tokens
     with it; comandad gets it as COMANDA_JWT_SECRET unless `secret_in_env`
-    is false (for a server given --jwt-secret-file in `extra_args`)."""
+    is false (for a server given --jwt-secret-file in `extra_args`).
+    `prefix`: words run before comandad (the benchmarks' ["taskset", "-c", "0"])."""
 
-    def __init__(self, data_dir, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True):
+    def __init__(self, data_dir, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True, prefix=()):
         self.data_dir = data_dir
+        self.prefix = list(prefix)
         self.extra_args = list(extra_args)
         self.env = env  # extra environment variables for comandad
         self.secret = new_secret() if secret is DEFAULT else secret
@@ -164,7 +166,7 @@ class Server:
     def start(self):
         if self.proc is not None:
             raise RuntimeError("already running")
-        cmd = [binary("COMANDAD"), "--data", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args]
+        cmd = [*self.prefix, binary("COMANDAD"), "--data", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args]
         self._stderr_file = open(self._stderr_path, "ab")
         env = _clean_env(self.env)
         if self.secret and self.secret_in_env:
@@ -288,10 +290,10 @@ class Server:
 class TempServer(Server):
     """A Server on a fresh temporary directory, removed on exit (also on failure)."""
 
-    def __init__(self, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True):
+    def __init__(self, extra_args=(), env=None, secret=DEFAULT, secret_in_env=True, prefix=()):
         self._tmp = tempfile.TemporaryDirectory(prefix="comanda-e2e-")
         self.tmp_dir = self._tmp.name
-        super().__init__(os.path.join(self._tmp.name, "data"), extra_args, env, secret, secret_in_env)
+        super().__init__(os.path.join(self._tmp.name, "data"), extra_args, env, secret, secret_in_env, prefix)
 
     def __enter__(self):
         try:
