@@ -119,6 +119,11 @@ void EventFeed::deliver(const Batch& batch) {
   });
   std::vector<std::string> names;
   for (const engine::Event& e : *batch) deliver_one(e, names);
+  for (Entry& entry : entries_) {
+    if (entry.outbox.empty()) continue;
+    if (auto subscriber = entry.subscriber.lock()) subscriber->deliver_all(std::move(entry.outbox));
+    entry.outbox.clear();
+  }
 }
 
 void EventFeed::replay(const std::shared_ptr<Subscriber>& subscriber, Followed& followed,
@@ -220,12 +225,12 @@ void EventFeed::deliver_one(const engine::Event& e, std::vector<std::string>& na
       }
       bool ended = false;
       if (!out.empty() && !rights_.still_may(who, f.topic)) {  // lapsed: ended, and said so
-        subscriber->deliver(unsubscribed_message(f.topic.name), 0);
+        entry.outbox.emplace_back(unsubscribed_message(f.topic.name), 0);
         ended = true;
       }
       for (size_t m = 0; m < out.size() && !ended; ++m) {
         if (!f.catching_up) {
-          subscriber->deliver(out[m], e.position);
+          entry.outbox.emplace_back(out[m], e.position);
         } else if (f.overflowed) {
           // Left to the replay's next stretch.
         } else if (f.held.size() < limits_.max_queued) {

@@ -47,6 +47,10 @@
 
 namespace comanda::api {
 
+// Messages for one subscriber, in order, each with its event's position (0
+// for other messages).
+using Outgoing = std::vector<std::pair<std::shared_ptr<const std::string>, uint64_t>>;
+
 // A live connection that receives messages. deliver() is called from the
 // feed's strand and must not block; a subscriber that cannot keep up drops
 // itself rather than slow anyone else.
@@ -55,6 +59,9 @@ class Subscriber {
   virtual ~Subscriber() = default;
   // `position`: the event's, for event messages; 0 for others.
   virtual void deliver(std::shared_ptr<const std::string> message, uint64_t position) = 0;
+  // What one batch of events gives it, in one hand-off (so that they may
+  // leave in one write).
+  virtual void deliver_all(Outgoing messages) = 0;
   // Who is listening; fixed before the subscriber is added.
   virtual const engine::Principal& principal() const = 0;
   // About how many messages wait to be sent (a catch-up waits while many do).
@@ -128,7 +135,7 @@ class EventFeed {
 
  private:
   using Batch = std::shared_ptr<const std::vector<engine::Event>>;
-  using Held = std::vector<std::pair<std::shared_ptr<const std::string>, uint64_t>>;
+  using Held = Outgoing;
   struct Followed {
     Topic topic;
     bool catching_up = false;
@@ -139,6 +146,7 @@ class EventFeed {
   struct Entry {
     std::weak_ptr<Subscriber> subscriber;
     std::vector<Followed> topics;
+    Outgoing outbox;  // what the batch being delivered gives it
   };
   struct CatchUp {
     std::weak_ptr<Subscriber> subscriber;

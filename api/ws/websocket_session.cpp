@@ -1,5 +1,9 @@
 #include "api/ws/websocket_session.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -209,7 +213,28 @@ void WebSocketSession::fail(int status, std::string_view detail) {
   if (queue_.empty()) close();
 }
 
+void WebSocketSession::deliver_all(Outgoing messages) {
+  posted_.fetch_add(messages.size(), std::memory_order_relaxed);
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), messages = std::move(messages)]() mutable {
+              self->posted_.fetch_sub(messages.size(), std::memory_order_relaxed);
+              self->enqueue_all(std::move(messages));
+            });
+}
+
 void WebSocketSession::enqueue(std::shared_ptr<const std::string> message, uint64_t position) {
+  const bool idle = queue_.empty();
+  push(std::move(message), position);
+  if (accepted_ && idle && !queue_.empty()) do_write();
+}
+
+void WebSocketSession::enqueue_all(Outgoing messages) {
+  const bool idle = queue_.empty();
+  for (auto& [message, position] : messages) push(std::move(message), position);
+  if (accepted_ && idle && !queue_.empty()) do_write();
+}
+
+void WebSocketSession::push(std::shared_ptr<const std::string> message, uint64_t position) {
   if (closed_ || closing_) return;
   const FeedLimits& limits = feed_.limits();
   if (queue_.size() >= limits.max_queued ||
@@ -231,10 +256,21 @@ void WebSocketSession::enqueue(std::shared_ptr<const std::string> message, uint6
   queued_bytes_ += message->size();
   queue_.push_back({std::move(message), position});
   queued_.store(queue_.size(), std::memory_order_relaxed);
-  if (accepted_ && queue_.size() == 1) do_write();
+}
+
+void WebSocketSession::cork(bool on) {
+  if (corked_ == on) return;
+  corked_ = on;
+  const int value = on ? 1 : 0;
+  ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value,
+               sizeof value);
 }
 
 void WebSocketSession::do_write() {
+  // More waiting behind this message: let the kernel gather them into full
+  // segments (one loopback or network packet for dozens of small messages,
+  // not one each); uncorked, and so sent at once, when the queue empties.
+  if (queue_.size() > 1) cork(true);
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front().message),
                   beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
@@ -251,6 +287,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
   queue_.pop_front();
   queued_.store(queue_.size(), std::memory_order_relaxed);
   if (!queue_.empty()) return do_write();
+  cork(false);
   if (closing_) close();
 }
 

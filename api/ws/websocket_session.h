@@ -42,6 +42,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   void run(http::request<http::string_body> request);
 
   void deliver(std::shared_ptr<const std::string> message, uint64_t position) override;
+  void deliver_all(Outgoing messages) override;
   const engine::Principal& principal() const override { return *principal_; }
   size_t backlog() const override {
     return posted_.load(std::memory_order_relaxed) + queued_.load(std::memory_order_relaxed);
@@ -74,7 +75,13 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   // Sends an error, then closes the socket with "policy violation".
   void fail(int status, std::string_view detail);
   void enqueue(std::shared_ptr<const std::string> message, uint64_t position = 0);
+  void enqueue_all(Outgoing messages);
+  // Queues a message without starting a write (or, past the queue's bounds,
+  // ends the socket as too slow).
+  void push(std::shared_ptr<const std::string> message, uint64_t position);
   void do_write();
+  // TCP_CORK on the socket while more messages wait to be written.
+  void cork(bool on);
   void on_write(beast::error_code ec, size_t bytes);
   void close();
 
@@ -98,6 +105,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   std::atomic<size_t> posted_{0};
   std::atomic<size_t> queued_{0};
   std::atomic<bool> gone_{false};
+  bool corked_ = false;
   bool accepted_ = false;
   bool closing_ = false;
   bool closed_ = false;
