@@ -423,6 +423,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   net::io_context ioc;
+  // Running until stopped, with or without work at the moment it starts.
+  auto busy = net::make_work_guard(ioc);
   std::vector<std::thread> pool;
   auto finish = [&] {
     ioc.stop();
