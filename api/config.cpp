@@ -144,6 +144,13 @@ std::optional<Error> set_ws_ring(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_ws_idle(ServerConfig& c, const std::string& v) {
+  auto seconds = integer_in(v, 2, 3600);
+  if (!seconds) return bad("--ws-idle", "must be a number of seconds from 2 to 3600");
+  c.ws_idle_s = *seconds;
+  return std::nullopt;
+}
+
 std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
   // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
   // rather than read as "on" (it opens authentication).
@@ -195,6 +202,9 @@ const std::vector<Flag>& flags() {
        "EVENTS  recent events kept in memory, so that short WebSocket catch-ups never read "
        "the log (default 16384; 0: none)",
        set_ws_ring},
+      {"--ws-idle", "COMANDA_WS_IDLE",
+       "SECONDS  a WebSocket silent this long is closed; it is pinged at half (default 60)",
+       set_ws_idle},
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},

@@ -36,6 +36,7 @@ struct ServerConfig {
   size_t ws_queue = 8192;
   size_t ws_queue_mib = 16;  // the same in mebibytes
   size_t ws_ring = 16384;    // recent events kept for short catch-ups
+  int ws_idle_s = 60;        // a silent WebSocket is pinged at half, closed at the end
   bool help = false;
 };
 

@@ -108,7 +108,9 @@ struct Node::Serving {
              TopicRights(d.models.get<projections::RestaurantsModel>(),
                          d.models.get<projections::OrdersModel>(),
                          d.models.get<projections::DriversModel>()),
-             *d.log, {d.config.ws_queue, d.config.ws_queue_mib << 20, d.config.ws_ring}),
+             *d.log,
+             {d.config.ws_queue, d.config.ws_queue_mib << 20, d.config.ws_ring,
+              std::chrono::seconds(d.config.ws_idle_s)}),
         fanout(d.models, feed, d.scheduler),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -73,7 +74,8 @@ class Subscriber {
   virtual void refused(int status, std::string detail) = 0;
 };
 
-// How much the feed holds, for each socket and in all.
+// How much the feed holds, for each socket and in all, and how long a
+// silent socket lives.
 struct FeedLimits {
   // Messages and bytes waiting for one socket: a client that lets more
   // pile up is too slow, and closed.
@@ -81,6 +83,9 @@ struct FeedLimits {
   size_t max_queued_bytes = size_t{16} << 20;
   // Recent events kept in memory for short catch-ups (0: none).
   size_t ring = 16384;
+  // A socket the client has sent nothing on (not even a pong) for half this
+  // is pinged, and closed at the end of it.
+  std::chrono::seconds idle{60};
 };
 
 // What the feed has done, for /metrics; counted on any thread.

@@ -35,7 +35,12 @@ void WebSocketSession::run(http::request<http::string_body> request) {
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::send_buffer_size(kSendBuffer),
                                                    ignored);
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  // Heartbeats: Beast pings a socket silent for half the idle time and
+  // closes it at the end (a pong is not silence).
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = feed_.limits().idle;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "comandad"); }));
   ws_.read_message_max(kMaxMessageBytes);

@@ -241,6 +241,31 @@ class TopicsTest(TopicsBase):
         self.assertEqual((again["type"], again["status"]), ("error", 409), again)
 
 
+
+class HeartbeatTest(unittest.IsolatedAsyncioTestCase):
+    """Heartbeats (--ws-idle 2): the server pings a silent socket at half the
+    idle time; a client that answers (websockets does, as it reads) stays,
+    one that reads nothing is closed at the end of it."""
+
+    def setUp(self):
+        self.server = serve_for(self, extra_args=["--ws-idle", "2"])
+
+    async def test_a_client_that_answers_pings_stays_and_a_silent_one_is_closed(self):
+        import websockets
+        alive = await ws_connect(self.server)
+        silent = await ws_connect(self.server)
+        for ws in (alive, silent):
+            self.assertEqual((await recv_json(ws))["type"], "authenticated")
+        silent.transport.pause_reading()  # neither reads the pings nor answers them
+        await asyncio.sleep(5)  # more than twice the idle time
+        answer = await subscribe(alive, "events")
+        self.assertEqual(answer["type"], "subscribed", "still open after 5 s of silence")
+        silent.transport.resume_reading()
+        with self.assertRaises(websockets.ConnectionClosed):
+            await asyncio.wait_for(silent.recv(), 5)
+        await asyncio.wait_for(alive.close(), 10)
+
+
 if __name__ == "__main__":
     unittest.main()
 
