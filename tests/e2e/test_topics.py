@@ -242,34 +242,6 @@ class TopicsTest(TopicsBase):
 
 
 
-class HeartbeatTest(unittest.IsolatedAsyncioTestCase):
-    """Heartbeats (--ws-idle 2): the server pings a silent socket at half the
-    idle time; a client that answers (websockets does, as it reads) stays,
-    one that reads nothing is closed at the end of it."""
-
-    def setUp(self):
-        self.server = serve_for(self, extra_args=["--ws-idle", "2"])
-
-    async def test_a_client_that_answers_pings_stays_and_a_silent_one_is_closed(self):
-        import websockets
-        alive = await ws_connect(self.server)
-        silent = await ws_connect(self.server)
-        for ws in (alive, silent):
-            self.assertEqual((await recv_json(ws))["type"], "authenticated")
-        silent.transport.pause_reading()  # neither reads the pings nor answers them
-        await asyncio.sleep(5)  # more than twice the idle time
-        answer = await subscribe(alive, "events")
-        self.assertEqual(answer["type"], "subscribed", "still open after 5 s of silence")
-        silent.transport.resume_reading()
-        with self.assertRaises(websockets.ConnectionClosed):
-            await asyncio.wait_for(silent.recv(), 5)
-        await asyncio.wait_for(alive.close(), 10)
-
-
-if __name__ == "__main__":
-    unittest.main()
-
-
 class SocketCapTest(TopicsBase):
     async def test_an_account_has_at_most_16_sockets_open(self):
         sockets = [await self.open("cust2") for _ in range(16)]
@@ -404,3 +376,42 @@ class SlowClientTest(unittest.IsolatedAsyncioTestCase):
             self.assertEqual(positions, sorted(set(positions)), "in order, none twice")
         finally:
             await ws.close()
+
+
+class SlowClientByBytesTest(SlowClientTest):
+    """The same when the queue's bytes bound is what fills (--ws-queue-mib
+    1, the messages bound left at 8,192): 8,000 events of about 450 bytes
+    are well past 1 MiB and the kernel's share."""
+
+    WRITERS, PINGS = 4, 2000
+
+    def setUp(self):
+        self.server = serve_for(self, extra_args=["--durability", "async", "--ws-queue-mib", "1"])
+
+
+class HeartbeatTest(unittest.IsolatedAsyncioTestCase):
+    """Heartbeats (--ws-idle 2): the server pings a silent socket at half the
+    idle time; a client that answers (websockets does, as it reads) stays,
+    one that reads nothing is closed at the end of it."""
+
+    def setUp(self):
+        self.server = serve_for(self, extra_args=["--ws-idle", "2"])
+
+    async def test_a_client_that_answers_pings_stays_and_a_silent_one_is_closed(self):
+        import websockets
+        alive = await ws_connect(self.server)
+        silent = await ws_connect(self.server)
+        for ws in (alive, silent):
+            self.assertEqual((await recv_json(ws))["type"], "authenticated")
+        silent.transport.pause_reading()  # neither reads the pings nor answers them
+        await asyncio.sleep(5)  # more than twice the idle time
+        answer = await subscribe(alive, "events")
+        self.assertEqual(answer["type"], "subscribed", "still open after 5 s of silence")
+        silent.transport.resume_reading()
+        with self.assertRaises(websockets.ConnectionClosed):
+            await asyncio.wait_for(silent.recv(), 5)
+        await asyncio.wait_for(alive.close(), 10)
+
+
+if __name__ == "__main__":
+    unittest.main()
