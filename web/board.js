@@ -7,17 +7,10 @@
   const restaurantId = Comanda.pathId();
   const list = document.getElementById("orders");
   const empty = document.getElementById("empty");
-  const problem = document.getElementById("problem");
-  const state = document.getElementById("state");
   let token = null;
   let loadedAt = 0; // when the board was read: waiting times count from there
   let fetching = false;
   let again = false; // a change arrived while reading: read once more
-
-  function showProblem(text) {
-    problem.hidden = !text;
-    problem.textContent = text || "";
-  }
 
   function waited(seconds) {
     const m = Math.floor(seconds / 60);
@@ -37,9 +30,9 @@
     try {
       await Comanda.api(token, "POST", `/v1/orders/${order.id}/status`, { status },
                         { "If-Match": `"${order.version}"` });
-      showProblem("");
+      Comanda.showProblem("");
     } catch (e) {
-      showProblem(`${order.reference}: ${e.message}`);
+      Comanda.showProblem(`${order.reference}: ${e.message}`);
       button.disabled = false;
     }
     // The socket's event refreshes the board.
@@ -83,7 +76,7 @@
         empty.hidden = board.orders.length > 0;
       } while (again);
     } catch (e) {
-      showProblem(e.message);
+      Comanda.showProblem(e.message);
     } finally {
       fetching = false;
     }
@@ -95,17 +88,13 @@
       const restaurant = await Comanda.api(token, "GET", `/v1/restaurants/${restaurantId}`);
       document.getElementById("title").textContent = `${restaurant.name}: kitchen board`;
     } catch (e) {
-      return showProblem(e.message); // absent, another tenant's, or a bad token
+      return Comanda.showProblem(e.message); // absent, another tenant's, or a bad token
     }
     const topic = `restaurants/${restaurantId}/orders`;
     new Comanda.Live(token, [topic], {
       // Read the board once following: no change is missed between the two.
       subscribed: refresh,
       message: (m) => { if (m.type === "event") refresh(); },
-      state: (text, isError) => {
-        Comanda.say(state, isError ? "refused" : text, isError);
-        if (isError) showProblem(text);
-      },
     });
     setInterval(tick, 1000);
   }

@@ -61,15 +61,15 @@ const Comanda = (() => {
   }
 
   // A socket following `topics`: `handlers.message(m)` for each event and
-  // notification, `handlers.subscribed(topic)` when a subscription starts,
-  // `handlers.state(text, isError)` for the connection's state. It
+  // notification, `handlers.subscribed(topic)` when a subscription starts;
+  // the connection's state goes to the page (showState). It
   // reconnects after a drop, resuming each topic after the last position it
   // received; it gives up for good on a refused token.
   class Live {
     constructor(token, topics, handlers) {
       this.token = token;
       this.topics = new Map(topics.map((t) => [t, 0])); // topic -> last position
-      this.handlers = handlers;
+      this.handlers = { state: showState, ...handlers };
       this.stopped = false;
       this.connect();
     }
@@ -130,10 +130,20 @@ const Comanda = (() => {
     }
   }
 
-  // Replaces `element`'s text and marks it as an error or not.
-  function say(element, text, isError) {
-    element.textContent = text;
-    element.classList.toggle("error", Boolean(isError));
+  // Shows `text` in the page's #problem box; "" hides it.
+  function showProblem(text) {
+    const box = document.getElementById("problem");
+    box.hidden = !text;
+    box.textContent = text || "";
+  }
+
+  // The connection's state in the page's #state line; a refusal also in
+  // the #problem box.
+  function showState(text, isError) {
+    const line = document.getElementById("state");
+    line.textContent = isError ? "refused" : text;
+    line.classList.toggle("error", Boolean(isError));
+    if (isError) showProblem(text);
   }
 
   function el(tag, attrs = {}, ...children) {
@@ -150,5 +160,5 @@ const Comanda = (() => {
   // The id in the page's path: /board/{id}, /track/{id}.
   const pathId = () => location.pathname.split("/").filter(Boolean)[1];
 
-  return { withToken, api, ApiError, Live, say, el, pathId };
+  return { withToken, api, ApiError, Live, showProblem, el, pathId };
 })();

@@ -5,19 +5,12 @@
 
 (() => {
   const orderId = Comanda.pathId();
-  const problem = document.getElementById("problem");
-  const state = document.getElementById("state");
   const statusText = document.getElementById("status");
   const messages = document.getElementById("messages");
   const svg = { restaurant: null, destination: null, driver: null, trail: [] }; // lat/lng points
   const W = 400, H = 300, PAD = 30;
   let live = null;
   let driverTopic = null;
-
-  function showProblem(text) {
-    problem.hidden = !text;
-    problem.textContent = text || "";
-  }
 
   // An equirectangular fit of every known point into the drawing.
   function projection() {
@@ -98,7 +91,7 @@
     try {
       order = await Comanda.api(token, "GET", `/v1/orders/${orderId}`);
     } catch (e) {
-      return showProblem(e.message); // absent, another's, or a bad token
+      return Comanda.showProblem(e.message); // absent, another's, or a bad token
     }
     document.getElementById("title").textContent = `Order ${order.reference}`;
     setStatus(order.status);
@@ -113,10 +106,6 @@
     draw();
     live = new Comanda.Live(token, [`orders/${orderId}`], {
       message: (m) => message(token, m),
-      state: (text, isError) => {
-        Comanda.say(state, isError ? "refused" : text, isError);
-        if (isError) showProblem(text);
-      },
     });
     if (order.driver_id) followDriver(token, order.driver_id);
   }

@@ -38,26 +38,26 @@ const WebAsset& asset(std::string_view path) {
 }  // namespace
 
 RouteTable page_routes(const ApiContext&) {
+  struct Page {
+    std::string_view pattern, absent, summary, file;
+  };
+  static constexpr Page kPages[] = {
+      {"/board/{id}", "no such restaurant", "The kitchen board page (HTML)", "/web/board.html"},
+      {"/track/{id}", "no such order", "The order tracking page (HTML)", "/web/track.html"},
+  };
   RouteTable table;
   auto serve = [](const WebAsset& a) {
     return Query([&a](const RouteRequest&) { return page(a); });
   };
-  table.push_back({.method = "GET",
-                   .pattern = "/board/{id}",
-                   .absent = "no such restaurant",
-                   .summary = "The kitchen board page (HTML)",
-                   .open = true,
-                   .response_schema = "HtmlPage",
-                   .problems = {404},
-                   .action = serve(asset("/web/board.html"))});
-  table.push_back({.method = "GET",
-                   .pattern = "/track/{id}",
-                   .absent = "no such order",
-                   .summary = "The order tracking page (HTML)",
-                   .open = true,
-                   .response_schema = "HtmlPage",
-                   .problems = {404},
-                   .action = serve(asset("/web/track.html"))});
+  for (const Page& p : kPages)
+    table.push_back({.method = "GET",
+                     .pattern = p.pattern,
+                     .absent = p.absent,
+                     .summary = p.summary,
+                     .open = true,
+                     .response_schema = "HtmlPage",
+                     .problems = {404},
+                     .action = serve(asset(p.file))});
   for (const WebAsset& a : web_assets()) {
     if (a.path.ends_with(".html")) continue;  // pages, above
     table.push_back({.method = "GET",
