@@ -55,6 +55,8 @@ class DriversModel final : public ReadModel {
   Uuid driver_of_user(const std::string& user_id) const;
   // The delivery the driver is on (nil when none, or an unknown driver).
   Uuid delivery_of(const Uuid& id) const;
+  // Every driver's id, oldest first (ids are time-ordered).
+  std::vector<Uuid> ids() const;
   // The driver, as `driver_for`, for the customer of the order `order` while
   // the driver delivers it (`customer_of` tells an order's customer; it is
   // asked without this model's lock held).

@@ -1,5 +1,7 @@
 #include "projections/restaurants.h"
 
+#include <algorithm>
+
 #include "projections/rows.h"
 
 namespace comanda::projections {
@@ -76,6 +78,15 @@ engine::Status RestaurantsModel::load_row(std::string_view, std::string_view val
   restaurants_[origin->stream] = RestaurantView{
       origin->stream, row.version(), origin->recorded_at_us, std::move(*registered), row.paused()};
   return {};
+}
+
+std::vector<Uuid> RestaurantsModel::ids() const {
+  auto lock = read_lock();
+  std::vector<Uuid> out;
+  out.reserve(restaurants_.size());
+  for (const auto& [id, _] : restaurants_) out.push_back(id);
+  std::sort(out.begin(), out.end(), [](const Uuid& a, const Uuid& b) { return a.raw() < b.raw(); });
+  return out;
 }
 
 }  // namespace comanda::projections

@@ -34,6 +34,8 @@ class RestaurantsModel final : public ReadModel {
   std::vector<std::string> owners(const Uuid& id) const;
   // Its currency; "" for an unknown restaurant.
   std::string currency(const Uuid& id) const;
+  // Every restaurant's id, oldest first (ids are time-ordered).
+  std::vector<Uuid> ids() const;
 
   std::string_view name() const override { return kName; }
   engine::Status save(const RowSink& put) const override;

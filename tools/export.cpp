@@ -1,27 +1,14 @@
-#include <charconv>
 #include <ostream>
 
-#include "engine/base/time_text.h"
 #include "engine/log/event_log.h"
 #include "tools/log_lines.h"
+#include "tools/log_range.h"
 #include "tools/subcommand.h"
 
 namespace comanda::tools {
 namespace {
 
 using namespace comanda::engine;
-
-// `--until`: a position, or an RFC 3339 time (the last event recorded at or
-// before it, found by binary search in the log).
-Result<uint64_t> until_position(const EventLog& log, const std::string& text) {
-  uint64_t position = 0;
-  const char* end = text.data() + text.size();
-  if (auto [p, ec] = std::from_chars(text.data(), end, position); ec == std::errc() && p == end)
-    return position;
-  auto at = parse_rfc3339(text);
-  if (!at) return Error::invalid("until", "--until takes a position or an RFC 3339 time");
-  return log.last_position_at(*at);
-}
 
 class Export final : public Subcommand {
  public:

@@ -44,6 +44,12 @@ engine::Result<engine::ChangeOrderStatus> parse_status_change(std::string_view b
 void write_board_order(JsonWriter& w, const projections::OrderView& order,
                        const engine::Principal& caller, int64_t now_us);
 
+// A restaurant's day (GET /v1/restaurants/{id}/stats): counts by status and
+// group, and the revenue in `currency` when the day had no orders.
+void write_day_stats(JsonWriter& w, const projections::DayStats& stats,
+                     const std::string& currency);
+std::string day_stats_json(const projections::DayStats& stats, const std::string& currency);
+
 void write_order(JsonWriter& w, const projections::OrderView& order,
                  const projections::AccountsModel* accounts = nullptr);
 

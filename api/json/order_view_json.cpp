@@ -3,6 +3,7 @@
 #include "api/json/order_json.h"
 #include "api/json/values_json.h"
 #include "engine/base/time_text.h"
+#include "engine/base/time_zone.h"
 #include "engine/domain/access.h"
 
 namespace comanda::api {
@@ -333,6 +334,30 @@ void write_event_data(JsonWriter& w, const Event&, const OrderNotReadyChanged& p
 
 void write_event_data(JsonWriter& w, const Event&, const OrderDeleted&) {
   w.begin_object().end_object();
+}
+
+void write_day_stats(JsonWriter& w, const projections::DayStats& s, const std::string& currency) {
+  w.begin_object().key("date").string(engine::format_date(s.date));
+  w.key("orders").number(static_cast<int64_t>(s.orders));
+  w.key("counts").begin_object();  // the statuses it has; a missing one is 0
+  for (const auto& info : engine::status_table())
+    if (uint32_t n = s.by_status[static_cast<size_t>(info.status)])
+      w.key(info.name).number(static_cast<int64_t>(n));
+  w.end_object();
+  w.key("groups").begin_object();
+  constexpr std::string_view kGroups[] = {"active", "completed", "cancelled", "failed"};
+  for (size_t g = 0; g < engine::kStatusGroupCount; ++g)
+    w.key(kGroups[g]).number(static_cast<int64_t>(s.by_group[g]));
+  w.end_object();
+  w.key("revenue");
+  write_money(w, s.revenue, s.currency.empty() ? currency : s.currency);
+  w.end_object();
+}
+
+std::string day_stats_json(const projections::DayStats& stats, const std::string& currency) {
+  JsonWriter w;
+  write_day_stats(w, stats, currency);
+  return w.take();
 }
 
 }  // namespace comanda::api

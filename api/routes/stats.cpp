@@ -2,6 +2,7 @@
 
 #include "api/http/problem.h"
 #include "api/http/query_string.h"
+#include "api/json/order_json.h"
 #include "api/json/values_json.h"
 #include "api/routes/responses.h"
 #include "engine/base/clock.h"
@@ -30,26 +31,6 @@ engine::Result<std::optional<engine::LocalDate>> parse_stats_query(std::string_v
   return date;
 }
 
-std::string stats_json(const projections::DayStats& s, const std::string& currency) {
-  JsonWriter w;
-  w.begin_object().key("date").string(engine::format_date(s.date));
-  w.key("orders").number(static_cast<int64_t>(s.orders));
-  w.key("counts").begin_object();  // the statuses it has; a missing one is 0
-  for (const auto& info : engine::status_table())
-    if (uint32_t n = s.by_status[static_cast<size_t>(info.status)])
-      w.key(info.name).number(static_cast<int64_t>(n));
-  w.end_object();
-  w.key("groups").begin_object();
-  constexpr std::string_view kGroups[] = {"active", "completed", "cancelled", "failed"};
-  for (size_t g = 0; g < engine::kStatusGroupCount; ++g)
-    w.key(kGroups[g]).number(static_cast<int64_t>(s.by_group[g]));
-  w.end_object();
-  w.key("revenue");
-  write_money(w, s.revenue, s.currency.empty() ? currency : s.currency);
-  w.end_object();
-  return w.take();
-}
-
 Response restaurant_stats(const ApiContext& ctx, const RouteRequest& rq) {
   auto date = parse_stats_query(rq.http.query);
   if (!date.ok()) return problem(date.error());
@@ -60,7 +41,7 @@ Response restaurant_stats(const ApiContext& ctx, const RouteRequest& rq) {
   uint64_t position = 0;
   const projections::DayStats stats = ctx.views.get<projections::OrdersModel>().day_stats(
       id, *date, engine::utc_now_us(), &position);
-  return json_response(200, stats_json(stats, restaurant->details.currency), position);
+  return json_response(200, day_stats_json(stats, restaurant->details.currency), position);
 }
 
 }  // namespace
