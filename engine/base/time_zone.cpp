@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 namespace comanda::engine {
@@ -68,6 +69,22 @@ LocalDate TimeZone::local_date(int64_t unix_us) const {
     return static_cast<LocalDate>(std::chrono::floor<date::days>(at).time_since_epoch().count());
   const auto local = zone_->to_local(at);
   return static_cast<LocalDate>(std::chrono::floor<date::days>(local).time_since_epoch().count());
+}
+
+std::string TimeZone::format_local(int64_t unix_us) const {
+  using std::chrono::microseconds;
+  using std::chrono::milliseconds;
+  const auto at =
+      std::chrono::floor<milliseconds>(date::sys_time<microseconds>{microseconds{unix_us}});
+  if (!zone_) return date::format("%FT%TZ", at);
+  const auto info = zone_->get_info(at);
+  const auto local = date::local_time<milliseconds>{at.time_since_epoch() + info.offset};
+  const int offset_min =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(info.offset).count());
+  char offset[8];
+  std::snprintf(offset, sizeof offset, "%c%02d:%02d", offset_min < 0 ? '-' : '+',
+                std::abs(offset_min) / 60, std::abs(offset_min) % 60);
+  return date::format("%FT%T", local) + offset;
 }
 
 }  // namespace comanda::engine

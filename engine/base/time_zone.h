@@ -38,6 +38,9 @@ class TimeZone {
 
   // The local date in this zone at `unix_us` (microseconds since the epoch).
   LocalDate local_date(int64_t unix_us) const;
+  // The local time in this zone at `unix_us`, with its offset, to the
+  // millisecond: "2026-11-30T07:20:23.831-05:00".
+  std::string format_local(int64_t unix_us) const;
 
   friend bool operator==(const TimeZone&, const TimeZone&) = default;
 

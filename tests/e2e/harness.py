@@ -397,7 +397,8 @@ def cli(*args, timeout=CLI_TIMEOUT, env=None):
                           stdin=subprocess.DEVNULL, env=_clean_env(env))
 
 
-HISTORY_LINE = re.compile(r"^(\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\w+)")
+# POSITION, LOCAL TIME, UTC, VERSION, ACTOR, EVENT (then what it changed)
+HISTORY_LINE = re.compile(r"^(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\w+)")
 
 
 def history_actors(data_dir, stream_id):
@@ -410,7 +411,7 @@ def history_actors(data_dir, stream_id):
         m = HISTORY_LINE.match(line)
         if not m:
             raise AssertionError(f"unexpected history line: {line!r}\n{out.stdout}")
-        rows.append((int(m.group(3)), m.group(4), m.group(5)))
+        rows.append((int(m.group(4)), m.group(5), m.group(6)))
     return rows
 
 

@@ -109,7 +109,7 @@ class CreditTest(unittest.TestCase):
         # Every movement is in the log, on the account's stream.
         history = cli("history", self.parent["id"], "--data", self.server.data_dir)
         self.assertEqual(history.returncode, 0, history.stderr)
-        events = [line.split()[4] for line in history.stdout.splitlines()[1:]]
+        events = [line.split()[5] for line in history.stdout.splitlines()[1:]]
         self.assertEqual(events, ["customer_registered", "credit_topped_up"] + ["credit_debited"] * 6)
 
 

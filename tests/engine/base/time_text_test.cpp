@@ -67,6 +67,20 @@ TEST(LocalDates, FollowTheZoneOfTheRestaurant) {
   EXPECT_FALSE(TimeZone::find("Mars/Olympus_Mons"));
 }
 
+TEST(LocalDates, LocalTimesCarryTheirOffset) {
+  // 2026-11-24T02:00:00.5Z: the 23rd at 21:00 in Lima, 03:00 in Madrid
+  // (winter), and in summer Madrid is two hours ahead.
+  const int64_t early = kNoon - 10 * 3600 * 1'000'000LL + 500'000;
+  const auto lima = TimeZone::find("America/Lima");
+  const auto madrid = TimeZone::find("Europe/Madrid");
+  ASSERT_TRUE(lima && madrid);
+  EXPECT_EQ(lima->format_local(early), "2026-11-23T21:00:00.500-05:00");
+  EXPECT_EQ(madrid->format_local(early), "2026-11-24T03:00:00.500+01:00");
+  EXPECT_EQ(TimeZone().format_local(early), "2026-11-24T02:00:00.500Z");
+  const int64_t july = early - int64_t{136} * 24 * 3600 * 1'000'000;  // 2026-07-11
+  EXPECT_EQ(madrid->format_local(july), "2026-07-11T04:00:00.500+02:00");
+}
+
 TEST(LocalDates, AZoneNamesItselfAndIsFoundByItsName) {
   EXPECT_EQ(TimeZone().name(), "UTC");
   for (const char* name : {"America/Lima", "Europe/Madrid", "UTC"}) {
