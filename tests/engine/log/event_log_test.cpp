@@ -503,6 +503,80 @@ TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
   EXPECT_NE(err.str().find("hash chain"), std::string::npos) << err.str();
 }
 
+// An idempotency key of the command that wrote `a_` version 2 at
+// `position` (3 is where it is).
+IdempotencyRecord key_of_second_step(const Uuid& stream, uint64_t position) {
+  return {"owner:u-1 POST /v1/orders/x/status k-1", 42, stream, 2, position, 1'000'000};
+}
+
+TEST_F(EventLogTest, VerifyChecksTheIdempotencyIndexAgainstTheLog) {
+  {
+    auto log = open();
+    const std::vector<Event> events = {
+        make_event(1, a_, 1, restaurant()),
+        make_event(2, a_, 2, step(OrderStatus::kPending, OrderStatus::kAccepted))};
+    const std::vector<IdempotencyRecord> keys = {key_of_second_step(a_, 2)};
+    ASSERT_TRUE(log->append(events, keys).ok());
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("1 idempotency keys"), std::string::npos) << out.str();
+
+  // A key that names a position holding another event: caught, and named.
+  append_alone(make_event(3, b_, 1, step(OrderStatus::kPending, OrderStatus::kAccepted)));
+  {
+    auto log = open();
+    const std::vector<Event> events = {
+        make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady))};
+    const std::vector<IdempotencyRecord> keys = {
+        {"owner:u-1 POST /v1/orders/y/status k-2", 7, b_, 2, 3, 2'000'000}};
+    ASSERT_TRUE(log->append(events, keys).ok());
+  }
+  std::ostringstream out2, err2;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out2, err2), 1);
+  EXPECT_NE(err2.str().find("idempotency index: the key 'owner:u-1 POST /v1/orders/y/status k-2' "
+                            "points at position 3"),
+            std::string::npos)
+      << err2.str();
+}
+
+TEST_F(EventLogTest, QuickVerifyChecksChecksumsAndTheChainOnly) {
+  write_three();
+  std::ostringstream out, err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), out, err, /*quick=*/true), 0) << err.str();
+  EXPECT_NE(out.str().find("quick"), std::string::npos) << out.str();
+  // An index entry lost: the full check finds it, the quick one does not look.
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                      {"events", {}},
+                                                      {"streams", {}},
+                                                      {"meta", {}},
+                                                      {"idempotency", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(
+      rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
+  std::string index_key(a_.raw());
+  put_u64_be(index_key, 2);
+  ASSERT_TRUE(raw->Delete({}, handles[2], index_key).ok());
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  ASSERT_TRUE(raw->Close().ok());
+  delete raw;
+  std::ostringstream quick_out, quick_err, full_out, full_err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), quick_out, quick_err, true), 0) << quick_err.str();
+  EXPECT_EQ(comanda::tools::verify(data_.path(), full_out, full_err), 1);
+  EXPECT_NE(full_err.str().find("stream index"), std::string::npos) << full_err.str();
+  // A flipped byte: the quick check's own business.
+  with_raw_db([&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle& events) {
+    std::string value;
+    ASSERT_TRUE(db.Get({}, &events, key(2), &value).ok());
+    value.back() = static_cast<char>(value.back() ^ 0x40);
+    ASSERT_TRUE(db.Put({}, &events, key(2), value).ok());
+  });
+  std::ostringstream flipped_out, flipped_err;
+  EXPECT_EQ(comanda::tools::verify(data_.path(), flipped_out, flipped_err, true), 1);
+  EXPECT_NE(flipped_err.str().find("position 2"), std::string::npos) << flipped_err.str();
+}
+
 TEST_F(EventLogTest, VerifyPassesAHealthyLog) {
   write_three();
   std::ostringstream out, err;
