@@ -151,6 +151,12 @@ std::optional<Error> set_ws_idle(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_backup_dir(ServerConfig& c, const std::string& v) {
+  if (v.empty()) return bad("--backup-dir", "must name a directory");
+  c.backup_dir = v;
+  return std::nullopt;
+}
+
 std::optional<Error> set_dev(ServerConfig& c, const std::string& v) {
   // The bare --dev switch arrives as "1"; an empty COMANDA_DEV is refused
   // rather than read as "on" (it opens authentication).
@@ -205,6 +211,9 @@ const std::vector<Flag>& flags() {
       {"--ws-idle", "COMANDA_WS_IDLE",
        "SECONDS  a WebSocket silent this long is closed; it is pinged at half (default 60)",
        set_ws_idle},
+      {"--backup-dir", "COMANDA_BACKUP_DIR",
+       "DIR  where POST /v1/admin/backup writes online backups of the log (default: none)",
+       set_backup_dir},
       {"--dev", "COMANDA_DEV",
        "      open auth for local trials: requests without a token act as an admin", set_dev,
        false},

@@ -15,6 +15,7 @@ namespace comanda::api {
 
 struct ServerConfig {
   std::filesystem::path data = "./data";
+  std::filesystem::path backup_dir;  // where POST /v1/admin/backup writes ("": no backups)
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   int threads = 2;

@@ -152,6 +152,10 @@ struct Node::Serving {
     context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
       return static_cast<double>(orders.hot_orders());
     };
+    if (!d.config.backup_dir.empty())
+      context.backup = [&log = *d.log, dir = d.config.backup_dir](const std::string& name) {
+        return engine::write_backup(log, dir / name);
+      };
     auto count = [](const std::atomic<uint64_t>& n) {
       return [&n] { return static_cast<double>(n.load(std::memory_order_relaxed)); };
     };

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/base/error.h"
+
 namespace comanda::tools {
 
 class Subcommand {
@@ -26,6 +28,10 @@ class Subcommand {
   // (0 ok, 1 failure, 2 usage).
   virtual int run(std::ostream& out, std::ostream& err) = 0;
 };
+
+// The JWT secret from `secret_file`, else from $COMANDA_JWT_SECRET (as
+// comandad reads it); an error says which is missing or too short.
+engine::Result<std::string> jwt_secret(const std::string& secret_file);
 
 // --data DIR, from $COMANDA_DATA when not given, else ./data: for the
 // subcommands that read a data directory.

@@ -10,6 +10,8 @@ std::unique_ptr<Subcommand> token_command();
 std::unique_ptr<Subcommand> replay_command();
 std::unique_ptr<Subcommand> export_command();
 std::unique_ptr<Subcommand> import_command();
+std::unique_ptr<Subcommand> backup_command();
+std::unique_ptr<Subcommand> restore_command();
 
 std::vector<std::unique_ptr<Subcommand>> subcommands() {
   // One line per subcommand, in the order --help lists them.
@@ -21,6 +23,8 @@ std::vector<std::unique_ptr<Subcommand>> subcommands() {
       &replay_command,
       &export_command,
       &import_command,
+      &backup_command,
+      &restore_command,
       &statuses_command,
       &token_command,
   };

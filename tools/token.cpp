@@ -9,6 +9,18 @@
 #include "tools/subcommand.h"
 
 namespace comanda::tools {
+
+engine::Result<std::string> jwt_secret(const std::string& secret_file) {
+  if (!secret_file.empty()) return api::read_secret_file(secret_file);
+  const char* env = std::getenv("COMANDA_JWT_SECRET");
+  if (!env)
+    return engine::Error::invalid(
+        "", "no secret: set COMANDA_JWT_SECRET or pass --jwt-secret-file FILE");
+  if (auto status = api::check_secret(env, "COMANDA_JWT_SECRET"); !status.ok())
+    return status.error();
+  return std::string(env);
+}
+
 namespace {
 
 struct TokenRequest {
@@ -59,23 +71,12 @@ int mint(const TokenRequest& request, std::ostream& out, std::ostream& err) {
     return 2;
   }
   api::JwtOptions options;
-  if (!request.secret_file.empty()) {
-    auto secret = api::read_secret_file(request.secret_file);
-    if (!secret.ok()) {
-      err << "comanda token: " << secret.error().message << "\n";
-      return 1;
-    }
-    options.secret = *secret;
-  } else if (const char* env = std::getenv("COMANDA_JWT_SECRET")) {
-    options.secret = env;
-    if (auto status = api::check_secret(options.secret, "COMANDA_JWT_SECRET"); !status.ok()) {
-      err << "comanda token: " << status.error().message << "\n";
-      return 1;
-    }
-  } else {
-    err << "comanda token: no secret: set COMANDA_JWT_SECRET or pass --jwt-secret-file FILE\n";
+  auto secret = jwt_secret(request.secret_file);
+  if (!secret.ok()) {
+    err << "comanda token: " << secret.error().message << "\n";
     return 1;
   }
+  options.secret = *secret;
   options.issuer = request.issuer;
   options.audience = request.audience;
   const int64_t now = engine::utc_now_us() / 1'000'000;

@@ -40,9 +40,9 @@ class LogCheck {
   // What was checked, for a log that holds.
   std::string summary() const {
     std::string out = "ok: " + std::to_string(expected_ - 1) + " events in " +
-                      std::to_string(links_.size()) + " batches, " +
+                      std::to_string(links_.size()) + " batches" +
                       (quick_ ? std::string("")
-                              : std::to_string(versions_.size()) + " streams, " +
+                              : ", " + std::to_string(versions_.size()) + " streams, " +
                                     std::to_string(idempotency_keys_) + " idempotency keys") +
                       "; positions dense, checksums good, hash chain intact (head " +
                       to_hex(previous_).substr(0, 16) + "...)" +

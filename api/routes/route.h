@@ -19,6 +19,7 @@
 #include "engine/base/error.h"
 #include "engine/domain/aggregates.h"
 #include "engine/domain/principal.h"
+#include "engine/log/backup.h"
 #include "engine/pipeline/command.h"
 
 namespace comanda::projections {
@@ -109,6 +110,9 @@ struct ApiContext {
   StreamReader read_stream = {};
   // What the routes measure, shown at GET /metrics.
   std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
+  // Writes a backup of the log named `name` into --backup-dir (unset:
+  // comandad runs without one).
+  std::function<engine::Result<engine::BackupMade>(const std::string& name)> backup = {};
 };
 
 }  // namespace comanda::api

@@ -1,6 +1,7 @@
 #include "api/routes/routes.h"
 
 #include "api/routes/accounts.h"
+#include "api/routes/admin.h"
 #include "api/routes/dispatch.h"
 #include "api/routes/drivers.h"
 #include "api/routes/health.h"
@@ -15,10 +16,20 @@ namespace comanda::api {
 RouteTable all_routes(const ApiContext& context) {
   // One line per resource. A 405's Allow header lists methods in this order.
   using TableOf = RouteTable (*)(const ApiContext&);
+  // clang-format off
   constexpr TableOf kResources[] = {
-      &health_routes, &restaurant_routes, &menu_routes,  &order_routes, &dispatch_routes,
-      &driver_routes, &account_routes,    &stats_routes, &page_routes,
+      &health_routes,
+      &restaurant_routes,
+      &menu_routes,
+      &order_routes,
+      &dispatch_routes,
+      &driver_routes,
+      &account_routes,
+      &stats_routes,
+      &admin_routes,
+      &page_routes,
   };
+  // clang-format on
   RouteTable all;
   for (TableOf table : kResources)
     for (Route& route : table(context)) all.push_back(std::move(route));

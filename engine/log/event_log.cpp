@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -39,6 +40,7 @@ struct EventLog::Impl {
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   rocksdb::ColumnFamilyHandle* idempotency = nullptr;
   std::atomic<uint64_t> last_position{0};
+  bool read_only = false;
   ChainLink chain_head{};  // link of the last batch written (writer thread)
   ChainHasher hasher;
   // Reused across append() calls (writer thread only): no per-event allocation
@@ -92,6 +94,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   rocksdb::DB* raw = nullptr;
   const std::string path = dir.string();
   rocksdb::Status s;
+  impl->read_only = options.read_only;
   if (options.read_only) {
     s = rocksdb::DB::OpenForReadOnly(db_options, path, cfs, &impl->handles, &raw);
   } else {
@@ -185,6 +188,19 @@ Status EventLog::append(std::span<const Event> events,
 }
 
 ChainLink EventLog::chain_head() const { return impl_->chain_head; }
+
+Status EventLog::checkpoint(const std::filesystem::path& dir) const {
+  if (impl_->read_only)
+    return Error::invalid("", "a checkpoint needs the log's writer (a read-only instance cannot "
+                              "hold back its file deletions)");
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Never a flush for the checkpoint's sake: the WAL is copied instead.
+  if (s.ok()) s = checkpoint->CreateCheckpoint(dir.string(), UINT64_MAX);
+  if (!s.ok()) return io_error(s, "cannot write a checkpoint to " + dir.string());
+  return {};
+}
 
 Status EventLog::resume() {
   rocksdb::Status s = impl_->db->Resume();

@@ -115,6 +115,13 @@ class EventLog {
   Result<std::string> checkpoint_link(uint64_t checkpoint, std::string_view whose) const;
   Result<bool> matches_checkpoint(uint64_t checkpoint, std::string_view link) const;
 
+  // An online copy of the log into `dir`, which must not exist (RocksDB's
+  // checkpoint: the table files hard-linked where the filesystem allows,
+  // copied otherwise, and the WAL copied), consistent at one moment while
+  // appends go on. Not on a read-only log: it cannot hold back the writer's
+  // file deletions meanwhile.
+  Status checkpoint(const std::filesystem::path& dir) const;
+
   // Visits the hash chain: (last position of a batch, its 32-byte link), in
   // position order.
   Status scan_chain(
