@@ -4,6 +4,7 @@
 
 #include "engine/log/event_log.h"
 #include "tools/log_lines.h"
+#include "tools/progress.h"
 #include "tools/subcommand.h"
 
 namespace comanda::tools {
@@ -34,16 +35,19 @@ int import_into(const fs::path& target, std::istream& in, std::ostream& err) {
   };
   std::string line;
   uint64_t number = 0;
+  Progress progress("import", 0);
   Status status;
   while (status.ok() && std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
     status = importer.add(line, number);
+    progress.at(importer.last_position(), number);
     if (status.ok() && importer.finished()) {
       group.push_back(*importer.finished());
       if (group.size() == kGroup) status = flush();
     }
   }
+  progress.done();
   if (status.ok() && importer.inside_batch())
     status = Error::invalid(
         "", "line " + std::to_string(number) + ": the export ends inside a batch (cut short?)");

@@ -13,6 +13,7 @@
 #include "engine/base/ids.h"
 #include "engine/base/time_text.h"
 #include "engine/log/event_codec.h"
+#include "tools/progress.h"
 
 namespace comanda::tools {
 namespace {
@@ -80,6 +81,7 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string line, json;
+  Progress progress("export", until);
   Status scanned = log.scan_raw(from, [&](uint64_t position, std::string_view stored) {
     if (position > until) return false;
     if (!parse_stored(stored, envelope)) {
@@ -110,7 +112,7 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
     }
     line += "}\n";
     out << line;
-    ++count;
+    progress.at(position, ++count);
     return true;
   });
   if (failed) return *failed;

@@ -9,6 +9,7 @@
 #include "engine/log/event_codec.h"
 #include "engine/log/event_log.h"
 #include "engine/log/hash_chain.h"
+#include "tools/progress.h"
 #include "tools/subcommand.h"
 
 namespace comanda::tools {
@@ -69,9 +70,11 @@ class LogCheck {
     next_link_ = links_.begin();
     hasher_.begin(previous_);
     Status io = log_.scan_raw(1, [&](uint64_t position, std::string_view stored) {
+      progress_.at(position, position);
       return check_position(position) && check_chain(position, stored) &&
              check_event(position, stored);
     });
+    progress_.done();
     if (!io.ok()) problem_ = io.error().message;
   }
 
@@ -198,6 +201,7 @@ class LogCheck {
   std::map<std::pair<Uuid, uint64_t>, uint64_t> stream_positions_;
   size_t skipped_ = 0;
   size_t idempotency_keys_ = 0;
+  Progress progress_{"verify", log_.last_position()};
   bool quick_ = false;
 };
 
