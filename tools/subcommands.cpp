@@ -12,6 +12,7 @@ std::unique_ptr<Subcommand> export_command();
 std::unique_ptr<Subcommand> import_command();
 std::unique_ptr<Subcommand> backup_command();
 std::unique_ptr<Subcommand> restore_command();
+std::unique_ptr<Subcommand> seed_command();
 
 std::vector<std::unique_ptr<Subcommand>> subcommands() {
   // One line per subcommand, in the order --help lists them.
@@ -25,6 +26,7 @@ std::vector<std::unique_ptr<Subcommand>> subcommands() {
       &import_command,
       &backup_command,
       &restore_command,
+      &seed_command,
       &statuses_command,
       &token_command,
   };
