@@ -117,8 +117,9 @@ class OrdersModel final : public ReadModel {
   // them from there, and read changes to them (an archive, a delete) at
   // once, before their rows are rewritten. Without it (the models' tests,
   // rebuilds as of a moment) every order stays in memory. Call before the
-  // first event.
-  void use_cold_store(ColdOrders* cold, int64_t window_us);
+  // first event. `writer` false: reads only (a tool on a read-only
+  // views/): nothing leaves memory and the overlay is never rewritten.
+  void use_cold_store(ColdOrders* cold, int64_t window_us, bool writer = true);
   // Writes what is due for views/ and every change to cold orders, and
   // waits until it is written: before a snapshot counts on views/.
   engine::Status flush_cold();

@@ -37,7 +37,7 @@ constexpr size_t kPerRound = 1'000;
 
 OrdersModel::~OrdersModel() { stop_cold(); }
 
-void OrdersModel::use_cold_store(ColdOrders* cold, int64_t window_us) {
+void OrdersModel::use_cold_store(ColdOrders* cold, int64_t window_us, bool writer) {
   stop_cold();
   cold_ = cold;
   window_us_ = window_us;
@@ -45,7 +45,7 @@ void OrdersModel::use_cold_store(ColdOrders* cold, int64_t window_us) {
     std::lock_guard lock(writer_mu_);
     stopping_ = false;
   }
-  if (cold_) writer_ = std::thread([this] { writer_loop(); });
+  if (cold_ && writer) writer_ = std::thread([this] { writer_loop(); });
 }
 
 void OrdersModel::stop_cold() {
@@ -59,6 +59,7 @@ void OrdersModel::stop_cold() {
 
 engine::Status OrdersModel::flush_cold() {
   if (!cold_) return {};
+  if (!writer_.joinable()) return Error::unavailable("the cold tier is read-only here");
   std::unique_lock lock(writer_mu_);
   if (stopping_) return Error::unavailable("the cold writer has stopped");
   const uint64_t ticket = ++flush_asked_;

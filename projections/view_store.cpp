@@ -30,7 +30,8 @@ std::string code_version() { return COMANDA_VERSION; }
 
 }  // namespace
 
-engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem::path& dir) {
+engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem::path& dir,
+                                                           bool read_only) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -46,11 +47,16 @@ engine::Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::filesystem
       {"order_index", rows},
       {"state", rows},
   };
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
   std::unique_ptr<ViewStore> store(new ViewStore);
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir.string(), families, &store->handles_, &raw);
+  rocksdb::Status s;
+  if (read_only) {
+    s = rocksdb::DB::OpenForReadOnly(options, dir.string(), families, &store->handles_, &raw);
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    s = rocksdb::DB::Open(options, dir.string(), families, &store->handles_, &raw);
+  }
   if (!s.ok()) return io_error(s, "cannot open the view store at " + dir.string());
   store->db_.reset(raw);
   store->rows_ = store->handles_[1];

@@ -39,8 +39,10 @@ namespace comanda::projections {
 
 class ViewStore final : public engine::StateStore {
  public:
-  // Opens (creating if absent) the store under `dir`.
-  static engine::Result<std::unique_ptr<ViewStore>> open(const std::filesystem::path& dir);
+  // Opens (creating if absent) the store under `dir`. `read_only`: without
+  // its lock, beside a live server (tools); nothing may then be written.
+  static engine::Result<std::unique_ptr<ViewStore>> open(const std::filesystem::path& dir,
+                                                         bool read_only = false);
   ~ViewStore() override;
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;

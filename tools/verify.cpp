@@ -11,6 +11,7 @@
 #include "engine/log/hash_chain.h"
 #include "tools/progress.h"
 #include "tools/subcommand.h"
+#include "tools/verify_views.h"
 
 namespace comanda::tools {
 
@@ -219,6 +220,13 @@ int verify(const std::filesystem::path& data, std::ostream& out, std::ostream& e
     return 1;
   }
   out << check.summary() << "\n";
+  if (quick) return 0;
+  std::string note;
+  if (std::string problem = check_views(data, **log, note); !problem.empty()) {
+    err << "comanda verify: FAILED: " << problem << "\n";
+    return 1;
+  }
+  out << note << "\n";
   return 0;
 }
 

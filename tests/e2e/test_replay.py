@@ -74,6 +74,15 @@ class ReplayTest(RestartWorkload, unittest.TestCase):
         for order in live["restaurants"][0]["active_orders"]:
             self.assertIn(order["reference"], text.stdout)
 
+    def test_verify_compares_a_stopped_servers_snapshot_with_a_rebuild(self):
+        for _ in range(80):
+            self.act()
+        self.server.stop()  # a clean stop snapshots the read models
+        done = subprocess.run([binary("COMANDA"), "verify", "--data", self.server.data_dir],
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("answers as a fresh rebuild", done.stdout)
+
     def test_refusals(self):
         self.assertEqual(replay("--data", self.server.data_dir, "--until", "soon").returncode, 2)
         before = replay("--data", self.server.data_dir, "--until", "2000-01-01T00:00:00Z")
