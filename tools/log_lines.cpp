@@ -1,6 +1,7 @@
 #include "tools/log_lines.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <openssl/evp.h>
 #include <simdjson.h>
 
@@ -80,6 +81,13 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
   comanda::v1::Envelope envelope;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
+  // The envelope's bytes straight to JSON, through one resolver for the run
+  // (MessageToJsonString builds one per call).
+  const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool()));
+  const std::string type_url =
+      "type.googleapis.com/" + comanda::v1::Envelope::descriptor()->full_name();
   std::string line, json;
   Progress progress("export", until);
   Status scanned = log.scan_raw(from, [&](uint64_t position, std::string_view stored) {
@@ -90,7 +98,9 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
       return false;
     }
     json.clear();
-    (void)google::protobuf::util::MessageToJsonString(envelope, &json, options);
+    const std::string_view body = stored.substr(kCrcBytes);
+    (void)google::protobuf::util::BinaryToJsonString(resolver.get(), type_url, std::string(body),
+                                                     &json, options);
     auto decoded = engine::decode_event(stored);
     const auto stream = engine::Uuid::from_raw(envelope.stream_id());
     line.clear();

@@ -17,6 +17,9 @@ constexpr const char* kFooter =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Exports and imports stream gigabytes through std::cout and std::cin:
+  // not in lockstep with C stdio, which the tool does not use for them.
+  std::ios::sync_with_stdio(false);
   CLI::App app("comanda: the command-line tool for Comanda's operators and auditors", "comanda");
   app.footer(kFooter);
   app.require_subcommand(1);
