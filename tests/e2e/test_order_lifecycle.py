@@ -210,7 +210,7 @@ class OrderLifecycleTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("order_placed", out.stdout)
         self.assertIn("A001-000001", out.stdout)
-        self.assertRegex(out.stdout, r"order_placed\s+A001-000001 -> pending")
+        self.assertRegex(out.stdout, r"order_placed\s+A001-000001, pending")
         transitions = re.findall(r"order_status_changed\s+(\w+) -> (\w+)", out.stdout)
         self.assertEqual(transitions, history, out.stdout)
 
