@@ -89,9 +89,11 @@ class EventLogTest : public ::testing::Test {
     return events;
   }
 
-  // Edits the stored log directly, as disk rot or a hand edit would.
-  void with_raw_db(
-      const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle& events)>& edit) {
+  // Edits the stored log directly, as disk rot or a hand edit would: the
+  // column families in the log's order (default, events, streams, meta,
+  // idempotency).
+  void with_raw_families(
+      const std::function<void(rocksdb::DB&, std::vector<rocksdb::ColumnFamilyHandle*>&)>& edit) {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
                                                         {"events", {}},
                                                         {"streams", {}},
@@ -103,9 +105,13 @@ class EventLogTest : public ::testing::Test {
         rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw);
     ASSERT_TRUE(s.ok()) << s.ToString();
     std::unique_ptr<rocksdb::DB> db(raw);
-    edit(*db, *handles[1]);
+    edit(*db, handles);
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     ASSERT_TRUE(db->Close().ok());
+  }
+  void with_raw_db(
+      const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle& events)>& edit) {
+    with_raw_families([&](rocksdb::DB& db, auto& handles) { edit(db, *handles[1]); });
   }
 
   static std::string key(uint64_t position) {
@@ -485,19 +491,9 @@ TEST_F(EventLogTest, VerifyReportsADeletedLinkOfTheChain) {
   write_three();
   append_alone(make_event(4, b_, 2, step(OrderStatus::kAccepted, OrderStatus::kReady)));
   // Deleting the first batch's link makes two batches hash as one: caught.
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
-                                                      {"events", {}},
-                                                      {"streams", {}},
-                                                      {"meta", {}},
-                                                      {"idempotency", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
-  ASSERT_TRUE(raw->Delete({}, handles[3], chain_key(3)).ok());
-  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
-  ASSERT_TRUE(raw->Close().ok());
-  delete raw;
+  with_raw_families([&](rocksdb::DB& db, auto& handles) {
+    ASSERT_TRUE(db.Delete({}, handles[3], chain_key(3)).ok());
+  });
   std::ostringstream out, err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err), 1);
   EXPECT_NE(err.str().find("hash chain"), std::string::npos) << err.str();
@@ -546,21 +542,11 @@ TEST_F(EventLogTest, QuickVerifyChecksChecksumsAndTheChainOnly) {
   EXPECT_EQ(comanda::tools::verify(data_.path(), out, err, /*quick=*/true), 0) << err.str();
   EXPECT_NE(out.str().find("quick"), std::string::npos) << out.str();
   // An index entry lost: the full check finds it, the quick one does not look.
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}},
-                                                      {"events", {}},
-                                                      {"streams", {}},
-                                                      {"meta", {}},
-                                                      {"idempotency", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), log_dir().string(), cfs, &handles, &raw).ok());
-  std::string index_key(a_.raw());
-  put_u64_be(index_key, 2);
-  ASSERT_TRUE(raw->Delete({}, handles[2], index_key).ok());
-  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
-  ASSERT_TRUE(raw->Close().ok());
-  delete raw;
+  with_raw_families([&](rocksdb::DB& db, auto& handles) {
+    std::string index_key(a_.raw());
+    put_u64_be(index_key, 2);
+    ASSERT_TRUE(db.Delete({}, handles[2], index_key).ok());
+  });
   std::ostringstream quick_out, quick_err, full_out, full_err;
   EXPECT_EQ(comanda::tools::verify(data_.path(), quick_out, quick_err, true), 0) << quick_err.str();
   EXPECT_EQ(comanda::tools::verify(data_.path(), full_out, full_err), 1);
