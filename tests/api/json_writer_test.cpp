@@ -25,6 +25,20 @@ TEST(JsonQuote, EscapesControlCharacters) {
   EXPECT_EQ(json_quote("\b\f"), R"("\u0008\u000c")");
 }
 
+TEST(JsonQuote, ReplacesBytesThatAreNotUtf8) {
+  const std::string r = "\xef\xbf\xbd";  // U+FFFD, the replacement character
+  // Echoed from a query string such as ?status=%ff%fe: never passed raw.
+  EXPECT_EQ(json_quote("\xff\xfe"), "\"" + r + r + "\"");
+  EXPECT_EQ(json_quote("a\xc3"), "\"a" + r + "\"") << "a sequence cut short";
+  EXPECT_EQ(json_quote("\xc0\xaf"), "\"" + r + r + "\"") << "an overlong '/'";
+  EXPECT_EQ(json_quote("\xed\xa0\x80"), "\"" + r + r + r + "\"") << "a surrogate";
+  EXPECT_EQ(json_quote("\xf4\x90\x80\x80"), "\"" + r + r + r + r + "\"") << "past U+10FFFF";
+  EXPECT_EQ(json_quote("é\xff"
+                       "é"),
+            "\"é" + r + "é\"");
+  EXPECT_EQ(json_quote("\xf0\x9f\x8d\x94"), "\"\xf0\x9f\x8d\x94\"") << "a four-byte character";
+}
+
 TEST(JsonQuote, PassesPrintableAndMultibyteCharactersThrough) {
   EXPECT_EQ(json_quote("Ana Pérez ✅ /<>"), "\"Ana Pérez ✅ /<>\"");
   EXPECT_EQ(json_quote("\x7f"), "\"\x7f\"");

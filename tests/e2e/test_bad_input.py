@@ -343,6 +343,16 @@ class BadInputTest(unittest.TestCase):
             with self.subTest(query=query):
                 self.assert_problem(self.server.get("/v1/orders?" + query), 400, field=field)
 
+    def test_bytes_that_are_not_utf8_are_never_echoed_raw(self):
+        # Every problem body is valid UTF-8 JSON, whatever the request held.
+        for query, echoed in (("status=%ff%fe", True), ("%ff%fe=1", True), ("restaurant_id=%c3", False)):
+            with self.subTest(query=query):
+                status, headers, raw = self.server.request("GET", "/v1/orders?" + query, raw=True)
+                self.assertEqual(status, 400)
+                problem = json.loads(raw.decode("utf-8"))  # strict: raises on a bad byte
+                if echoed:  # the bytes it quotes back, each replaced by U+FFFD
+                    self.assertIn("\ufffd\ufffd", problem["detail"])
+
     # ---- nothing appended, no gaps in references ---------------------------------
 
     def test_refusals_leave_no_gap_in_references(self):
