@@ -12,10 +12,25 @@ engine::Error unauthenticated(std::string why) {
 
 int64_t now_seconds() { return engine::utc_now_us() / 1'000'000; }
 
+// No Origin (not a browser), or a page served from this machine.
+bool local_origin(std::string_view origin) {
+  if (origin.empty()) return true;
+  for (std::string_view local : {"http://127.0.0.1", "http://localhost", "http://[::1]"})
+    if (origin == local || (origin.starts_with(local) && origin[local.size()] == ':')) return true;
+  return false;
+}
+
 }  // namespace
 
-engine::Result<engine::Principal> Authenticator::from_header(std::string_view authorization) const {
+engine::Result<engine::Principal> Authenticator::from_header(std::string_view authorization,
+                                                             std::string_view origin) const {
   if (authorization.empty()) {
+    // In dev mode a request without a token is an admin: never hand that
+    // to a page from another site that the developer happens to open (a
+    // plain form post needs no CORS preflight).
+    if (dev_ && !local_origin(origin))
+      return engine::Error::forbidden(
+          "Origin", "dev mode: requests without a token are open to local pages only");
     if (dev_) return engine::Principal{"dev", engine::Role::kAdmin};
     return unauthenticated("an Authorization: Bearer token is required");
   }

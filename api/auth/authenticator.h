@@ -20,9 +20,12 @@ class Authenticator {
   Authenticator(std::optional<JwtVerifier> verifier, bool dev)
       : verifier_(std::move(verifier)), dev_(dev) {}
 
-  // From the Authorization header's value ("" when the header is absent).
-  // Error: kUnauthenticated, saying why.
-  engine::Result<engine::Principal> from_header(std::string_view authorization) const;
+  // From the Authorization header's value ("" when the header is absent)
+  // and the request's Origin ("" when absent). Error: kUnauthenticated,
+  // saying why; in dev mode, kForbidden for a request without a token from
+  // a page of another site (it would act as the dev admin).
+  engine::Result<engine::Principal> from_header(std::string_view authorization,
+                                                std::string_view origin = {}) const;
   // From a bare token.
   engine::Result<engine::Principal> from_token(std::string_view token) const;
 

@@ -91,7 +91,7 @@ void Router::run(size_t index, const Request& request, const PathParams& params,
     if (as) {
       caller = *as;
     } else {
-      auto who = auth_.from_header(request.header("authorization"));
+      auto who = auth_.from_header(request.header("authorization"), request.header("origin"));
       if (!who.ok()) return reply(problem(who.error()));
       caller = std::move(who).value();
     }

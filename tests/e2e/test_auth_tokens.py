@@ -495,6 +495,21 @@ class ServerProcessTest(AuthAssertions, unittest.TestCase):
         with TempServer(extra_args=["--dev"], secret=None) as server:
             asyncio.run(scenario(server))
 
+    def test_dev_mode_rest_without_a_token_is_for_local_pages_only(self):
+        with TempServer(extra_args=["--dev"], secret=None) as server:
+            # A cross-site form post (no preflight) must not act as the dev admin.
+            body = restaurant_body()
+            status, _, problem = server.request("POST", "/v1/restaurants", body, token=None,
+                                                headers={"Origin": "https://evil.example"})
+            self.assertEqual((status, problem.get("field")), (403, "Origin"), problem)
+            self.assertEqual(server.position(), 0, "nothing written")
+            status, _, _ = server.request("GET", "/v1/orders", token=None, headers={"Origin": "null"})
+            self.assertEqual(status, 403)
+            # A local page, or no browser at all, still acts as the dev admin.
+            for origin in ({"Origin": "http://localhost:5173"}, {}):
+                status, _, made = server.request("POST", "/v1/restaurants", body, token=None, headers=origin)
+                self.assertEqual(status, 201, made)
+
     def test_dev_mode_websocket_without_a_token_is_for_local_pages_only(self):
         async def scenario(server):
             # A page from another site must not get the dev admin's stream.
