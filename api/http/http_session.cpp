@@ -12,7 +12,10 @@
 namespace comanda::api {
 namespace {
 
-constexpr size_t kMaxBodyBytes = 1 << 20;  // larger bodies answer 413
+constexpr size_t kMaxBodyBytes = 1 << 20;         // larger bodies answer 413
+constexpr size_t kMaxTargetBytes = 8 << 10;       // longer URLs answer 414
+constexpr size_t kMaxHeaderBytes = 16 << 10;      // more header fields answer 431
+constexpr size_t kMaxReadHeaderBytes = 64 << 10;  // the parser's bound on the whole head
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of a refused request
 constexpr size_t kMaxLingerBytes = 64 << 20;
@@ -42,8 +45,10 @@ void HttpSession::run() {
 }
 
 void HttpSession::do_read() {
+  head_ = false;
   parser_.emplace();
   parser_->body_limit(kMaxBodyBytes);
+  parser_->header_limit(kMaxReadHeaderBytes);
   stream_.expires_after(kIdleTimeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
@@ -56,6 +61,12 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
     return write(problem(413, "too-large", "Request body too large",
                          "the body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"));
   }
+  if (ec == http::error::header_limit) {
+    keep_alive_ = false;
+    return write(problem(
+        431, "headers-too-large", "Request header fields too large",
+        "the request line and headers exceed " + std::to_string(kMaxReadHeaderBytes) + " bytes"));
+  }
   if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
     keep_alive_ = false;
     return write(problem(400, "bad-http", "Malformed HTTP request", ec.message()));
@@ -64,6 +75,17 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
 
   http::request<http::string_body> request = parser_->release();
   keep_alive_ = request.keep_alive();
+  head_ = request.method() == http::verb::head;
+  if (request.target().size() > kMaxTargetBytes)
+    return write(
+        problem(414, "uri-too-long", "URI too long",
+                "the request's target exceeds " + std::to_string(kMaxTargetBytes) + " bytes"));
+  size_t header_bytes = 0;
+  for (const auto& field : request)
+    header_bytes += field.name_string().size() + field.value().size();
+  if (header_bytes > kMaxHeaderBytes)
+    return write(problem(431, "headers-too-large", "Request header fields too large",
+                         "the header fields exceed " + std::to_string(kMaxHeaderBytes) + " bytes"));
   if (websocket::is_upgrade(request)) {
     std::string_view target = request.target();
     if (target.substr(0, target.find('?')) == "/v1/ws") {
@@ -85,6 +107,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
 
 void HttpSession::write(Response response) {
   auto res = to_beast(std::move(response), 11, keep_alive_);
+  if (head_) res->body().clear();  // the length of what a GET would send, no body
   // The read's deadline may have run while the command was decided and
   // synced: the answer gets a deadline of its own.
   stream_.expires_after(kIdleTimeout);

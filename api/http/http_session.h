@@ -48,6 +48,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const RequestAs& request_as_;
   const Authenticator& auth_;
   bool keep_alive_ = true;
+  bool head_ = false;                  // the request being answered is a HEAD
   std::array<char, 16384> scratch_{};  // discarded input while lingering
 };
 

@@ -69,7 +69,9 @@ void Router::route(const Request& request, const engine::Principal* as, Reply re
   for (size_t i = 0; i < routes_.size(); ++i) {
     const Route& route = routes_[i];
     if (!match(segments_[i], path, params)) continue;
-    if (route.method == request.method) return run(i, request, params, as, std::move(reply));
+    // HEAD is answered as GET (the session sends the head only).
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET"))
+      return run(i, request, params, as, std::move(reply));
     if (allowed.find(route.method) == std::string::npos)
       allowed.append(allowed.empty() ? "" : ", ").append(route.method);
   }

@@ -120,6 +120,35 @@ class BadInputTest(unittest.TestCase):
                 self.assertEqual(headers.get("content-type"), "application/problem+json")
                 self.assertEqual(json.loads(body)["status"], 400)
 
+    def test_long_urls_and_headers_have_their_own_statuses(self):
+        close = b"Host: x\r\nConnection: close\r\n"
+        cases = [
+            (b"GET /v1/orders?x=" + b"a" * 9000 + b" HTTP/1.1\r\n" + close + b"\r\n", 414, "uri-too-long"),
+            (b"GET /healthz HTTP/1.1\r\n" + close + b"X-Big: " + b"b" * 20000 + b"\r\n\r\n", 431,
+             "headers-too-large"),
+            (b"GET /healthz HTTP/1.1\r\n" + close + b"".join(b"X-%d: %s\r\n" % (i, b"c" * 1000)
+                                                            for i in range(80)) + b"\r\n", 431,
+             "headers-too-large"),
+        ]
+        for raw, status, slug in cases:
+            with self.subTest(status=status, size=len(raw)):
+                got, headers, body = raw_exchange(self.server.port, raw)
+                self.assertEqual(got, status, body[:200])
+                self.assertTrue(json.loads(body)["type"].endswith(slug))
+        # Just under the bounds: served.
+        status, _, _ = self.server.get("/v1/orders?restaurant_id=" + self.rid + "&x=" + "a" * 7000)
+        self.assertEqual(status, 400, "reaches the route (x is unknown), not 414")
+
+    def test_head_is_get_without_the_body(self):
+        status, headers, body = raw_exchange(self.server.port,
+                                             b"HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"")
+        self.assertGreater(int(headers["content-length"]), 0, "the length a GET would send")
+        status, _, _ = raw_exchange(self.server.port,
+                                    b"HEAD /v1/admin/backup HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, 405, "a POST-only route has no HEAD")
+
     # ---- wrong types and missing fields ------------------------------------
 
     def test_wrong_types_name_the_field(self):
