@@ -60,7 +60,7 @@ Status read_patch(ObjectReader& r, RestaurantPatch& p) {
   if (r.get("address")) p.address = r.string("address", false, 500);
   p.location = r.location("location");
   if (r.get("time_zone")) p.time_zone = r.string("time_zone", false, 64);
-  if (r.get("series")) p.series = r.string("series", false, 8);
+  if (r.get("series")) p.series = r.string("series", false, 8, 1);  // "": refused, not A001
   if (auto tax = r.object("tax", false)) {
     ObjectReader t(*tax, "tax.");
     t.only({"rate_bp", "included"}, "tax");

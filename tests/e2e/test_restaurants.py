@@ -35,6 +35,12 @@ class RestaurantsTest(unittest.TestCase):
         self.assertIn("owners", whole)
         self.assertIn("tax", whole)
 
+    def test_an_empty_series_is_refused_not_replaced(self):
+        status, _, problem = self.server.post("/v1/restaurants", restaurant_body(series=""))
+        self.assertEqual((status, problem.get("field")), (400, "series"), problem)
+        status, _, made = self.server.post("/v1/restaurants", restaurant_body(series="B7"))
+        self.assertEqual((status, made.get("series")), (201, "B7"), made)
+
     def test_an_absent_or_malformed_restaurant_is_a_404(self):
         for rid in ("01a20000-0000-7000-8000-000000000000", "nope"):
             status, _, body = self.server.get(f"/v1/restaurants/{rid}", token=self.owner)
