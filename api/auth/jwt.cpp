@@ -3,6 +3,7 @@
 #include <jwt.h>
 #include <simdjson.h>
 
+#include <cctype>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -59,11 +60,46 @@ bool audience_matches(jwt_t* jwt, const std::string& audience) {
   return false;
 }
 
+// The `alg` a token's header names, read before any verification so that
+// every algorithm but HS256 is refused in the same words ("" when the
+// header is not base64url JSON naming one).
+std::string header_alg(std::string_view token) {
+  const size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot > 1024) return "";
+  std::string json;
+  uint32_t bits = 0;
+  int have = 0;
+  for (char c : token.substr(0, dot)) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '-'             ? 62
+            : c == '_'             ? 63
+                                   : -1;
+    if (v < 0) return "";
+    bits = (bits << 6) | static_cast<uint32_t>(v);
+    if ((have += 6) >= 8) {
+      have -= 8;
+      json.push_back(static_cast<char>((bits >> have) & 0xFF));
+    }
+  }
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element header;
+  std::string_view alg;
+  if (parser.parse(json).get(header) != simdjson::SUCCESS || header["alg"].get(alg)) return "";
+  std::string out;
+  for (char c : alg.substr(0, 16))
+    if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(c);
+  return out;
+}
+
 }  // namespace
 
 engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, int64_t now_s) const {
   if (token.empty()) return unauthenticated("no bearer token");
   if (token.size() > 8192) return unauthenticated("the token is too long");
+  if (const std::string alg = header_alg(token); !alg.empty() && alg != "HS256")
+    return unauthenticated("the token's algorithm must be HS256 (it names " + alg + ")");
   const std::string text(token);
   jwt_t* raw = nullptr;
   const auto* key = reinterpret_cast<const unsigned char*>(options_.secret.data());

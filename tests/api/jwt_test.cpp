@@ -70,6 +70,20 @@ TEST(Jwt, RefusesEveryOtherAlgorithm) {
   EXPECT_EQ(refusal(v, sign(JWT_ALG_NONE, "", claims())), ErrorCode::kUnauthenticated);
 }
 
+TEST(Jwt, EveryOtherAlgorithmIsRefusedInTheSameWords) {
+  JwtVerifier v({kSecret});
+  // {"alg":"RS256","typ":"JWT"}, a payload, and a signature nobody checks.
+  const std::string rs256 = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.c2ln";
+  for (const auto& [token, alg] :
+       {std::pair{sign(JWT_ALG_HS512, kSecret, claims()), "HS512"},
+        std::pair{sign(JWT_ALG_NONE, "", claims()), "none"}, std::pair{rs256, "RS256"}}) {
+    auto p = v.verify(token, kNow);
+    ASSERT_FALSE(p.ok()) << alg;
+    EXPECT_EQ(p.error().message,
+              std::string("the token's algorithm must be HS256 (it names ") + alg + ")");
+  }
+}
+
 TEST(Jwt, RefusesAnotherSecretAndATamperedToken) {
   JwtVerifier v({kSecret});
   EXPECT_EQ(refusal(v, sign(JWT_ALG_HS256, kSecret + "x", claims())), ErrorCode::kUnauthenticated);
