@@ -97,7 +97,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::filesystem::path& di
   impl->read_only = options.read_only;
   std::error_code missing;
   if (options.read_only && !std::filesystem::exists(dir / "CURRENT", missing))
-    return Error::not_found("no event log at " + path + " (is it a Comanda data directory?)");
+    return Error::not_found("no event log at " + path + ": is --data a Comanda data directory?");
   if (options.read_only) {
     s = rocksdb::DB::OpenForReadOnly(db_options, path, cfs, &impl->handles, &raw);
   } else {

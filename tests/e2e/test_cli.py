@@ -49,7 +49,7 @@ class CliTest(unittest.TestCase):
                 with self.subTest(args[0]):
                     out = cli(*args, "--data", foreign)
                     self.assertEqual(out.returncode, 1, out.stderr)
-                    self.assertIn(f"no event log at {foreign}/log (is it a Comanda data directory?)",
+                    self.assertIn(f"no event log at {foreign}/log: is --data a Comanda data directory?",
                                   out.stderr)
             self.assertIn("no log in", cli("backup", os.path.join(foreign, "b"), "--data", foreign).stderr)
             self.assertIn("not a backup", cli("restore", foreign, "--data", os.path.join(foreign, "r")).stderr)
