@@ -152,6 +152,11 @@ struct Node::Serving {
     context.metrics->orders_in_memory.read = [&orders = d.models.get<projections::OrdersModel>()] {
       return static_cast<double>(orders.hot_orders());
     };
+    context.not_ready = [this]() -> std::string {
+      if (sequencer && !sequencer->writing())
+        return "the log refused a write; writes answer 503 until it is reloaded";
+      return "";
+    };
     if (!d.config.backup_dir.empty())
       context.backup = [&log = *d.log, dir = d.config.backup_dir](const std::string& name) {
         return engine::write_backup(log, dir / name);

@@ -110,6 +110,10 @@ struct ApiContext {
   StreamReader read_stream = {};
   // What the routes measure, shown at GET /metrics.
   std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
+  // Why the node should not be sent traffic now ("" when it should): the
+  // log refused a write and writes answer 503 until it recovers. Unset:
+  // always ready.
+  std::function<std::string()> not_ready = {};
   // Writes a backup of the log named `name` into --backup-dir (unset:
   // comandad runs without one).
   std::function<engine::Result<engine::BackupMade>(const std::string& name)> backup = {};

@@ -90,6 +90,10 @@ class Sequencer {
   // 503 with Retry-After.
   bool submit(Command&& command);
 
+  // Whether writes are being taken: false after a failed write until the
+  // log is reloaded (meanwhile commands answer 503).
+  bool writing() const { return !broken_.load(std::memory_order_acquire); }
+
   // The last position that is durable and applied to the read models.
   uint64_t committed_position() const { return committed_.load(std::memory_order_acquire); }
 

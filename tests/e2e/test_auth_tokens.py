@@ -149,10 +149,12 @@ class BadTokenTest(AuthAssertions, unittest.TestCase):
         status, _, body = self.server.curl("GET", f"/v1/orders/{self.order['id']}", token=cust)
         self.assertEqual(status, 200, body)
 
-    def test_healthz_needs_no_token(self):
+    def test_healthz_and_readyz_need_no_token(self):
         status, _, body = self.server.get("/healthz", token=None)
         self.assertEqual(status, 200, body)
         self.assertEqual(body["status"], "ok")
+        status, _, body = self.server.get("/readyz", token=None)
+        self.assertEqual((status, body["status"], body["position"]), (200, "ready", self.server.position()))
 
     def test_every_bad_token_is_401_on_every_route_and_writes_nothing(self):
         for case, authorization in self.bad_authorizations().items():
