@@ -411,7 +411,11 @@ class Simulation {
       p.available = chance(50);
       run(owner_of(r), ChangeMenuItem{id, chance(50) ? "SODA" : "SALAD", p});
     } else if (roll < 88) {
-      run(owner_of(r), PutMenuItem{id, menu()[static_cast<size_t>(uniform(0, 2))]});
+      // A new price most times: a put of the item as it stands changes
+      // nothing and writes nothing, and the run must see upserts.
+      MenuItem item = menu()[static_cast<size_t>(uniform(0, 2))];
+      item.price += uniform(1, 4) * 50;
+      run(owner_of(r), PutMenuItem{id, std::move(item)});
     } else if (roll < 95) {
       run(owner_of(r), RemoveMenuItem{id, "SALAD"});
     } else {
