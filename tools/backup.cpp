@@ -20,6 +20,7 @@
 
 #include "api/auth/jwt.h"
 #include "engine/base/clock.h"
+#include "tools/new_log.h"
 #include "tools/subcommand.h"
 #include "tools/verify.h"
 
@@ -145,22 +146,17 @@ class Restore final : public Subcommand {
     std::error_code ec;
     if (!fs::is_directory(backup_ / "log", ec))
       return fail(err, backup_.string() + " holds no log/: not a backup");
-    const bool existed = fs::exists(data_, ec);
-    if (existed && !fs::is_empty(data_, ec))
-      return fail(err, data_.string() +
-                           " is not empty: restore writes only into an empty or absent directory");
-    // Copied aside, checked, then moved into place whole.
-    const fs::path restoring = data_ / "log.restoring";
-    fs::create_directories(data_, ec);
-    fs::copy(backup_ / "log", restoring, fs::copy_options::recursive, ec);
-    if (!ec) fs::rename(restoring, data_ / "log", ec);
-    const int checked = ec ? 1 : verify(data_, out, err, /*quick=*/true);
-    if (checked != 0) {
-      if (ec) err << "comanda restore: " << ec.message() << "\n";
-      fs::remove_all(existed ? data_ / "log" : data_, ec);
-      fs::remove_all(restoring, ec);
-      return 1;
-    }
+    // Copied aside, moved into place whole, then checked.
+    const int code = write_new_log(
+        "restore", data_, err,
+        [&](const fs::path& aside) {
+          std::error_code copied;
+          fs::copy(backup_ / "log", aside, fs::copy_options::recursive, copied);
+          if (copied) err << "comanda restore: " << copied.message() << "\n";
+          return copied ? 1 : 0;
+        },
+        [&] { return verify(data_, out, err, /*quick=*/true); });
+    if (code != 0) return code;
     out << "restored into " << data_.string() << "\n";
     return 0;
   }

@@ -4,6 +4,7 @@
 
 #include "engine/log/event_log.h"
 #include "tools/log_lines.h"
+#include "tools/new_log.h"
 #include "tools/progress.h"
 #include "tools/subcommand.h"
 
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 constexpr size_t kGroup = 512;
 
 // Reads `in` into a new log at `target` (which must not exist); the exit
-// code. On any problem `target` is removed: nothing half-imported stays.
+// code (write_new_log() removes what is left on failure).
 int import_into(const fs::path& target, std::istream& in, std::ostream& err) {
   auto log = EventLog::open(target, {Durability::kSync, false});
   if (!log.ok()) {
@@ -70,25 +71,8 @@ class Import final : public Subcommand {
   }
   void configure(CLI::App& app) override { add_data_flag(app, data_); }
   int run(std::ostream&, std::ostream& err) override {
-    std::error_code ec;
-    const bool existed = fs::exists(data_, ec);
-    if (existed && !fs::is_empty(data_, ec)) {
-      err << "comanda import: " << data_.string()
-          << " is not empty: import writes only into an empty or absent directory\n";
-      return 1;
-    }
-    fs::create_directories(data_, ec);
-    // Built aside, moved into place whole.
-    const fs::path importing = data_ / "log.importing";
-    const int code = import_into(importing, std::cin, err);
-    if (code == 0) fs::rename(importing, data_ / "log", ec);
-    if (code != 0 || ec) {
-      if (ec) err << "comanda import: " << ec.message() << "\n";
-      fs::remove_all(importing, ec);
-      if (!existed) fs::remove_all(data_, ec);
-      return 1;
-    }
-    return 0;
+    return write_new_log("import", data_, err,
+                         [&](const fs::path& aside) { return import_into(aside, std::cin, err); });
   }
 
  private:

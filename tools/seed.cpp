@@ -10,6 +10,7 @@
 #include "engine/log/event_log.h"
 #include "engine/pipeline/hot_state.h"
 #include "tools/city.h"
+#include "tools/new_log.h"
 #include "tools/progress.h"
 #include "tools/subcommand.h"
 
@@ -103,25 +104,14 @@ class Seed final : public Subcommand {
     app.add_option("--seed", options_.seed, "the random seed (default 1)");
   }
   int run(std::ostream& out, std::ostream& err) override {
-    std::error_code ec;
-    const bool existed = fs::exists(data_, ec);
-    if (existed && !fs::is_empty(data_, ec)) {
-      err << "comanda seed: " << data_.string()
-          << " is not empty: seed writes only into an empty or absent directory\n";
-      return 1;
-    }
-    fs::create_directories(data_, ec);
-    const fs::path seeding = data_ / "log.seeding";
     Tally tally;
-    Status written = write_city(options_, seeding, tally);
-    if (written.ok()) fs::rename(seeding, data_ / "log", ec);
-    if (!written.ok() || ec) {
-      err << "comanda seed: " << (written.ok() ? ec.message() : written.error().message) << "\n";
-      fs::remove_all(existed ? seeding : data_, ec);
-      return 1;
-    }
-    tally.print(out);
-    return 0;
+    const int code = write_new_log("seed", data_, err, [&](const fs::path& aside) {
+      Status written = write_city(options_, aside, tally);
+      if (!written.ok()) err << "comanda seed: " << written.error().message << "\n";
+      return written.ok() ? 0 : 1;
+    });
+    if (code == 0) tally.print(out);
+    return code;
   }
 
  private:
