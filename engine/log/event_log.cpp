@@ -194,8 +194,9 @@ ChainLink EventLog::chain_head() const { return impl_->chain_head; }
 
 Status EventLog::checkpoint(const std::filesystem::path& dir) const {
   if (impl_->read_only)
-    return Error::invalid("", "a checkpoint needs the log's writer (a read-only instance cannot "
-                              "hold back its file deletions)");
+    return Error::invalid("",
+                          "a checkpoint needs the log's writer (a read-only instance cannot "
+                          "hold back its file deletions)");
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);

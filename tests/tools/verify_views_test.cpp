@@ -26,7 +26,8 @@ class VerifyViewsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
-    const uint64_t seed = fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
+    const uint64_t seed =
+        fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
     std::cout << "seed " << seed << " (COMANDA_PROPERTY_SEED=" << seed << " replays it)\n";
     Simulation sim(seed);
     ASSERT_NO_FATAL_FAILURE(sim.setup());
@@ -37,9 +38,10 @@ class VerifyViewsTest : public ::testing::Test {
     const std::vector<Event>& events = sim.state().events();
     for (size_t from = 0; from < events.size(); from += 25) {
       const size_t n = std::min<size_t>(25, events.size() - from);
-      ASSERT_TRUE(log_->append(std::vector<Event>(events.begin() + static_cast<ptrdiff_t>(from),
-                                                  events.begin() + static_cast<ptrdiff_t>(from + n)))
-                      .ok());
+      ASSERT_TRUE(
+          log_->append(std::vector<Event>(events.begin() + static_cast<ptrdiff_t>(from),
+                                          events.begin() + static_cast<ptrdiff_t>(from + n)))
+              .ok());
     }
   }
 
