@@ -33,11 +33,7 @@ constexpr size_t kCommands = 25'000;
 constexpr int64_t kWindowUs = 5 * 60 * kSecond;  // the simulation's clock: 1.5 s a command
 
 TEST(ColdTier, EveryAnswerIsWhatAModelHoldingEverythingGives) {
-  const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
-  const uint64_t seed =
-      fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
-  std::cout << "seed " << seed << " (COMANDA_PROPERTY_SEED=" << seed << " replays it)\n";
-  Simulation sim(seed);
+  Simulation sim(property_seed());
   ASSERT_NO_FATAL_FAILURE(sim.setup());
   while (sim.commands() < kCommands) sim.step();
   const std::vector<Event>& events = sim.state().events();

@@ -66,11 +66,8 @@ void expect_same_rows(const Rows& live, const Rows& other, const char* what) {
 }
 
 TEST(RebuildEquality, RebuildingAndLoadingASnapshotGiveTheLiveReadModelsExactly) {
-  const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
-  const uint64_t seed =
-      fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
-  std::cout << "seed " << seed << " (COMANDA_PROPERTY_SEED=" << seed << " replays it), "
-            << kCommands << " commands\n";
+  const uint64_t seed = property_seed();
+  std::cout << kCommands << " commands\n";
   Simulation sim(seed);
   ASSERT_NO_FATAL_FAILURE(sim.setup());
   while (sim.commands() < kCommands) sim.step();

@@ -9,7 +9,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <random>
 #include <string>
 #include <system_error>
 
@@ -88,5 +91,15 @@ class DecidingTest : public ::testing::Test {
   engine::HotState state_;  // default windows: idempotency 24 h, hot 15 min
   engine::Uuid restaurant_;
 };
+
+// The seed of a property test: $COMANDA_PROPERTY_SEED when set (to replay a
+// run that failed), else a fresh one; printed either way.
+inline uint64_t property_seed() {
+  const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
+  const uint64_t seed =
+      fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
+  std::cout << "seed " << seed << " (COMANDA_PROPERTY_SEED=" << seed << " replays it)\n";
+  return seed;
+}
 
 }  // namespace comanda::test_support

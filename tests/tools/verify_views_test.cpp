@@ -25,11 +25,7 @@ using projections::ViewStore;
 class VerifyViewsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
-    const uint64_t seed =
-        fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
-    std::cout << "seed " << seed << " (COMANDA_PROPERTY_SEED=" << seed << " replays it)\n";
-    Simulation sim(seed);
+    Simulation sim(property_seed());
     ASSERT_NO_FATAL_FAILURE(sim.setup());
     while (sim.commands() < 3'000) sim.step();
     auto log = EventLog::open(dir_.path() / "log", {Durability::kAsync, false});

@@ -90,10 +90,8 @@ void expect_same_rows(const Rows& expected, const Rows& actual, const char* what
 class StateSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* fixed = std::getenv("COMANDA_PROPERTY_SEED");
-    seed_ = fixed && *fixed ? std::strtoull(fixed, nullptr, 10) : std::random_device{}();
-    std::cout << "seed " << seed_ << " (COMANDA_PROPERTY_SEED=" << seed_ << " replays it), "
-              << kCommands << " commands\n";
+    seed_ = property_seed();
+    std::cout << kCommands << " commands\n";
     sim_.emplace(seed_);
     ASSERT_NO_FATAL_FAILURE(sim_->setup());
     while (sim_->commands() < kCommands) sim_->step();
@@ -248,7 +246,9 @@ TEST_F(StateSnapshotTest, TheCheckpointersOwnCopyEvictsAsItFollowsAndStillSnapsh
   const size_t hot_orders = orders_in(rows_of(hot, hot_scheduler));
   EXPECT_EQ(orders_in(store_.rows_), hot_orders);
   // The full workload spans hours: most orders have left.
-  if (kCommands >= 30'000) EXPECT_LT(hot_orders, sim_->orders().size() / 2);
+  if (kCommands >= 30'000) {
+    EXPECT_LT(hot_orders, sim_->orders().size() / 2);
+  }
 }
 
 TEST_F(StateSnapshotTest, ASnapshotOfAnotherLogOrWithABadRowIsNotUsed) {
@@ -295,7 +295,7 @@ TEST_F(StateSnapshotTest, ASnapshotOfAnotherLogOrWithABadRowIsNotUsed) {
 TEST_F(StateSnapshotTest, TheThreadSnapshotsOnItsOwnOnceTheLogGrewEnough) {
   std::atomic<uint64_t> committed{0};
   Checkpointer checkpointer(*log_, store_, [&] { return committed.load(); },
-                            {{}, /*every_events=*/1000, std::chrono::milliseconds(5)});
+                            {{}, /*every_events=*/1000, std::chrono::milliseconds(5), {}});
   checkpointer.start();
   ASSERT_NO_FATAL_FAILURE(write_up_to(0.5));
   committed = log_->last_position();
