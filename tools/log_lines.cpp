@@ -13,7 +13,6 @@
 #include "engine/base/crc32c.h"
 #include "engine/base/ids.h"
 #include "engine/base/time_text.h"
-#include "engine/log/event_codec.h"
 #include "tools/progress.h"
 
 namespace comanda::tools {
@@ -56,6 +55,15 @@ bool parse_stored(std::string_view stored, comanda::v1::Envelope& envelope) {
   const std::string_view body = stored.substr(kCrcBytes);
   return engine::crc32c(body) == crc &&
          envelope.ParseFromArray(body.data(), static_cast<int>(body.size()));
+}
+
+// The event's type, as its payload's field in the envelope's oneof is
+// named ("order_placed"): the envelope is parsed once, not decoded again;
+// "unknown" for a payload this build does not know.
+std::string_view type_of(const comanda::v1::Envelope& envelope) {
+  const auto* oneof = comanda::v1::Envelope::descriptor()->FindOneofByName("payload");
+  const auto* field = envelope.GetReflection()->GetOneofFieldDescriptor(envelope, oneof);
+  return field ? std::string_view(field->name()) : std::string_view("unknown");
 }
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -101,7 +109,6 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
     const std::string_view body = stored.substr(kCrcBytes);
     (void)google::protobuf::util::BinaryToJsonString(resolver.get(), type_url, std::string(body),
                                                      &json, options);
-    auto decoded = engine::decode_event(stored);
     const auto stream = engine::Uuid::from_raw(envelope.stream_id());
     line.clear();
     line += "{\"position\":" + std::to_string(position) + ",\"stream\":";
@@ -109,7 +116,7 @@ engine::Result<uint64_t> export_lines(const engine::EventLog& log, uint64_t from
     line += ",\"version\":" + std::to_string(envelope.stream_version()) + ",\"recorded_at\":";
     append_json_string(line, engine::format_utc(envelope.recorded_at_us()));
     line += ",\"type\":";
-    append_json_string(line, decoded.ok() ? engine::event_type_name(decoded->payload) : "unknown");
+    append_json_string(line, type_of(envelope));
     line += ",\"event\":" + json + ",\"stored\":";
     append_json_string(line, base64(stored));
     while (next_link < links.size() && links[next_link].first < position) ++next_link;
