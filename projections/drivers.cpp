@@ -195,11 +195,7 @@ engine::Status DriversModel::load_row(std::string_view, std::string_view value) 
 
 std::vector<Uuid> DriversModel::ids() const {
   auto lock = read_lock();
-  std::vector<Uuid> out;
-  out.reserve(drivers_.size());
-  for (const auto& [id, _] : drivers_) out.push_back(id);
-  std::sort(out.begin(), out.end(), [](const Uuid& a, const Uuid& b) { return a.raw() < b.raw(); });
-  return out;
+  return sorted_ids(drivers_);
 }
 
 }  // namespace comanda::projections

@@ -7,10 +7,13 @@
 // shared_mutex.h): queries never hold up the write path for long.
 #pragma once
 
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
+#include <vector>
 
+#include "engine/base/ids.h"
 #include "engine/base/shared_mutex.h"
 #include "projections/projection.h"
 
@@ -43,5 +46,17 @@ class ReadModel : public Projection {
   mutable engine::SharedMutex mu_;
   uint64_t position_ = 0;  // mu_
 };
+
+// The keys of a model's map of views by id, oldest first (ids are
+// time-ordered), for listings; the caller holds the model's read lock.
+template <class Map>
+std::vector<engine::Uuid> sorted_ids(const Map& by_id) {
+  std::vector<engine::Uuid> out;
+  out.reserve(by_id.size());
+  for (const auto& entry : by_id) out.push_back(entry.first);
+  std::sort(out.begin(), out.end(),
+            [](const engine::Uuid& a, const engine::Uuid& b) { return a.raw() < b.raw(); });
+  return out;
+}
 
 }  // namespace comanda::projections

@@ -82,11 +82,7 @@ engine::Status RestaurantsModel::load_row(std::string_view, std::string_view val
 
 std::vector<Uuid> RestaurantsModel::ids() const {
   auto lock = read_lock();
-  std::vector<Uuid> out;
-  out.reserve(restaurants_.size());
-  for (const auto& [id, _] : restaurants_) out.push_back(id);
-  std::sort(out.begin(), out.end(), [](const Uuid& a, const Uuid& b) { return a.raw() < b.raw(); });
-  return out;
+  return sorted_ids(restaurants_);
 }
 
 }  // namespace comanda::projections

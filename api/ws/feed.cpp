@@ -46,7 +46,7 @@ void EventFeed::add(std::weak_ptr<Subscriber> subscriber) {
     if (open >= kMaxSocketsPerPrincipal)
       return subscriber->refused(429, "at most " + std::to_string(kMaxSocketsPerPrincipal) +
                                           " sockets per account at once");
-    entries_.push_back({weak, {}});
+    entries_.push_back({weak, {}, {}});
   });
 }
 
@@ -76,7 +76,7 @@ void EventFeed::subscribe(std::shared_ptr<Subscriber> subscriber, Topic topic,
             0);
       // The answer first: the replay's messages come after it.
       subscriber->deliver(subscribed_message(topic.name, delivered_), 0);
-      entry->topics.push_back({std::move(topic)});
+      entry->topics.push_back({std::move(topic), false, {}, false});
       // From a position live delivery has not passed yet: that is live.
       if (from && *from <= delivered_) replay(subscriber, entry->topics.back(), *from);
       following_.fetch_add(1, std::memory_order_relaxed);

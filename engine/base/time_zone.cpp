@@ -81,7 +81,7 @@ std::string TimeZone::format_local(int64_t unix_us) const {
   const auto local = date::local_time<milliseconds>{at.time_since_epoch() + info.offset};
   const int offset_min =
       static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(info.offset).count());
-  char offset[8];
+  char offset[16];  // "+05:30"; room for what the compiler cannot rule out
   std::snprintf(offset, sizeof offset, "%c%02d:%02d", offset_min < 0 ? '-' : '+',
                 std::abs(offset_min) / 60, std::abs(offset_min) % 60);
   return date::format("%FT%T", local) + offset;
