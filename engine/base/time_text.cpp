@@ -26,27 +26,56 @@ std::string format_utc(int64_t unix_us) {
   return buf;
 }
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The text is checked whole before date::parse reads it: when the text stops
+// matching the format, date 3.0.1 goes on computing with the fields it never
+// read (seconds left an uninitialized long double and converted to an
+// integer; an offset left at INT64_MIN minutes and negated), which is
+// undefined behaviour. Found by fuzz/fuzz_request_body; later versions of
+// date fix the first.
+
+// "YYYY-MM-DDTHH:MM:SS", the layout RFC 3339 fixes.
+bool has_rfc3339_layout(std::string_view s) {
+  constexpr std::string_view kLayout = "dddd-dd-ddTdd:dd:dd";
+  if (s.size() < kLayout.size()) return false;
+  for (size_t i = 0; i < kLayout.size(); ++i)
+    if (kLayout[i] == 'd' ? !is_digit(s[i]) : s[i] != kLayout[i]) return false;
+  return true;
+}
+
+// "Z" (either case) or "+hh:mm" / "-hh:mm" within a day (date::parse reads
+// any two-digit hours).
+bool is_offset(std::string_view s) {
+  if (s == "Z" || s == "z") return true;
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return false;
+  if (!is_digit(s[1]) || !is_digit(s[2]) || !is_digit(s[4]) || !is_digit(s[5])) return false;
+  const int hours = (s[1] - '0') * 10 + (s[2] - '0');
+  const int minutes = (s[4] - '0') * 10 + (s[5] - '0');
+  return hours <= 23 && minutes <= 59;
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_rfc3339(std::string_view text) {
   if (text.size() < 20 || text.size() > 64) return std::nullopt;
   std::string trimmed(text);
   if (trimmed[10] == 't') trimmed[10] = 'T';  // RFC 3339 allows either case
+  if (!has_rfc3339_layout(trimmed)) return std::nullopt;
+  size_t end = 19;  // of the seconds and their fraction
   if (trimmed[19] == '.') {
-    size_t end = 20;
-    while (end < trimmed.size() && trimmed[end] >= '0' && trimmed[end] <= '9') ++end;
+    end = 20;
+    while (end < trimmed.size() && is_digit(trimmed[end])) ++end;
     if (end == 20) return std::nullopt;  // a dot without digits
-    if (end > 26) trimmed.erase(26, end - 26);
+    if (end > 26) {
+      trimmed.erase(26, end - 26);
+      end = 26;
+    }
   }
-  const char last = trimmed.back();
-  if (last != 'Z' && last != 'z') {
-    // "+hh:mm": date::parse reads any two-digit hours.
-    if (trimmed.size() < 6 || trimmed[trimmed.size() - 3] != ':') return std::nullopt;
-    const int hours =
-        (trimmed[trimmed.size() - 5] - '0') * 10 + (trimmed[trimmed.size() - 4] - '0');
-    const int minutes = (trimmed[trimmed.size() - 2] - '0') * 10 + (last - '0');
-    if (hours > 23 || minutes > 59) return std::nullopt;
-  } else {
-    trimmed.back() = 'Z';
-  }
+  if (!is_offset(std::string_view(trimmed).substr(end))) return std::nullopt;
+  if (trimmed.back() == 'z') trimmed.back() = 'Z';
   for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
     std::istringstream in{trimmed};
     date::sys_time<std::chrono::microseconds> t;

@@ -13,11 +13,14 @@ namespace comanda::engine {
 
 namespace {
 
-// Where `sku` is or would go in `items` (sorted by sku).
+// Where `sku` is or would go in `items` (sorted by sku). Compared as two
+// string_views: clang 14 rejects a string < string_view in a lambda inside a
+// template (its consteval bug with the comparison category's `< 0`).
 template <class Items>
 auto position_of(Items& items, std::string_view sku) {
-  return std::lower_bound(items.begin(), items.end(), sku,
-                          [](const MenuItem& item, std::string_view s) { return item.sku < s; });
+  return std::lower_bound(
+      items.begin(), items.end(), sku,
+      [](const MenuItem& item, std::string_view s) { return std::string_view(item.sku) < s; });
 }
 
 }  // namespace

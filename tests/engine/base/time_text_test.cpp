@@ -35,6 +35,18 @@ TEST(TimeText, RefusesWhatIsNotRfc3339) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+TEST(TimeText, RefusesFieldsOfAnotherWidthOrSeparator) {
+  // Found by fuzz/fuzz_request_body: a time of day or an offset cut short
+  // had date::parse compute with fields it never read (undefined behaviour,
+  // which clang's UBSan reports); and fields of one digit, which RFC 3339
+  // does not have, were read ("2026-11-4" as the 4th).
+  for (const char* bad :
+       {"2026-11-17T08:50*00.250Z", "2026-12-24T20:00:00-+05:/0", "2026-12-24T20:00:00x+05:00",
+        "2026-12-24T20:00:00+5:00", "2026-11-4T12:00:00.5Z", "2026-1-24T12:00:00.5Z",
+        "2026-11-24T1:00:00.5Z", "2026-11-24T12:0:00.5Z", "2026-11-24T12:00:0.25Z"})
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+}
+
 TEST(TimeZones, KnowsIanaNamesOnly) {
   EXPECT_TRUE(is_known_time_zone("America/Lima"));
   EXPECT_TRUE(is_known_time_zone("UTC"));
