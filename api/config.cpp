@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "api/auth/jwt.h"
+#include "api/http/access_log.h"
 #include "engine/base/time_zone.h"
 
 namespace comanda::api {
@@ -151,6 +152,54 @@ std::optional<Error> set_ws_idle(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
+std::optional<Error> set_rate_limit(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 0, 1'000'000);
+  if (!n) return bad("--rate-limit", "must be requests per second from 0 (off) to 1000000");
+  c.rate_limit = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_rate_burst(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 1, 10'000'000);
+  if (!n) return bad("--rate-burst", "must be a number of requests from 1 to 10000000");
+  c.rate_burst = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_max_connections(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 1, 1'000'000);
+  if (!n) return bad("--max-connections", "must be an integer from 1 to 1000000");
+  c.max_connections = static_cast<size_t>(*n);
+  return std::nullopt;
+}
+
+std::optional<Error> set_shutdown_grace(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 0, 3600);
+  if (!n) return bad("--shutdown-grace", "must be a number of seconds from 0 to 3600");
+  c.shutdown_grace_s = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_idle_timeout(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 1, 3600);
+  if (!n) return bad("--idle-timeout", "must be a number of seconds from 1 to 3600");
+  c.idle_timeout_s = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_read_timeout(ServerConfig& c, const std::string& v) {
+  auto n = integer_in(v, 1, 3600);
+  if (!n) return bad("--read-timeout", "must be a number of seconds from 1 to 3600");
+  c.read_timeout_s = *n;
+  return std::nullopt;
+}
+
+std::optional<Error> set_log_level_flag(ServerConfig& c, const std::string& v) {
+  if (auto checked = api::set_log_level(v); !checked.ok()) return checked.error();
+  c.log_level = v;
+  return std::nullopt;
+}
+
 std::optional<Error> set_backup_dir(ServerConfig& c, const std::string& v) {
   if (v.empty()) return bad("--backup-dir", "must name a directory");
   c.backup_dir = v;
@@ -211,6 +260,28 @@ const std::vector<Flag>& flags() {
       {"--ws-idle", "COMANDA_WS_IDLE",
        "SECONDS  a WebSocket silent this long is closed; it is pinged at half (default 60)",
        set_ws_idle},
+      {"--rate-limit", "COMANDA_RATE_LIMIT",
+       "N  requests per second per caller (a principal; an address for refused tokens); "
+       "beyond it 429 (default 100; 0: off)",
+       set_rate_limit},
+      {"--rate-burst", "COMANDA_RATE_BURST",
+       "N  requests a quiet caller may send at once (default: twice --rate-limit)", set_rate_burst},
+      {"--max-connections", "COMANDA_MAX_CONNECTIONS",
+       "N  open connections at most; more are answered 503 and closed (default 10000)",
+       set_max_connections},
+      {"--shutdown-grace", "COMANDA_SHUTDOWN_GRACE",
+       "SECONDS  on SIGTERM, how long open requests and sockets may take to finish "
+       "(default 10)",
+       set_shutdown_grace},
+      {"--idle-timeout", "COMANDA_IDLE_TIMEOUT",
+       "SECONDS  how long a keep-alive connection may wait for its next request (default 60)",
+       set_idle_timeout},
+      {"--read-timeout", "COMANDA_READ_TIMEOUT",
+       "SECONDS  how long a request, head and body, may take to arrive once begun; slower "
+       "ones are cut (default 10)",
+       set_read_timeout},
+      {"--log-level", "COMANDA_LOG_LEVEL",
+       "LEVEL  debug, info (default: a line per request), warn, error or off", set_log_level_flag},
       {"--backup-dir", "COMANDA_BACKUP_DIR",
        "DIR  where POST /v1/admin/backup writes online backups of the log (default: none)",
        set_backup_dir},

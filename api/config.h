@@ -38,6 +38,15 @@ struct ServerConfig {
   size_t ws_queue_mib = 16;  // the same in mebibytes
   size_t ws_ring = 16384;    // recent events kept for short catch-ups
   int ws_idle_s = 60;        // a silent WebSocket is pinged at half, closed at the end
+  // Requests per second per caller (0: no limit), and the burst a quiet
+  // caller may send at once (0: twice the rate).
+  int rate_limit = 100;
+  int rate_burst = 0;
+  size_t max_connections = 10'000;
+  int shutdown_grace_s = 10;  // for open requests and sockets after SIGTERM
+  int idle_timeout_s = 60;    // a keep-alive connection's wait for its next request
+  int read_timeout_s = 10;    // one request, head and body, once its first byte is in
+  std::string log_level = "info";
   bool help = false;
 };
 

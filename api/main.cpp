@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/config.h"
+#include "api/http/access_log.h"
 #include "api/node.h"
 
 int main(int argc, char** argv, char** envp) {
@@ -20,16 +21,20 @@ int main(int argc, char** argv, char** envp) {
     std::cout << server_usage();
     return 0;
   }
+  start_logging(config->log_level);
+  int code = 0;
   try {
     auto node = Node::open(*config);
     if (!node.ok()) {
       std::cerr << "comandad: " << node.error().message << "\n";
-      return 1;
+      code = 1;
+    } else {
+      (*node)->run();
     }
-    (*node)->run();
-    return 0;
   } catch (const std::exception& e) {
     std::cerr << "comandad: " << e.what() << "\n";
-    return 1;
+    code = 1;
   }
+  stop_logging();
+  return code;
 }

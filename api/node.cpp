@@ -7,6 +7,8 @@
 #include <string>
 
 #include "api/auth/authenticator.h"
+#include "api/http/access_log.h"
+#include "api/http/rate_limiter.h"
 #include "api/http/server.h"
 #include "api/routes/command_path.h"
 #include "api/routes/router.h"
@@ -34,19 +36,38 @@ namespace {
 class CommitFanout final : public engine::CommitListener {
  public:
   CommitFanout(projections::ProjectionRegistry& models, EventFeed& feed,
-               engine::Scheduler& scheduler)
-      : models_(models), feed_(feed), scheduler_(scheduler) {}
+               engine::Scheduler& scheduler, Metrics& metrics)
+      : models_(models), feed_(feed), scheduler_(scheduler), metrics_(metrics) {}
   void on_commit(std::span<const engine::Event> events) override {
     models_.apply(events);
     feed_.publish(events);
     scheduler_.observe(events);
+    metrics_.committed(events);
   }
 
  private:
   projections::ProjectionRegistry& models_;
   EventFeed& feed_;
   engine::Scheduler& scheduler_;
+  Metrics& metrics_;
 };
+
+// jemalloc's statistics, when comandad runs on it (weak: the test binaries
+// link the same code without it).
+extern "C" int mallctl(const char*, void*, size_t*, void*, size_t) __attribute__((weak));
+
+std::function<double()> allocator_stat(const char* name) {
+  if (mallctl == nullptr) return {};
+  return [name] {
+    uint64_t epoch = 1;  // statistics are refreshed when the epoch is written
+    size_t size = sizeof epoch;
+    mallctl("epoch", &epoch, &size, &epoch, size);
+    size_t value = 0;
+    size = sizeof value;
+    if (mallctl(name, &value, &size, nullptr, 0) != 0) return 0.0;
+    return static_cast<double>(value);
+  };
+}
 
 // views/ holds derived data only: if it cannot be opened (damaged files), it
 // is started afresh rather than keeping the server down.
@@ -96,7 +117,10 @@ struct Node::Data {
 struct Node::Serving {
   explicit Serving(Data& d)
       : auth(verifier_of(d.config), d.config.dev),
-        server({d.config.host, d.config.port, d.config.threads}),
+        server({d.config.host, d.config.port, d.config.threads, d.config.max_connections,
+                std::chrono::seconds(d.config.shutdown_grace_s),
+                std::chrono::seconds(d.config.idle_timeout_s),
+                std::chrono::seconds(d.config.read_timeout_s)}),
         feed(server.post_in_order(),
              projections::AudienceOf(d.models.get<projections::RestaurantsModel>(),
                                      d.models.get<projections::OrdersModel>(),
@@ -111,7 +135,7 @@ struct Node::Serving {
              *d.log,
              {d.config.ws_queue, d.config.ws_queue_mib << 20, d.config.ws_ring,
               std::chrono::seconds(d.config.ws_idle_s)}),
-        fanout(d.models, feed, d.scheduler),
+        fanout(d.models, feed, d.scheduler, *metrics),
         commands(
             [this](engine::Command&& command) { return sequencer->submit(std::move(command)); },
             // Streams that left the sequencer's memory are read on a
@@ -124,14 +148,34 @@ struct Node::Serving {
                 [this, &d](const engine::Uuid& id,
                            const std::function<bool(const engine::Event&)>& fn) {
                   return d.log->read_stream(id, fn, sequencer->committed_position());
-                }},
-        router(all_routes(context), auth, commands),
-        handler([this](const Request& rq, Reply reply) { router.dispatch(rq, std::move(reply)); }),
+                },
+                metrics},
+        limiter({static_cast<double>(d.config.rate_limit),
+                 static_cast<double>(d.config.rate_burst != 0 ? d.config.rate_burst
+                                                              : 2 * d.config.rate_limit)}),
+        router(all_routes(context), auth, commands, &limiter),
+        handler([this](const Request& rq, Reply reply) {
+          return router.dispatch(rq, std::move(reply));
+        }),
         request_as([this](const engine::Principal& who, const Request& rq, Reply reply) {
           router.dispatch_as(who, rq, std::move(reply));
         }),
+        served([this](const Served& s) {
+          metrics->http->observe(s.dispatch.route, s.response.status, s.seconds);
+          log_access(s, s.dispatch.route == Dispatch::kNoRoute
+                            ? std::string_view()
+                            : router.routes()[static_cast<size_t>(s.dispatch.route)].pattern);
+        }),
         scheduler(d.scheduler) {
-    sequencer.emplace(*d.log, d.state, fanout, engine::Sequencer::Options{});
+    std::vector<std::pair<std::string, std::string>> labels;
+    for (const Route& route : router.routes())
+      labels.emplace_back(std::string(route.method), std::string(route.pattern));
+    metrics->http = std::make_unique<HttpMetrics>(labels);
+    engine::Sequencer::Options pipeline;
+    pipeline.on_write = [&m = *metrics](uint64_t, std::chrono::nanoseconds took) {
+      m.wal_sync_seconds.observe(std::chrono::duration<double>(took).count());
+    };
+    sequencer.emplace(*d.log, d.state, fanout, std::move(pipeline));
     checkpointer.emplace(
         *d.log, *d.views, [this] { return sequencer->committed_position(); },
         engine::Checkpointer::Options{
@@ -153,6 +197,7 @@ struct Node::Serving {
       return static_cast<double>(orders.hot_orders());
     };
     context.not_ready = [this]() -> std::string {
+      if (server.stopping()) return "the server is stopping";
       if (sequencer && !sequencer->writing())
         return "the log refused a write; writes answer 503 until it is reloaded";
       return "";
@@ -167,21 +212,39 @@ struct Node::Serving {
     context.metrics->ws_catch_ups_memory.read = count(feed.counts().catch_ups_from_memory);
     context.metrics->ws_catch_ups_log.read = count(feed.counts().catch_ups_from_log);
     context.metrics->ws_closed_too_slow.read = count(feed.counts().closed_too_slow);
+    context.metrics->ws_dropped.read = count(feed.counts().dropped);
+    context.metrics->ws_subscribers.read = [&n = feed.counts().subscribers] {
+      return static_cast<double>(n.load(std::memory_order_relaxed));
+    };
+    context.metrics->committed_position.read = [this] {
+      return static_cast<double>(sequencer->committed_position());
+    };
+    context.metrics->http_connections.read = [this] {
+      return static_cast<double>(server.connections().count());
+    };
+    context.metrics->http_connections_refused.read = [this] {
+      return static_cast<double>(server.connections().refused());
+    };
+    context.metrics->memory_allocated.read = allocator_stat("stats.allocated");
+    context.metrics->memory_resident.read = allocator_stat("stats.resident");
     scheduler.start(engine::utc_now_us, [this](engine::Command&& command) {
       return sequencer->submit(std::move(command));
     });
   }
   ~Serving() { scheduler.stop(); }
 
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
   Authenticator auth;
   Server server;
   EventFeed feed;
   CommitFanout fanout;
   CommandPath commands;
   ApiContext context;
+  RateLimiter limiter;
   Router router;
   RequestHandler handler;
   RequestAs request_as;
+  OnServed served;
   std::optional<engine::Sequencer> sequencer;
   // Follows the committed log into its own copy of the sequencer's state
   // and snapshots it; gone before the sequencer it asks.
@@ -290,7 +353,7 @@ void Node::run() {
             << " events, durability "
             << (d.config.durability == engine::Durability::kSync ? "sync" : "async") << ")"
             << std::endl;
-  s.server.run(s.handler, s.feed, s.auth, s.request_as);
+  s.server.run(s.handler, s.feed, s.auth, s.request_as, s.served, &s.limiter);
   std::cout << "comandad stopping" << std::endl;
   s.scheduler.stop();  // it submits to the sequencer
   s.checkpointer->stop();

@@ -22,7 +22,7 @@ ADMIN, A, B = tok("admin", "root"), tok("owner", "u-a"), tok("owner", "u-b")
 def start(data, durability):
     env = dict(os.environ, COMANDA_JWT_SECRET=SECRET)
     p = subprocess.Popen([os.environ.get("COMANDAD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "comandad")), "--data", data, "--listen", f"127.0.0.1:{PORT}",
-                          "--durability", durability], env=env,
+                          "--durability", durability, "--rate-limit", "0"], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     p.stdout.readline()
     return p

@@ -9,8 +9,8 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  libjwt-dev libssl-dev libjemalloc-dev libcli11-dev
-  curl python3 python3-websockets python3-jwt
+  libjwt-dev libssl-dev libjemalloc-dev libcli11-dev libspdlog-dev
+  curl python3 python3-websockets python3-jwt python3-jsonschema
   chromium
 )
 

@@ -4,7 +4,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
-#include <chrono>
 
 #include "api/http/problem.h"
 #include "api/ws/websocket_session.h"
@@ -12,15 +11,15 @@
 namespace comanda::api {
 namespace {
 
-constexpr size_t kMaxBodyBytes = 1 << 20;         // larger bodies answer 413
-constexpr size_t kMaxTargetBytes = 8 << 10;       // longer URLs answer 414
-constexpr size_t kMaxHeaderBytes = 16 << 10;      // more header fields answer 431
-constexpr size_t kMaxReadHeaderBytes = 64 << 10;  // the parser's bound on the whole head
-constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr size_t kMaxBodyBytes = 1 << 20;                 // larger bodies answer 413
+constexpr size_t kMaxTargetBytes = 8 << 10;               // longer URLs answer 414
+constexpr size_t kMaxHeaderBytes = 16 << 10;              // more header fields answer 431
+constexpr size_t kMaxReadHeaderBytes = 64 << 10;          // the parser's bound on the whole head
+constexpr size_t kFirstRead = 4096;                       // bytes asked for when a request begins
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // reading the rest of a refused request
 constexpr size_t kMaxLingerBytes = 64 << 20;
 
-Request to_request(http::request<http::string_body>&& in) {
+Request to_request(http::request<http::string_body>&& in, const std::string& peer) {
   Request out;
   out.method = std::string(in.method_string());
   std::string_view target = in.target();
@@ -34,27 +33,74 @@ Request to_request(http::request<http::string_body>&& in) {
                    [](unsigned char c) { return std::tolower(c); });
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
+  out.peer = peer;
   return out;
 }
 
 }  // namespace
 
+HttpSession::HttpSession(tcp::socket&& socket, const SessionContext& context,
+                         Connections::Slot slot)
+    : stream_(std::move(socket)), context_(context), slot_(std::move(slot)) {
+  beast::error_code ec;
+  const auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = remote.address().to_string();
+}
+
 void HttpSession::run() {
+  slot_.bind(shared_from_this());
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
 }
 
+void HttpSession::stop() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    // Waiting for a request that has not begun: nothing is lost by closing.
+    if (self->waiting_) self->stream_.cancel();
+  });
+}
+
 void HttpSession::do_read() {
+  if (stopping_) return shutdown();
   head_ = false;
   parser_.emplace();
   parser_->body_limit(kMaxBodyBytes);
   parser_->header_limit(kMaxReadHeaderBytes);
-  stream_.expires_after(kIdleTimeout);
+  if (buffer_.size() != 0) return read_request();  // the next request is already here
+  wait_for_request();
+}
+
+// The idle deadline covers only the wait for a request's first byte; then
+// the read deadline applies to the whole request, however it trickles in.
+void HttpSession::wait_for_request() {
+  waiting_ = true;
+  stream_.expires_after(context_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstRead),
+                          [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            self->waiting_ = false;
+                            if (ec == net::error::eof) return self->shutdown();
+                            if (ec) {  // idle too long, reset, or stopped: nothing was asked
+                              beast::error_code ignored;
+                              self->stream_.socket().close(ignored);
+                              return;
+                            }
+                            self->buffer_.commit(n);
+                            self->read_request();
+                          });
+}
+
+void HttpSession::read_request() {
+  stream_.expires_after(context_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, size_t) {
+  read_at_ = std::chrono::steady_clock::now();
+  dispatch_ = {};
+  method_.clear();
+  target_.clear();
   if (ec == http::error::end_of_stream) return shutdown();
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
@@ -71,11 +117,15 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
     keep_alive_ = false;
     return write(problem(400, "bad-http", "Malformed HTTP request", ec.message()));
   }
+  // A request not whole within the read deadline (a slow client, or one
+  // holding connections open on purpose): Beast has closed the socket.
   if (ec) return;  // timeout or reset: nothing to answer
 
   http::request<http::string_body> request = parser_->release();
   keep_alive_ = request.keep_alive();
   head_ = request.method() == http::verb::head;
+  method_.assign(request.method_string());
+  target_.assign(request.target().substr(0, std::min<size_t>(request.target().size(), 2048)));
   if (request.target().size() > kMaxTargetBytes)
     return write(
         problem(414, "uri-too-long", "URI too long",
@@ -88,29 +138,44 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
                          "the header fields exceed " + std::to_string(kMaxHeaderBytes) + " bytes"));
   if (websocket::is_upgrade(request)) {
     std::string_view target = request.target();
-    if (target.substr(0, target.find('?')) == "/v1/ws") {
+    if (target.substr(0, target.find('?')) == "/v1/ws" && !stopping_) {
       stream_.expires_never();
-      std::make_shared<WebSocketSession>(stream_.release_socket(), feed_, auth_, request_as_)
+      std::make_shared<WebSocketSession>(stream_.release_socket(), context_.feed, context_.auth,
+                                         context_.request_as, context_.limiter, std::move(slot_))
           ->run(std::move(request));
       return;
     }
     keep_alive_ = false;
+    if (stopping_)
+      return write(problem(503, "unavailable", "Service unavailable", "the server is stopping"));
     return write(
         problem(404, "not-found", "Not found", "WebSocket upgrades are served at /v1/ws only"));
   }
-  handler_(to_request(std::move(request)), [self = shared_from_this()](Response response) {
-    net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-      self->write(std::move(response));
-    });
-  });
+  dispatch_ = context_.handler(
+      to_request(std::move(request), peer_), [self = shared_from_this()](Response response) {
+        net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->write(std::move(response));
+        });
+      });
 }
 
 void HttpSession::write(Response response) {
+  if (dispatch_.rate.limit != 0) {
+    response.headers.emplace_back("RateLimit-Limit", std::to_string(dispatch_.rate.limit));
+    response.headers.emplace_back("RateLimit-Remaining", std::to_string(dispatch_.rate.remaining));
+    response.headers.emplace_back("RateLimit-Reset", std::to_string(dispatch_.rate.reset_s));
+  }
+  if (context_.served) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - read_at_).count();
+    context_.served({method_, target_, peer_, dispatch_, response, seconds});
+  }
+  if (stopping_) keep_alive_ = false;  // the last answer of a stopping server
   auto res = to_beast(std::move(response), 11, keep_alive_);
   if (head_) res->body().clear();  // the length of what a GET would send, no body
   // The read's deadline may have run while the command was decided and
   // synced: the answer gets a deadline of its own.
-  stream_.expires_after(kIdleTimeout);
+  stream_.expires_after(context_.idle_timeout);
   http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
     if (ec) return;
     if (res->need_eof()) return self->linger_close();

@@ -3,6 +3,7 @@
 // comandad alone) and the build stays fast.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct Request {
   std::string query;   // after '?', undecoded
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercase
+  std::string peer;  // the client's address ("127.0.0.1"); "" when not over a socket
 
   // The first header named `name` (lowercase), or "" when absent.
   std::string_view header(std::string_view name) const { return find_header(name).value_or(""); }
@@ -43,8 +45,37 @@ struct Response {
 // Completes a request. Call exactly once, from any thread.
 using Reply = std::function<void(Response)>;
 
+// What a handler tells the connection at once about a request it takes,
+// before it is answered: the route serving it and who asks (for the access
+// log and /metrics), and the caller's rate limit (for its RateLimit-*
+// headers).
+struct Dispatch {
+  static constexpr int kNoRoute = -1;
+  int route = kNoRoute;   // index in the route table; kNoRoute: none matched
+  std::string principal;  // "role:subject"; "" for no caller
+  struct Rate {
+    uint32_t limit = 0;  // 0: no rate limit applies, no headers
+    uint32_t remaining = 0;
+    uint32_t reset_s = 0;
+  } rate;
+};
+
 // Answers a request through its Reply, now or later, from any thread.
-using RequestHandler = std::function<void(const Request&, Reply)>;
+using RequestHandler = std::function<Dispatch(const Request&, Reply)>;
+
+// Told of every HTTP answer on the network thread that writes it, with the
+// handler's Dispatch (a default one for what the connection refuses
+// itself: malformed requests, limits) and the seconds from the request's
+// last byte read to its answer handed to the socket.
+struct Served {
+  std::string_view method;
+  std::string_view target;
+  std::string_view peer;
+  const Dispatch& dispatch;
+  const Response& response;
+  double seconds = 0;
+};
+using OnServed = std::function<void(const Served&)>;
 
 // Answers a request made as `who`, already identified (a WebSocket's
 // location messages: api/routes/router.h, dispatch_as()).

@@ -99,6 +99,8 @@ void JsonWriter::before_value() {
   }
 }
 
+void append_json_string(std::string& out, std::string_view s) { append_escaped(out, s); }
+
 JsonWriter& JsonWriter::begin_object() {
   before_value();
   out_.push_back('{');

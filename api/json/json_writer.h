@@ -9,6 +9,10 @@
 
 namespace comanda::api {
 
+// `s` as a JSON string (quoted, escaped; bytes that are not UTF-8 become
+// U+FFFD), appended to `out`: what JsonWriter::string() writes.
+void append_json_string(std::string& out, std::string_view s);
+
 class JsonWriter {
  public:
   JsonWriter& begin_object();

@@ -89,6 +89,7 @@ RouteTable account_routes(const ApiContext& ctx) {
        .forbidden = "cannot register customer accounts",
        .request_schema = "RegisterCustomer",
        .response_schema = "Customer",
+       .statuses = {201},
        .problems = {400, 401, 403, 404, 409, 413, 422, 503},
        .action = CommandSpec{.parse = register_account, .respond = respond_with_account(ctx, 201)}},
       {.method = "GET",

@@ -69,7 +69,9 @@ RouteTable admin_routes(const ApiContext& ctx) {
                    .roles = roles({Role::kAdmin}),
                    .forbidden = "cannot make backups",
                    .request_schema = "BackupRequest",
+                   .body_optional = true,
                    .response_schema = "Backup",
+                   .statuses = {201},
                    .problems = {400, 401, 403, 409, 503},
                    .action = Query([&ctx](const RouteRequest& rq) { return backup(ctx, rq); })});
   return table;

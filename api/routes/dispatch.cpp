@@ -40,6 +40,7 @@ Route driver_action(const ApiContext& ctx, std::string_view pattern, std::string
           .roles = roles({Role::kAdmin, Role::kDriver}),
           .forbidden = forbidden,
           .request_schema = request_schema,
+          .body_optional = true,  // an empty body is {}, or (delivered) not read
           .response_schema = "Order",
           .problems = {400, 401, 403, 404, 409, 412, 413, 422, 503},
           .action = CommandSpec{.parse = std::move(parse),

@@ -55,6 +55,7 @@ Route register_driver(const ApiContext& ctx) {
           .forbidden = "cannot register drivers",
           .request_schema = "RegisterDriver",
           .response_schema = "Driver",
+          .statuses = {201},
           .problems = {400, 401, 403, 409, 413, 422, 503},
           .action = CommandSpec{
               .parse = [](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {

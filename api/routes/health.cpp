@@ -29,7 +29,7 @@ RouteTable health_routes(const ApiContext& ctx) {
                               "while writes are refused after a failed sync",
                    .open = true,
                    .response_schema = "Readiness",
-                   .problems = {503},
+                   .statuses = {200, 503},
                    .action = Query([&ctx](const RouteRequest&) {
                      const std::string why = ctx.not_ready ? ctx.not_ready() : std::string();
                      JsonWriter w;
@@ -46,6 +46,7 @@ RouteTable health_routes(const ApiContext& ctx) {
                    .summary = "Measurements, in Prometheus's text format",
                    .open = true,
                    .response_schema = "Metrics",
+                   .media_type = "text/plain; version=0.0.4",
                    .action = Query([&ctx](const RouteRequest&) {
                      Response r;
                      r.content_type = "text/plain; version=0.0.4; charset=utf-8";

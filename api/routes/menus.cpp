@@ -142,7 +142,7 @@ RouteTable menu_routes(const ApiContext& ctx) {
        .summary = "Add an item to a menu, or replace it (If-Match: the menu's version)",
        .roles = kWriters,
        .forbidden = "cannot change menus",
-       .request_schema = "MenuItem",
+       .request_schema = "MenuItemReplacement",
        .response_schema = "MenuItem",
        .problems = kWriteProblems,
        .action =
@@ -166,6 +166,7 @@ RouteTable menu_routes(const ApiContext& ctx) {
        .forbidden = "cannot change menus",
        .request_schema = "",
        .response_schema = "",
+       .statuses = {204},
        .problems = {401, 403, 404, 412, 503},
        .action = CommandSpec{.parse = remove_item, .respond = item_removed, .if_match = true}},
   };

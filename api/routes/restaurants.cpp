@@ -56,6 +56,7 @@ RouteTable restaurant_routes(const ApiContext& ctx) {
        .forbidden = "cannot register restaurants",
        .request_schema = "RegisterRestaurant",
        .response_schema = "Restaurant",
+       .statuses = {201},
        .problems = {400, 401, 403, 409, 413, 422, 503},
        .action = CommandSpec{
            .parse = [&ctx](const RouteRequest& rq) -> engine::Result<engine::CommandBody> {

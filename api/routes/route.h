@@ -90,8 +90,14 @@ struct Route {
   // For another role, the 403's detail: "a caller with role X <forbidden>".
   std::string_view forbidden = {};
   std::string_view request_schema = {};   // the body's schema ("" without a body)
+  bool body_optional = false;             // an empty body is taken as {}, or not read
   std::string_view response_schema = {};  // the success body's schema
-  std::vector<int> problems = {};         // the statuses of the problems it may answer
+  // The statuses answered with response_schema: 201 for a creation, 204 (no
+  // body) for a deletion; /readyz answers 503 with it too.
+  std::vector<int> statuses = {200};
+  // response_schema's media type (a page's is text/html).
+  std::string_view media_type = "application/json";
+  std::vector<int> problems = {};  // the statuses of the problems it may answer
   std::variant<Query, CommandSpec> action = {};
 };
 

@@ -1,6 +1,7 @@
 #include "api/routes/router.h"
 
 #include <cassert>
+#include <cstdio>
 
 #include "api/http/problem.h"
 
@@ -37,8 +38,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-Router::Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands)
-    : routes_(std::move(routes)), auth_(auth), commands_(commands) {
+Router::Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands,
+               RateLimiter* limiter)
+    : routes_(std::move(routes)), auth_(auth), commands_(commands), limiter_(limiter) {
   for (const Route& route : routes_) {
     // A command needs a caller: only queries may be open.
     assert(!route.open || std::holds_alternative<Query>(route.action));
@@ -54,15 +56,16 @@ Router::Router(RouteTable routes, const Authenticator& auth, const CommandPath& 
   }
 }
 
-void Router::dispatch(const Request& request, Reply reply) const {
-  route(request, nullptr, std::move(reply));
+Dispatch Router::dispatch(const Request& request, Reply reply) const {
+  return route(request, nullptr, std::move(reply));
 }
 
-void Router::dispatch_as(const engine::Principal& who, const Request& request, Reply reply) const {
-  route(request, &who, std::move(reply));
+Dispatch Router::dispatch_as(const engine::Principal& who, const Request& request,
+                             Reply reply) const {
+  return route(request, &who, std::move(reply));
 }
 
-void Router::route(const Request& request, const engine::Principal* as, Reply reply) const {
+Dispatch Router::route(const Request& request, const engine::Principal* as, Reply reply) const {
   const auto path = split_path(request.path);
   PathParams params;
   std::string allowed;
@@ -80,34 +83,71 @@ void Router::route(const Request& request, const engine::Principal* as, Reply re
         problem(405, "method-not-allowed", "Method not allowed",
                 request.method + " is not allowed on " + request.path + "; allowed: " + allowed);
     r.headers.emplace_back("Allow", allowed);
-    return reply(std::move(r));
+    reply(std::move(r));
+    return {};
   }
   reply(problem(404, "not-found", "Not found", "no route for " + request.path));
+  return {};
 }
 
-void Router::run(size_t index, const Request& request, const PathParams& params,
-                 const engine::Principal* as, Reply reply) const {
+bool Router::within_rate(std::string_view key, std::string_view who, Dispatch& dispatch,
+                         Reply& reply) const {
+  if (!limiter_ || !limiter_->enabled()) return true;
+  const RateLimiter::Decision d = limiter_->take(key);
+  dispatch.rate = {d.limit, d.remaining, d.reset_s};
+  if (d.allowed) return true;
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", limiter_->options().per_second);
+  Response r = problem(429, "rate-limited", "Too many requests",
+                       "more than " + std::string(rate) + " requests per second (burst " +
+                           std::to_string(d.limit) + ") from " + std::string(who) +
+                           "; retry after " + std::to_string(d.retry_after_s) + " s");
+  r.headers.emplace_back("Retry-After", std::to_string(d.retry_after_s));
+  reply(std::move(r));
+  return false;
+}
+
+Dispatch Router::run(size_t index, const Request& request, const PathParams& params,
+                     const engine::Principal* as, Reply reply) const {
   const Route& route = routes_[index];
+  Dispatch dispatch{.route = static_cast<int>(index), .principal = {}, .rate = {}};
   std::optional<engine::Principal> caller;
   if (!route.open) {
     if (as) {
       caller = *as;
     } else {
       auto who = auth_.from_header(request.header("authorization"), request.header("origin"));
-      if (!who.ok()) return reply(problem(who.error()));
+      if (!who.ok()) {
+        // Refusals count against the caller's address: guessing tokens is
+        // as limited as using one.
+        const std::string key = "address " + request.peer;
+        if (within_rate(key, key, dispatch, reply)) reply(problem(who.error()));
+        return dispatch;
+      }
       caller = std::move(who).value();
     }
-    if (!(route.roles & role_bit(caller->role)))
-      return reply(problem(engine::Error::forbidden("a caller with role " +
-                                                    std::string(engine::role_name(caller->role)) +
-                                                    " " + std::string(route.forbidden))));
+    dispatch.principal.append(engine::role_name(caller->role)).append(":").append(caller->subject);
+    if (!as && !within_rate(dispatch.principal, dispatch.principal, dispatch, reply))
+      return dispatch;
+    if (!(route.roles & role_bit(caller->role))) {
+      reply(problem(engine::Error::forbidden("a caller with role " +
+                                             std::string(engine::role_name(caller->role)) + " " +
+                                             std::string(route.forbidden))));
+      return dispatch;
+    }
   }
   for (size_t i : ids_[index])
-    if (!engine::Uuid::parse(params[i]))
-      return reply(problem(engine::Error::not_found(std::string(route.absent))));
+    if (!engine::Uuid::parse(params[i])) {
+      reply(problem(engine::Error::not_found(std::string(route.absent))));
+      return dispatch;
+    }
   const RouteRequest rq{request, caller ? &*caller : nullptr, params};
-  if (const auto* query = std::get_if<Query>(&route.action)) return reply((*query)(rq));
+  if (const auto* query = std::get_if<Query>(&route.action)) {
+    reply((*query)(rq));
+    return dispatch;
+  }
   commands_.run(route, std::get<CommandSpec>(route.action), rq, std::move(reply));
+  return dispatch;
 }
 
 }  // namespace comanda::api

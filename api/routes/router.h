@@ -10,6 +10,7 @@
 
 #include "api/auth/authenticator.h"
 #include "api/http/http_types.h"
+#include "api/http/rate_limiter.h"
 #include "api/routes/command_path.h"
 #include "api/routes/route.h"
 
@@ -19,24 +20,34 @@ class Router {
  public:
   // Routes match in table order: put literal paths before patterns that
   // would also match them ("/v1/orders/active" before "/v1/orders/{id}").
-  // `auth` and `commands` must outlive the router.
-  Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands);
+  // `auth`, `commands` and `limiter` (if any: callers over their rate are
+  // answered 429) must outlive the router. Open routes are never limited.
+  Router(RouteTable routes, const Authenticator& auth, const CommandPath& commands,
+         RateLimiter* limiter = nullptr);
 
-  void dispatch(const Request& request, Reply reply) const;
+  Dispatch dispatch(const Request& request, Reply reply) const;
   // The same for a caller already identified (a WebSocket's): `who`, not the
-  // request's Authorization header, makes the request.
-  void dispatch_as(const engine::Principal& who, const Request& request, Reply reply) const;
+  // request's Authorization header, makes the request. Not rate limited
+  // here: the socket counts its messages (a batch of pings is one).
+  Dispatch dispatch_as(const engine::Principal& who, const Request& request, Reply reply) const;
+
+  const RouteTable& routes() const { return routes_; }
 
  private:
-  void route(const Request& request, const engine::Principal* as, Reply reply) const;
-  void run(size_t index, const Request& request, const PathParams& params,
-           const engine::Principal* as, Reply reply) const;
+  Dispatch route(const Request& request, const engine::Principal* as, Reply reply) const;
+  Dispatch run(size_t index, const Request& request, const PathParams& params,
+               const engine::Principal* as, Reply reply) const;
+  // Takes a token from the caller's bucket; false (and `reply` answered 429)
+  // when there is none.
+  bool within_rate(std::string_view key, std::string_view who, Dispatch& dispatch,
+                   Reply& reply) const;
 
   RouteTable routes_;
   std::vector<std::vector<std::string_view>> segments_;  // per route; "{x}" matches any one
   std::vector<std::vector<size_t>> ids_;                 // per route: which placeholders are {id}s
   const Authenticator& auth_;
   const CommandPath& commands_;
+  RateLimiter* limiter_;
 };
 
 // Splits a path on '/', dropping the empty first segment.

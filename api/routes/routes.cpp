@@ -1,5 +1,6 @@
 #include "api/routes/routes.h"
 
+#include "api/openapi/openapi.h"
 #include "api/routes/accounts.h"
 #include "api/routes/admin.h"
 #include "api/routes/dispatch.h"
@@ -33,6 +34,7 @@ RouteTable all_routes(const ApiContext& context) {
   RouteTable all;
   for (TableOf table : kResources)
     for (Route& route : table(context)) all.push_back(std::move(route));
+  add_openapi_route(all);  // the description of the whole table
   return all;
 }
 

@@ -56,6 +56,7 @@ RouteTable page_routes(const ApiContext&) {
                      .summary = p.summary,
                      .open = true,
                      .response_schema = "HtmlPage",
+                     .media_type = content_type_of(p.file),
                      .problems = {404},
                      .action = serve(asset(p.file))});
   for (const WebAsset& a : web_assets()) {
@@ -65,6 +66,7 @@ RouteTable page_routes(const ApiContext&) {
                      .summary = "A script or stylesheet of the built-in pages",
                      .open = true,
                      .response_schema = "WebAsset",
+                     .media_type = content_type_of(a.path),
                      .action = serve(a)});
   }
   return table;

@@ -93,6 +93,8 @@ struct FeedCounts {
   std::atomic<uint64_t> catch_ups_from_memory{0};
   std::atomic<uint64_t> catch_ups_from_log{0};
   std::atomic<uint64_t> closed_too_slow{0};
+  std::atomic<uint64_t> dropped{0};     // messages dropped as their socket closed too slow
+  std::atomic<int64_t> subscribers{0};  // sockets open and authenticated
 };
 
 class EventFeed {

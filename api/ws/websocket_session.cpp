@@ -20,7 +20,24 @@ constexpr int kSendBuffer = 256 * 1024;  // bytes the kernel holds for one socke
 
 }  // namespace
 
+WebSocketSession::~WebSocketSession() {
+  if (principal_) feed_.counts().subscribers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void WebSocketSession::stop() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || self->closing_) return;
+    self->close_code_ = websocket::close_code::going_away;
+    self->close_reason_ = "the server is stopping";
+    self->closing_ = true;
+    self->gone_.store(true, std::memory_order_relaxed);
+    if (!self->accepted_) return;             // the handshake's completion closes
+    if (self->queue_.empty()) self->close();  // else the last write closes
+  });
+}
+
 void WebSocketSession::run(http::request<http::string_body> request) {
+  slot_.bind(shared_from_this());
   // The kernel's share of what waits for a slow client, bounded (not grown
   // by autotuning to megabytes): the queue above is then what fills, and a
   // client too slow to keep up is found out after a known amount.
@@ -73,6 +90,7 @@ void WebSocketSession::refuse_upgrade(http::request<http::string_body> request,
 
 void WebSocketSession::authenticated(engine::Principal who) {
   auto announcement = std::make_shared<const std::string>(authenticated_message(who));
+  if (!principal_) feed_.counts().subscribers.fetch_add(1, std::memory_order_relaxed);
   principal_ = std::move(who);
   feed_.add(weak_from_this());  // following nothing until it subscribes
   enqueue(std::move(announcement));
@@ -85,6 +103,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
     return;
   }
   accepted_ = true;
+  if (closing_ && queue_.empty()) return close();  // stopped during the handshake
   if (!queue_.empty()) do_write();
   if (!principal_) {
     timer_.expires_after(kAuthTimeout);
@@ -143,6 +162,16 @@ void WebSocketSession::on_client_message(std::string_view text) {
 }
 
 void WebSocketSession::on_locations(Locations pings) {
+  if (limiter_ && limiter_->enabled()) {
+    // One message, one request of the caller's rate, however many pings.
+    const std::string who =
+        std::string(engine::role_name(principal_->role)) + ":" + principal_->subject;
+    if (const RateLimiter::Decision d = limiter_->take(who); !d.allowed)
+      return enqueue(error_message(429,
+                                   "over the rate limit of " + who + "; retry after " +
+                                       std::to_string(d.retry_after_s) + " s",
+                                   {}, {}, {}, pings.id));
+  }
   engine::Uuid driver = feed_.rights().driver_of(*principal_);
   if (!pings.driver_id.empty()) {
     auto named = engine::Uuid::parse(pings.driver_id);
@@ -159,7 +188,7 @@ void WebSocketSession::on_locations(Locations pings) {
   batch->left = batch->batch_size = pings.bodies.size();
   const std::string path = "/v1/drivers/" + driver.to_string() + "/location";
   for (size_t i = 0; i < pings.bodies.size(); ++i) {
-    const Request request{"POST", path, "", std::move(pings.bodies[i]), {}};
+    const Request request{"POST", path, "", std::move(pings.bodies[i]), {}, {}};
     request_as_(*principal_, request, [self = shared_from_this(), batch, i](Response response) {
       net::post(self->ws_.get_executor(), [self, batch, i, response = std::move(response)] {
         self->answered(*batch, i, response);
@@ -234,6 +263,7 @@ void WebSocketSession::push(std::shared_ptr<const std::string> message, uint64_t
     // stopped (the client resumes after it), and close.
     closing_ = true;
     feed_.counts().closed_too_slow.fetch_add(1, std::memory_order_relaxed);
+    feed_.counts().dropped.fetch_add(queue_.size() - 1, std::memory_order_relaxed);
     queue_.erase(queue_.begin() + 1, queue_.end());
     queued_bytes_ = queue_.front().message->size();
     const uint64_t last = std::max(last_written_, queue_.front().position);
@@ -283,7 +313,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
 }
 
 void WebSocketSession::close() {
-  websocket::close_reason reason(websocket::close_code::policy_error);
+  websocket::close_reason reason(close_code_);
   reason.reason = close_reason_;
   ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
     self->closed_ = true;

@@ -21,22 +21,32 @@
 
 #include "api/auth/authenticator.h"
 #include "api/http/beast_response.h"
+#include "api/http/connections.h"
+#include "api/http/rate_limiter.h"
 #include "api/ws/feed.h"
 #include "api/ws/protocol.h"
 
 namespace comanda::api {
 
-class WebSocketSession : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession : public Subscriber,
+                         public Stoppable,
+                         public std::enable_shared_from_this<WebSocketSession> {
  public:
   // `feed`, `auth` and `request_as` (which runs a driver's location
   // messages as POST /v1/drivers/{id}/location) must outlive the session.
+  // `limiter` (if any) takes a token per location message, as the REST
+  // route would per request. `slot`: the connection's, taken over from its
+  // HTTP session.
   WebSocketSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth,
-                   const RequestAs& request_as)
+                   const RequestAs& request_as, RateLimiter* limiter, Connections::Slot slot)
       : ws_(std::move(socket)),
         timer_(ws_.get_executor()),
         feed_(feed),
         auth_(auth),
-        request_as_(request_as) {}
+        request_as_(request_as),
+        limiter_(limiter),
+        slot_(std::move(slot)) {}
+  ~WebSocketSession() override;
 
   // Answers the upgrade `request` (or refuses it: a bad token is a plain 401).
   void run(http::request<http::string_body> request);
@@ -48,6 +58,10 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
     return posted_.load(std::memory_order_relaxed) + queued_.load(std::memory_order_relaxed);
   }
   bool gone() const override { return gone_.load(std::memory_order_relaxed); }
+  // The server stops: what is queued is sent, then the socket is closed
+  // with 1001 (going away); the client reconnects elsewhere or later and
+  // resumes from the last position it saw.
+  void stop() override;
   void refused(int status, std::string detail) override;
 
  private:
@@ -90,6 +104,8 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   EventFeed& feed_;
   const Authenticator& auth_;
   const RequestAs& request_as_;
+  RateLimiter* limiter_;
+  Connections::Slot slot_;
   std::optional<engine::Principal> principal_;
   beast::flat_buffer buffer_;
   struct Queued {
@@ -100,6 +116,7 @@ class WebSocketSession : public Subscriber, public std::enable_shared_from_this<
   size_t queued_bytes_ = 0;    // of the messages in queue_
   uint64_t last_written_ = 0;  // the position of the last event message written
   std::string close_reason_;
+  websocket::close_code close_code_ = websocket::close_code::policy_error;
   // For other threads (backlog(), gone()): deliveries posted and not yet
   // queued, the queue's length, and whether it will send no more.
   std::atomic<size_t> posted_{0};

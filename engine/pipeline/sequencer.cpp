@@ -214,7 +214,11 @@ void Sequencer::write_group(std::vector<BatchPtr>& taken, std::vector<const Enco
     }
   }
   if (!units.empty()) {
+    const auto started = std::chrono::steady_clock::now();
     Status written = options_.write(units);
+    if (written.ok() && options_.on_write)
+      options_.on_write(units.back()->last_position - units.front()->first_position + 1,
+                        std::chrono::steady_clock::now() - started);
     if (!written.ok()) {
       std::cerr << "error: " << written.error().message << "; positions "
                 << units.front()->first_position << ".." << units.back()->last_position

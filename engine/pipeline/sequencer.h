@@ -31,6 +31,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -75,6 +76,10 @@ class Sequencer {
     // Called before each attempt to reload after a failed write; an error
     // makes the attempt fail. A seam for tests of a log that stays broken.
     std::function<Status()> reload_fault;
+    // Told of each write of the log that succeeded: its events and how long
+    // the write (and in sync mode its fsync) took. On the writing thread:
+    // it must be quick and never block (a few counters).
+    std::function<void(uint64_t events, std::chrono::nanoseconds took)> on_write;
   };
 
   // `log`, `state` and `listener` must outlive the sequencer. `state` must

@@ -15,7 +15,7 @@ namespace {
 Response ask(const RouteTable& routes, std::string_view pattern) {
   for (const Route& r : routes)
     if (r.pattern == pattern) {
-      const Request http{"GET", std::string(pattern), "", "", {}};
+      const Request http{"GET", std::string(pattern), "", "", {}, {}};
       const PathParams none;
       return std::get<Query>(r.action)(RouteRequest{http, nullptr, none});
     }

@@ -13,6 +13,11 @@ string) or `token=None` for no Authorization header at all.
 
 Binary paths come from the environment: COMANDAD (the server) and COMANDA
 (the command-line tool), as set by CTest.
+
+Every answer a started server gives through http() and curl() is checked
+against the server's own GET /openapi.json (openapi_check.py; with Debian's
+python3-jsonschema): a body its description does not allow fails the test.
+COMANDA_E2E_OPENAPI=0 turns that off.
 """
 
 import asyncio
@@ -29,6 +34,8 @@ import urllib.error
 import urllib.request
 
 import jwt  # PyJWT (Debian's python3-jwt): not the server's libjwt
+
+import openapi_check
 
 START_TIMEOUT = 20.0   # seconds for comandad to print its listening line
 STOP_TIMEOUT = 10.0    # seconds for comandad to exit after SIGTERM
@@ -166,7 +173,12 @@ class Server:
     def start(self):
         if self.proc is not None:
             raise RuntimeError("already running")
-        cmd = [*self.prefix, binary("COMANDAD"), "--data", self.data_dir, "--listen", "127.0.0.1:0", *self.extra_args]
+        # Tests send bursts as one admin: the rate limit is off unless a test
+        # sets it (test_limits.py tests the shipped default).
+        unlimited = [] if any(a.startswith("--rate-limit") for a in self.extra_args) \
+            or "COMANDA_RATE_LIMIT" in (self.env or {}) else ["--rate-limit", "0"]
+        cmd = [*self.prefix, binary("COMANDAD"), "--data", self.data_dir, "--listen", "127.0.0.1:0",
+               *unlimited, *self.extra_args]
         self._stderr_file = open(self._stderr_path, "ab")
         env = _clean_env(self.env)
         if self.secret and self.secret_in_env:
@@ -188,6 +200,11 @@ class Server:
         self.listening_line = line
         self.base_url = m.group(1)
         self.port = int(m.group(2))
+        try:
+            openapi_check.attach(self.base_url, binary("COMANDAD"))
+        except BaseException:
+            self.stop()
+            raise
         return self.base_url
 
     def stop(self):
@@ -215,6 +232,8 @@ class Server:
             if self._stderr_file:
                 self._stderr_file.close()
                 self._stderr_file = None
+            if self.base_url:
+                openapi_check.detach(self.base_url)
             self.base_url = None
         return code
 
@@ -350,6 +369,7 @@ def http(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT, raw=False):
         e.close()
     else:
         data = raw_body
+    openapi_check.check(method, url, status, resp_headers.get("Content-Type"), data)
     return status, resp_headers, data if raw else _decode(resp_headers, data)
 
 
@@ -385,6 +405,7 @@ def curl(method, url, body=None, headers=None, timeout=HTTP_TIMEOUT):
     for line in lines[1:]:
         k, _, v = line.partition(":")
         hdrs[k.strip().lower()] = v.strip()
+    openapi_check.check(method, url, status, hdrs.get("content-type"), raw)
     ctype = hdrs.get("content-type", "").split(";")[0].strip().lower()
     parsed = json.loads(raw) if ctype in ("application/json", "application/problem+json") and raw else raw
     return status, hdrs, parsed
