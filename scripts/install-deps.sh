@@ -12,6 +12,7 @@ PACKAGES=(
   libjwt-dev libssl-dev libjemalloc-dev libcli11-dev libspdlog-dev
   curl python3 python3-websockets python3-jwt python3-jsonschema
   chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and runs the whole test suite:
 #   1. every unit, integration and end-to-end test (build/, CTest), the
 #      built-in pages' tests in headless Chromium as a stage of their own;
-#   2. the unit and integration tests again under AddressSanitizer +
+#   2. the libFuzzer targets, 30 s each (scripts/fuzz.sh, build-fuzz/);
+#   3. the unit and integration tests again under AddressSanitizer +
 #      UndefinedBehaviorSanitizer (build-asan/) and ThreadSanitizer
 #      (build-tsan/).
 # Each stage prints how long it took. `scripts/test.sh --quick` runs step 1
@@ -33,6 +34,12 @@ n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$LOG")
 passed=$((passed + ${n:-0}))
 stage_done "browser tests (headless chromium)"
 if [ "$QUICK" = 1 ]; then echo "${passed:-0} passed, 0 failed"; exit 0; fi
+
+# Two minutes of libFuzzer over the parsers (build-fuzz/, README.md
+# "Fuzzing"); any crash or sanitizer report fails the run. Not tests: not
+# counted in `passed`.
+scripts/fuzz.sh
+stage_done "fuzzing (libFuzzer)"
 
 run_sanitized() {  # name, sanitizers
   local dir=build-$1
