@@ -1,5 +1,5 @@
-// comandad's log: spdlog, asynchronous, to stderr, one line per entry with
-// the UTC time and the level first. Every answered HTTP request is one
+// comandad's log: spdlog, to stderr, one line per entry with the UTC time
+// and the level first. Every answered HTTP request is one
 // `access` line at level info, in logfmt (key=value; what a client chose
 // — its path, its token's subject — quoted and escaped as JSON strings, so
 // a line can never be forged or broken by a request):
@@ -8,8 +8,10 @@
 //     target="/v1/orders" status=201 ms=0.912 principal="owner:ana"
 //     position=1042 peer=127.0.0.1
 //
-// Logging never blocks a network thread: lines wait in a bounded queue for
-// the logging thread, and when it is full the oldest are dropped.
+// Logging never blocks a network thread: a line is appended to a buffer that
+// a thread of its own writes to stderr in blocks (64 KiB, or every second,
+// or at once for a warning); when 16 MiB wait because stderr does not keep
+// up, lines are dropped and counted.
 #pragma once
 
 #include <string>
@@ -24,7 +26,7 @@ namespace comanda::api {
 // error naming the choices.
 engine::Status set_log_level(std::string_view level);
 
-// Starts the logging thread at `level` (checked by set_log_level first).
+// Starts the log's writer thread at `level` (checked by set_log_level first).
 void start_logging(std::string_view level);
 // Writes what waits and stops the logging thread (at exit).
 void stop_logging();
@@ -35,8 +37,5 @@ std::string access_line(const Served& served, std::string_view route);
 
 // Logs it, if info is enabled.
 void log_access(const Served& served, std::string_view route);
-
-// A line at level warn (the server's own notices: a failed accept, ...).
-void log_warning(std::string_view message);
 
 }  // namespace comanda::api
