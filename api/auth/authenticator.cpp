@@ -49,4 +49,9 @@ engine::Result<engine::Principal> Authenticator::from_token(std::string_view tok
   return principal;
 }
 
+std::string principal_label(const engine::Principal& who) {
+  std::string label(engine::role_name(who.role));
+  return label.append(":").append(who.subject);
+}
+
 }  // namespace comanda::api

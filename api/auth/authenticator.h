@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/auth/jwt.h"
@@ -35,5 +36,9 @@ class Authenticator {
   std::optional<JwtVerifier> verifier_;
   bool dev_;
 };
+
+// "role:subject": how the access log names a caller, and the key of its
+// rate limit.
+std::string principal_label(const engine::Principal& who);
 
 }  // namespace comanda::api

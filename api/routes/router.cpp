@@ -90,8 +90,7 @@ Dispatch Router::route(const Request& request, const engine::Principal* as, Repl
   return {};
 }
 
-bool Router::within_rate(std::string_view key, std::string_view who, Dispatch& dispatch,
-                         Reply& reply) const {
+bool Router::within_rate(std::string_view key, Dispatch& dispatch, Reply& reply) const {
   if (!limiter_ || !limiter_->enabled()) return true;
   const RateLimiter::Decision d = limiter_->take(key);
   dispatch.rate = {d.limit, d.remaining, d.reset_s};
@@ -100,7 +99,7 @@ bool Router::within_rate(std::string_view key, std::string_view who, Dispatch& d
   std::snprintf(rate, sizeof rate, "%g", limiter_->options().per_second);
   Response r = problem(429, "rate-limited", "Too many requests",
                        "more than " + std::string(rate) + " requests per second (burst " +
-                           std::to_string(d.limit) + ") from " + std::string(who) +
+                           std::to_string(d.limit) + ") from " + std::string(key) +
                            "; retry after " + std::to_string(d.retry_after_s) + " s");
   r.headers.emplace_back("Retry-After", std::to_string(d.retry_after_s));
   reply(std::move(r));
@@ -121,14 +120,13 @@ Dispatch Router::run(size_t index, const Request& request, const PathParams& par
         // Refusals count against the caller's address: guessing tokens is
         // as limited as using one.
         const std::string key = "address " + request.peer;
-        if (within_rate(key, key, dispatch, reply)) reply(problem(who.error()));
+        if (within_rate(key, dispatch, reply)) reply(problem(who.error()));
         return dispatch;
       }
       caller = std::move(who).value();
     }
-    dispatch.principal.append(engine::role_name(caller->role)).append(":").append(caller->subject);
-    if (!as && !within_rate(dispatch.principal, dispatch.principal, dispatch, reply))
-      return dispatch;
+    dispatch.principal = principal_label(*caller);
+    if (!as && !within_rate(dispatch.principal, dispatch, reply)) return dispatch;
     if (!(route.roles & role_bit(caller->role))) {
       reply(problem(engine::Error::forbidden("a caller with role " +
                                              std::string(engine::role_name(caller->role)) + " " +

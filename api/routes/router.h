@@ -39,8 +39,7 @@ class Router {
                const engine::Principal* as, Reply reply) const;
   // Takes a token from the caller's bucket; false (and `reply` answered 429)
   // when there is none.
-  bool within_rate(std::string_view key, std::string_view who, Dispatch& dispatch,
-                   Reply& reply) const;
+  bool within_rate(std::string_view key, Dispatch& dispatch, Reply& reply) const;
 
   RouteTable routes_;
   std::vector<std::vector<std::string_view>> segments_;  // per route; "{x}" matches any one

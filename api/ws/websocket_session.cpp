@@ -164,8 +164,7 @@ void WebSocketSession::on_client_message(std::string_view text) {
 void WebSocketSession::on_locations(Locations pings) {
   if (limiter_ && limiter_->enabled()) {
     // One message, one request of the caller's rate, however many pings.
-    const std::string who =
-        std::string(engine::role_name(principal_->role)) + ":" + principal_->subject;
+    const std::string who = principal_label(*principal_);
     if (const RateLimiter::Decision d = limiter_->take(who); !d.allowed)
       return enqueue(error_message(429,
                                    "over the rate limit of " + who + "; retry after " +
