@@ -6,6 +6,8 @@
             the rate limiter on (--log-level info, a limit no client
             reaches) against both off (--log-level off --rate-limit 0);
             interleaved rounds, medians, the ratio.
+  ab        two builds of comandad side by side on the same GET (a change
+            measured against the build before it).
   flood     N idle connections against --max-connections CAP: how many are
             served, how many answered 503, comandad's RSS before and after.
 
@@ -79,6 +81,27 @@ def overhead(args):
     print(f"  ratio on/off: {med['log+limit on'] / med['both off']:.3f}")
 
 
+def ab(args):
+    """Two builds of comandad, interleaved, at shipped defaults but --rate-limit 0."""
+    results = {"a": [], "b": []}
+    for r in range(args.rounds):
+        for side, binary in (("a", args.a), ("b", args.b)):
+            os.environ["COMANDAD"] = os.path.abspath(binary)
+            with TempServer(extra_args=["--rate-limit", "0"], prefix=SERVER_CORE) as server:
+                restaurant = register_restaurant(server)
+                put_menu(server, restaurant)
+                order = place_order(server, restaurant)
+                rps, p99, errors = wrk(server.url(f"/v1/orders/{order['id']}"), server.admin_token,
+                                       args.connections, args.duration)
+                results[side].append(rps)
+                print(f"round {r + 1} {side} ({binary}): {rps:9.0f} req/s  p99 {p99:6.2f} ms  "
+                      f"non-2xx {errors}", flush=True)
+    a, b = statistics.median(results["a"]), statistics.median(results["b"])
+    print(f"\nGET /v1/orders/{{id}}, {args.connections} connections, medians of {args.rounds}: "
+          f"a {a:.0f}, b {b:.0f} req/s; b/a {b / a:.3f}; "
+          f"server core per request a {1e6 / a:.1f} us, b {1e6 / b:.1f} us")
+
+
 def flood(args):
     with TempServer(extra_args=["--max-connections", str(args.cap), "--log-level", "warn"],
                     prefix=SERVER_CORE) as server:
@@ -124,8 +147,14 @@ def main():
     f = sub.add_parser("flood")
     f.add_argument("--connections", type=int, default=3000)
     f.add_argument("--cap", type=int, default=1000)
+    c = sub.add_parser("ab")
+    c.add_argument("--a", required=True, help="a comandad binary (the before)")
+    c.add_argument("--b", default=os.path.join(ROOT, "build", "comandad"), help="the after")
+    c.add_argument("--rounds", type=int, default=3)
+    c.add_argument("--duration", type=int, default=10)
+    c.add_argument("--connections", type=int, default=64)
     args = p.parse_args()
-    {"overhead": overhead, "flood": flood}[args.what](args)
+    {"overhead": overhead, "flood": flood, "ab": ab}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ bool local_origin(std::string_view origin) {
 
 }  // namespace
 
+Authenticator::Authenticator(std::optional<JwtVerifier> verifier, bool dev, Clock clock)
+    : verifier_(std::move(verifier)), dev_(dev), clock_(clock ? clock : &now_seconds) {}
+
 engine::Result<engine::Principal> Authenticator::from_header(std::string_view authorization,
                                                              std::string_view origin) const {
   if (authorization.empty()) {
@@ -44,8 +47,12 @@ engine::Result<engine::Principal> Authenticator::from_header(std::string_view au
 engine::Result<engine::Principal> Authenticator::from_token(std::string_view token) const {
   if (!verifier_)
     return unauthenticated("no JWT secret is configured, so no token can be verified");
-  auto principal = verifier_->verify(token, now_seconds());
+  const int64_t now = clock_();
+  if (auto known = verified_.find(token, now)) return *std::move(known);
+  double valid_until = 0;
+  auto principal = verifier_->verify(token, now, &valid_until);
   if (!principal.ok()) return unauthenticated(principal.error().message);
+  verified_.insert(token, *principal, valid_until);
   return principal;
 }
 

@@ -2,7 +2,9 @@
 // in a WebSocket's first message) turned into a Principal. In --dev mode a
 // request without the header acts as an administrator named "dev".
 //
-// Thread-safe: immutable after construction.
+// Thread-safe. Tokens that verified are remembered until they expire
+// (api/auth/token_cache.h): a client's every request after its first costs
+// a lookup, not a verification.
 #pragma once
 
 #include <optional>
@@ -10,6 +12,7 @@
 #include <string_view>
 
 #include "api/auth/jwt.h"
+#include "api/auth/token_cache.h"
 #include "engine/base/error.h"
 #include "engine/domain/principal.h"
 
@@ -17,9 +20,11 @@ namespace comanda::api {
 
 class Authenticator {
  public:
+  using Clock = int64_t (*)();  // UTC seconds
+
   // `verifier` may be absent only in dev mode (then every token is refused).
-  Authenticator(std::optional<JwtVerifier> verifier, bool dev)
-      : verifier_(std::move(verifier)), dev_(dev) {}
+  // `clock`: the time tokens are checked against (replaceable in tests).
+  Authenticator(std::optional<JwtVerifier> verifier, bool dev, Clock clock = nullptr);
 
   // From the Authorization header's value ("" when the header is absent)
   // and the request's Origin ("" when absent). Error: kUnauthenticated,
@@ -35,6 +40,8 @@ class Authenticator {
  private:
   std::optional<JwtVerifier> verifier_;
   bool dev_;
+  Clock clock_;
+  mutable TokenCache verified_;
 };
 
 // "role:subject": how the access log names a caller, and the key of its

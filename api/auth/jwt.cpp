@@ -95,7 +95,8 @@ std::string header_alg(std::string_view token) {
 
 }  // namespace
 
-engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, int64_t now_s) const {
+engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, int64_t now_s,
+                                                      double* valid_until_s) const {
   if (token.empty()) return unauthenticated("no bearer token");
   if (token.size() > 8192) return unauthenticated("the token is too long");
   if (const std::string alg = header_alg(token); !alg.empty() && alg != "HS256")
@@ -137,6 +138,7 @@ engine::Result<engine::Principal> JwtVerifier::verify(std::string_view token, in
   const char* role_text = jwt_get_grant(jwt.get(), "role");
   auto role = role_text ? engine::parse_role(role_text) : std::nullopt;
   if (!role) return unauthenticated("the token's 'role' must be admin, owner, customer or driver");
+  if (valid_until_s) *valid_until_s = **exp + static_cast<double>(options_.leeway_s);
   return engine::Principal{sub, *role};
 }
 

@@ -31,8 +31,11 @@ class JwtVerifier {
   // The principal a token names: `sub` (1..128 bytes) and `role` (admin,
   // owner, customer, driver). Requires a valid HS256 signature and `exp`;
   // checks `nbf` if present, and `iss`/`aud` when configured.
-  // Error: kUnauthenticated, saying why.
-  engine::Result<engine::Principal> verify(std::string_view token, int64_t now_s) const;
+  // Error: kUnauthenticated, saying why. `valid_until_s`, if given, receives
+  // the first second at which the token is refused as expired (its `exp`
+  // plus the leeway).
+  engine::Result<engine::Principal> verify(std::string_view token, int64_t now_s,
+                                           double* valid_until_s = nullptr) const;
 
  private:
   JwtOptions options_;

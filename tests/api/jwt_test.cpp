@@ -221,4 +221,38 @@ TEST(Jwt, MatchesTheAudienceExactlyNotAsText) {
             ErrorCode::kUnauthenticated);
 }
 
+int64_t g_now = kNow;
+int64_t fake_clock() { return g_now; }
+
+TEST(Authenticator, ARememberedTokenIsRefusedOnceItExpires) {
+  g_now = kNow;
+  api::Authenticator auth(JwtVerifier({kSecret}), false, &fake_clock);
+  const std::string token = sign(JWT_ALG_HS256, kSecret, claims("", kNow + 100));  // leeway 30 s
+  ASSERT_TRUE(auth.from_token(token).ok());
+  g_now = kNow + 129;  // remembered, and still valid
+  auto still = auth.from_token(token);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->subject, "u-owner-1");
+  g_now = kNow + 130;
+  auto expired = auth.from_token(token);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+}
+
+TEST(Authenticator, ARefusalIsNeverRemembered) {
+  g_now = kNow;
+  api::Authenticator auth(JwtVerifier({kSecret}), false, &fake_clock);
+  // Valid from kNow + 100, with the leeway from kNow + 70.
+  const std::string early =
+      sign(JWT_ALG_HS256, kSecret, claims("\"nbf\": " + std::to_string(kNow + 100)));
+  auto refused = auth.from_token(early);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("not valid yet"), std::string::npos);
+  g_now = kNow + 80;
+  EXPECT_TRUE(auth.from_token(early).ok());
+  // Another secret's token is refused however often it comes.
+  const std::string forged = sign(JWT_ALG_HS256, kSecret + "-other", claims());
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(auth.from_token(forged).ok());
+}
+
 }  // namespace
