@@ -33,10 +33,25 @@ size_t utf8_sequence(std::string_view s) {
   return n;
 }
 
+// Printable ASCII other than the quote and the backslash: copied as is.
+bool plain(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
+    // Most text needs no escape: each run of it is appended at once, not
+    // a character at a time.
+    size_t run = i;
+    while (run < s.size() && plain(s[run])) ++run;
+    if (run != i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
     if (c >= 0x80) {
