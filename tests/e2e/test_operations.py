@@ -24,26 +24,38 @@ def raw_connection(server, timeout=DEADLINE):
     return s
 
 
+class Responses:
+    """HTTP/1.1 responses off a socket, one after another: what a read
+    brings beyond one response is kept for the next."""
+
+    def __init__(self, sock):
+        self.sock, self.data = sock, b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        self.data += chunk
+        return bool(chunk)
+
+    def next(self):
+        """(status, headers dict, body bytes); (None, {}, b"") when the
+        server closed without answering."""
+        while b"\r\n\r\n" not in self.data:
+            if not self._fill():
+                return None, {}, b""
+        head, _, self.data = self.data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+        length = int(headers.get("content-length", "0"))
+        while len(self.data) < length and self._fill():
+            pass
+        body, self.data = self.data[:length], self.data[length:]
+        return status, headers, body
+
+
 def read_response(sock):
-    """One HTTP/1.1 response off `sock`: (status, headers dict, body bytes);
-    (None, {}, b"") when the server closed without answering."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return None, {}, data
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-    length = int(headers.get("content-length", "0"))
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        rest += chunk
-    return status, headers, rest[:length]
+    """One response off a socket that is sent one request at a time."""
+    return Responses(sock).next()
 
 
 def closed_by_peer(sock, within):
@@ -295,6 +307,30 @@ class ConnectionLimits(unittest.TestCase):
         self.assertEqual(read_response(s)[0], 200)
         self.assertTrue(closed_by_peer(s, DEADLINE))
         s.close()
+
+
+class Pipelining(unittest.TestCase):
+    def test_requests_sent_in_one_write_are_answered_in_order(self):
+        server = serve_for(self)
+        restaurant = register_restaurant(server)
+        put_menu(server, restaurant)
+        body = json.dumps(order_body(restaurant)).encode()
+        auth = b"Authorization: Bearer " + server.admin_token.encode() + b"\r\n"
+        s = raw_connection(server)
+        try:
+            # A write, a read of what it wrote, and a refusal, in one write.
+            s.sendall(b"POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth +
+                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body +
+                      b"GET /v1/orders?restaurant_id=" + restaurant.encode() + b" HTTP/1.1\r\nHost: x\r\n" + auth +
+                      b"\r\nGET /v1/nowhere HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
+            responses = Responses(s)
+            placed, listed, missing = responses.next(), responses.next(), responses.next()
+        finally:
+            s.close()
+        self.assertEqual(placed[0], 201, placed)
+        self.assertEqual(listed[0], 200, listed)
+        self.assertEqual([o["id"] for o in json.loads(listed[2])["orders"]], [json.loads(placed[2])["id"]])
+        self.assertEqual(missing[0], 404, missing)
 
 
 class GracefulStop(unittest.TestCase):
