@@ -8,6 +8,9 @@
             interleaved rounds, medians, the ratio.
   ab        two builds of comandad side by side on the same GET (a change
             measured against the build before it).
+  stalls    a probe placing an order every 10 ms beside wrk placing
+            orders: its slowest requests, their positions, and whether a
+            slow log write (from /metrics) explains them.
   flood     N idle connections against --max-connections CAP: how many are
             served, how many answered 503, comandad's RSS before and after.
 
@@ -32,7 +35,12 @@ os.environ.setdefault("COMANDAD", os.path.join(ROOT, "build", "comandad"))
 os.environ.setdefault("COMANDA", os.path.join(ROOT, "build", "comanda"))
 os.environ["COMANDA_E2E_OPENAPI"] = "0"  # the checker's requests would be measured too
 
+import harness  # noqa: E402
 from harness import TempServer, place_order, put_menu, register_restaurant  # noqa: E402
+
+# A loaded server snapshots a million orders as it stops: seconds, not the
+# tests' ten.
+harness.STOP_TIMEOUT = 120
 
 SERVER_CORE = ["taskset", "-c", "0"]
 CLIENT_CORE = ["taskset", "-c", "1"]
@@ -102,6 +110,78 @@ def ab(args):
           f"server core per request a {1e6 / a:.1f} us, b {1e6 / b:.1f} us")
 
 
+def wal_syncs_over(text, seconds):
+    """How many log writes /metrics counts as slower than `seconds`."""
+    total = le = 0
+    for line in text.splitlines():
+        if line.startswith("comanda_wal_sync_seconds_count "):
+            total = float(line.split()[1])
+        m = re.match(r'comanda_wal_sync_seconds_bucket\{le="([^"]+)"\} (\S+)', line)
+        if m and m.group(1) != "+Inf" and abs(float(m.group(1)) - seconds) < 1e-9:
+            le = float(m.group(2))
+    return total - le
+
+
+def stalls(args):
+    """A probe placing an order every 10 ms beside wrk placing orders with
+    64 connections: does any request stall, and does a slow fsync explain it?"""
+    import http.client
+    import json
+    import tempfile
+    import threading
+    from harness import order_body
+    with TempServer(extra_args=["--rate-limit", "0", "--log-level", "warn", *args.server_args],
+                    prefix=SERVER_CORE) as server:
+        restaurant = register_restaurant(server)
+        put_menu(server, restaurant)
+        body = json.dumps(order_body(restaurant))
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+                      f'wrk.headers["Content-Type"] = "application/json"\n'
+                      f'wrk.headers["Authorization"] = "Bearer {server.admin_token}"\n')
+        probe, stop = [], threading.Event()
+
+        def run_probe():
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {server.admin_token}"}
+            while not stop.is_set():
+                began = time.monotonic()
+                conn.request("POST", "/v1/orders", body, headers)
+                resp = conn.getresponse()
+                resp.read()
+                took = time.monotonic() - began
+                probe.append((took, resp.status, int(resp.getheader("Comanda-Position") or 0)))
+                time.sleep(max(0.0, 0.01 - took))
+        before = metrics_text_of(server)
+        t = threading.Thread(target=run_probe)
+        t.start()
+        out = subprocess.run([*CLIENT_CORE, "wrk", "-t", "1", "-c", str(args.connections), "-d", f"{args.duration}s",
+                              "--latency", "-s", lua.name, server.url("/v1/orders")],
+                             capture_output=True, text=True, check=True).stdout
+        stop.set()
+        t.join()
+        after = metrics_text_of(server)
+        os.unlink(lua.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    dist = dict(re.findall(r"^\s+(\d+(?:\.\d+)?)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    times = sorted(p[0] for p in probe)
+    q = lambda f: times[min(len(times) - 1, int(f * len(times)))] * 1000
+    slow = [(round(p[0] * 1000), p[2]) for p in probe if p[0] > 0.05]
+    print(f"wrk POST /v1/orders, {args.connections} connections, {args.duration} s: {rps:.0f} orders/s, "
+          f"p50 {dist.get('50')}, p99 {dist.get('99')}, non-2xx {errors.group(1) if errors else 0}")
+    print(f"probe, one order each 10 ms beside it: {len(probe)} placed, statuses {sorted(set(p[1] for p in probe))}, "
+          f"p50 {q(0.5):.1f} ms, p99 {q(0.99):.1f} ms, p99.9 {q(0.999):.1f} ms, max {times[-1] * 1000:.1f} ms")
+    print(f"probe requests over 50 ms (ms, position): {slow if slow else 'none'}")
+    print(f"log writes (WAL append + fsync) over 50 ms in the run: "
+          f"{wal_syncs_over(after, 0.05) - wal_syncs_over(before, 0.05):.0f}; over 25 ms: "
+          f"{wal_syncs_over(after, 0.025) - wal_syncs_over(before, 0.025):.0f}")
+
+
+def metrics_text_of(server):
+    return server.request("GET", "/metrics", token=None, raw=True)[2].decode()
+
+
 def flood(args):
     with TempServer(extra_args=["--max-connections", str(args.cap), "--log-level", "warn"],
                     prefix=SERVER_CORE) as server:
@@ -153,8 +233,12 @@ def main():
     c.add_argument("--rounds", type=int, default=3)
     c.add_argument("--duration", type=int, default=10)
     c.add_argument("--connections", type=int, default=64)
+    t = sub.add_parser("stalls")
+    t.add_argument("--duration", type=int, default=30)
+    t.add_argument("--connections", type=int, default=64)
+    t.add_argument("server_args", nargs="*", help="more comandad flags (after --)")
     args = p.parse_args()
-    {"overhead": overhead, "flood": flood, "ab": ab}[args.what](args)
+    {"overhead": overhead, "flood": flood, "ab": ab, "stalls": stalls}[args.what](args)
 
 
 if __name__ == "__main__":
