@@ -17,22 +17,19 @@ double RateLimiter::refilled(const Bucket& b, Clock::time_point now) const {
 RateLimiter::Decision RateLimiter::take(std::string_view key, Clock::time_point now) {
   Decision d;
   if (!enabled()) return d;
-  Shard& shard = shards_[std::hash<std::string_view>()(key) % shards_.size()];
-  double tokens = 0;
-  {
-    std::lock_guard lock(shard.mu);
-    auto it = shard.buckets.find(key);
-    if (it == shard.buckets.end()) {
-      if (shard.buckets.size() >= shard.sweep_at) sweep(shard, now);
-      it = shard.buckets.emplace(std::string(key), Bucket{options_.burst, now}).first;
+  const double tokens = buckets_.with(key, [&](Shards::Shard& shard) {
+    auto it = shard.map.find(key);
+    if (it == shard.map.end()) {
+      if (shard.map.size() >= std::max<size_t>(1024, shard.extra)) sweep(shard, now);
+      it = shard.map.emplace(std::string(key), Bucket{options_.burst, now}).first;
     }
     Bucket& b = it->second;
     b.tokens = refilled(b, now);
     b.at = now;
     d.allowed = b.tokens >= 1;
     if (d.allowed) b.tokens -= 1;
-    tokens = b.tokens;
-  }
+    return b.tokens;
+  });
   d.limit = static_cast<uint32_t>(options_.burst);
   d.remaining = static_cast<uint32_t>(std::floor(tokens));
   d.reset_s = static_cast<uint32_t>(std::ceil((options_.burst - tokens) / options_.per_second));
@@ -42,21 +39,12 @@ RateLimiter::Decision RateLimiter::take(std::string_view key, Clock::time_point 
   return d;
 }
 
-void RateLimiter::sweep(Shard& shard, Clock::time_point now) const {
-  std::erase_if(shard.buckets,
+void RateLimiter::sweep(Shards::Shard& shard, Clock::time_point now) const {
+  std::erase_if(shard.map,
                 [&](const auto& entry) { return refilled(entry.second, now) >= options_.burst; });
   // The next sweep once the table has doubled over what stayed: sweeping is
   // amortised over the insertions, however many callers are active.
-  shard.sweep_at = std::max<size_t>(1024, 2 * shard.buckets.size());
-}
-
-size_t RateLimiter::buckets() const {
-  size_t n = 0;
-  for (const Shard& shard : shards_) {
-    std::lock_guard lock(shard.mu);
-    n += shard.buckets.size();
-  }
-  return n;
+  shard.extra = 2 * shard.map.size();
 }
 
 }  // namespace comanda::api

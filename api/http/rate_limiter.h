@@ -6,17 +6,15 @@
 // swept away as the table grows, so memory follows the callers of the last
 // few seconds, not every caller ever seen.
 //
-// Threads: take() on any thread (the table is sharded, each shard locked
-// for a few hundred nanoseconds).
+// Threads: take() on any thread (engine/base/locked_shards.h: each shard
+// locked for a few hundred nanoseconds).
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "engine/base/locked_shards.h"
 
 namespace comanda::api {
 
@@ -45,29 +43,23 @@ class RateLimiter {
 
   Decision take(std::string_view key, Clock::time_point now = Clock::now());
 
-  // Buckets held now (for tests and /metrics).
-  size_t buckets() const;
+  // Buckets held now (for tests).
+  size_t buckets() const { return buckets_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   struct Bucket {
     double tokens = 0;
     Clock::time_point at;  // when `tokens` was counted
   };
-  struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<std::string, Bucket, Hash, std::equal_to<>> buckets;
-    size_t sweep_at = 1024;  // sweeps when the table grows past this
-  };
-  // Drops the buckets that are full again (mu held).
-  void sweep(Shard& shard, Clock::time_point now) const;
+  // Per shard: it is swept when its table grows past this (0: 1,024).
+  using Shards = engine::LockedShards<Bucket, size_t>;
+
+  // Drops the buckets that are full again (the shard held).
+  void sweep(Shards::Shard& shard, Clock::time_point now) const;
   double refilled(const Bucket& b, Clock::time_point now) const;
 
   Options options_;
-  std::array<Shard, 16> shards_;
+  Shards buckets_;
 };
 
 }  // namespace comanda::api
