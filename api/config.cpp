@@ -4,6 +4,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <type_traits>
 
 #include "api/auth/jwt.h"
 #include "api/http/access_log.h"
@@ -35,6 +36,21 @@ std::optional<int> integer_in(const std::string& text, int min, int max) {
   return n;
 }
 
+// The setter of an integer setting: `text` from `min` to `max` (in
+// `unit`s), times `scale`, into `field`.
+template <auto Field>
+auto counted(const char* flag, int min, int max, const char* unit, int64_t scale = 1) {
+  return [=](ServerConfig& c, const std::string& text) -> std::optional<Error> {
+    auto n = integer_in(text, min, max);
+    if (!n)
+      return bad(flag, "must be a number of " + std::string(unit) + " from " + std::to_string(min) +
+                           " to " + std::to_string(max));
+    using T = std::remove_reference_t<decltype(c.*Field)>;
+    c.*Field = static_cast<T>(int64_t{*n} * scale);
+    return std::nullopt;
+  };
+}
+
 // ---- each setting's parser: the value (flag or environment) into the config ----
 
 std::optional<Error> set_data(ServerConfig& c, const std::string& v) {
@@ -53,13 +69,6 @@ std::optional<Error> set_listen(ServerConfig& c, const std::string& v) {
     return bad("--listen", "'" + v.substr(colon + 1) + "' is not a port");
   c.host = v.substr(0, colon);
   c.port = static_cast<uint16_t>(port);
-  return std::nullopt;
-}
-
-std::optional<Error> set_threads(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 1, 256);
-  if (!n) return bad("--threads", "must be an integer from 1 to 256");
-  c.threads = *n;
   return std::nullopt;
 }
 
@@ -103,97 +112,6 @@ std::optional<Error> set_jwt_audience(ServerConfig& c, const std::string& v) {
   return std::nullopt;
 }
 
-std::optional<Error> set_idempotency_window(ServerConfig& c, const std::string& v) {
-  auto hours = integer_in(v, 1, 24 * 30);
-  if (!hours) return bad("--idempotency-window", "must be a number of hours from 1 to 720");
-  c.idempotency_window_s = int64_t{*hours} * 3600;
-  return std::nullopt;
-}
-
-std::optional<Error> set_hot_window(ServerConfig& c, const std::string& v) {
-  auto minutes = integer_in(v, 0, 24 * 60);
-  if (!minutes) return bad("--hot-window", "must be a number of minutes from 0 to 1440");
-  c.hot_window_s = int64_t{*minutes} * 60;
-  return std::nullopt;
-}
-
-std::optional<Error> set_snapshot_every(ServerConfig& c, const std::string& v) {
-  auto events = integer_in(v, 1, 1'000'000'000);
-  if (!events) return bad("--snapshot-every", "must be a number of events from 1 to 1000000000");
-  c.snapshot_every = static_cast<uint64_t>(*events);
-  return std::nullopt;
-}
-
-std::optional<Error> set_ws_queue(ServerConfig& c, const std::string& v) {
-  auto messages = integer_in(v, 16, 1'000'000);
-  if (!messages) return bad("--ws-queue", "must be a number of messages from 16 to 1000000");
-  c.ws_queue = static_cast<size_t>(*messages);
-  return std::nullopt;
-}
-
-std::optional<Error> set_ws_queue_mib(ServerConfig& c, const std::string& v) {
-  auto mib = integer_in(v, 1, 4096);
-  if (!mib) return bad("--ws-queue-mib", "must be a number of mebibytes from 1 to 4096");
-  c.ws_queue_mib = static_cast<size_t>(*mib);
-  return std::nullopt;
-}
-
-std::optional<Error> set_ws_ring(ServerConfig& c, const std::string& v) {
-  auto events = integer_in(v, 0, 10'000'000);
-  if (!events) return bad("--ws-ring", "must be a number of events from 0 to 10000000");
-  c.ws_ring = static_cast<size_t>(*events);
-  return std::nullopt;
-}
-
-std::optional<Error> set_ws_idle(ServerConfig& c, const std::string& v) {
-  auto seconds = integer_in(v, 2, 3600);
-  if (!seconds) return bad("--ws-idle", "must be a number of seconds from 2 to 3600");
-  c.ws_idle_s = *seconds;
-  return std::nullopt;
-}
-
-std::optional<Error> set_rate_limit(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 0, 1'000'000);
-  if (!n) return bad("--rate-limit", "must be requests per second from 0 (off) to 1000000");
-  c.rate_limit = *n;
-  return std::nullopt;
-}
-
-std::optional<Error> set_rate_burst(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 1, 10'000'000);
-  if (!n) return bad("--rate-burst", "must be a number of requests from 1 to 10000000");
-  c.rate_burst = *n;
-  return std::nullopt;
-}
-
-std::optional<Error> set_max_connections(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 1, 1'000'000);
-  if (!n) return bad("--max-connections", "must be an integer from 1 to 1000000");
-  c.max_connections = static_cast<size_t>(*n);
-  return std::nullopt;
-}
-
-std::optional<Error> set_shutdown_grace(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 0, 3600);
-  if (!n) return bad("--shutdown-grace", "must be a number of seconds from 0 to 3600");
-  c.shutdown_grace_s = *n;
-  return std::nullopt;
-}
-
-std::optional<Error> set_idle_timeout(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 1, 3600);
-  if (!n) return bad("--idle-timeout", "must be a number of seconds from 1 to 3600");
-  c.idle_timeout_s = *n;
-  return std::nullopt;
-}
-
-std::optional<Error> set_read_timeout(ServerConfig& c, const std::string& v) {
-  auto n = integer_in(v, 1, 3600);
-  if (!n) return bad("--read-timeout", "must be a number of seconds from 1 to 3600");
-  c.read_timeout_s = *n;
-  return std::nullopt;
-}
-
 std::optional<Error> set_log_level_flag(ServerConfig& c, const std::string& v) {
   if (auto checked = api::set_log_level(v); !checked.ok()) return checked.error();
   c.log_level = v;
@@ -225,7 +143,8 @@ const std::vector<Flag>& flags() {
       {"--listen", "COMANDA_LISTEN",
        "HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
        set_listen},
-      {"--threads", "COMANDA_THREADS", "N   network threads (default 2)", set_threads},
+      {"--threads", "COMANDA_THREADS", "N   network threads (default 2)",
+       counted<&ServerConfig::threads>("--threads", 1, 256, "threads")},
       {"--durability", "COMANDA_DURABILITY",
        "sync|async  sync: fsync before acknowledging (default)", set_durability},
       {"--time-zone", "COMANDA_TIME_ZONE",
@@ -239,47 +158,51 @@ const std::vector<Flag>& flags() {
       {"--jwt-audience", "COMANDA_JWT_AUDIENCE", "AUD  accept only tokens with this 'aud'",
        set_jwt_audience},
       {"--idempotency-window", "COMANDA_IDEMPOTENCY_WINDOW",
-       "HOURS  how long Idempotency-Keys are kept (default 24)", set_idempotency_window},
+       "HOURS  how long Idempotency-Keys are kept (default 24)",
+       counted<&ServerConfig::idempotency_window_s>("--idempotency-window", 1, 24 * 30, "hours",
+                                                    3600)},
       {"--hot-window", "COMANDA_HOT_WINDOW",
-       "MINUTES  how long finished orders stay in memory (default 15)", set_hot_window},
+       "MINUTES  how long finished orders stay in memory (default 15)",
+       counted<&ServerConfig::hot_window_s>("--hot-window", 0, 24 * 60, "minutes", 60)},
       {"--snapshot-every", "COMANDA_SNAPSHOT_EVERY",
        "EVENTS  snapshot the state this often in the background, bounding what a restart "
        "after a crash replays (default 250000)",
-       set_snapshot_every},
+       counted<&ServerConfig::snapshot_every>("--snapshot-every", 1, 1'000'000'000, "events")},
       {"--ws-queue", "COMANDA_WS_QUEUE",
        "MESSAGES  how many messages a WebSocket may have waiting before it is closed as too "
        "slow (default 8192)",
-       set_ws_queue},
+       counted<&ServerConfig::ws_queue>("--ws-queue", 16, 1'000'000, "messages")},
       {"--ws-queue-mib", "COMANDA_WS_QUEUE_MIB",
        "MEBIBYTES  the same bound in bytes: the most a WebSocket may have waiting (default 16)",
-       set_ws_queue_mib},
+       counted<&ServerConfig::ws_queue_mib>("--ws-queue-mib", 1, 4096, "mebibytes")},
       {"--ws-ring", "COMANDA_WS_RING",
        "EVENTS  recent events kept in memory, so that short WebSocket catch-ups never read "
        "the log (default 16384; 0: none)",
-       set_ws_ring},
+       counted<&ServerConfig::ws_ring>("--ws-ring", 0, 10'000'000, "events")},
       {"--ws-idle", "COMANDA_WS_IDLE",
        "SECONDS  a WebSocket silent this long is closed; it is pinged at half (default 60)",
-       set_ws_idle},
+       counted<&ServerConfig::ws_idle_s>("--ws-idle", 2, 3600, "seconds")},
       {"--rate-limit", "COMANDA_RATE_LIMIT",
        "N  requests per second per caller (a principal; an address for refused tokens); "
        "beyond it 429 (default 100; 0: off)",
-       set_rate_limit},
+       counted<&ServerConfig::rate_limit>("--rate-limit", 0, 1'000'000, "requests per second")},
       {"--rate-burst", "COMANDA_RATE_BURST",
-       "N  requests a quiet caller may send at once (default: twice --rate-limit)", set_rate_burst},
+       "N  requests a quiet caller may send at once (default: twice --rate-limit)",
+       counted<&ServerConfig::rate_burst>("--rate-burst", 1, 10'000'000, "requests")},
       {"--max-connections", "COMANDA_MAX_CONNECTIONS",
        "N  open connections at most; more are answered 503 and closed (default 10000)",
-       set_max_connections},
+       counted<&ServerConfig::max_connections>("--max-connections", 1, 1'000'000, "connections")},
       {"--shutdown-grace", "COMANDA_SHUTDOWN_GRACE",
        "SECONDS  on SIGTERM, how long open requests and sockets may take to finish "
        "(default 10)",
-       set_shutdown_grace},
+       counted<&ServerConfig::shutdown_grace_s>("--shutdown-grace", 0, 3600, "seconds")},
       {"--idle-timeout", "COMANDA_IDLE_TIMEOUT",
        "SECONDS  how long a keep-alive connection may wait for its next request (default 60)",
-       set_idle_timeout},
+       counted<&ServerConfig::idle_timeout_s>("--idle-timeout", 1, 3600, "seconds")},
       {"--read-timeout", "COMANDA_READ_TIMEOUT",
        "SECONDS  how long a request, head and body, may take to arrive once begun; slower "
        "ones are cut (default 10)",
-       set_read_timeout},
+       counted<&ServerConfig::read_timeout_s>("--read-timeout", 1, 3600, "seconds")},
       {"--log-level", "COMANDA_LOG_LEVEL",
        "LEVEL  debug, info (default: a line per request), warn, error or off", set_log_level_flag},
       {"--backup-dir", "COMANDA_BACKUP_DIR",
