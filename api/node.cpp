@@ -182,13 +182,9 @@ struct Node::Serving {
             {d.config.idempotency_window_s * 1'000'000, d.config.hot_window_s * 1'000'000},
             d.config.snapshot_every,
             std::chrono::milliseconds(1000),
-            // The read models at the same cadence: their rows taken with the
-            // publisher paused, written with it going again.
-            [&d]() -> engine::Status {
-              auto taken = d.models.holding_still([&] { return d.views->take(d.models, *d.log); });
-              if (!taken.ok()) return taken.error();
-              return d.views->write(*taken);
-            }});
+            // The read models at the same cadence, the publisher paused for
+            // each model's first step only (ViewStore::save).
+            [&d] { return d.views->save(d.models, *d.log); }});
     checkpointer->start();
     context.metrics->snapshot_position.read = [this] {
       return static_cast<double>(checkpointer->checkpoint());
@@ -364,6 +360,7 @@ void Node::run() {
   engine::Status saved = orders.flush_cold();
   orders.stop_cold();
   if (saved.ok()) saved = d.views->save(d.models, *d.log);
+  if (saved.ok()) saved = d.views->flush();
   if (engine::Status state = s.checkpointer->checkpoint_now(d.log->last_position()); !state.ok())
     std::cerr << "comandad: the sequencer's snapshot was not saved (the next start replays more "
                  "of the log): "

@@ -11,19 +11,6 @@ using namespace comanda::engine;
 
 namespace {
 
-// Row keys: an order's, and a restaurant's owners'.
-constexpr char kOrderRow = 'o';
-constexpr char kOwnersRow = 'r';
-constexpr char kDriverRow = 'u';
-constexpr char kCompletionsRow = 'w';  // a driver's recent completions
-constexpr char kOverlayRow = 'v';      // a cold order's events not yet in views/
-
-std::string row_key(char kind, const Uuid& id) {
-  std::string key(1, kind);
-  key += id.raw();
-  return key;
-}
-
 // What each event after the placement changes in an order's view.
 void change(OrderView& o, const Event& e, const OrderStatusChanged& p) {
   o.status = p.to;
@@ -163,6 +150,7 @@ void OrdersModel::apply_one(const Event& e) {
                 std::is_same_v<P, OrderChanged> || std::is_same_v<P, OrderReplaced>;
             const IndexKeys was = keys_of(o);
             const DriverWork::Ties ties_was = DriverWork::ties_of(o);
+            preserve(o);
             std::string customer_was;
             int64_t scheduled_was = 0;
             if constexpr (kMayMove) {
@@ -324,93 +312,6 @@ void OrdersModel::clear() {
   now_us_ = 0;
 }
 
-engine::Status OrdersModel::save(const RowSink& put) const {
-  auto lock = read_lock();
-  v1::ViewRow row;
-  std::string value;
-  for (const auto& [id, r] : restaurants_) {
-    row.Clear();
-    for (const std::string& owner : r.owners) row.add_owners(owner);
-    row.set_time_zone(std::string(r.zone.name()));
-    for (LocalDate day : r.days) row.add_days(day);
-    if (auto s = put_row(put, row_key(kOwnersRow, id), row, value); !s.ok()) return s;
-  }
-  for (const auto& [user, id] : driver_of_user_) {
-    row.Clear();
-    row.set_user_id(user);
-    if (auto s = put_row(put, row_key(kDriverRow, id), row, value); !s.ok()) return s;
-  }
-  engine::Status completions;
-  work_.for_each_completed([&](const Uuid& driver, const DriverWork::Completions& list) {
-    if (!completions.ok()) return;
-    row.Clear();
-    for (const auto& [at, order] : list) {
-      row.add_completed_orders(order.raw().data(), 16);
-      row.add_completed_at(at);
-    }
-    completions = put_row(put, row_key(kCompletionsRow, driver), row, value);
-  });
-  if (!completions.ok()) return completions;
-  engine::Status status;
-  orders_.for_each([&](const Uuid& id, const OrderView& o) {
-    if (!status.ok() || o.deleted) return;  // deleted: its events alone remember it
-    to_row(o, row);
-    status = put_row(put, row_key(kOrderRow, id), row, value);
-  });
-  if (!status.ok()) return status;
-  for (const auto& [id, events] : overlay_)
-    if (auto s = put(row_key(kOverlayRow, id), encode_overlay(events)); !s.ok()) return s;
-  return {};
-}
-
-engine::Status OrdersModel::load_row(std::string_view key, std::string_view value) {
-  if (key.size() == 17 && key[0] == kOwnersRow) return load_owners(key, value);
-  if (key.size() == 17 && key[0] == kOrderRow) return load_order(value);
-  if (key.size() == 17 && key[0] == kDriverRow) return load_driver(key, value);
-  if (key.size() == 17 && key[0] == kCompletionsRow) return load_completions(key, value);
-  if (key.size() == 17 && key[0] == kOverlayRow) return load_overlay(key, value);
-  return bad_row(kName, "has an unknown key");
-}
-
-engine::Status OrdersModel::load_owners(std::string_view key, std::string_view value) {
-  auto parsed = parse_row(kName, value);
-  if (!parsed.ok()) return parsed.error();
-  const v1::ViewRow& row = *parsed;
-  auto zone = TimeZone::find(row.time_zone());
-  if (!zone) return bad_row(kName, "names an unknown time zone");
-  auto lock = write_lock();
-  const Uuid id = *Uuid::from_raw(key.substr(1));
-  set_owners(id, {row.owners().begin(), row.owners().end()});
-  RestaurantOrders& r = restaurant_orders(id);
-  r.zone = *zone;
-  r.days.insert(row.days().begin(), row.days().end());
-  return {};
-}
-
-engine::Status OrdersModel::load_completions(std::string_view key, std::string_view value) {
-  auto parsed = parse_row(kName, value);
-  if (!parsed.ok()) return parsed.error();
-  const v1::ViewRow& row = *parsed;
-  if (row.completed_orders_size() != row.completed_at_size())
-    return bad_row(kName, "has completions without their times");
-  const Uuid driver = *Uuid::from_raw(key.substr(1));
-  auto lock = write_lock();
-  for (int i = 0; i < row.completed_orders_size(); ++i) {
-    auto order = Uuid::from_raw(row.completed_orders(i));
-    if (!order) return bad_row(kName, "has a malformed completed order id");
-    work_.load_completed(driver, row.completed_at(i), *order);
-  }
-  return {};
-}
-
-engine::Status OrdersModel::load_driver(std::string_view key, std::string_view value) {
-  auto parsed = parse_row(kName, value);
-  if (!parsed.ok()) return parsed.error();
-  auto lock = write_lock();
-  driver_of_user_[parsed->user_id()] = *Uuid::from_raw(key.substr(1));
-  return {};
-}
-
 void OrdersModel::to_row(const OrderView& o, v1::ViewRow& row) {
   row.Clear();
   row.set_origin(
@@ -469,35 +370,6 @@ engine::Result<OrderView> OrdersModel::from_row(std::string_view value) {
     o.offered.push_back(*driver);
   }
   return o;
-}
-
-engine::Status OrdersModel::load_order(std::string_view value) {
-  auto view = from_row(value);
-  if (!view.ok()) return view.error();
-  auto lock = write_lock();
-  OrderView& o = orders_[view->id];
-  o = std::move(view).value();
-  index_order(o, false);
-  if (status_group(o.status) != StatusGroup::kActive) finished_.emplace_back(o.updated_at_us, o.id);
-  work_.load({o.placed_position, o.id}, DriverWork::ties_of(o));
-  return {};
-}
-
-void OrdersModel::finish_load() {
-  // Rows come in key order, not placement order.
-  auto lock = write_lock();
-  const auto sort = [](Placements& list) { std::sort(list.begin(), list.end()); };
-  sort(all_orders_);
-  for (auto& [_, r] : restaurants_) {
-    sort(r.all);
-    for (Placements& list : r.by_group) sort(list);
-    for (auto& [_, list] : r.by_date) sort(list);
-    for (auto& [_, list] : r.by_customer) sort(list);
-  }
-  by_customer_.for_each([&](const std::string&, Placements& list) { sort(list); });
-  for (auto& [_, list] : by_driver_) sort(list);
-  work_.finish_load();
-  std::sort(finished_.begin(), finished_.end());  // loaded in id order
 }
 
 }  // namespace comanda::projections

@@ -157,6 +157,7 @@ class OrdersModel final : public ReadModel {
 
   std::string_view name() const override { return kName; }
   engine::Status save(const RowSink& put) const override;
+  engine::Result<std::unique_ptr<Later>> save_still(const RowSink& put) const override;
   engine::Status load_row(std::string_view key, std::string_view value) override;
   void finish_load() override;
 
@@ -227,6 +228,14 @@ class OrdersModel final : public ReadModel {
   // Adds a list and its twin in views/ to `w`.
   void add_walk(Walks& w, const Placements* list, std::string cold_prefix) const;
   engine::Status load_order(std::string_view value);
+  // ---- a snapshot taken while batches are applied (orders_snapshot.cpp) ----
+  class OrderRows;
+  // Copies the order as it is, if a snapshot being taken lists it and has no
+  // copy yet: before its first change or its leaving memory. The lock held
+  // exclusively.
+  void preserve(const OrderView& o);
+  // The order as the snapshot being taken saw it. The lock held.
+  const OrderView* as_preserved(const Uuid& id) const;
   // An order's snapshot row (also its row in views/), both ways.
   static void to_row(const OrderView& o, v1::ViewRow& row);
   static engine::Result<OrderView> from_row(std::string_view value);
@@ -298,6 +307,14 @@ class OrdersModel final : public ReadModel {
   bool stopping_ = false;                      // writer_mu_
   uint64_t flush_asked_ = 0, flush_done_ = 0;  // writer_mu_
   engine::Status writer_status_;               // writer_mu_: its last error
+
+  // While a snapshot's order rows are taken (OrderRows): its position, and
+  // the orders it lists as they were then, each copied before it changed.
+  struct Preserved {
+    uint64_t position = 0;
+    std::unordered_map<Uuid, OrderView, engine::UuidHash> before;
+  };
+  mutable std::optional<Preserved> preserved_;  // the lock
 };
 
 }  // namespace comanda::projections

@@ -200,6 +200,7 @@ void OrdersModel::let_go(const ColdRound& round) {
       continue;
     }
     if (!o->deleted) unindex(*o, keys_of(*o));  // a deleted one left its lists already
+    preserve(*o);
     orders_.erase(round.taken[i].second);
   }
   finished_.insert(finished_.begin(), again.begin(), again.end());

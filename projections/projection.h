@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -45,6 +46,23 @@ class Projection {
 
   // Its state as rows, each handed to `put`.
   virtual engine::Status save(const RowSink& put) const = 0;
+
+  // The same in two steps, for a snapshot taken while batches are applied
+  // (ViewStore::save): save_still() runs while no batch is (inside
+  // ProjectionRegistry::holding_still), hands over what must be taken then
+  // and returns the rest, if any, which hands over its rows as of that same
+  // position after batches go on again. A model too big to copy while the
+  // publisher waits keeps what batches change meanwhile as it was
+  // (OrdersModel). By default everything goes in the first step.
+  class Later {
+   public:
+    virtual ~Later() = default;
+    virtual engine::Status save(const RowSink& put) = 0;
+  };
+  virtual engine::Result<std::unique_ptr<Later>> save_still(const RowSink& put) const {
+    if (auto saved = save(put); !saved.ok()) return saved.error();
+    return std::unique_ptr<Later>();
+  }
   // One row, as save() wrote it. kCorruption when it does not read back.
   virtual engine::Status load_row(std::string_view key, std::string_view value) = 0;
   // After its last row is loaded.

@@ -39,8 +39,11 @@ class ReadModel : public Projection {
   // not recursive). `position`, if given, receives the position the answer
   // reflects.
   ReadLock read_lock(uint64_t* position = nullptr) const;
-  // The snapshot loader's lock (load_row, finish_load).
-  WriteLock write_lock() { return WriteLock(mu_); }
+  // The snapshot loader's lock (load_row, finish_load), and a model's own
+  // writers' beside the publisher.
+  WriteLock write_lock() const { return WriteLock(mu_); }
+  // The position, to a holder of either lock.
+  uint64_t position_locked() const { return position_; }
 
  private:
   mutable engine::SharedMutex mu_;

@@ -81,73 +81,139 @@ engine::Status ViewStore::clear() {
   return {};
 }
 
+// Writes a snapshot's rows in batches, and its header last: what makes the
+// rows a snapshot. The old snapshot goes first: a crash halfway leaves no
+// snapshot (a rebuild at the next start), never a mixed one. Unsynced:
+// rebuildable.
+class ViewStore::RowsWriter {
+ public:
+  explicit RowsWriter(ViewStore& store) : store_(store) {}
+
+  engine::Status begin() { return store_.clear(); }
+
+  engine::Status put(std::string_view key, std::string_view value) {
+    batch_.Put(store_.rows_, rocksdb::Slice(key.data(), key.size()),
+               rocksdb::Slice(value.data(), value.size()));
+    ++rows_;
+    if (batch_.Count() < kRowsPerBatch) return {};
+    return write();
+  }
+
+  engine::Status finish(uint64_t checkpoint, const std::string& link) {
+    v1::SnapshotMeta meta;
+    meta.set_format(kFormat);
+    meta.set_code_version(code_version());
+    meta.set_checkpoint(checkpoint);
+    meta.set_checkpoint_link(link);
+    meta.set_rows(rows_);
+    batch_.Put(store_.meta_, kMetaKey, meta.SerializeAsString());
+    return write();
+  }
+
+ private:
+  engine::Status write() {
+    rocksdb::Status s = store_.db_->Write(rocksdb::WriteOptions(), &batch_);
+    batch_.Clear();
+    if (!s.ok()) return io_error(s, "cannot write the view store");
+    return {};
+  }
+
+  ViewStore& store_;
+  rocksdb::WriteBatch batch_;
+  uint64_t rows_ = 0;
+};
+
 engine::Status ViewStore::save(const ProjectionRegistry& models, const engine::EventLog& log) {
-  auto taken = take(models, log);
-  if (!taken.ok()) return taken.error();
-  if (auto written = write(*taken); !written.ok()) return written;
-  // Flushed so that the next start reads tables, not a WAL. The cold orders
-  // too: the snapshot counts on every order that left memory before its
+  RowsWriter writer(*this);
+  Snapshot header;
+  engine::Status rows = each_row(
+      models, log, header, [&] { return writer.begin(); },
+      [&](std::string_view k, std::string_view v) { return writer.put(k, v); });
+  if (!rows.ok()) return rows;
+  return writer.finish(header.checkpoint, header.link);
+}
+
+engine::Status ViewStore::flush() {
+  // So that the next start reads tables, not a WAL. The cold orders too:
+  // the snapshot counts on every order that left memory before its
   // checkpoint being there (OrdersModel::flush_cold()).
   rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), handles_);
   if (!s.ok()) return io_error(s, "cannot flush the view store");
   return {};
 }
 
+engine::Status ViewStore::each_row(const ProjectionRegistry& models, const engine::EventLog& log,
+                                   Snapshot& header,
+                                   const std::function<engine::Status()>& before_rows,
+                                   const engine::RowSink& put) const {
+  // The first step of every model, with the publisher paused: its rows are
+  // kept here (few), the rest of each model's comes after.
+  std::vector<std::pair<std::string, std::string>> still;
+  std::vector<std::pair<std::string, std::unique_ptr<Projection::Later>>> later;
+  engine::Status begun = models.holding_still([&]() -> engine::Status {
+    if (models.has_gap())
+      // Loaded back, they would stay without what they missed for good; the
+      // previous snapshot, if any, plus the log after it is still right.
+      return Error::corruption(
+          "the read models skipped a position since the start; not snapshotted");
+    header.checkpoint = models.position();
+    for (const auto& model : models.models())
+      if (model->position() != header.checkpoint)
+        return Error::corruption("the " + std::string(model->name()) + " model is at position " +
+                                 std::to_string(model->position()) + ", not at the checkpoint " +
+                                 std::to_string(header.checkpoint) + ": not snapshotted");
+    if (header.checkpoint != 0) {
+      auto link = log.checkpoint_link(header.checkpoint, "the read models'");
+      if (!link.ok()) return link.error();
+      header.link = std::move(link).value();
+    }
+    for (const auto& model : models.models()) {
+      const std::string prefix = prefix_of(*model);
+      auto rest = model->save_still([&](std::string_view k, std::string_view v) -> engine::Status {
+        still.emplace_back(prefix + std::string(k), v);
+        return {};
+      });
+      if (!rest.ok()) return rest.error();
+      if (*rest) later.emplace_back(prefix, std::move(rest).value());
+    }
+    return {};
+  });
+  if (!begun.ok()) return begun;
+  if (auto s = before_rows(); !s.ok()) return s;
+  for (const auto& [key, value] : still)
+    if (auto s = put(key, value); !s.ok()) return s;
+  still = {};
+  std::string key;
+  for (auto& [prefix, rest] : later) {
+    engine::Status saved = rest->save([&](std::string_view k, std::string_view v) {
+      key.assign(prefix).append(k);
+      return put(key, v);
+    });
+    if (!saved.ok()) return saved;
+    rest.reset();  // the model stops keeping copies
+  }
+  return {};
+}
+
 engine::Result<ViewStore::Snapshot> ViewStore::take(const ProjectionRegistry& models,
                                                     const engine::EventLog& log) const {
-  if (models.has_gap())
-    // Loaded back, they would stay without what they missed for good; the
-    // previous snapshot, if any, plus the log after it is still right.
-    return Error::corruption("the read models skipped a position since the start; not snapshotted");
   Snapshot snapshot;
-  snapshot.checkpoint = models.position();
-  for (const auto& model : models.models())
-    if (model->position() != snapshot.checkpoint)
-      return Error::corruption("the " + std::string(model->name()) + " model is at position " +
-                               std::to_string(model->position()) + ", not at the checkpoint " +
-                               std::to_string(snapshot.checkpoint) + ": not snapshotted");
-  if (snapshot.checkpoint != 0) {
-    auto link = log.checkpoint_link(snapshot.checkpoint, "the read models'");
-    if (!link.ok()) return link.error();
-    snapshot.link = std::move(link).value();
-  }
-  std::string key;
-  for (const auto& model : models.models()) {
-    const std::string prefix = prefix_of(*model);
-    engine::Status saved =
-        model->save([&](std::string_view k, std::string_view v) -> engine::Status {
-          key.assign(prefix).append(k);
-          snapshot.rows.emplace_back(key, v);
-          return {};
-        });
-    if (!saved.ok()) return saved.error();
-  }
+  engine::Status rows = each_row(
+      models, log, snapshot, [] { return engine::Status(); },
+      [&](std::string_view k, std::string_view v) {
+        snapshot.rows.emplace_back(k, v);
+        return engine::Status();
+      });
+  if (!rows.ok()) return rows.error();
   return snapshot;
 }
 
 engine::Status ViewStore::write(const Snapshot& snapshot) {
-  v1::SnapshotMeta meta;
-  meta.set_format(kFormat);
-  meta.set_code_version(code_version());
-  meta.set_checkpoint(snapshot.checkpoint);
-  meta.set_checkpoint_link(snapshot.link);
-  meta.set_rows(snapshot.rows.size());
-  // The old snapshot goes first: a crash halfway leaves no snapshot (a
-  // rebuild at the next start), never a mixed one. The meta row, written
-  // last, is what makes the rows a snapshot. Unsynced: rebuildable.
-  if (auto cleared = clear(); !cleared.ok()) return cleared;
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : snapshot.rows) {
-    batch.Put(rows_, key, value);
-    if (batch.Count() < kRowsPerBatch) continue;
-    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-    batch.Clear();
-    if (!s.ok()) return io_error(s, "cannot write the view store");
-  }
-  batch.Put(meta_, kMetaKey, meta.SerializeAsString());
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return io_error(s, "cannot write the view store");
-  return {};
+  RowsWriter writer(*this);
+  if (auto cleared = writer.begin(); !cleared.ok()) return cleared;
+  for (const auto& [key, value] : snapshot.rows)
+    if (auto s = writer.put(key, value); !s.ok()) return s;
+  return writer.finish(snapshot.checkpoint, snapshot.link);
 }
 
 engine::Result<uint64_t> ViewStore::load(ProjectionRegistry& models, const engine::EventLog& log,

@@ -4,12 +4,13 @@
 //
 // What it holds: the finished orders that left memory; the sequencer's
 // snapshot, written in the background (engine/pipeline/checkpointer.h); and
-// a snapshot of the read models, written when the server stops: each model's rows under its name
-// (opaque here: each model writes and reads its own, projections/projection.h), with the checkpoint
-// (the last log position applied) and the log's hash-chain link there. At start a snapshot that
-// matches this build and this log is loaded and only the events after its checkpoint are applied;
-// any other (another format or code version, a checkpoint the log does not reach, a link that
-// differs: another or a restored log) is ignored and the read models are rebuilt from the log.
+// a snapshot of the read models, written in the background and when the server stops: each model's
+// rows under its name (opaque here: each model writes and reads its own, projections/projection.h),
+// with the checkpoint (the last log position applied) and the log's hash-chain link there. At start
+// a snapshot that matches this build and this log is loaded and only the events after its
+// checkpoint are applied; any other (another format or code version, a checkpoint the log does not
+// reach, a link that differs: another or a restored log) is ignored and the read models are rebuilt
+// from the log.
 //
 // Threads: one caller at a time for the read models' snapshot, one for the
 // sequencer's; the two and the cold orders may be used side by side.
@@ -47,18 +48,21 @@ class ViewStore final : public engine::StateStore {
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;
 
-  // Replaces the snapshot with the registry's models as they are now, which
-  // must stay still meanwhile (comandad saves after its pipeline stopped):
-  // the rows of every model are taken at the one checkpoint. `log` must
-  // hold every event the models applied (for the checkpoint's chain link).
+  // Replaces the snapshot with the registry's models as they stand at one
+  // checkpoint, while batches may go on being applied: each model's first
+  // step (Projection::save_still) is taken with the publisher paused
+  // (ProjectionRegistry::holding_still), the rest of its rows as of the
+  // same position after it went on, written as they come. `log` must hold
+  // every event the models applied (for the checkpoint's chain link).
   // Models that skipped a position, or that are not at the checkpoint, are
-  // not saved.
+  // not saved. Unsynced, unflushed: rebuildable.
   engine::Status save(const ProjectionRegistry& models, const engine::EventLog& log);
+  // Flushes every family, so that the next start reads tables, not a WAL
+  // (comandad's clean stop).
+  engine::Status flush();
 
-  // The same in two steps, for a snapshot taken while the server runs:
-  // take() the rows while the models stay still (inside
-  // ProjectionRegistry::holding_still(), which pauses the publisher for the
-  // encoding only), then write() them with the publisher going again.
+  // The same rows in memory, and written from there: for tests that make a
+  // snapshot lie about where it stands.
   struct Snapshot {
     uint64_t checkpoint = 0;
     std::string link;  // the log's chain link at the checkpoint
@@ -90,6 +94,13 @@ class ViewStore final : public engine::StateStore {
 
  private:
   ViewStore() = default;
+  class RowsWriter;
+  // Hands every row of a snapshot of `models` to `put`, after setting
+  // `header`'s checkpoint and link (its rows left empty) and, once the
+  // models could be snapshotted, calling `before_rows`.
+  engine::Status each_row(const ProjectionRegistry& models, const engine::EventLog& log,
+                          Snapshot& header, const std::function<engine::Status()>& before_rows,
+                          const engine::RowSink& put) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
