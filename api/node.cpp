@@ -16,6 +16,7 @@
 #include "api/ws/feed.h"
 #include "engine/base/clock.h"
 #include "engine/log/event_log.h"
+#include "engine/log/log_options.h"
 #include "engine/pipeline/checkpointer.h"
 #include "engine/pipeline/hot_state.h"
 #include "engine/pipeline/scheduler.h"
@@ -323,6 +324,7 @@ Node::Node(std::unique_ptr<Data> data, std::unique_ptr<Serving> serving)
     : data_(std::move(data)), serving_(std::move(serving)) {}
 
 engine::Result<std::unique_ptr<Node>> Node::open(const ServerConfig& config) {
+  engine::lower_compaction_priority();
   auto data = std::make_unique<Data>(config);
   if (auto loaded = data->load(); !loaded.ok()) return loaded.error();
   std::unique_ptr<Serving> serving;

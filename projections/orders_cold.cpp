@@ -19,6 +19,7 @@
 #include <iostream>
 
 #include "comanda/v1/views.pb.h"
+#include "engine/base/background.h"
 #include "engine/log/event_codec.h"
 #include "projections/orders.h"
 #include "projections/rows.h"
@@ -45,7 +46,11 @@ void OrdersModel::use_cold_store(ColdOrders* cold, int64_t window_us, bool write
     std::lock_guard lock(writer_mu_);
     stopping_ = false;
   }
-  if (cold_ && writer) writer_ = std::thread([this] { writer_loop(); });
+  if (cold_ && writer)
+    writer_ = std::thread([this] {
+      engine::run_in_background();
+      writer_loop();
+    });
 }
 
 void OrdersModel::stop_cold() {

@@ -1,5 +1,6 @@
 #include "engine/log/log_options.h"
 
+#include <rocksdb/env.h>
 #include <rocksdb/table.h>
 
 namespace comanda::engine {
@@ -40,6 +41,11 @@ rocksdb::DBOptions log_db_options(bool create) {
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 4;
   return o;
+}
+
+void lower_compaction_priority() {
+  (void)rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
+                                                            rocksdb::CpuPriority::kLow);
 }
 
 std::vector<rocksdb::ColumnFamilyDescriptor> log_column_families() {

@@ -16,6 +16,12 @@ namespace comanda::engine {
 // opening read-only).
 rocksdb::DBOptions log_db_options(bool create);
 
+// Compactions of every RocksDB instance of this process (the log's, views/)
+// run at the lowest CPU priority: on a core shared with requests they take
+// what requests leave. Flushes keep theirs (a writer waits for a flush when
+// memtables fill). Once, by the server, before opening them.
+void lower_compaction_priority();
+
 // default, events, streams, meta, idempotency: in this order.
 std::vector<rocksdb::ColumnFamilyDescriptor> log_column_families();
 

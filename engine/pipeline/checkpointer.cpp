@@ -3,6 +3,8 @@
 #include <iostream>
 #include <span>
 
+#include "engine/base/background.h"
+
 namespace comanda::engine {
 
 Checkpointer::Checkpointer(const EventLog& log, StateStore& store, Committed committed,
@@ -17,7 +19,10 @@ void Checkpointer::start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run_in_background();
+    run();
+  });
 }
 
 void Checkpointer::stop() {
