@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace comanda::api {
 namespace {
@@ -39,8 +40,32 @@ bool plain(char ch) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+// Whether every byte of `s` is plain.
+bool all_plain(std::string_view s) {
+  for (const char ch : s)
+    if (!plain(ch)) return false;
+  return true;
+}
+
+// Short plain text (most names and values) with its quotes, and what goes
+// before it, in one append rather than one per piece.
+constexpr size_t kShort = 120;
+void append_short(std::string& out, std::string_view before, std::string_view s,
+                  std::string_view after) {
+  char buf[kShort + 8];
+  size_t n = 0;
+  for (const char ch : before) buf[n++] = ch;
+  buf[n++] = '"';
+  std::memcpy(buf + n, s.data(), s.size());
+  n += s.size();
+  buf[n++] = '"';
+  for (const char ch : after) buf[n++] = ch;
+  out.append(buf, n);
+}
+
 void append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  if (s.size() <= kShort && all_plain(s)) return append_short(out, {}, s, {});
   out.push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
     // Most text needs no escape: each run of it is appended at once, not
@@ -103,17 +128,6 @@ std::string json_quote(std::string_view value) {
   return out;
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!has_members_.empty()) {
-    if (has_members_.back()) out_.push_back(',');
-    has_members_.back() = true;
-  }
-}
-
 void append_json_string(std::string& out, std::string_view s) { append_escaped(out, s); }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -143,9 +157,16 @@ JsonWriter& JsonWriter::end_array() {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  before_value();
-  append_escaped(out_, name);
-  out_.push_back(':');
+  if (!after_key_ && name.size() <= kShort && all_plain(name)) {
+    // The comma, the name and the colon at once: names are the code's own.
+    const bool comma = !has_members_.empty() && has_members_.back();
+    if (!has_members_.empty()) has_members_.back() = true;
+    append_short(out_, comma ? "," : "", name, ":");
+  } else {
+    before_value();
+    append_escaped(out_, name);
+    out_.push_back(':');
+  }
   after_key_ = true;
   return *this;
 }

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 namespace comanda::api {
 
@@ -15,6 +16,10 @@ void append_json_string(std::string& out, std::string_view s);
 
 class JsonWriter {
  public:
+  // Room for a typical answer (an order is about 1.5 KiB), so that it is
+  // written into one allocation rather than grown through seven.
+  JsonWriter() { out_.reserve(2048); }
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();
@@ -36,10 +41,21 @@ class JsonWriter {
   std::string take() { return std::move(out_); }
 
  private:
-  void before_value();
+  // The comma before a value, unless it is a member's (after its key) or
+  // its container's first.
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!has_members_.empty()) {
+      if (has_members_.back()) out_ += ',';
+      has_members_.back() = true;
+    }
+  }
 
   std::string out_;
-  std::vector<bool> has_members_;  // per open container
+  // Per open container, whether it has a member yet: answers nest a few
+  // levels, held inline.
+  boost::container::small_vector<bool, 16> has_members_;
   bool after_key_ = false;
 };
 

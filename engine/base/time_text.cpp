@@ -16,14 +16,38 @@ std::string format_utc(int64_t unix_us) {
     micros += 1'000'000;
     --seconds;
   }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];  // room for any int the format could print
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(micros / 1000));
-  return buf;
+  int64_t days = seconds / 86'400;
+  int64_t in_day = seconds % 86'400;
+  if (in_day < 0) {
+    in_day += 86'400;
+    --days;
+  }
+  const date::year_month_day ymd{date::sys_days{date::days{days}}};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // beyond four digits: printf's layout
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[80];  // room for any int the format could print
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(micros / 1000));
+    return buf;
+  }
+  // Written digit by digit: this runs for every time in every answer.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  const auto put = [&](int at, int digits, int64_t value) {
+    for (int i = at + digits - 1; i >= at; --i, value /= 10)
+      text[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, in_day / 3600);
+  put(14, 2, in_day / 60 % 60);
+  put(17, 2, in_day % 60);
+  put(20, 3, micros / 1000);
+  return std::string(text, sizeof text - 1);
 }
 
 namespace {

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <string>
+
 #include "engine/base/time_zone.h"
 
 namespace {
@@ -16,6 +21,34 @@ TEST(TimeText, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_utc(kNoon), "2026-11-24T12:00:00.000Z");
   EXPECT_EQ(format_utc(kNoon + 123'456), "2026-11-24T12:00:00.123Z");
   EXPECT_EQ(format_utc(-1), "1969-12-31T23:59:59.999Z");
+}
+
+// What the C library says of the same instant, for comparison.
+std::string libc_utc(int64_t unix_us) {
+  int64_t seconds = unix_us / 1'000'000, micros = unix_us % 1'000'000;
+  if (micros < 0) micros += 1'000'000, --seconds;
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(micros / 1000));
+  return buf;
+}
+
+TEST(TimeText, FormatsAnyInstantAsTheCLibraryDoes) {
+  std::mt19937_64 random(20261130);
+  constexpr int64_t kYear1 = -62'135'596'800'000'000, kYear10000 = 253'402'300'800'000'000;
+  std::uniform_int_distribution<int64_t> any(kYear1 - 1'000'000'000'000,
+                                             kYear10000 + 1'000'000'000'000);
+  for (int i = 0; i < 20'000; ++i) {
+    const int64_t t = any(random);
+    ASSERT_EQ(format_utc(t), libc_utc(t)) << t;
+  }
+  for (const int64_t t : {int64_t{0}, kYear1, kYear1 - 1, kYear10000 - 1, kYear10000,
+                          int64_t{951'782'400'000'000} /* 2000-02-29 */})
+    EXPECT_EQ(format_utc(t), libc_utc(t)) << t;
 }
 
 TEST(TimeText, ParsesRfc3339WithZoneOrOffset) {
