@@ -39,7 +39,7 @@ Request to_request(http::request<http::string_body>&& in, const std::string& pee
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, const SessionContext& context,
+HttpSession::HttpSession(Socket&& socket, const SessionContext& context,
                          Connections::Slot slot)
     : stream_(std::move(socket)), context_(context), slot_(std::move(slot)) {
   beast::error_code ec;

@@ -41,7 +41,7 @@ struct SessionContext {
 
 class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, const SessionContext& context, Connections::Slot slot);
+  HttpSession(Socket&& socket, const SessionContext& context, Connections::Slot slot);
 
   void run();
   // Finishes the request in hand (if any), answers it with
@@ -60,7 +60,7 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   void linger_close();
   void drain(size_t drained);
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const SessionContext& context_;

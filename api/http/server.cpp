@@ -81,7 +81,7 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
 
   void do_accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, Socket socket) {
       if (!acceptor.is_open()) return;
       if (ec) {
         // Out of descriptors (or memory): retrying at once would spin.
@@ -106,8 +106,8 @@ struct Server::Impl {
 
   // Over the cap: a 503 without reading the request, then closed. The
   // request is not read: this costs the server one write per refusal.
-  void refuse(tcp::socket socket) {
-    auto s = std::make_shared<tcp::socket>(std::move(socket));
+  void refuse(Socket socket) {
+    auto s = std::make_shared<Socket>(std::move(socket));
     net::async_write(*s, net::buffer(busy), [s](beast::error_code, size_t) {
       beast::error_code ignored;
       s->shutdown(tcp::socket::shutdown_send, ignored);

@@ -37,7 +37,7 @@ class WebSocketSession : public Subscriber,
   // `limiter` (if any) takes a token per location message, as the REST
   // route would per request. `slot`: the connection's, taken over from its
   // HTTP session.
-  WebSocketSession(tcp::socket&& socket, EventFeed& feed, const Authenticator& auth,
+  WebSocketSession(Socket&& socket, EventFeed& feed, const Authenticator& auth,
                    const RequestAs& request_as, RateLimiter* limiter, Connections::Slot slot)
       : ws_(std::move(socket)),
         timer_(ws_.get_executor()),
@@ -99,7 +99,7 @@ class WebSocketSession : public Subscriber,
   void on_write(beast::error_code ec, size_t bytes);
   void close();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   net::steady_timer timer_;
   EventFeed& feed_;
   const Authenticator& auth_;
