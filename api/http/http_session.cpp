@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "api/http/problem.h"
+#include "api/http/response_bytes.h"
 #include "api/ws/websocket_session.h"
 
 namespace comanda::api {
@@ -39,8 +40,7 @@ Request to_request(http::request<http::string_body>&& in, const std::string& pee
 
 }  // namespace
 
-HttpSession::HttpSession(Socket&& socket, const SessionContext& context,
-                         Connections::Slot slot)
+HttpSession::HttpSession(Socket&& socket, const SessionContext& context, Connections::Slot slot)
     : stream_(std::move(socket)), context_(context), slot_(std::move(slot)) {
   beast::error_code ec;
   const auto remote = stream_.socket().remote_endpoint(ec);
@@ -171,16 +171,16 @@ void HttpSession::write(Response response) {
     context_.served({method_, target_, peer_, dispatch_, response, seconds});
   }
   if (stopping_) keep_alive_ = false;  // the last answer of a stopping server
-  auto res = to_beast(std::move(response), 11, keep_alive_);
-  if (head_) res->body().clear();  // the length of what a GET would send, no body
+  response_bytes(response, keep_alive_, head_, out_);
   // The read's deadline may have run while the command was decided and
   // synced: the answer gets a deadline of its own.
   stream_.expires_after(context_.idle_timeout);
-  http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-    if (ec) return;
-    if (res->need_eof()) return self->linger_close();
-    self->do_read();
-  });
+  net::async_write(stream_, net::buffer(out_),
+                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                     if (ec) return;
+                     if (!self->keep_alive_) return self->linger_close();
+                     self->do_read();
+                   });
 }
 
 void HttpSession::shutdown() {

@@ -69,6 +69,7 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   // The request in hand, for the access log and /metrics.
   std::string method_, target_;
   Dispatch dispatch_;
+  std::string out_;  // the answer being written, as bytes (reused)
   std::chrono::steady_clock::time_point read_at_;
   bool keep_alive_ = true;
   bool head_ = false;                  // the request being answered is a HEAD
