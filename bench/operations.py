@@ -90,7 +90,9 @@ def overhead(args):
 
 
 def ab(args):
-    """Two builds of comandad, interleaved, at shipped defaults but --rate-limit 0."""
+    """Two builds of comandad, interleaved, at shipped defaults but --rate-limit 0.
+    Beside throughput, the server's own CPU time per request (from /proc): less
+    swayed than throughput by whatever else the machine runs."""
     results = {"a": [], "b": []}
     for r in range(args.rounds):
         for side, binary in (("a", args.a), ("b", args.b)):
@@ -99,15 +101,25 @@ def ab(args):
                 restaurant = register_restaurant(server)
                 put_menu(server, restaurant)
                 order = place_order(server, restaurant)
+                cpu_before = cpu_seconds(server.proc.pid)
                 rps, p99, errors = wrk(server.url(f"/v1/orders/{order['id']}"), server.admin_token,
                                        args.connections, args.duration)
-                results[side].append(rps)
+                cpu_us = (cpu_seconds(server.proc.pid) - cpu_before) / (rps * args.duration) * 1e6
+                results[side].append((rps, cpu_us))
                 print(f"round {r + 1} {side} ({binary}): {rps:9.0f} req/s  p99 {p99:6.2f} ms  "
-                      f"non-2xx {errors}", flush=True)
-    a, b = statistics.median(results["a"]), statistics.median(results["b"])
+                      f"non-2xx {errors}  cpu {cpu_us:5.1f} us/req", flush=True)
+    a, b = (statistics.median(x[0] for x in results[s]) for s in "ab")
+    ca, cb = (statistics.median(x[1] for x in results[s]) for s in "ab")
     print(f"\nGET /v1/orders/{{id}}, {args.connections} connections, medians of {args.rounds}: "
           f"a {a:.0f}, b {b:.0f} req/s; b/a {b / a:.3f}; "
-          f"server core per request a {1e6 / a:.1f} us, b {1e6 / b:.1f} us")
+          f"server CPU per request a {ca:.1f} us, b {cb:.1f} us (b/a {cb / ca:.3f})")
+
+
+def cpu_seconds(pid):
+    """The process's user + system CPU time so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wal_syncs_over(text, seconds):
