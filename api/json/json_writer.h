@@ -2,11 +2,12 @@
 // once, here. Not thread-safe; one writer per response.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
-
-#include <boost/container/small_vector.hpp>
 
 namespace comanda::api {
 
@@ -26,6 +27,31 @@ class JsonWriter {
   JsonWriter& end_array();
   // Writes a member name; the next call writes its value.
   JsonWriter& key(std::string_view name);
+  // A name the code spells out (a string literal): when it needs no escape
+  // (a check the compiler folds away), written with its comma, quotes and
+  // colon in one append.
+  template <size_t N>
+  JsonWriter& key(const char (&name)[N]) {
+    bool plain = !after_key_;  // a key after a key: the general path
+    for (size_t i = 0; i + 1 < N; ++i)
+      plain = plain && static_cast<unsigned char>(name[i]) >= 0x20 &&
+              static_cast<unsigned char>(name[i]) < 0x80 && name[i] != '"' && name[i] != '\\';
+    if (!plain) return key(std::string_view(name, N - 1));
+    char buf[N + 3];
+    size_t n = 0;
+    if (!has_members_.empty()) {
+      if (has_members_.back()) buf[n++] = ',';
+      has_members_.back() = true;
+    }
+    buf[n++] = '"';
+    std::memcpy(buf + n, name, N - 1);
+    n += N - 1;
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
+    after_key_ = true;
+    return *this;
+  }
 
   JsonWriter& string(std::string_view value);
   JsonWriter& number(int64_t value);

@@ -1,12 +1,16 @@
 #include "api/json/values_json.h"
 
+#include <charconv>
+
 #include "engine/domain/money.h"
 
 namespace comanda::api {
 
 void write_money(JsonWriter& w, int64_t amount, std::string_view currency) {
   w.begin_object();
-  w.key("amount").string(std::to_string(amount));
+  char digits[24];
+  w.key("amount").string(
+      std::string_view(digits, std::to_chars(digits, digits + sizeof digits, amount).ptr));
   w.key("currency").string(currency);
   if (auto info = engine::find_currency(currency))
     w.key("formatted").string(engine::format_money(amount, *info));

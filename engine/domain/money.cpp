@@ -43,27 +43,23 @@ std::string format_money(int64_t amount, const CurrencyInfo& currency) {
   // Work in unsigned so that INT64_MIN formats correctly.
   const bool negative = amount < 0;
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  uint64_t scale = 1;
-  for (int i = 0; i < currency.decimals; ++i) scale *= 10;
-  const uint64_t whole = magnitude / scale, fraction = magnitude % scale;
-
-  std::string digits = std::to_string(whole);
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(currency.thousands_separator);
-    grouped.push_back(digits[i]);
+  // The number is written backwards from the end of a buffer, without an
+  // allocation: 20 digits, 6 separators, a decimal separator.
+  char buf[32];
+  char* at = buf + sizeof buf;
+  for (int i = 0; i < currency.decimals; ++i, magnitude /= 10)
+    *--at = static_cast<char>('0' + magnitude % 10);
+  if (currency.decimals > 0) *--at = currency.decimal_separator;
+  for (int n = 0; n == 0 || magnitude != 0; ++n, magnitude /= 10) {
+    if (n > 0 && n % 3 == 0) *--at = currency.thousands_separator;
+    *--at = static_cast<char>('0' + magnitude % 10);
   }
   std::string out;
-  if (negative) out.push_back('-');
+  out.reserve(currency.symbol.size() + 2 + static_cast<size_t>(buf + sizeof buf - at));
+  if (negative) out += '-';
   out.append(currency.symbol);
-  out.push_back(' ');
-  out += grouped;
-  if (currency.decimals > 0) {
-    std::string frac = std::to_string(fraction);
-    out.push_back(currency.decimal_separator);
-    out.append(static_cast<size_t>(currency.decimals) - frac.size(), '0');
-    out += frac;
-  }
+  out += ' ';
+  out.append(at, buf + sizeof buf);
   return out;
 }
 
