@@ -229,7 +229,7 @@ def cycling_script(directory, method, paths, body, tokens):
     request(): path i with token i (both cycled, so that every path and every
     token is used), `body` (JSON) on each when given."""
     n = max(len(paths), len(tokens))
-    content = "" if body is None else f', ["Content-Type"] = "application/json"'
+    content = "" if body is None else ', ["Content-Type"] = "application/json"'
     lua_body = "nil" if body is None else _lua_string(json.dumps(body))
     return _write_lua(directory, f"""
 local paths = {{{", ".join(_lua_string(p) for p in paths)}}}

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 
+from packages import apt_install
 from measure import children, percentile, tree_cpu_seconds, tree_memory_mib
 
 BIN = "/usr/lib/postgresql/15/bin"
@@ -87,10 +88,7 @@ SELECT id, restaurant_id, status, version, total, placed_at, updated_at, view
 def ensure_installed():
     if os.access(os.path.join(BIN, "postgres"), os.X_OK) and os.access(os.path.join(BIN, "pgbench"), os.X_OK):
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                           "postgresql-15", "postgresql-client-15"], check=True, env=env, stdout=subprocess.DEVNULL)
+    apt_install("postgresql-15", "postgresql-client-15")
 
 
 def os_user():

@@ -9,12 +9,13 @@ with XADD. Debian's redis-server and redis-tools; installed when missing.
 import argparse
 import csv
 import io
-import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+
+from packages import apt_install
 
 STREAM = "driver:pings"  # one driver's pings, as the HTTP side sends them
 
@@ -22,10 +23,7 @@ STREAM = "driver:pings"  # one driver's pings, as the HTTP side sends them
 def ensure_installed():
     if shutil.which("redis-server") and shutil.which("redis-benchmark"):
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                           "redis-server", "redis-tools"], check=True, env=env, stdout=subprocess.DEVNULL)
+    apt_install("redis-server", "redis-tools")
 
 
 def free_port():

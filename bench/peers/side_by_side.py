@@ -52,6 +52,7 @@ os.environ.setdefault("MINIMAL_SERVER", os.path.join(ROOT, "build", "minimal_ser
 os.environ["COMANDA_E2E_OPENAPI"] = "0"  # the checker's requests would be measured too
 
 import postgres  # noqa: E402
+from packages import apt_install  # noqa: E402
 from harness import ADMIN_SUB, make_token, order_body  # noqa: E402
 from http_sides import GET, ORDERS, PINGS, Comandad, MinimalServer, Template, cycling_script, run_wrk  # noqa: E402
 from measure import cpu_seconds, fsync_rate, rss_mib, tree_cpu_seconds, wait_until_idle  # noqa: E402
@@ -69,10 +70,7 @@ PEERS = {ORDERS: [PG_STORE], GET: [PG_SELECT, MINIMAL], PINGS: [REDIS]}
 def ensure_tools():
     if shutil.which("wrk") and shutil.which("curl"):
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk", "curl"],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
+    apt_install("wrk", "curl")
 
 
 def size_mib(directory):
