@@ -91,6 +91,18 @@ void HttpSession::wait_for_request() {
 }
 
 void HttpSession::read_request() {
+  // A request usually arrives whole in its first read: parsed here from
+  // what is buffered, it goes on without a read operation, its deadline,
+  // or a posted completion. What is not whole yet is read on as before,
+  // the parser keeping its place.
+  beast::error_code ec;
+  while (buffer_.size() != 0 && !parser_->is_done()) {
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec || used == 0) break;
+  }
+  if (ec == http::error::need_more) ec = {};
+  if (ec || parser_->is_done()) return on_read(ec, 0);
   stream_.expires_after(context_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));

@@ -332,6 +332,32 @@ class Pipelining(unittest.TestCase):
         self.assertEqual([o["id"] for o in json.loads(listed[2])["orders"]], [json.loads(placed[2])["id"]])
         self.assertEqual(missing[0], 404, missing)
 
+    def test_a_request_sent_in_pieces_is_answered_as_one(self):
+        # The head cut mid-field and the body in two: what the first read
+        # finds is parsed at once, the rest read on with the same parser.
+        server = serve_for(self)
+        restaurant = register_restaurant(server)
+        put_menu(server, restaurant)
+        body = json.dumps(order_body(restaurant)).encode()
+        request = (b"POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   b"Authorization: Bearer " + server.admin_token.encode() + b"\r\n"
+                   b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        head_end = request.index(b"\r\n\r\n")
+        cuts = [head_end // 2, head_end + 4 + len(body) // 2]
+        s = raw_connection(server)
+        try:
+            for piece in (request[:cuts[0]], request[cuts[0]:cuts[1]], request[cuts[1]:]):
+                s.sendall(piece)
+                time.sleep(0.1)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            responses = Responses(s)
+            placed, health = responses.next(), responses.next()
+        finally:
+            s.close()
+        self.assertEqual(placed[0], 201, placed)
+        self.assertEqual(json.loads(placed[2])["restaurant_id"], restaurant)
+        self.assertEqual(health[0], 200, health)
+
 
 class GracefulStop(unittest.TestCase):
     def test_sigterm_finishes_requests_in_hand_closes_the_rest_and_exits_0(self):
