@@ -165,8 +165,8 @@ const std::vector<Flag>& flags() {
        "MINUTES  how long finished orders stay in memory (default 15)",
        counted<&ServerConfig::hot_window_s>("--hot-window", 0, 24 * 60, "minutes", 60)},
       {"--snapshot-every", "COMANDA_SNAPSHOT_EVERY",
-       "EVENTS  snapshot the state this often in the background, bounding what a restart "
-       "after a crash replays (default 250000)",
+       "EVENTS  snapshot the state this often in the background, or as often as it holds "
+       "streams if that is more, bounding what a restart after a crash replays (default 250000)",
        counted<&ServerConfig::snapshot_every>("--snapshot-every", 1, 1'000'000'000, "events")},
       {"--ws-queue", "COMANDA_WS_QUEUE",
        "MESSAGES  how many messages a WebSocket may have waiting before it is closed as too "

@@ -1,5 +1,6 @@
 #include "engine/pipeline/checkpointer.h"
 
+#include <algorithm>
 #include <iostream>
 #include <span>
 
@@ -95,8 +96,11 @@ void Checkpointer::run() {
     {
       std::lock_guard work(work_mu_);
       done = catch_up(committed_());
+      // A snapshot writes every stream held: its cadence grows with them.
+      const uint64_t every = std::max<uint64_t>(options_.every_events, state_.streams());
+      due_every_.store(every, std::memory_order_release);
       if (done.ok() && !leave_.load(std::memory_order_acquire) &&
-          position() >= checkpoint() + options_.every_events)
+          position() >= checkpoint() + every)
         done = write(true);
     }
     if (!done.ok())

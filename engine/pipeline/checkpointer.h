@@ -36,8 +36,10 @@ class Checkpointer {
  public:
   struct Options {
     HotState::Options state;
-    // A snapshot once the log has grown this much past the last one: a
-    // restart after a crash replays at most about this many events.
+    // A snapshot once the log has grown this much past the last one, or by
+    // as many events as the state holds streams if that is more: a restart
+    // after a crash replays at most about the larger, and a snapshot, which
+    // writes every stream held, costs at most about one row per event logged.
     uint64_t every_events = 250'000;
     // How often the thread reads what the log committed since.
     std::chrono::milliseconds poll{1000};
@@ -66,6 +68,9 @@ class Checkpointer {
   // The last position followed, and that of the last snapshot written.
   uint64_t position() const { return position_.load(std::memory_order_acquire); }
   uint64_t checkpoint() const { return checkpoint_.load(std::memory_order_acquire); }
+  // How far past checkpoint() the next snapshot is due (every_events, or the
+  // streams the copy held when it last looked, if more).
+  uint64_t due_every() const { return due_every_.load(std::memory_order_acquire); }
 
  private:
   // Under work_mu_: the copy loaded once, brought up to the committed log.
@@ -85,6 +90,7 @@ class Checkpointer {
   bool loaded_ = false;
   std::atomic<uint64_t> position_{0};
   std::atomic<uint64_t> checkpoint_{0};
+  std::atomic<uint64_t> due_every_{0};
   std::atomic<bool> leave_{false};  // stop(): leave a catch-up at a chunk's end
 
   std::mutex mu_;

@@ -105,6 +105,11 @@ class HotState {
   // The newest recorded time applied, so that time never goes backwards.
   int64_t last_recorded_at_us() const { return last_recorded_at_us_; }
 
+  // How many streams of every kind memory holds (about the rows save() writes).
+  size_t streams() const {
+    return std::apply([](const auto&... book) { return (size_t{0} + ... + book.size()); }, books_);
+  }
+
   // The hot state of stream `id` of kind K, or null.
   template <class K>
   const typename K::State* find(const Uuid& id) const {

@@ -301,16 +301,55 @@ TEST_F(StateSnapshotTest, TheThreadSnapshotsOnItsOwnOnceTheLogGrewEnough) {
   committed = log_->last_position();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   // Until it has followed everything and written what that calls for.
-  while ((checkpointer.position() < committed || checkpointer.checkpoint() + 1000 < committed) &&
+  while ((checkpointer.position() < committed ||
+          checkpointer.checkpoint() + checkpointer.due_every() < committed) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   checkpointer.stop();
   ASSERT_EQ(checkpointer.position(), committed.load());
-  EXPECT_GE(checkpointer.checkpoint() + 1000, committed.load())
-      << "at most every_events behind what it followed";
+  EXPECT_GE(checkpointer.due_every(), 1000u);
+  EXPECT_GE(checkpointer.checkpoint() + checkpointer.due_every(), committed.load())
+      << "at most every_events (or the streams held) behind what it followed";
   EXPECT_GT(checkpointer.checkpoint(), 0u);
   ASSERT_TRUE(store_.header_.has_value());
   EXPECT_EQ(store_.header_->checkpoint, checkpointer.checkpoint());
+}
+
+// A snapshot writes every stream held, so it waits for the log to grow by
+// as many events as there are streams when that is more than every_events:
+// its cost stays about one row per event logged however many orders are open.
+TEST_F(StateSnapshotTest, TheCadenceGrowsWithTheStreamsHeld) {
+  const double total = static_cast<double>(sim_->state().events().size());
+  ASSERT_NO_FATAL_FAILURE(write_up_to(0.5));
+  const uint64_t half = log_->last_position();
+  std::atomic<uint64_t> committed{half};
+  Checkpointer checkpointer(*log_, store_, [&] { return committed.load(); },
+                            {{}, /*every_events=*/1, std::chrono::milliseconds(2), {}});
+  checkpointer.start();
+  auto wait_until = [&](auto done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return done();
+  };
+  ASSERT_TRUE(wait_until([&] { return checkpointer.checkpoint() == half; }));
+  const uint64_t streams = checkpointer.due_every();
+  ASSERT_GT(streams, 20u) << "the simulation holds many streams halfway";
+  ASSERT_LT(half + streams, static_cast<uint64_t>(total)) << "the log goes on past the next one";
+
+  // Half as many events as streams held: followed, no snapshot.
+  ASSERT_NO_FATAL_FAILURE(write_up_to(static_cast<double>(half + streams / 2) / total));
+  committed = log_->last_position();
+  ASSERT_TRUE(wait_until([&] { return checkpointer.position() == committed.load(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polls of 2 ms
+  EXPECT_EQ(checkpointer.checkpoint(), half) << "a snapshot before the log grew by its size";
+  EXPECT_EQ(store_.writes, 1);
+
+  ASSERT_NO_FATAL_FAILURE(write_up_to(1.0));
+  committed = log_->last_position();
+  ASSERT_TRUE(wait_until([&] { return checkpointer.checkpoint() > half; }));
+  checkpointer.stop();
+  EXPECT_GE(checkpointer.checkpoint(), half + streams);
 }
 
 }  // namespace
