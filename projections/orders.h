@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/flat_growing_map.h"
+#include "engine/base/growing_map.h"
 #include "engine/base/time_zone.h"
 #include "engine/domain/order.h"
 #include "engine/domain/principal.h"
@@ -281,7 +283,7 @@ class OrdersModel final : public ReadModel {
 
   // Every order, and the lists of them; none stops the publisher to grow
   // (a map grows a step at a time, a deque never moves its entries).
-  engine::GrowingMap<Uuid, OrderView, engine::UuidHash> orders_;
+  engine::FlatGrowingMap<Uuid, OrderView, engine::UuidHash> orders_;
   std::unordered_map<Uuid, RestaurantOrders, engine::UuidHash> restaurants_;
   Placements all_orders_;
   engine::GrowingMap<std::string, Placements> by_customer_;

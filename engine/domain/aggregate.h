@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <unordered_map>
 
-#include "engine/base/growing_map.h"
+#include "engine/base/flat_growing_map.h"
 #include "engine/base/ids.h"
 
 namespace comanda::engine {
@@ -75,8 +75,9 @@ class Book {
   State& at(const Uuid& id) { return states_[id]; }
 
  private:
-  // Grows a step at a time: the sequencer never waits for a whole rehash.
-  GrowingMap<Uuid, State, UuidHash> states_;
+  // Flat, and grows a step at a time: the sequencer never waits for a
+  // whole rehash.
+  FlatGrowingMap<Uuid, State, UuidHash> states_;
 };
 
 }  // namespace comanda::engine

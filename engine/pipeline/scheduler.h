@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/base/growing_map.h"
+#include "engine/base/flat_growing_map.h"
 #include "engine/base/row_sink.h"
 #include "engine/domain/aggregates.h"
 #include "engine/log/state_codec.h"
@@ -103,7 +103,7 @@ class Scheduler {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   RestaurantBook restaurants_;
-  GrowingMap<Uuid, Tracked, UuidHash> orders_;  // grows without stalling the publisher
+  FlatGrowingMap<Uuid, Tracked, UuidHash> orders_;  // grows without stalling the publisher
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
   bool stopping_ = false;
   bool poked_ = false;
