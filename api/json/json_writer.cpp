@@ -50,9 +50,7 @@ bool all_plain(std::string_view s) {
 // Short plain text (most names and values) with its quotes, and what goes
 // before it, in one append rather than one per piece.
 constexpr size_t kShort = 120;
-void append_short(std::string& out, std::string_view before, std::string_view s,
-                  std::string_view after) {
-  char buf[kShort + 8];
+size_t put_short(char* buf, std::string_view before, std::string_view s, std::string_view after) {
   size_t n = 0;
   for (const char ch : before) buf[n++] = ch;
   buf[n++] = '"';
@@ -60,10 +58,21 @@ void append_short(std::string& out, std::string_view before, std::string_view s,
   n += s.size();
   buf[n++] = '"';
   for (const char ch : after) buf[n++] = ch;
-  out.append(buf, n);
+  return n;
+}
+void append_short(std::string& out, std::string_view before, std::string_view s,
+                  std::string_view after) {
+  char buf[kShort + 8];
+  out.append(buf, put_short(buf, before, s, after));
+}
+void append_short(JsonWriter::Buffer& out, std::string_view before, std::string_view s,
+                  std::string_view after) {
+  out.size += put_short(out.room(before.size() + s.size() + after.size() + 2), before, s, after);
 }
 
-void append_escaped(std::string& out, std::string_view s) {
+// Into a std::string or a JsonWriter's buffer.
+template <class Out>
+void append_escaped(Out& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   if (s.size() <= kShort && all_plain(s)) return append_short(out, {}, s, {});
   out.push_back('"');
@@ -87,29 +96,29 @@ void append_escaped(std::string& out, std::string_view s) {
         out.append(s.data() + i, n);
         i += n - 1;
       } else {
-        out += "\xef\xbf\xbd";  // U+FFFD
+        out.append("\xef\xbf\xbd", 3);  // U+FFFD
       }
       continue;
     }
     switch (c) {
       case '"':
-        out += "\\\"";
+        out.append("\\\"", 2);
         break;
       case '\\':
-        out += "\\\\";
+        out.append("\\\\", 2);
         break;
       case '\n':
-        out += "\\n";
+        out.append("\\n", 2);
         break;
       case '\r':
-        out += "\\r";
+        out.append("\\r", 2);
         break;
       case '\t':
-        out += "\\t";
+        out.append("\\t", 2);
         break;
       default:
         if (c < 0x20) {
-          out += "\\u00";
+          out.append("\\u00", 4);
           out.push_back(kHex[c >> 4]);
           out.push_back(kHex[c & 0xF]);
         } else {
@@ -181,7 +190,7 @@ JsonWriter& JsonWriter::number(int64_t value) {
   before_value();
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, end);
+  out_.append(buf, static_cast<size_t>(end - buf));
   return *this;
 }
 
@@ -189,37 +198,40 @@ JsonWriter& JsonWriter::number(uint64_t value) {
   before_value();
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, end);
+  out_.append(buf, static_cast<size_t>(end - buf));
   return *this;
 }
 
 JsonWriter& JsonWriter::number(double value) {
   before_value();
   if (!std::isfinite(value)) {
-    out_ += "null";
+    literal("null");
     return *this;
   }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, end);
+  out_.append(buf, static_cast<size_t>(end - buf));
   return *this;
 }
 
 JsonWriter& JsonWriter::boolean(bool value) {
   before_value();
-  out_ += value ? "true" : "false";
+  if (value)
+    literal("true");
+  else
+    literal("false");
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ += "null";
+  literal("null");
   return *this;
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   before_value();
-  out_ += json;
+  out_.append(json.data(), json.size());
   return *this;
 }
 

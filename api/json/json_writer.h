@@ -2,6 +2,7 @@
 // once, here. Not thread-safe; one writer per response.
 #pragma once
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +20,7 @@ class JsonWriter {
  public:
   // Room for a typical answer (an order is about 1.5 KiB), so that it is
   // written into one allocation rather than grown through seven.
-  JsonWriter() { out_.reserve(2048); }
+  JsonWriter() { out_.bytes.resize(2048); }
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -29,7 +30,7 @@ class JsonWriter {
   JsonWriter& key(std::string_view name);
   // A name the code spells out (a string literal): when it needs no escape
   // (a check the compiler folds away), written with its comma, quotes and
-  // colon in one append.
+  // colon straight into the answer, a copy of known size.
   template <size_t N>
   JsonWriter& key(const char (&name)[N]) {
     bool plain = !after_key_;  // a key after a key: the general path
@@ -37,18 +38,18 @@ class JsonWriter {
       plain = plain && static_cast<unsigned char>(name[i]) >= 0x20 &&
               static_cast<unsigned char>(name[i]) < 0x80 && name[i] != '"' && name[i] != '\\';
     if (!plain) return key(std::string_view(name, N - 1));
-    char buf[N + 3];
-    size_t n = 0;
+    char* at = out_.room(N + 3);
+    char* p = at;
     if (!has_members_.empty()) {
-      if (has_members_.back()) buf[n++] = ',';
+      if (has_members_.back()) *p++ = ',';
       has_members_.back() = true;
     }
-    buf[n++] = '"';
-    std::memcpy(buf + n, name, N - 1);
-    n += N - 1;
-    buf[n++] = '"';
-    buf[n++] = ':';
-    out_.append(buf, n);
+    *p++ = '"';
+    std::memcpy(p, name, N - 1);
+    p += N - 1;
+    *p++ = '"';
+    *p++ = ':';
+    out_.size += static_cast<size_t>(p - at);
     after_key_ = true;
     return *this;
   }
@@ -63,8 +64,33 @@ class JsonWriter {
   // Inserts already-serialized JSON as one value.
   JsonWriter& raw(std::string_view json);
 
-  const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  std::string_view str() const { return {out_.bytes.data(), out_.size}; }
+  std::string take() {
+    out_.bytes.resize(out_.size);
+    out_.size = 0;
+    return std::move(out_.bytes);
+  }
+
+  // The answer's bytes: a string sized ahead, of which the first `size`
+  // are written. Appending is a bounds check and a copy, with no call into
+  // std::string's growth path (and, for a copy of known size, no call).
+  struct Buffer {
+    std::string bytes;
+    size_t size = 0;
+
+    char* room(size_t n) {
+      if (size + n > bytes.size()) bytes.resize(std::max(2 * bytes.size(), size + n));
+      return bytes.data() + size;
+    }
+    void append(const char* s, size_t n) {
+      std::memcpy(room(n), s, n);
+      size += n;
+    }
+    void push_back(char c) {
+      *room(1) = c;
+      ++size;
+    }
+  };
 
  private:
   // The comma before a value, unless it is a member's (after its key) or
@@ -73,12 +99,16 @@ class JsonWriter {
     if (after_key_) {
       after_key_ = false;
     } else if (!has_members_.empty()) {
-      if (has_members_.back()) out_ += ',';
+      if (has_members_.back()) out_.push_back(',');
       has_members_.back() = true;
     }
   }
+  template <size_t N>
+  void literal(const char (&text)[N]) {
+    out_.append(text, N - 1);
+  }
 
-  std::string out_;
+  Buffer out_;
   // Per open container, whether it has a member yet: answers nest a few
   // levels, held inline.
   boost::container::small_vector<bool, 16> has_members_;

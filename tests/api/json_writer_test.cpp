@@ -139,4 +139,26 @@ TEST(JsonWriter, HandsOverItsText) {
   EXPECT_EQ(text, R"({"a":1})");
 }
 
+// The answer is written into room reserved ahead (2 KiB): a list of orders
+// runs far past it, through every kind of append, and reads back whole.
+TEST(JsonWriter, GrowsPastItsReservedRoomWithoutLosingAByte) {
+  JsonWriter w;
+  std::string expected = "[";
+  w.begin_array();
+  for (int i = 0; i < 500; ++i) {
+    const std::string name(static_cast<size_t>(i % 150), 'n');  // short and past the short path
+    const std::string quoted = i % 7 == 0 ? "say \"" + std::to_string(i) + "\"" : name;
+    w.begin_object().key("i").number(i).key(std::string_view("name")).string(quoted);
+    w.key("ok").boolean(i % 2 == 0).key("none").null().end_object();
+    if (i > 0) expected += ',';
+    expected += R"({"i":)" + std::to_string(i) + R"(,"name":)" + json_quote(quoted) + R"(,"ok":)" +
+                (i % 2 == 0 ? "true" : "false") + R"(,"none":null})";
+  }
+  w.end_array();
+  expected += ']';
+  ASSERT_GT(expected.size(), 8u * 2048);
+  EXPECT_EQ(w.str(), expected);
+  EXPECT_EQ(w.take(), expected);
+}
+
 }  // namespace
