@@ -79,9 +79,11 @@ class JsonWriter {
     size_t size = 0;
 
     char* room(size_t n) {
-      if (size + n > bytes.size()) bytes.resize(std::max(2 * bytes.size(), size + n));
+      if (size + n > bytes.size()) [[unlikely]]
+        grow(n);
       return bytes.data() + size;
     }
+    [[gnu::noinline]] void grow(size_t n) { bytes.resize(std::max(2 * bytes.size(), size + n)); }
     void append(const char* s, size_t n) {
       std::memcpy(room(n), s, n);
       size += n;

@@ -1,5 +1,6 @@
 #include "api/json/values_json.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "engine/domain/money.h"
@@ -7,13 +8,30 @@
 namespace comanda::api {
 
 void write_money(JsonWriter& w, int64_t amount, std::string_view currency) {
+  if (auto info = engine::find_currency(currency)) {
+    // A known currency's code and symbol need no escape, nor do digits and
+    // separators: the whole object in one piece, the bytes the general
+    // path below writes.
+    char text[64 + engine::kMoneyTextMax];
+    char* p = text;
+    const auto put = [&p](std::string_view s) { p = std::copy(s.begin(), s.end(), p); };
+    put(R"({"amount":")");
+    p = std::to_chars(p, p + 24, amount).ptr;
+    put(R"(","currency":")");
+    put(info->code);
+    put(R"(","formatted":")");
+    p = engine::format_money_to(p, amount, *info);
+    put(R"("})");
+    w.raw(std::string_view(text, static_cast<size_t>(p - text)));
+    return;
+  }
+  // A currency Comanda cannot format (from before it was supported): no
+  // "formatted".
   w.begin_object();
   char digits[24];
   w.key("amount").string(
       std::string_view(digits, std::to_chars(digits, digits + sizeof digits, amount).ptr));
   w.key("currency").string(currency);
-  if (auto info = engine::find_currency(currency))
-    w.key("formatted").string(engine::format_money(amount, *info));
   w.end_object();
 }
 

@@ -1,5 +1,6 @@
 #include "engine/domain/money.h"
 
+#include <algorithm>
 #include <array>
 
 namespace comanda::engine {
@@ -24,6 +25,12 @@ constexpr std::array<CurrencyInfo, 14> kCurrencies = {{
 
 }  // namespace
 
+// format_money_to's room: the longest symbol, a sign, a space, 20 digits
+// and 7 separators.
+static_assert(std::all_of(kCurrencies.begin(), kCurrencies.end(), [](const CurrencyInfo& c) {
+  return c.symbol.size() + 30 <= kMoneyTextMax;
+}));
+
 std::optional<CurrencyInfo> find_currency(std::string_view code) {
   for (const CurrencyInfo& c : kCurrencies)
     if (c.code == code) return c;
@@ -39,12 +46,12 @@ std::string supported_currencies() {
   return out;
 }
 
-std::string format_money(int64_t amount, const CurrencyInfo& currency) {
+char* format_money_to(char* out, int64_t amount, const CurrencyInfo& currency) {
   // Work in unsigned so that INT64_MIN formats correctly.
   const bool negative = amount < 0;
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  // The number is written backwards from the end of a buffer, without an
-  // allocation: 20 digits, 6 separators, a decimal separator.
+  // The number is written backwards from the end of a buffer: 20 digits,
+  // 6 separators, a decimal separator.
   char buf[32];
   char* at = buf + sizeof buf;
   for (int i = 0; i < currency.decimals; ++i, magnitude /= 10)
@@ -54,13 +61,15 @@ std::string format_money(int64_t amount, const CurrencyInfo& currency) {
     if (n > 0 && n % 3 == 0) *--at = currency.thousands_separator;
     *--at = static_cast<char>('0' + magnitude % 10);
   }
-  std::string out;
-  out.reserve(currency.symbol.size() + 2 + static_cast<size_t>(buf + sizeof buf - at));
-  if (negative) out += '-';
-  out.append(currency.symbol);
-  out += ' ';
-  out.append(at, buf + sizeof buf);
-  return out;
+  if (negative) *out++ = '-';
+  out = std::copy(currency.symbol.begin(), currency.symbol.end(), out);
+  *out++ = ' ';
+  return std::copy(at, buf + sizeof buf, out);
+}
+
+std::string format_money(int64_t amount, const CurrencyInfo& currency) {
+  char text[kMoneyTextMax];
+  return std::string(text, format_money_to(text, amount, currency));
 }
 
 int64_t divide_round_half_away(__int128 numerator, __int128 denominator) {

@@ -3,6 +3,7 @@
 // Pure functions; safe on any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ std::string supported_currencies();
 
 // "S/ 1,234.50" for (123450, PEN). A negative amount gets a leading '-'.
 std::string format_money(int64_t amount, const CurrencyInfo& currency);
+// The same text written at `out`, which has room for kMoneyTextMax bytes;
+// returns its end.
+constexpr size_t kMoneyTextMax = 48;  // '-', a symbol, ' ', 20 digits, separators
+char* format_money_to(char* out, int64_t amount, const CurrencyInfo& currency);
 
 // Checked arithmetic: false on overflow (out is then unspecified).
 inline bool checked_add(int64_t a, int64_t b, int64_t& out) {
