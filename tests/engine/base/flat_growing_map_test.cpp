@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/base/ids.h"
+#include "tests/engine/base/map_growth.h"
 
 namespace {
 
@@ -113,19 +114,9 @@ TEST(FlatGrowingMap, ReferencesToValuesSurviveGrowth) {
 // (growing() false again) while insertions go on.
 TEST(FlatGrowingMap, GrowsInStepsThatDrainWhileInsertionsGoOn) {
   FlatGrowingMap<Uuid, int, UuidHash> map;
-  int growths = 0, drains = 0;
-  bool was_growing = false;
-  for (int i = 0; i < 1'000'000; ++i) {
-    const size_t before = map.size();
-    map[uuid_of(i)] = i;
-    ASSERT_EQ(map.size(), before + 1);
-    const bool growing = map.growing();
-    growths += growing && !was_growing;
-    drains += !growing && was_growing;
-    was_growing = growing;
-  }
-  EXPECT_GE(growths, 5);
-  EXPECT_GE(drains, growths - 1);
+  const auto steps = comanda::test_support::insert_counting_growth(map, 1'000'000, uuid_of);
+  EXPECT_GE(steps.growths, 5);
+  EXPECT_GE(steps.drains, steps.growths - 1);
   for (int i = 0; i < 1'000'000; i += 9973) ASSERT_EQ(*map.find(uuid_of(i)), i);
 }
 

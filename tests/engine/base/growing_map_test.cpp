@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/engine/base/map_growth.h"
+
 namespace {
 
 using comanda::engine::GrowingMap;
@@ -59,22 +61,13 @@ TEST(GrowingMap, ReferencesToEntriesSurviveGrowth) {
 // and each growth drains (growing() false again) while insertions go on.
 TEST(GrowingMap, GrowsInStepsThatDrainWhileInsertionsGoOn) {
   GrowingMap<int, int> map;
-  int growths = 0, drains = 0;
-  bool was_growing = false;
-  for (int i = 0; i < 1'000'000; ++i) {
-    const size_t before = map.size();
-    map[i] = i;
-    ASSERT_EQ(map.size(), before + 1);
-    const bool growing = map.growing();
-    growths += growing && !was_growing;
-    drains += !growing && was_growing;
-    was_growing = growing;
-  }
-  EXPECT_GE(growths, 5);
+  const auto steps =
+      comanda::test_support::insert_counting_growth(map, 1'000'000, [](int i) { return i; });
+  EXPECT_GE(steps.growths, 5);
   EXPECT_EQ(map.full_rehashes(), 0u)
       << "a table rehashed its entries all at once";  // shards grow at about the same sizes: their
                                                       // steps overlap
-  EXPECT_GE(drains, growths - 1);
+  EXPECT_GE(steps.drains, steps.growths - 1);
 }
 
 }  // namespace
