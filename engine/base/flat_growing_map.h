@@ -82,6 +82,10 @@ class FlatGrowingMap {
     const uint64_t h = mix(key);
     Shard& s = shards_[h >> 60];
     if (Slot* f = s.now.find(key, h)) return f->node->value;
+    // Room first, so that an allocation that throws leaves every entry in
+    // place; making room may move the old table's last entries, this too.
+    if (s.make_room())
+      if (Slot* f = s.now.find(key, h)) return f->node->value;
     Node* node;
     if (Slot* f = s.old.find(key, h)) {  // moves to the new table now
       node = f->node;
@@ -89,7 +93,6 @@ class FlatGrowingMap {
     } else {
       node = new Node();
     }
-    s.make_room();
     s.now.insert(key, h, node);
     s.move_some();
     return node->value;
@@ -256,17 +259,20 @@ class FlatGrowingMap {
     size_t next_cleared = 0;
 
     // Before an insertion into `now`: when it would pass 3/4 full, it
-    // becomes the old table and the next one starts.
-    void make_room() {
+    // becomes the old table and the next one starts. True if entries of
+    // the old table moved.
+    bool make_room() {
       const size_t capacity = now.capacity();
       if (8 * now.used >= 5 * capacity) clear_next(kClearPerInsert);
-      if (4 * (now.used + 1) <= 3 * capacity) return;
+      if (4 * (now.used + 1) <= 3 * capacity) return false;
       // Drained since the last growth unless that one was tiny.
+      const bool moved = old.slots != nullptr;
       while (old.slots) move_some();
       clear_next(SIZE_MAX);  // cleared already, but for the first tables
       old = std::move(now);
       now.adopt(std::move(next), std::max<size_t>(16, 2 * capacity));
       next_cleared = 0;
+      return moved;
     }
     void clear_next(size_t most) {
       const size_t size = std::max<size_t>(16, 2 * now.capacity());
