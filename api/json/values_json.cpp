@@ -12,16 +12,20 @@ void write_money(JsonWriter& w, int64_t amount, std::string_view currency) {
     // A known currency's code and symbol need no escape, nor do digits and
     // separators: the whole object in one piece, the bytes the general
     // path below writes.
-    char text[64 + engine::kMoneyTextMax];
+    constexpr std::string_view kAmount = R"({"amount":")", kCurrency = R"(","currency":")",
+                               kFormatted = R"(","formatted":")", kEnd = R"("})";
+    constexpr size_t kDigits = 20;  // int64's longest, sign included
+    char text[kAmount.size() + kDigits + kCurrency.size() + engine::kCurrencyCodeSize +
+              kFormatted.size() + engine::kMoneyTextMax + kEnd.size()];
     char* p = text;
     const auto put = [&p](std::string_view s) { p = std::copy(s.begin(), s.end(), p); };
-    put(R"({"amount":")");
-    p = std::to_chars(p, p + 24, amount).ptr;
-    put(R"(","currency":")");
+    put(kAmount);
+    p = std::to_chars(p, p + kDigits, amount).ptr;
+    put(kCurrency);
     put(info->code);
-    put(R"(","formatted":")");
+    put(kFormatted);
     p = engine::format_money_to(p, amount, *info);
-    put(R"("})");
+    put(kEnd);
     w.raw(std::string_view(text, static_cast<size_t>(p - text)));
     return;
   }

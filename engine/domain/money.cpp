@@ -25,10 +25,10 @@ constexpr std::array<CurrencyInfo, 14> kCurrencies = {{
 
 }  // namespace
 
-// format_money_to's room: the longest symbol, a sign, a space, 20 digits
-// and 7 separators.
+// format_money_to's room: the longest symbol, a sign, a space, 19 digits
+// and 7 separators; and every code of the size callers reserve.
 static_assert(std::all_of(kCurrencies.begin(), kCurrencies.end(), [](const CurrencyInfo& c) {
-  return c.symbol.size() + 30 <= kMoneyTextMax;
+  return c.symbol.size() + 28 <= kMoneyTextMax && c.code.size() == kCurrencyCodeSize;
 }));
 
 std::optional<CurrencyInfo> find_currency(std::string_view code) {

@@ -12,8 +12,10 @@
 namespace comanda::engine {
 
 // How a currency is written for its usual locale: "S/ 37.00", "$ 70,06".
+constexpr size_t kCurrencyCodeSize = 3;  // ISO 4217
+
 struct CurrencyInfo {
-  std::string_view code;  // ISO 4217
+  std::string_view code;  // ISO 4217: kCurrencyCodeSize letters
   std::string_view symbol;
   int decimals;  // minor-unit exponent
   char decimal_separator;
@@ -29,7 +31,7 @@ std::string supported_currencies();
 std::string format_money(int64_t amount, const CurrencyInfo& currency);
 // The same text written at `out`, which has room for kMoneyTextMax bytes;
 // returns its end.
-constexpr size_t kMoneyTextMax = 48;  // '-', a symbol, ' ', 20 digits, separators
+constexpr size_t kMoneyTextMax = 48;  // '-', a symbol, ' ', 19 digits, separators
 char* format_money_to(char* out, int64_t amount, const CurrencyInfo& currency);
 
 // Checked arithmetic: false on overflow (out is then unspecified).
