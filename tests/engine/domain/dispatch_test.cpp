@@ -44,7 +44,9 @@ class DispatchTest : public ::testing::Test {
     Uuid id = Uuid::v7();
     EXPECT_TRUE(state_.decide(register_driver(id, driver_user(n))).ok());
     EXPECT_TRUE(state_.decide(report_location(id, north(metres), kLng, 0, driver_user(n))).ok());
-    if (available) EXPECT_TRUE(set_availability(n, id, Availability::kAvailable).ok());
+    if (available) {
+      EXPECT_TRUE(set_availability(n, id, Availability::kAvailable).ok());
+    }
     drivers_[id] = n;
     return id;
   }

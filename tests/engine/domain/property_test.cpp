@@ -72,8 +72,9 @@ void expect_invariants(const Simulation& sim) {
     const OrderState* o = s.find<Order>(id);
     ASSERT_TRUE(applies_to(o->status, o->fulfillment))
         << status_name(o->status) << " on a " << fulfillment_name(o->fulfillment) << " order";
-    if (!o->driver.is_nil() && !is_terminal(o->status) && !o->deleted)
+    if (!o->driver.is_nil() && !is_terminal(o->status) && !o->deleted) {
       ASSERT_EQ(s.find<Driver>(o->driver)->order, id) << "an assigned driver not busy with it";
+    }
     const RestaurantRegistered& at = s.find<Restaurant>(o->restaurant_id)->details;
     const DispatchSettings& dispatch = at.settings.dispatch;
     const bool awaiting =
@@ -82,10 +83,11 @@ void expect_invariants(const Simulation& sim) {
         static_cast<int>(o->status) >= static_cast<int>(dispatch.offer_on) &&
         static_cast<int>(o->status) < static_cast<int>(OrderStatus::kDriverAssigned) &&
         o->status != OrderStatus::kFleetAssigned;  // a fleet delivers it
-    if (awaiting)
+    if (awaiting) {
       ASSERT_TRUE(!o->offered.empty() || o->waiting_radius_m > 0)
           << status_name(o->status) << " order " << id.to_string()
           << " neither offered nor waiting: nothing will find it a driver";
+    }
   }
 }
 
@@ -150,7 +152,9 @@ TEST(DomainProperties, HoldUnderManyRandomCommands) {
   ASSERT_NO_FATAL_FAILURE(sim.setup());
   while (sim.commands() < n) {
     sim.step();
-    if (sim.commands() % 5000 == 0) ASSERT_NO_FATAL_FAILURE(expect_invariants(sim));
+    if (sim.commands() % 5000 == 0) {
+      ASSERT_NO_FATAL_FAILURE(expect_invariants(sim));
+    }
   }
   ASSERT_NO_FATAL_FAILURE(expect_invariants(sim));
   ASSERT_NO_FATAL_FAILURE(expect_log_is_contiguous(sim.state()));
