@@ -64,6 +64,35 @@ void CompletionMeter::measure(benchmark::State& state, uint64_t per_iteration) {
   }
   waiting_for_.store(UINT64_MAX);
   state.SetItemsProcessed(static_cast<int64_t>(completed));
+  if (completed == 0) return;
+  // Threads that started or ended within the span count from zero or not at all.
+  std::map<std::string, int64_t> cpu = cpu_ns_by_thread();
+  int64_t total = 0;
+  for (auto& [name, ns] : cpu) {
+    auto before = cpu_at_start_.find(name);
+    ns -= before == cpu_at_start_.end() ? 0 : before->second;
+    total += ns;
+  }
+  auto per_op_us = [&](int64_t ns) {
+    return static_cast<double>(ns) / 1000.0 / static_cast<double>(completed);
+  };
+  state.counters["cpu_us"] = per_op_us(total);
+  for (const char* name : {"sequencer", "writer", "publisher", "raw-writer", "bench-client"})
+    if (auto it = cpu.find(name); it != cpu.end())
+      state.counters[std::string("cpu_us_") + name] = per_op_us(it->second);
+}
+
+std::map<std::string, int64_t> cpu_ns_by_thread() {
+  std::map<std::string, int64_t> by_name;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::ifstream schedstat(task.path() / "schedstat");
+    std::string name;
+    int64_t ns = 0;
+    if (std::getline(comm, name) && (schedstat >> ns)) by_name[name] += ns;
+  }
+  return by_name;
 }
 
 namespace {

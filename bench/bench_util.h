@@ -11,7 +11,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -61,17 +63,28 @@ class Latencies {
   std::vector<int64_t> ns_;
 };
 
+// CPU time of this process's threads, summed by thread name (ns, from
+// /proc/self/task/*/schedstat): where a benchmark's cores went.
+std::map<std::string, int64_t> cpu_ns_by_thread();
+
 // Counts operations completed on any thread, and runs the benchmark loop so
 // that an iteration ends each time `per_iteration` more have completed. The
 // workload keeps running between iterations (no drain, no refill): the summed
 // iteration times are the wall time from start() to the last iteration's end,
-// and items_processed is what had completed by then.
+// and items_processed is what had completed by then. It also reports the
+// process's CPU time per operation over the same span (`cpu_us`, all threads)
+// and that of the threads named `sequencer`, `writer`, `publisher`,
+// `raw-writer` and `bench-client` (`cpu_us_<name>`): on two cores the sum
+// bounds the rate, whichever thread does the work.
 //
 // Threads: add() on any thread; start() and measure() on the benchmark thread.
 class CompletionMeter {
  public:
   // Marks the start of the workload; call just before issuing the first operation.
-  void start() { start_ = Clock::now(); }
+  void start() {
+    start_ = Clock::now();
+    cpu_at_start_ = cpu_ns_by_thread();
+  }
   void add(uint64_t n = 1) {
     const uint64_t done = completed_.fetch_add(n) + n;
     if (done >= waiting_for_.load()) {
@@ -91,6 +104,7 @@ class CompletionMeter {
 
  private:
   Clock::time_point start_ = Clock::now();
+  std::map<std::string, int64_t> cpu_at_start_;
   std::atomic<uint64_t> completed_{0};
   std::atomic<uint64_t> waiting_for_{UINT64_MAX};
   std::atomic<bool> aborted_{false};

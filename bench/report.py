@@ -7,7 +7,8 @@
 Prints the machine, the disk's fsync rate (the physical limit of synced
 batches), per workload a throughput table with the ratios engine / raw
 RocksDB per (mode, in flight), the 1-in-flight latencies (reported instead of
-a ratio), and the issue's targets, each met or not met.
+a ratio), the CPU time per event of each side and of the pipeline's threads,
+and the issue's targets, each met or not met.
 Standard library only.
 """
 
@@ -145,6 +146,40 @@ def latency_table(runs, workload):
     return lines
 
 
+def cpu_table(runs, workload):
+    """CPU time per event, all of the process's threads and the named ones,
+    engine beside raw queued: on a machine whose cores are all busy the
+    engine / raw ratio cannot exceed raw's CPU per event over the engine's."""
+    lines = [
+        "| mode | in flight | engine CPU µs/event | sequencer | writer | publisher | clients "
+        "| cores busy | raw queued CPU µs/event | raw writer | clients | cores busy "
+        "| raw / engine CPU per event |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def cell(run, key):
+        v = key_of(run, key)
+        return "–" if v is None else f"{v:.2f}"
+
+    def busy(run):
+        v, r = key_of(run, "cpu_us"), rate(run)
+        return "–" if v is None or not r else f"{v * r / 1e6:.2f}"
+
+    for mode in MODES:
+        for n in (64, 512):
+            eng = runs.get(("engine", workload, mode, n))
+            rq = runs.get(("raw_queued", workload, mode, n))
+            if key_of(eng, "cpu_us") is None and key_of(rq, "cpu_us") is None:
+                continue
+            lines.append(
+                f"| {mode} | {n} | {cell(eng, 'cpu_us')} | {cell(eng, 'cpu_us_sequencer')} "
+                f"| {cell(eng, 'cpu_us_writer')} | {cell(eng, 'cpu_us_publisher')} "
+                f"| {cell(eng, 'cpu_us_bench-client')} | {busy(eng)} | {cell(rq, 'cpu_us')} "
+                f"| {cell(rq, 'cpu_us_raw-writer')} | {cell(rq, 'cpu_us_bench-client')} | {busy(rq)} "
+                f"| {fmt_ratio(key_of(rq, 'cpu_us'), key_of(eng, 'cpu_us'))} |")
+    return lines
+
+
 def key_of(run, key):
     if not run or run.get("error_occurred"):
         return None
@@ -206,6 +241,13 @@ def report(path):
         out.append("")
         out += latency_table(runs, workload)
         out.append("")
+        cpu = cpu_table(runs, workload)
+        if len(cpu) > 2:
+            out.append("CPU time per event over the measured span (`cpu_us` counters), every thread of "
+                       "the process and the pipeline's own; cores busy = CPU per event × events/s:")
+            out.append("")
+            out += cpu
+            out.append("")
     out += targets(runs)
     return "\n".join(out)
 
