@@ -67,6 +67,7 @@ void CompletionMeter::measure(benchmark::State& state, uint64_t per_iteration) {
   if (completed == 0) return;
   // Threads that started or ended within the span count from zero or not at all.
   std::map<std::string, int64_t> cpu = cpu_ns_by_thread();
+  if (cpu.empty() || cpu_at_start_.empty()) return;  // no schedstat on this kernel
   int64_t total = 0;
   for (auto& [name, ns] : cpu) {
     auto before = cpu_at_start_.find(name);

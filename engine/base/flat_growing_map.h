@@ -14,9 +14,9 @@
 // value untouched), so no insertion does more than a few slots' work and
 // the old table is empty long before the new one fills. Lookups look in
 // both. The new table is emptied ahead of need, 32 slots per insertion from
-// 5/8 full on, since zeroing megabytes at once would be a stall of its own. The new table deletes
-// by shifting its probe run back; the old one, which only empties, marks erased slots, so its probe
-// runs stay whole.
+// 5/8 full on, since zeroing megabytes at once would be a stall of its own.
+// The new table deletes by shifting its probe run back; the old one, which
+// only empties, marks erased slots, so its probe runs stay whole.
 //
 // The key must be trivially copyable (a Uuid); not thread-safe, like
 // std::unordered_map (const lookups may run on many threads at once).
